@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScraperSky.Data.Entities;
+
+namespace ScraperSky.Data.Configurations;
+
+internal sealed class JobConfiguration(bool isPostgres) : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.ToTable("jobs");
+        builder.Ignore(j => j.PublicId);
+        builder.Property(j => j.Type).HasMaxLength(50);
+        builder.Property(j => j.Domain).HasMaxLength(2048);
+        builder.Property(j => j.Status).HasConversion(EnumNames.Converter<JobStatus>()).HasMaxLength(20);
+        builder.Property(j => j.ProgressStep).HasMaxLength(50);
+        builder.Property(j => j.LeaseOwner).HasMaxLength(200);
+        // Claiming scans pending work in due order; lookups go by tenant and batch.
+        builder.HasIndex(j => new { j.Status, j.NextAttemptAt });
+        builder.HasIndex(j => new { j.TenantId, j.CreatedAt });
+        builder.HasIndex(j => j.BatchId);
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(j => j.Batch).WithMany(b => b.Jobs).HasForeignKey(j => j.BatchId).OnDelete(DeleteBehavior.Cascade);
+        if (isPostgres)
+        {
+            builder.Property(j => j.Options).HasColumnType("jsonb");
+            builder.Property(j => j.Result).HasColumnType("jsonb");
+        }
+    }
+}

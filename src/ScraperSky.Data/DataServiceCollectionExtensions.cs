@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ScraperSky.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string SqliteMigrationsAssembly = "ScraperSky.Data.Sqlite";
+    public const string PostgresMigrationsAssembly = "ScraperSky.Data.Postgres";
+
+    /// Registers <see cref="ScraperSkyDbContext"/> for the provider that `Database:Provider` names, with that
+    /// provider's migrations assembly.
+    public static IServiceCollection AddScraperSkyData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        services.AddSingleton(options);
+        services.AddDbContext<ScraperSkyDbContext>(builder => Configure(builder, options.Provider, connectionString));
+        services.AddDbContextFactory<ScraperSkyDbContext>(
+            builder => Configure(builder, options.Provider, connectionString), ServiceLifetime.Scoped);
+        return services;
+    }
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string? connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is Postgres but ConnectionStrings:ScraperSky is not set.");
+                }
+
+                builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                builder.UseSqlite(
+                    SqliteConnectionStrings.Prepare(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString),
+                    sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
+                builder.AddInterceptors(SqliteConnectionInterceptor.Instance);
+                break;
+        }
+
+        return builder;
+    }
+}
+
+internal static class SqliteConnectionStrings
+{
+    /// Waits for a busy database rather than failing at once: the workers and the API write concurrently.
+    public static string Prepare(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DefaultTimeout == 30)
+        {
+            builder.DefaultTimeout = 60;
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ScraperSky.Data.Configurations;
+using ScraperSky.Data.Entities;
+
+namespace ScraperSky.Data;
+
+public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> options) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Domain> Domains => Set<Domain>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var postgres = IsPostgres;
+        modelBuilder.ApplyConfiguration(new TenantConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new DomainConfiguration(postgres));
+        modelBuilder.ApplyConfiguration(new JobConfiguration(postgres));
+        modelBuilder.ApplyConfiguration(new BatchJobConfiguration(postgres));
+        modelBuilder.Entity<Tenant>().HasData(new Tenant
+        {
+            Id = Tenant.DefaultId,
+            Name = "default",
+            CreatedAt = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC; SQLite hands DateTime back unspecified, so mark it on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

@@ -1,0 +1,28 @@
+namespace ScraperSky.Scanning;
+
+/// The `Scanning` configuration section.
+public sealed class ScanningOptions
+{
+    public const string Section = "Scanning";
+
+    public string UserAgent { get; set; } = "Mozilla/5.0 (compatible; ScraperSky/1.0; +https://scrapersky.example/bot)";
+
+    /// `Scanning:HostMap:<suffix>` = `<ip>:<port>`: every connection to a host ending in `.<suffix>` (or equal to it)
+    /// goes to that endpoint, like curl's --connect-to. Routed hosts are exempt from the address guard. Empty by default.
+    public Dictionary<string, string> HostMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// Cap on a page's decompressed body.
+    public long MaxPageBytes { get; set; } = 5 * 1024 * 1024;
+
+    public int MaxRedirects { get; set; } = 5;
+
+    /// Same-site pages (contact, about, impressum, team) read after the homepage, unless a scan's max_pages says fewer.
+    public int ContactPages { get; set; } = 5;
+
+    /// Optional directory of extra fingerprint files in the Wappalyzer schema, loaded at start.
+    public string? FingerprintsDirectory { get; set; }
+}
