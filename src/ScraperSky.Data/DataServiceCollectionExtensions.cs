@@ -34,12 +34,14 @@ public static class DataServiceCollectionExtensions
                         "Database:Provider is Postgres but ConnectionStrings:ScraperSky is not set.");
                 }
 
-                builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+                builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
+                    .UseSnakeCaseNamingConvention();
                 break;
             default:
                 builder.UseSqlite(
                     SqliteConnectionStrings.Prepare(connectionString ?? DatabaseOptions.DefaultSqliteConnectionString),
-                    sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
+                    sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+                    .UseSnakeCaseNamingConvention();
                 builder.AddInterceptors(SqliteConnectionInterceptor.Instance);
                 break;
         }

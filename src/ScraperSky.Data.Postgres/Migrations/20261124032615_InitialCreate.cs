@@ -1,0 +1,221 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ScraperSky.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "tenants",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_tenants", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    key_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_api_keys_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "batch_jobs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    total_jobs = table.Column<int>(type: "integer", nullable: false),
+                    completed_jobs = table.Column<int>(type: "integer", nullable: false),
+                    failed_jobs = table.Column<int>(type: "integer", nullable: false),
+                    options = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_batch_jobs", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_batch_jobs_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "domains",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    title = table.Column<string>(type: "text", nullable: true),
+                    description = table.Column<string>(type: "text", nullable: true),
+                    language = table.Column<string>(type: "text", nullable: true),
+                    favicon_url = table.Column<string>(type: "text", nullable: true),
+                    logo_url = table.Column<string>(type: "text", nullable: true),
+                    is_wordpress = table.Column<bool>(type: "boolean", nullable: false),
+                    wordpress_version = table.Column<string>(type: "text", nullable: true),
+                    has_elementor = table.Column<bool>(type: "boolean", nullable: false),
+                    email_addresses = table.Column<List<string>>(type: "text[]", nullable: false),
+                    phone_numbers = table.Column<List<string>>(type: "text[]", nullable: false),
+                    facebook_url = table.Column<string>(type: "text", nullable: true),
+                    twitter_url = table.Column<string>(type: "text", nullable: true),
+                    linkedin_url = table.Column<string>(type: "text", nullable: true),
+                    instagram_url = table.Column<string>(type: "text", nullable: true),
+                    youtube_url = table.Column<string>(type: "text", nullable: true),
+                    tech_stack = table.Column<string>(type: "jsonb", nullable: true),
+                    metadata = table.Column<string>(type: "jsonb", nullable: true),
+                    first_scan_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    last_scan_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    scan_count = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_domains", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_domains_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "jobs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    domain = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    batch_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    progress_step = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    progress_message = table.Column<string>(type: "text", nullable: true),
+                    options = table.Column<string>(type: "jsonb", nullable: true),
+                    result = table.Column<string>(type: "jsonb", nullable: true),
+                    error = table.Column<string>(type: "text", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    max_attempts = table.Column<int>(type: "integer", nullable: false),
+                    lease_owner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    lease_expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    next_attempt_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_jobs", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_jobs_batch_jobs_batch_id",
+                        column: x => x.batch_id,
+                        principalTable: "batch_jobs",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_jobs_tenants_tenant_id",
+                        column: x => x.tenant_id,
+                        principalTable: "tenants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "tenants",
+                columns: new[] { "id", "created_at", "name" },
+                values: new object[] { new Guid("550e8400-e29b-41d4-a716-446655440000"), new DateTime(2025, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc), "default" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_key_hash",
+                table: "api_keys",
+                column: "key_hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_tenant_id",
+                table: "api_keys",
+                column: "tenant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_batch_jobs_tenant_id_created_at",
+                table: "batch_jobs",
+                columns: new[] { "tenant_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_domains_tenant_id_name",
+                table: "domains",
+                columns: new[] { "tenant_id", "name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_batch_id",
+                table: "jobs",
+                column: "batch_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_status_next_attempt_at",
+                table: "jobs",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_jobs_tenant_id_created_at",
+                table: "jobs",
+                columns: new[] { "tenant_id", "created_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "domains");
+
+            migrationBuilder.DropTable(
+                name: "jobs");
+
+            migrationBuilder.DropTable(
+                name: "batch_jobs");
+
+            migrationBuilder.DropTable(
+                name: "tenants");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace ScraperSky.Data;
+
+/// The `Jobs` configuration section: retries, leases and the worker pool.
+public sealed class JobOptions
+{
+    public const string Section = "Jobs";
+
+    public int MaxAttempts { get; set; } = 3;
+
+    /// Delay before the first retry; each later one doubles it, with jitter.
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// How long a claimed job stays with its worker without a renewal; an expired lease is claimed again.
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// Concurrent scans per process; scans wait on the network, so this is well above the core count.
+    public int Concurrency { get; set; } = 32;
+
+    /// How often an idle worker looks for due jobs.
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// Largest batch a client may submit.
+    public int MaxBatchSize { get; set; } = 10_000;
+}
