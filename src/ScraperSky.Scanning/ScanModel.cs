@@ -122,6 +122,9 @@ public sealed record SitemapSummary
     public DateTimeOffset? NewestLastmod { get; init; }
     public IReadOnlyList<string> DiscoveryMethods { get; init; } = [];
     public IReadOnlyList<string> Errors { get; init; } = [];
+
+    // Added after the fields.
+    public int TruncatedFiles { get; init; }
 }
 
 public static class ScanJson
