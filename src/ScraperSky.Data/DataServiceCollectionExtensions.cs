@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScraperSky.Data.Jobs;
+using ScraperSky.Data.Sitemaps;
 
 namespace ScraperSky.Data;
 
@@ -35,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<JobQueueSignal>();
         services.TryAddScoped<JobQueue>();
         services.TryAddScoped<DatabaseMigrator>();
+        services.TryAddScoped<SitemapStoreFactory>();
         return services;
     }
 

@@ -12,6 +12,8 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
     public DbSet<Domain> Domains => Set<Domain>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
+    public DbSet<SitemapFile> SitemapFiles => Set<SitemapFile>();
+    public DbSet<SitemapUrl> SitemapUrls => Set<SitemapUrl>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -23,6 +25,8 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
         modelBuilder.ApplyConfiguration(new DomainConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new JobConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new BatchJobConfiguration(postgres));
+        modelBuilder.ApplyConfiguration(new SitemapFileConfiguration());
+        modelBuilder.ApplyConfiguration(new SitemapUrlConfiguration());
         modelBuilder.Entity<Tenant>().HasData(new Tenant
         {
             Id = Tenant.DefaultId,

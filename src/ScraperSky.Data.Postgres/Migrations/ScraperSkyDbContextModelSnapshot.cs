@@ -344,6 +344,164 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTime>("CollectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("collected_at");
+
+                    b.Property<string>("Discovery")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("discovery");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<long>("FetchMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fetch_ms");
+
+                    b.Property<bool>("Gzipped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("gzipped");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("http_status");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<bool>("Truncated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("truncated");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.Property<int>("UrlCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("url_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sitemap_files");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_sitemap_files_parent_id");
+
+                    b.HasIndex("TenantId", "Domain", "CollectedAt")
+                        .HasDatabaseName("ix_sitemap_files_tenant_id_domain_collected_at");
+
+                    b.ToTable("sitemap_files", (string)null);
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapUrl", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AlternateCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("alternate_count");
+
+                    b.Property<string>("ChangeFreq")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("change_freq");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("domain");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<int>("ImageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("image_count");
+
+                    b.Property<DateTime?>("Lastmod")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lastmod");
+
+                    b.Property<string>("Loc")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("loc");
+
+                    b.Property<int>("NewsCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("news_count");
+
+                    b.Property<double?>("Priority")
+                        .HasColumnType("double precision")
+                        .HasColumnName("priority");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("VideoCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("video_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sitemap_urls");
+
+                    b.HasIndex("FileId")
+                        .HasDatabaseName("ix_sitemap_urls_file_id");
+
+                    b.HasIndex("TenantId", "Domain", "Id")
+                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_id");
+
+                    b.HasIndex("TenantId", "Domain", "Loc")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_loc");
+
+                    b.ToTable("sitemap_urls", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -423,6 +581,32 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasConstraintName("fk_jobs_tenants_tenant_id");
 
                     b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.SitemapFile", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_sitemap_files_sitemap_files_parent_id");
+
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sitemap_files_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapUrl", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.SitemapFile", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sitemap_urls_sitemap_files_file_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>

@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScraperSky.Data.Entities;
+using ScraperSky.Data.Sitemaps;
+using ScraperSky.Scanning;
+using ScraperSky.Scanning.Sitemaps;
+
+namespace ScraperSky.Data.Tests.Sitemaps;
+
+public abstract class SitemapStoreTests(DatabaseProvider provider)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // The scope lives as long as the database (a scan's store lives as long as the worker's scope).
+    private static SitemapStore Store(TestDatabase database, Guid tenant, string domain) =>
+        database.CreateScope().ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(tenant, domain);
+
+    private static SitemapFileRecord File(string url, SitemapDiscovery discovery = SitemapDiscovery.WellKnown, Guid? parent = null) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Url = new Uri(url),
+        Discovery = discovery,
+        ParentId = parent,
+        Kind = SitemapKind.UrlSet,
+        HttpStatus = 200,
+    };
+
+    private static SitemapUrlEntry Url(string loc, DateTimeOffset? lastmod = null) => new() { Loc = loc, Lastmod = lastmod };
+
+    private static async Task WriteFileAsync(SitemapStore store, SitemapFileRecord file, IReadOnlyList<SitemapUrlEntry> urls, int batch = 2)
+    {
+        await store.OpenFileAsync(file, Ct);
+        foreach (var chunk in urls.Chunk(batch))
+        {
+            await store.AddUrlsAsync(file, chunk, Ct);
+        }
+
+        await store.CloseFileAsync(file with { UrlCount = urls.Count, Bytes = 1234, Gzipped = true, FetchMs = 56 }, Ct);
+    }
+
+    [Fact]
+    public async Task Urls_written_in_bulk_read_back_through_ef_core_with_every_field()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        var index = File("https://shop.test/sitemap_index.xml", SitemapDiscovery.Robots) with { Kind = SitemapKind.Index };
+        var file = File("https://shop.test/posts.xml", SitemapDiscovery.Index, index.Id);
+        var lastmod = new DateTimeOffset(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
+
+        await WriteFileAsync(store, index, []);
+        await WriteFileAsync(store, file,
+        [
+            new SitemapUrlEntry
+            {
+                Loc = "https://shop.test/a", Lastmod = lastmod, ChangeFreq = "weekly", Priority = 0.7,
+                Images = 3, Videos = 1, News = 1, Alternates = 2,
+            },
+            Url("https://shop.test/b"),
+            Url("https://shop.test/c"),
+        ]);
+        await store.CompleteAsync(new SitemapSummary(), Ct);
+
+        await using var db = database.CreateContext();
+        var urls = await db.SitemapUrls.AsNoTracking().OrderBy(u => u.Loc).ToListAsync(Ct);
+        Assert.Equal(["https://shop.test/a", "https://shop.test/b", "https://shop.test/c"], urls.Select(u => u.Loc));
+        var a = urls[0];
+        Assert.Equal(Tenant.DefaultId, a.TenantId);
+        Assert.Equal("shop.test", a.Domain);
+        Assert.Equal(file.Id, a.FileId);
+        Assert.Equal(lastmod.UtcDateTime, a.Lastmod);
+        Assert.Equal(DateTimeKind.Utc, a.Lastmod!.Value.Kind);
+        Assert.Equal("weekly", a.ChangeFreq);
+        Assert.Equal(0.7, a.Priority);
+        Assert.Equal((3, 1, 1, 2), (a.ImageCount, a.VideoCount, a.NewsCount, a.AlternateCount));
+        Assert.Null(urls[1].Lastmod);
+        Assert.Null(urls[1].Priority);
+
+        var files = await db.SitemapFiles.AsNoTracking().OrderBy(f => f.Url).ToListAsync(Ct);
+        Assert.Equal(2, files.Count);
+        var posts = files.Single(f => f.Id == file.Id);
+        Assert.Equal(index.Id, posts.ParentId);
+        Assert.Equal(SitemapDiscovery.Index, posts.Discovery);
+        Assert.Equal(SitemapKind.UrlSet, posts.Kind);
+        Assert.Equal((3, 1234L, true, 56L, 200), (posts.UrlCount, posts.Bytes, posts.Gzipped, posts.FetchMs, posts.HttpStatus));
+        Assert.Equal(SitemapKind.Index, files.Single(f => f.Id == index.Id).Kind);
+    }
+
+    [Fact]
+    public async Task A_url_listed_by_two_files_is_stored_once_with_the_later_file()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        var first = File("https://shop.test/1.xml");
+        var second = File("https://shop.test/2.xml");
+
+        await WriteFileAsync(store, first, [Url("https://shop.test/a"), Url("https://shop.test/b")]);
+        await WriteFileAsync(store, second, [Url("https://shop.test/b", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)), Url("https://shop.test/b")], batch: 5);
+
+        await using var db = database.CreateContext();
+        var b = await db.SitemapUrls.AsNoTracking().SingleAsync(u => u.Loc == "https://shop.test/b", Ct);
+        Assert.Equal(second.Id, b.FileId);
+        Assert.Equal(2, await db.SitemapUrls.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_rescan_replaces_the_earlier_files_and_drops_the_urls_no_longer_listed()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var firstScan = Store(database, Tenant.DefaultId, "shop.test");
+        var old = File("https://shop.test/sitemap.xml");
+        await WriteFileAsync(firstScan, old, [Url("https://shop.test/kept"), Url("https://shop.test/gone")]);
+        await firstScan.CompleteAsync(new SitemapSummary(), Ct);
+        var other = Store(database, Tenant.DefaultId, "other.test");
+        await WriteFileAsync(other, File("https://other.test/sitemap.xml"), [Url("https://other.test/x")]);
+
+        database.Time.Advance(TimeSpan.FromMinutes(5));
+        var rescan = Store(database, Tenant.DefaultId, "shop.test");
+        var current = File("https://shop.test/sitemap.xml");
+        await WriteFileAsync(rescan, current, [Url("https://shop.test/kept"), Url("https://shop.test/new")]);
+
+        await using (var before = database.CreateContext())
+        {
+            // Until the rescan completes, readers still see the earlier file.
+            Assert.True(await before.SitemapFiles.AnyAsync(f => f.Id == old.Id, Ct));
+        }
+
+        await rescan.CompleteAsync(new SitemapSummary(), Ct);
+
+        await using var db = database.CreateContext();
+        Assert.Equal([current.Id], await db.SitemapFiles.Where(f => f.Domain == "shop.test").Select(f => f.Id).ToListAsync(Ct));
+        Assert.Equal(["https://shop.test/kept", "https://shop.test/new"],
+            await db.SitemapUrls.Where(u => u.Domain == "shop.test").OrderBy(u => u.Loc).Select(u => u.Loc).ToListAsync(Ct));
+        Assert.Equal(1, await db.SitemapUrls.CountAsync(u => u.Domain == "other.test", Ct));
+    }
+
+    [Fact]
+    public async Task The_same_url_of_the_same_domain_is_kept_apart_per_tenant()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var otherTenant = await database.AddTenantAsync("other");
+        await WriteFileAsync(Store(database, Tenant.DefaultId, "shop.test"), File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
+        var theirs = Store(database, otherTenant, "shop.test");
+        await WriteFileAsync(theirs, File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
+        database.Time.Advance(TimeSpan.FromMinutes(1));
+        await theirs.CompleteAsync(new SitemapSummary(), Ct);
+
+        await using var db = database.CreateContext();
+        Assert.Equal(1, await db.SitemapUrls.CountAsync(u => u.TenantId == Tenant.DefaultId, Ct));
+        Assert.Equal(1, await db.SitemapUrls.CountAsync(u => u.TenantId == otherTenant, Ct));
+    }
+}
+
+public sealed class SqliteSitemapStoreTests() : SitemapStoreTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresSitemapStoreTests() : SitemapStoreTests(DatabaseProvider.Postgres);
