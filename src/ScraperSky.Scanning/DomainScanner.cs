@@ -4,12 +4,15 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.Extensions.Logging;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Robots;
+using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Scanning;
 
 /// Scans one domain: fetches its homepage (https first, http when https cannot connect), turns an unusable answer into
-/// a transient or permanent <see cref="ScanException"/>, and reads the page's metadata.
-public sealed partial class DomainScanner(IWebFetcher fetcher, ILogger<DomainScanner> logger) : IDomainScanner
+/// a transient or permanent <see cref="ScanException"/>, reads the page's metadata, then the site's sitemaps.
+public sealed partial class DomainScanner(
+    IWebFetcher fetcher, RobotsPolicy robots, SitemapCollector sitemaps, ILogger<DomainScanner> logger) : IDomainScanner
 {
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
@@ -28,8 +31,18 @@ public sealed partial class DomainScanner(IWebFetcher fetcher, ILogger<DomainSca
         }
 
         progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
-        return ReadHomepage(page) with
+        var metadata = ReadHomepage(page);
+        SitemapSummary? sitemapSummary = null;
+        if (request.IncludeSitemaps)
         {
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
+            sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+                request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken);
+        }
+
+        return metadata with
+        {
+            Sitemaps = sitemapSummary,
             FinalUrl = page.FinalUrl.AbsoluteUri,
             HttpStatus = page.StatusCode,
             RedirectChain = [.. page.RedirectChain.Select(u => u.AbsoluteUri)],

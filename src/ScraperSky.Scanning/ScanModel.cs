@@ -12,6 +12,10 @@ public sealed record ScanRequest
     public int? MaxPages { get; init; }
 
     public bool IncludeSitemaps { get; init; } = true;
+
+    /// Where the sitemap URLs go (the job worker passes a store for the job's tenant and domain); without one the
+    /// sitemaps are still read and summarised.
+    public Sitemaps.ISitemapSink? SitemapSink { get; init; }
 }
 
 /// Progress steps of the v1 contract; the worker persists them.

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Robots;
+using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Scanning;
 
@@ -59,6 +60,7 @@ public static class ScanningServiceCollectionExtensions
         services.TryAddTransient<IWebFetcher, WebFetcher>();
         services.TryAddTransient<RobotsPolicy>();
         services.TryAddTransient<IDomainScanner, DomainScanner>();
+        services.AddSitemaps(configuration);
         return services;
     }
 

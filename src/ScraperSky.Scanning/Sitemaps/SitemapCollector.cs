@@ -4,11 +4,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Robots;
 
 namespace ScraperSky.Scanning.Sitemaps;
 
 /// Finds and reads every sitemap of a domain: the files robots.txt and the homepage declare, the well-known paths,
-/// and whatever their indexes list, a few files at a time, each under its own timeout so one slow or failing file
+/// and whatever their indexes list (files not declared in robots.txt obey its rules), a few files at a time, each under its own timeout so one slow or failing file
 /// never stalls the rest. URLs stream into an <see cref="ISitemapSink"/> in batches; memory stays flat whatever the
 /// size (only a 64-bit hash per distinct URL is kept, to count them and skip repeats across files).
 public sealed partial class SitemapCollector(
@@ -19,23 +20,33 @@ public sealed partial class SitemapCollector(
     private readonly SitemapOptions _options = options.Value;
     private readonly SitemapParser _parser = new(options.Value);
 
+    /// <paramref name="robots"/> is the scan's robots.txt policy (read once per scan); <paramref name="homepageLinks"/>
+    /// the homepage's `<link rel="sitemap">` targets (see <see cref="SitemapLinks"/>).
     public async Task<SitemapSummary> CollectAsync(
-        string domain, SitemapSources sources, ISitemapSink sink, CancellationToken cancellationToken)
+        string domain, RobotsPolicy robots, IReadOnlyList<Uri> homepageLinks, ISitemapSink sink, CancellationToken cancellationToken)
     {
-        var run = new Run(this, sink, cancellationToken);
-        foreach (var url in sources.Robots)
+        ArgumentNullException.ThrowIfNull(robots);
+        ArgumentNullException.ThrowIfNull(homepageLinks);
+        var run = new Run(this, robots, sink, cancellationToken);
+        var robotsTxt = await robots.GetAsync(new Uri($"https://{domain}/"), cancellationToken);
+        var declared = 0;
+        foreach (var line in robotsTxt.Sitemaps)
         {
-            run.TryEnqueue(new Work(url, SitemapDiscovery.Robots, null, 0, Probe: false));
+            if (SitemapValues.ParseUrl(line, new Uri($"https://{domain}/"), allowRelative: false) is { } url)
+            {
+                declared++;
+                run.TryEnqueue(new Work(url, SitemapDiscovery.Robots, null, 0, Probe: false));
+            }
         }
 
-        foreach (var url in sources.HomepageLinks)
+        foreach (var url in homepageLinks)
         {
+            declared++;
             run.TryEnqueue(new Work(url, SitemapDiscovery.HomepageLink, null, 0, Probe: false));
         }
 
-        var declared = sources.Robots.Count + sources.HomepageLinks.Count > 0;
         if (_options.ProbeWellKnownPaths == WellKnownProbing.Always
-            || (_options.ProbeWellKnownPaths == WellKnownProbing.WhenNoneDeclared && !declared))
+            || (_options.ProbeWellKnownPaths == WellKnownProbing.WhenNoneDeclared && declared == 0))
         {
             foreach (var path in _options.WellKnownPaths)
             {
@@ -66,6 +77,13 @@ public sealed partial class SitemapCollector(
         FetchedStream fetched;
         try
         {
+            // The site owner named robots.txt's own sitemaps for crawlers; every other file obeys its rules.
+            if (work.Discovery != SitemapDiscovery.Robots && !await run.Robots.IsAllowedAsync(work.Url, linked.Token))
+            {
+                await FailAsync("Disallowed by robots.txt; not read.");
+                return;
+            }
+
             fetched = await fetcher.OpenAsync(work.Url, _options.MaxBytesPerFile, linked.Token);
         }
         catch (ScanException e)
@@ -134,19 +152,29 @@ public sealed partial class SitemapCollector(
                 run.AddError($"{fetched.FinalUrl}: {result.Error}");
             }
 
+            string[] ancestors = [.. work.Ancestors, Key(work.Url), Key(fetched.FinalUrl)];
             foreach (var child in result.Sitemaps)
             {
-                if (SameFile(child.Url, fetched.FinalUrl) || SameFile(child.Url, work.Url))
+                var key = Key(child.Url);
+                if (key == Key(fetched.FinalUrl) || key == Key(work.Url))
                 {
                     run.AddError($"{fetched.FinalUrl}: the index lists itself; not read again.");
+                }
+                else if (ancestors.Contains(key))
+                {
+                    run.AddError($"{fetched.FinalUrl}: lists {child.Url}, an index above it (a cycle); not read again.");
                 }
                 else if (work.Depth + 1 > _options.MaxIndexDepth)
                 {
                     run.AddError($"{child.Url}: indexes nest deeper than {_options.MaxIndexDepth.ToString(CultureInfo.InvariantCulture)} levels; not read.");
                 }
-                else if (!run.TryEnqueue(new Work(child.Url, SitemapDiscovery.Index, file.Record.Id, work.Depth + 1, Probe: false)))
+                else
                 {
-                    run.AddError($"{fetched.FinalUrl}: lists {child.Url}, which was read already (a cycle or a repeat); not read again.");
+                    // A file listed again by another index (or found another way first) is read once, silently.
+                    run.TryEnqueue(new Work(child.Url, SitemapDiscovery.Index, file.Record.Id, work.Depth + 1, Probe: false)
+                    {
+                        Ancestors = ancestors,
+                    });
                 }
             }
         }
@@ -201,7 +229,11 @@ public sealed partial class SitemapCollector(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sitemap {Url} could not be read: {Error}")]
     private static partial void LogFileFailed(ILogger logger, Uri url, string error);
 
-    private sealed record Work(Uri Url, SitemapDiscovery Discovery, Guid? ParentId, int Depth, bool Probe);
+    // Ancestors: the keys of the indexes that led here, to tell a cycle from a file that two indexes list.
+    private sealed record Work(Uri Url, SitemapDiscovery Discovery, Guid? ParentId, int Depth, bool Probe)
+    {
+        public IReadOnlyList<string> Ancestors { get; init; } = [];
+    }
 
     // One collection: the queue of files, what was visited, the distinct URLs, the figures for the summary.
     private sealed class Run
@@ -220,14 +252,16 @@ public sealed partial class SitemapCollector(
         private bool _fileLimitReported;
         private DateTimeOffset? _newest;
 
-        public Run(SitemapCollector collector, ISitemapSink sink, CancellationToken cancellationToken)
+        public Run(SitemapCollector collector, RobotsPolicy robots, ISitemapSink sink, CancellationToken cancellationToken)
         {
             _collector = collector;
+            Robots = robots;
             Sink = sink;
             CancellationToken = cancellationToken;
         }
 
         public ISitemapSink Sink { get; }
+        public RobotsPolicy Robots { get; }
         public CancellationToken CancellationToken { get; }
         public SemaphoreSlim SinkGate => _sinkGate;
         public int BatchSize => Math.Max(1, _collector._options.BatchSize);

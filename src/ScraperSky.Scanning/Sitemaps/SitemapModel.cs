@@ -92,11 +92,3 @@ public interface ISitemapSink
 
     Task CompleteAsync(SitemapSummary summary, CancellationToken cancellationToken);
 }
-
-/// Where to look for sitemaps besides the well-known paths: robots.txt `Sitemap:` lines and the homepage's
-/// `<link rel="sitemap">`, both already resolved to absolute URLs.
-public sealed record SitemapSources
-{
-    public IReadOnlyList<Uri> Robots { get; init; } = [];
-    public IReadOnlyList<Uri> HomepageLinks { get; init; } = [];
-}

@@ -19,8 +19,9 @@ public sealed class SitemapOptions
     /// Sitemap files read per domain, indexes included.
     public int MaxFilesPerDomain { get; set; } = 1_000;
 
-    /// Whole-file budget (connect, download and parse); a slow file is cut off and marked truncated.
-    public TimeSpan FileTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// Whole-file budget (connect, download and parse); a slow file is cut off and marked truncated. The fetcher's
+    /// `Scanning:ResponseTimeout` bounds each download as well.
+    public TimeSpan FileTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// Files of one domain read at the same time.
     public int MaxConcurrentFiles { get; set; } = 4;
@@ -30,7 +31,8 @@ public sealed class SitemapOptions
 
     public WellKnownProbing ProbeWellKnownPaths { get; set; } = WellKnownProbing.WhenNoneDeclared;
 
-    /// Tried in this order when probing; the common names of the protocol, WordPress core, Yoast, Rank Math and others.
+    /// Tried when probing: the common root names (protocol examples, WordPress core, Yoast, Rank Math, static site
+    /// generators). Child files such as `/post-sitemap.xml` are left to the index that lists them.
     public List<string> WellKnownPaths { get; set; } =
     [
         "/sitemap.xml",
@@ -40,8 +42,6 @@ public sealed class SitemapOptions
         "/sitemap.xml.gz",
         "/sitemaps.xml",
         "/sitemap.txt",
-        "/post-sitemap.xml",
-        "/page-sitemap.xml",
     ];
 }
 

@@ -55,12 +55,29 @@ public sealed class SitemapParser(SitemapOptions options)
                 stream = new PeekStream(new GZipStream(stream, CompressionMode.Decompress));
             }
 
-            capped = new CappedStream(stream, options.MaxBytesPerFile);
-            var content = new PeekStream(capped);
-            var start = await content.PeekAsync(1024, cancellationToken);
+            capped = new CappedStream(stream, options.MaxBytesPerFile, CancellationToken.None);
+            var content = new PeekStream(capped, cancellationToken);
+            // Enough of the start to see its first visible character, without waiting on a slow server for more.
+            var start = await content.PeekAsync(1, cancellationToken);
+            while (IsBlank(start.Span) && start.Length > 0 && start.Length < 4096)
+            {
+                var more = await content.PeekAsync(start.Length + 1, cancellationToken);
+                if (more.Length == start.Length)
+                {
+                    break;
+                }
+
+                start = more;
+            }
+
             if (start.Length == 0 || IsBlank(start.Span))
             {
                 return reading.Fail(SitemapKind.Unknown, "The file is empty.");
+            }
+
+            if (LooksLikeHtml(start.Span))
+            {
+                return reading.Fail(SitemapKind.Unknown, "Not a sitemap: an HTML page.");
             }
 
             if (LooksLikeXml(start.Span))
@@ -104,7 +121,7 @@ public sealed class SitemapParser(SitemapOptions options)
             reading.Cancelled = true;
         }
 
-        return reading.Result(capped?.BytesRead ?? 0);
+        return reading.Result(Math.Min(capped?.BytesRead ?? 0, options.MaxBytesPerFile));
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> bytes)
@@ -150,6 +167,13 @@ public sealed class SitemapParser(SitemapOptions options)
 
             skipped += read;
         }
+    }
+
+    private static bool LooksLikeHtml(ReadOnlySpan<byte> bytes)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(bytes[..Math.Min(bytes.Length, 256)]).TrimStart('\uFEFF', '?', ' ', '\t', '\r', '\n');
+        return text.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
     }
 
     // The first visible character is '<' (after a UTF-8 or UTF-16 byte-order mark and whitespace).

@@ -268,8 +268,9 @@ public sealed class SitemapParserTests
     }
 
     [Theory]
-    [InlineData("<!doctype html><html><body>Not found</body></html>", "DTD")]
-    [InlineData("<html><body>Not found</body></html>", "root element is <html>")]
+    [InlineData("<!doctype html><html><body>Not found</body></html>", "an HTML page")]
+    [InlineData("<feedback/>", "root element is <feedback>")]
+    [InlineData("\uFEFF  <html><body>Not found</body></html>", "an HTML page")]
     [InlineData("", "empty")]
     [InlineData("Hello there\nnothing to see", "no line is a URL")]
     public async Task Something_that_is_not_a_sitemap_is_reported_as_unknown(string body, string error)
