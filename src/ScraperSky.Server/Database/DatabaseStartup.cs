@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data;
+
+namespace ScraperSky.Server.Database;
+
+public static class DatabaseStartup
+{
+    /// The embedded SQLite database is migrated on start; a shared PostgreSQL one only when asked (`--migrate true`),
+    /// so that many server processes do not race to change one schema.
+    public static async Task MigrateDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var provider = app.Services.GetRequiredService<DatabaseOptions>().Provider;
+        if (provider != DatabaseProvider.Sqlite && !app.Configuration.GetValue<bool>("migrate"))
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScraperSkyDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}
