@@ -37,6 +37,11 @@ public sealed class ScanWorkerTests : IAsyncDisposable
         builder.AddScanWorkers();
         var host = builder.Build();
         _hosts.Add(host);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct);
+        }
+
         await host.StartAsync(Ct);
         return host;
     }
@@ -206,7 +211,7 @@ public sealed class ScanWorkerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_api_only_process_migrates_the_database_but_runs_no_workers()
+    public async Task An_api_only_process_runs_no_workers()
     {
         var scanner = new ScriptedScanner();
         var host = await StartHostAsync(scanner, new() { ["Server:Role"] = "Api" });
