@@ -1,4 +1,5 @@
 using ScraperSky.Data;
+using ScraperSky.Scanning;
 using ScraperSky.Server.Batches;
 using ScraperSky.Server.Database;
 using ScraperSky.Server.Errors;
@@ -7,14 +8,17 @@ using ScraperSky.Server.Hosting;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
 using ScraperSky.Server.Tenancy;
+using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApiErrors();
 builder.Services.AddScraperSkyData(builder.Configuration);
+builder.Services.AddScanning(builder.Configuration);
 builder.AddV1Api();
 builder.AddTenancy();
 builder.AddRateLimits();
+builder.AddScanWorkers();
 
 var app = builder.Build();
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
 
 namespace ScraperSky.Server.Database;
@@ -16,7 +15,6 @@ public static class DatabaseStartup
         }
 
         await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScraperSkyDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
     }
 }
