@@ -120,7 +120,17 @@ public sealed partial class WebFetcher(
             EnsureFetchable(current);
             var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cancellationToken);
             var fetched = response.RequestMessage!.RequestUri!;
-            var location = RedirectTarget(response, fetched);
+            Uri? location;
+            try
+            {
+                location = RedirectTarget(response, fetched);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
             if (location is null)
             {
                 return (response, chain);
