@@ -8,8 +8,6 @@ namespace ScraperSky.Data;
 /// so several processes never race to alter one schema.
 public sealed partial class DatabaseMigrator(ScraperSkyDbContext db, DatabaseOptions options, ILogger<DatabaseMigrator> logger)
 {
-    public bool MigratesOnStart => options.MigrateOnStart ?? options.Provider == DatabaseProvider.Sqlite;
-
     /// The migrations applied by this call, oldest first; empty when the schema was current.
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {

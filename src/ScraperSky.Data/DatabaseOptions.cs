@@ -14,7 +14,4 @@ public sealed class DatabaseOptions
     public const string DefaultSqliteConnectionString = "Data Source=scrapersky.db";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
-
-    /// Whether the server applies migrations when it starts; unset means yes for SQLite and no for PostgreSQL.
-    public bool? MigrateOnStart { get; set; }
 }

@@ -32,14 +32,6 @@ public abstract class MigrationTests(DatabaseProvider provider)
         Assert.Equal("default", (await db.Tenants.SingleAsync(t => t.Id == Tenant.DefaultId, ct)).Name);
         Assert.Equal(0, await db.Jobs.CountAsync(ct) + await db.BatchJobs.CountAsync(ct) + await db.Domains.CountAsync(ct));
     }
-
-    [Fact]
-    public async Task Only_the_embedded_sqlite_database_is_migrated_when_the_server_starts()
-    {
-        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
-        await using var scope = database.CreateScope();
-        Assert.Equal(provider == DatabaseProvider.Sqlite, scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigratesOnStart);
-    }
 }
 
 public sealed class SqliteMigrationTests() : MigrationTests(DatabaseProvider.Sqlite)
