@@ -7,6 +7,7 @@ using ScraperSky.Server.Health;
 using ScraperSky.Server.Hosting;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
+using ScraperSky.Server.Sitemaps;
 using ScraperSky.Server.Tenancy;
 using ScraperSky.Server.Workers;
 
@@ -34,6 +35,7 @@ app.MapHealth();
 app.MapOpenApi();
 app.MapScans();
 app.MapBatches();
+app.MapSitemaps();
 
 await app.RunAsync();
 

@@ -11,19 +11,21 @@ internal static class PostgresUrlWriter
 {
     private const string CreateStaging = """
         CREATE TEMP TABLE IF NOT EXISTS sitemap_urls_staging (
-            loc text NOT NULL, lastmod timestamp with time zone, change_freq text, priority double precision,
+            ord integer NOT NULL, loc text NOT NULL, lastmod timestamp with time zone, change_freq text, priority double precision,
             image_count integer NOT NULL, video_count integer NOT NULL, news_count integer NOT NULL,
             alternate_count integer NOT NULL
         ) ON COMMIT DELETE ROWS
         """;
 
-    // DISTINCT ON: one statement may not touch the same conflicting row twice.
+    // DISTINCT ON: one statement may not touch the same conflicting row twice (the last listing wins). Ordered by
+    // position so ids, the order of the URL listing, follow the file.
     private const string Upsert = """
         INSERT INTO sitemap_urls (tenant_id, domain, file_id, loc, lastmod, change_freq, priority,
                                   image_count, video_count, news_count, alternate_count)
-        SELECT DISTINCT ON (loc) @tenant, @domain, @file, loc, lastmod, change_freq, priority,
+        SELECT @tenant, @domain, @file, loc, lastmod, change_freq, priority,
                image_count, video_count, news_count, alternate_count
-        FROM sitemap_urls_staging
+        FROM (SELECT DISTINCT ON (loc) * FROM sitemap_urls_staging ORDER BY loc, ord DESC) AS latest
+        ORDER BY ord
         ON CONFLICT (tenant_id, domain, loc) DO UPDATE SET
             file_id = excluded.file_id, lastmod = excluded.lastmod, change_freq = excluded.change_freq,
             priority = excluded.priority, image_count = excluded.image_count, video_count = excluded.video_count,
@@ -44,12 +46,14 @@ internal static class PostgresUrlWriter
             }
 
             await using (var importer = await connection.BeginBinaryImportAsync(
-                "COPY sitemap_urls_staging (loc, lastmod, change_freq, priority, image_count, video_count, news_count, alternate_count) FROM STDIN (FORMAT BINARY)",
+                "COPY sitemap_urls_staging (ord, loc, lastmod, change_freq, priority, image_count, video_count, news_count, alternate_count) FROM STDIN (FORMAT BINARY)",
                 cancellationToken))
             {
-                foreach (var url in urls)
+                for (var i = 0; i < urls.Count; i++)
                 {
+                    var url = urls[i];
                     await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
                     await importer.WriteAsync(url.Loc, NpgsqlDbType.Text, cancellationToken);
                     await WriteNullableAsync(importer, url.Lastmod?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
                     await WriteNullableAsync(importer, url.ChangeFreq, NpgsqlDbType.Text, cancellationToken);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data;
 using ScraperSky.Data.Jobs;
+using ScraperSky.Data.Sitemaps;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Server.Workers;
@@ -111,7 +112,9 @@ internal sealed partial class ScanWorker(
             var scanner = scope.ServiceProvider.GetRequiredService<IDomainScanner>();
             await using (var progress = new JobProgressWriter(queue, job, logger, scan.Token))
             {
-                metadata = await scanner.ScanAsync(RequestFor(job), progress, scan.Token);
+                // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
+                var sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
+                metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
                 progress.Report(new ScanProgress(ScanSteps.Storing, "Storing the results"));
             }
         }

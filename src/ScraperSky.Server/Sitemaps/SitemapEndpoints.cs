@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data;
+using ScraperSky.Data.Entities;
+using ScraperSky.Scanning.Domains;
+using ScraperSky.Server.Tenancy;
+
+namespace ScraperSky.Server.Sitemaps;
+
+/// What the latest scan of a domain found in its sitemaps. Tenant-scoped: with an API key, the key's tenant (a
+/// `tenant_id` naming another is refused); in local mode, `tenant_id` or the default tenant. A domain the tenant never
+/// scanned is a 404. Both lists also come as CSV (`?format=csv` or `Accept: text/csv`), streamed whole.
+///
+/// `/urls` pages with a cursor: `?limit=` (1 to 10,000, default 1,000) and `?cursor=` taken from the previous page's
+/// `next_cursor`; a cursor stays valid while rows are added, unlike page numbers.
+public static class SitemapEndpoints
+{
+    public const string NotFoundDetail = "Domain not found";
+    public const int DefaultLimit = 1_000;
+    public const int MaxLimit = 10_000;
+
+    public static IEndpointRouteBuilder MapSitemaps(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/domains/{domain}").WithTags("Sitemaps").RequireAuthorization();
+        group.MapGet("/sitemaps", GetSitemapsAsync).WithName("GetDomainSitemaps");
+        group.MapGet("/urls", GetUrlsAsync).WithName("GetDomainUrls");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<DomainSitemaps>, PushStreamHttpResult, ProblemHttpResult>> GetSitemapsAsync(
+        string domain,
+        [FromQuery(Name = "tenant_id")] Guid? tenantId,
+        [FromQuery] string? format,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        ScraperSkyDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (scope, problem) = await ResolveAsync(domain, tenantId, user, db, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (tenant, name) = scope;
+        var files = db.SitemapFiles.AsNoTracking()
+            .Where(f => f.TenantId == tenant && f.Domain == name)
+            .OrderBy(f => f.CollectedAt).ThenBy(f => f.Url)
+            .Select(f => new SitemapFileView(
+                f.Id, f.Url, EnumNames.ToWire(f.Kind), EnumNames.ToWire(f.Discovery), f.ParentId, f.Bytes, f.Gzipped,
+                f.UrlCount, f.HttpStatus, f.FetchMs, f.Truncated, f.Error, f.CollectedAt));
+        if (WantsCsv(format, request))
+        {
+            return Csv(name, "sitemaps", files.AsAsyncEnumerable(),
+                "url,type,discovery,parent_id,bytes,gzipped,url_count,http_status,fetch_ms,truncated,error,id",
+                f => [f.Url, f.Type, f.Discovery, f.ParentId?.ToString(), Number(f.Bytes), f.Gzipped ? "true" : "false",
+                    Number(f.UrlCount), f.HttpStatus is { } s ? Number(s) : null, Number(f.FetchMs),
+                    f.Truncated ? "true" : "false", f.Error, f.Id.ToString()]);
+        }
+
+        var list = await files.ToListAsync(cancellationToken);
+        var urls = await db.SitemapUrls.LongCountAsync(u => u.TenantId == tenant && u.Domain == name, cancellationToken);
+        return TypedResults.Ok(new DomainSitemaps(name, list.Count, urls, list));
+    }
+
+    private static async Task<Results<Ok<DomainUrls>, PushStreamHttpResult, ProblemHttpResult>> GetUrlsAsync(
+        string domain,
+        [FromQuery(Name = "tenant_id")] Guid? tenantId,
+        [FromQuery] string? format,
+        [FromQuery] string? cursor,
+        [FromQuery] int? limit,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        ScraperSkyDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var (scope, problem) = await ResolveAsync(domain, tenantId, user, db, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (tenant, name) = scope;
+        var urls = db.SitemapUrls.AsNoTracking().Where(u => u.TenantId == tenant && u.Domain == name).OrderBy(u => u.Id);
+        if (WantsCsv(format, request))
+        {
+            return Csv(name, "urls", urls.Select(u => new SitemapUrlView(
+                    u.Loc, u.Lastmod, u.ChangeFreq, u.Priority, u.ImageCount, u.VideoCount, u.NewsCount, u.AlternateCount, u.FileId))
+                .AsAsyncEnumerable(),
+                "loc,lastmod,changefreq,priority,image_count,video_count,news_count,alternate_count",
+                u => [u.Loc, u.Lastmod?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture), u.Changefreq,
+                    u.Priority?.ToString(CultureInfo.InvariantCulture), Number(u.ImageCount), Number(u.VideoCount),
+                    Number(u.NewsCount), Number(u.AlternateCount)]);
+        }
+
+        var pageSize = limit ?? DefaultLimit;
+        if (pageSize is < 1 or > MaxLimit)
+        {
+            return BadRequest($"limit must be between 1 and {MaxLimit.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        long after = 0;
+        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            return BadRequest("Invalid cursor.");
+        }
+
+        // One row more than asked tells whether another page follows.
+        var rows = await urls.Where(u => u.Id > after).Take(pageSize + 1)
+            .Select(u => new { u.Id, View = new SitemapUrlView(
+                u.Loc, u.Lastmod, u.ChangeFreq, u.Priority, u.ImageCount, u.VideoCount, u.NewsCount, u.AlternateCount, u.FileId) })
+            .ToListAsync(cancellationToken);
+        var total = await urls.LongCountAsync(cancellationToken);
+        var next = rows.Count > pageSize ? rows[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new DomainUrls(name, total, [.. rows.Take(pageSize).Select(r => r.View)], next));
+    }
+
+    private static async Task<((Guid Tenant, string Domain) Scope, ProblemHttpResult? Problem)> ResolveAsync(
+        string domain, Guid? tenantId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken)
+    {
+        if (!DomainName.TryNormalize(domain, out var name))
+        {
+            return (default, BadRequest($"Invalid domain format: {domain}"));
+        }
+
+        var keyTenant = RequestTenant.ReadScope(user);
+        if (keyTenant is not null && tenantId is not null && tenantId != keyTenant)
+        {
+            return (default, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: RequestTenant.MismatchDetail));
+        }
+
+        var tenant = keyTenant ?? tenantId ?? Tenant.DefaultId;
+        var known = await db.Domains.AnyAsync(d => d.TenantId == tenant && d.Name == name, cancellationToken)
+            || await db.SitemapFiles.AnyAsync(f => f.TenantId == tenant && f.Domain == name, cancellationToken);
+        return known
+            ? ((tenant, name), null)
+            : (default, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail));
+    }
+
+    private static bool WantsCsv(string? format, HttpRequest request) =>
+        string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+        || (format is null && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)));
+
+    // Rows go out as they are read, so a million URLs never sit in memory.
+    private static PushStreamHttpResult Csv<T>(
+        string domain, string what, IAsyncEnumerable<T> rows, string header, Func<T, string?[]> fields) =>
+        TypedResults.Stream(async body =>
+        {
+            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
+            await writer.WriteAsync(header + "\r\n");
+            var line = new StringBuilder();
+            await foreach (var row in rows)
+            {
+                line.Clear();
+                var values = fields(row);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        line.Append(',');
+                    }
+
+                    AppendField(line, values[i]);
+                }
+
+                await writer.WriteAsync(line.Append("\r\n"));
+            }
+        }, "text/csv; charset=utf-8", $"{domain}-{what}.csv");
+
+    // RFC 4180 quoting, and a leading quote mark for values a spreadsheet would run as a formula.
+    private static void AppendField(StringBuilder line, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var formula = value[0] is '=' or '+' or '-' or '@';
+        if (!formula && value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            line.Append(value);
+            return;
+        }
+
+        line.Append('"');
+        if (formula)
+        {
+            line.Append('\'');
+        }
+
+        line.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: detail);
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using ScraperSky.Server.Tests.Api;
+using ScraperSky.Server.Tests.Durability;
+using ScraperSky.Testing.Fleet;
+
+namespace ScraperSky.Server.Tests.Sitemaps;
+
+/// The server with its workers on, scanning fleet sites over real HTTP (through `Scanning:HostMap:test`).
+public sealed class ScanningSqliteApiFixture : SqliteApiFixture
+{
+    private TestSiteFleet? _fleet;
+
+    protected override async ValueTask<Dictionary<string, string?>> DatabaseSettingsAsync()
+    {
+        _fleet = await TestSiteFleet.StartAsync();
+        var settings = await base.DatabaseSettingsAsync();
+        settings["Scanning:HostMap:test"] = _fleet.HostMapValue;
+        return settings;
+    }
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Server:Role"] = "Both";
+        settings["Jobs:PollInterval"] = "00:00:00.200";
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_fleet is not null)
+        {
+            await _fleet.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SitemapScanEndToEndTests(ScanningSqliteApiFixture fixture) : IClassFixture<ScanningSqliteApiFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<System.Text.Json.JsonElement> ScanAsync(HttpClient client, string domain)
+    {
+        using var submitted = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = domain });
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        var statusUrl = (await submitted.JsonAsync()).GetProperty("status_url").GetString()!;
+        System.Text.Json.JsonElement status = default;
+        await JobRows.WaitUntilAsync(async () =>
+        {
+            using var response = await client.GetPathAsync(statusUrl);
+            status = await response.JsonAsync();
+            return status.GetProperty("status").GetString() is "completed" or "failed";
+        }, TimeSpan.FromSeconds(60), $"the scan of {domain} ended", Ct);
+        Assert.Equal("completed", status.GetProperty("status").GetString());
+        return status;
+    }
+
+    [Fact]
+    public async Task A_scan_stores_the_sitemap_urls_the_api_lists_and_a_rescan_replaces_them()
+    {
+        using var client = fixture.CreateClient(fixture.TenantA);
+
+        var first = await ScanAsync(client, "sm-wp.test");
+        var second = await ScanAsync(client, "sm-wp.test");
+
+        foreach (var status in new[] { first, second })
+        {
+            var summary = status.GetProperty("metadata").GetProperty("sitemaps");
+            Assert.Equal(6, summary.GetProperty("files").GetInt32());
+            Assert.Equal(7, summary.GetProperty("urls").GetInt64());
+            Assert.Equal("2025-03-04T18:00:00+00:00", summary.GetProperty("newest_lastmod").GetString());
+        }
+
+        using var sitemaps = await client.GetPathAsync("/api/v1/domains/sm-wp.test/sitemaps");
+        var files = await sitemaps.JsonAsync();
+        Assert.Equal(6, files.GetProperty("total_files").GetInt32());
+        Assert.Equal(7, files.GetProperty("total_urls").GetInt64());
+        using var urls = await client.GetPathAsync("/api/v1/domains/sm-wp.test/urls");
+        var page = await urls.JsonAsync();
+        Assert.Equal(7, page.GetProperty("urls").GetArrayLength());
+        Assert.Contains(page.GetProperty("urls").EnumerateArray(), u => u.GetProperty("loc").GetString() == "https://sm-wp.test/en/deep/");
+        using var other = await fixture.CreateClient(fixture.TenantB).GetPathAsync("/api/v1/domains/sm-wp.test/urls");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+}
