@@ -199,37 +199,18 @@ internal sealed partial class ScanWorker(
 
     private static ScanRequest RequestFor(ClaimedJob job)
     {
-        var request = new ScanRequest { Domain = job.Domain };
-        if (string.IsNullOrEmpty(job.Options))
-        {
-            return request;
-        }
-
+        ScanJobOptions scanOptions;
         try
         {
-            using var document = JsonDocument.Parse(job.Options);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return request;
-            }
-
-            if (root.TryGetProperty("max_pages", out var maxPages) && maxPages.TryGetInt32(out var pages) && pages > 0)
-            {
-                request = request with { MaxPages = pages };
-            }
-
-            if (root.TryGetProperty("include_sitemaps", out var sitemaps) && sitemaps.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                request = request with { IncludeSitemaps = sitemaps.GetBoolean() };
-            }
+            scanOptions = ScanJobOptions.FromJson(job.Options);
         }
         catch (JsonException)
         {
-            // Options are written by the API as JSON; an unreadable value means the defaults.
+            // Options are written by the API; an unreadable value means the defaults rather than a failed scan.
+            scanOptions = new ScanJobOptions();
         }
 
-        return request;
+        return new ScanRequest { Domain = job.Domain, MaxPages = scanOptions.MaxPages };
     }
 
     private sealed class LeaseState
