@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScraperSky.Data;
@@ -27,14 +25,13 @@ public sealed class CliServices(IReadOnlyDictionary<string, string?>? settings)
 
         builder.Logging.ClearProviders();
         builder.Services.AddScraperSkyData(builder.Configuration);
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<TenantStore>();
         await using var provider = builder.Services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         // As on server start: the embedded SQLite database is brought up to date before use.
         if (migrateSqlite && provider.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Sqlite)
         {
-            await scope.ServiceProvider.GetRequiredService<ScraperSkyDbContext>().Database.MigrateAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
         }
 
         return await action(scope.ServiceProvider);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Data;
 
@@ -12,9 +11,7 @@ public static class MigrateCommand
         var command = new Command("migrate", "Apply pending database migrations (SQLite or PostgreSQL, as configured).");
         command.SetAction((parseResult, cancellationToken) => services.RunAsync(migrateSqlite: false, async provider =>
         {
-            var db = provider.GetRequiredService<ScraperSkyDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            await db.Database.MigrateAsync(cancellationToken);
+            var pending = await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             var output = parseResult.InvocationConfiguration.Output;
             await output.WriteLineAsync(pending.Count == 0
                 ? "The database is up to date."

@@ -30,7 +30,7 @@ public abstract class ApiFixture : IAsyncLifetime
     {
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var settings = await DatabaseSettingsAsync();
         settings["Server:Role"] = "Api";
