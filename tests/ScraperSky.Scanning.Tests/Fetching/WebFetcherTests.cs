@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
@@ -235,6 +237,42 @@ public sealed class WebFetcherTests(FleetFixture fixture)
 
         Assert.Equal("Redirect loop: http://upgrade-only.test/ redirects back to https://upgrade-only.test/.", error.Message);
         Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task A_connection_that_is_never_accepted_ends_at_the_connect_timeout()
+    {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a new connection neither succeeds nor fails.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(endpoint, Ct).AsTask();
+            }
+
+            using var services = fixture.CreateServices(new Dictionary<string, string?>
+            {
+                ["Scanning:HostMap:stalled.test"] = endpoint.ToString(),
+                ["Scanning:ConnectTimeout"] = "00:00:00.300",
+            });
+
+            var error = await Assert.ThrowsAsync<ScanException>(() =>
+                services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://shop.stalled.test/"), Ct));
+
+            Assert.Equal("Connecting to shop.stalled.test timed out.", error.Message);
+            Assert.True(error.IsTransient);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
     }
 
     [Fact]
