@@ -133,6 +133,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     [InlineData("https://gzip-bomb.hostile.test/", false, "The response from gzip-bomb.hostile.test is larger than the limit of 262144 bytes.")]
     [InlineData("https://drip.hostile.test/", true, "drip.hostile.test did not send a complete response within 1 s.")]
     [InlineData("https://slow-first-byte.hostile.test/", true, "slow-first-byte.hostile.test did not send a complete response within 1 s.")]
+    [InlineData("https://stall.hostile.test/", true, "stall.hostile.test did not send a complete response within 1 s.")]
     [InlineData("https://hangup.hostile.test/", true, "hangup.hostile.test reset the connection.")]
     [InlineData("https://loop.hostile.test/a", false, "Redirect loop: http://loop.hostile.test/b redirects back to http://loop.hostile.test/a.")]
     [InlineData("https://chain.hostile.test/", false, "Too many redirects (more than 5) from https://chain.hostile.test/.")]
@@ -323,6 +324,18 @@ public sealed class WebFetcherTests(FleetFixture fixture)
             .OpenAsync(new Uri("https://drip.hostile.test/"), 1024 * 1024, Ct);
 
         await Assert.ThrowsAsync<ResponseTimeoutException>(() => response.Body.CopyToAsync(Stream.Null, Ct));
+    }
+
+    [Fact]
+    public async Task A_synchronous_read_of_a_stalled_stream_ends_at_the_response_deadline()
+    {
+        using var services = fixture.CreateServices(HostileLimits);
+
+        await using var response = await services.GetRequiredService<IWebFetcher>()
+            .OpenAsync(new Uri("https://stall.hostile.test/"), 1024 * 1024, Ct);
+
+        // Parsers such as XmlReader may read synchronously; the deadline must still end the read.
+        Assert.Throws<ResponseTimeoutException>(() => response.Body.CopyTo(Stream.Null));
     }
 
     private static int CountOf(string text, string value)
