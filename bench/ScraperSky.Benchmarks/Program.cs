@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using ScraperSky.Benchmarks.Sitemaps;
+
+if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
+{
+    return await SitemapLoadRun.RunAsync(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -492,9 +492,6 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_sitemap_urls_file_id");
 
-                    b.HasIndex("TenantId", "Domain", "Id")
-                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_id");
-
                     b.HasIndex("TenantId", "Domain", "Loc")
                         .IsUnique()
                         .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_loc");

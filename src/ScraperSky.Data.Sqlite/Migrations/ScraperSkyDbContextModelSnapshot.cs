@@ -484,9 +484,6 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_sitemap_urls_file_id");
 
-                    b.HasIndex("TenantId", "Domain", "Id")
-                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_id");
-
                     b.HasIndex("TenantId", "Domain", "Loc")
                         .IsUnique()
                         .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_loc");

@@ -18,7 +18,7 @@ internal static class PostgresUrlWriter
         """;
 
     // DISTINCT ON: one statement may not touch the same conflicting row twice (the last listing wins). Ordered by
-    // position so ids, the order of the URL listing, follow the file.
+    // position so row ids follow the file.
     private const string Upsert = """
         INSERT INTO sitemap_urls (tenant_id, domain, file_id, loc, lastmod, change_freq, priority,
                                   image_count, video_count, news_count, alternate_count)

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -15,8 +16,9 @@ namespace ScraperSky.Server.Sitemaps;
 /// `tenant_id` naming another is refused); in local mode, `tenant_id` or the default tenant. A domain the tenant never
 /// scanned is a 404. Both lists also come as CSV (`?format=csv` or `Accept: text/csv`), streamed whole.
 ///
-/// `/urls` pages with a cursor: `?limit=` (1 to 10,000, default 1,000) and `?cursor=` taken from the previous page's
-/// `next_cursor`; a cursor stays valid while rows are added, unlike page numbers.
+/// `/urls` lists URLs in `loc` order and pages with a cursor: `?limit=` (1 to 10,000, default 1,000) and `?cursor=`
+/// taken from the previous page's `next_cursor` (opaque); a cursor stays valid while rows change, unlike page numbers,
+/// and each page is one seek on the (tenant, domain, loc) index however deep it is.
 public static class SitemapEndpoints
 {
     public const string NotFoundDetail = "Domain not found";
@@ -85,7 +87,7 @@ public static class SitemapEndpoints
         }
 
         var (tenant, name) = scope;
-        var urls = db.SitemapUrls.AsNoTracking().Where(u => u.TenantId == tenant && u.Domain == name).OrderBy(u => u.Id);
+        var urls = db.SitemapUrls.AsNoTracking().Where(u => u.TenantId == tenant && u.Domain == name).OrderBy(u => u.Loc);
         if (WantsCsv(format, request))
         {
             return Csv(name, "urls", urls.Select(u => new SitemapUrlView(
@@ -103,20 +105,41 @@ public static class SitemapEndpoints
             return BadRequest($"limit must be between 1 and {MaxLimit.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        long after = 0;
-        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        var after = "";
+        if (cursor is not null && !TryDecodeCursor(cursor, out after))
         {
             return BadRequest("Invalid cursor.");
         }
 
         // One row more than asked tells whether another page follows.
-        var rows = await urls.Where(u => u.Id > after).Take(pageSize + 1)
-            .Select(u => new { u.Id, View = new SitemapUrlView(
-                u.Loc, u.Lastmod, u.ChangeFreq, u.Priority, u.ImageCount, u.VideoCount, u.NewsCount, u.AlternateCount, u.FileId) })
+        var rows = await urls.Where(u => string.Compare(u.Loc, after) > 0).Take(pageSize + 1)
+            .Select(u => new SitemapUrlView(
+                u.Loc, u.Lastmod, u.ChangeFreq, u.Priority, u.ImageCount, u.VideoCount, u.NewsCount, u.AlternateCount, u.FileId))
             .ToListAsync(cancellationToken);
         var total = await urls.LongCountAsync(cancellationToken);
-        var next = rows.Count > pageSize ? rows[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new DomainUrls(name, total, [.. rows.Take(pageSize).Select(r => r.View)], next));
+        var next = rows.Count > pageSize ? EncodeCursor(rows[pageSize - 1].Loc) : null;
+        return TypedResults.Ok(new DomainUrls(name, total, [.. rows.Take(pageSize)], next));
+    }
+
+    private static string EncodeCursor(string loc) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(loc));
+
+    private static bool TryDecodeCursor(string cursor, out string loc)
+    {
+        loc = "";
+        if (cursor.Length is 0 or > 4096)
+        {
+            return false;
+        }
+
+        try
+        {
+            loc = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return loc.Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static async Task<((Guid Tenant, string Domain) Scope, ProblemHttpResult? Problem)> ResolveAsync(

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace ScraperSky.Data.Sqlite.Migrations
+namespace ScraperSky.Data.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class AddSitemaps : Migration
@@ -15,21 +16,21 @@ namespace ScraperSky.Data.Sqlite.Migrations
                 name: "sitemap_files",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    tenant_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
-                    url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    discovery = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    parent_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    bytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    gzipped = table.Column<bool>(type: "INTEGER", nullable: false),
-                    url_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    http_status = table.Column<int>(type: "INTEGER", nullable: true),
-                    fetch_ms = table.Column<long>(type: "INTEGER", nullable: false),
-                    truncated = table.Column<bool>(type: "INTEGER", nullable: false),
-                    error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
-                    collected_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    discovery = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    parent_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    bytes = table.Column<long>(type: "bigint", nullable: false),
+                    gzipped = table.Column<bool>(type: "boolean", nullable: false),
+                    url_count = table.Column<int>(type: "integer", nullable: false),
+                    http_status = table.Column<int>(type: "integer", nullable: true),
+                    fetch_ms = table.Column<long>(type: "bigint", nullable: false),
+                    truncated = table.Column<bool>(type: "boolean", nullable: false),
+                    error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    collected_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -52,19 +53,19 @@ namespace ScraperSky.Data.Sqlite.Migrations
                 name: "sitemap_urls",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    tenant_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
-                    file_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    loc = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
-                    lastmod = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    change_freq = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
-                    priority = table.Column<double>(type: "REAL", nullable: true),
-                    image_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    video_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    news_count = table.Column<int>(type: "INTEGER", nullable: false),
-                    alternate_count = table.Column<int>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    tenant_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    file_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    loc = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    lastmod = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    change_freq = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    priority = table.Column<double>(type: "double precision", nullable: true),
+                    image_count = table.Column<int>(type: "integer", nullable: false),
+                    video_count = table.Column<int>(type: "integer", nullable: false),
+                    news_count = table.Column<int>(type: "integer", nullable: false),
+                    alternate_count = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -91,11 +92,6 @@ namespace ScraperSky.Data.Sqlite.Migrations
                 name: "ix_sitemap_urls_file_id",
                 table: "sitemap_urls",
                 column: "file_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_sitemap_urls_tenant_id_domain_id",
-                table: "sitemap_urls",
-                columns: new[] { "tenant_id", "domain", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_sitemap_urls_tenant_id_domain_loc",

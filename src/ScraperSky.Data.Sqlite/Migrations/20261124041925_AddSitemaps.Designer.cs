@@ -11,7 +11,7 @@ using ScraperSky.Data;
 namespace ScraperSky.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ScraperSkyDbContext))]
-    [Migration("20261124033600_AddSitemaps")]
+    [Migration("20261124041925_AddSitemaps")]
     partial class AddSitemaps
     {
         /// <inheritdoc />
@@ -486,9 +486,6 @@ namespace ScraperSky.Data.Sqlite.Migrations
 
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_sitemap_urls_file_id");
-
-                    b.HasIndex("TenantId", "Domain", "Id")
-                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_id");
 
                     b.HasIndex("TenantId", "Domain", "Loc")
                         .IsUnique()

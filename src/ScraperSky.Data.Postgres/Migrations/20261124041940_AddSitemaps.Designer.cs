@@ -13,7 +13,7 @@ using ScraperSky.Data;
 namespace ScraperSky.Data.Postgres.Migrations
 {
     [DbContext(typeof(ScraperSkyDbContext))]
-    [Migration("20261124033605_AddSitemaps")]
+    [Migration("20261124041940_AddSitemaps")]
     partial class AddSitemaps
     {
         /// <inheritdoc />
@@ -494,9 +494,6 @@ namespace ScraperSky.Data.Postgres.Migrations
 
                     b.HasIndex("FileId")
                         .HasDatabaseName("ix_sitemap_urls_file_id");
-
-                    b.HasIndex("TenantId", "Domain", "Id")
-                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_id");
 
                     b.HasIndex("TenantId", "Domain", "Loc")
                         .IsUnique()
