@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
@@ -24,8 +25,12 @@ public sealed record ScanJobOptions
 public sealed record SubmittedBatch(BatchJob Batch, int JobCount);
 
 /// Creates job and batch rows. A batch and all its jobs are one transaction: either every entry is a job or none is.
-public sealed class JobSubmission(
-    ScraperSkyDbContext db, TimeProvider time, IOptions<JobOptions> options, JobQueueSignal signal)
+public sealed partial class JobSubmission(
+    ScraperSkyDbContext db,
+    TimeProvider time,
+    IOptions<JobOptions> options,
+    JobQueueSignal signal,
+    ILogger<JobSubmission> logger)
 {
     private const int MaxStoredEntryLength = 2048;
 
@@ -82,6 +87,7 @@ public sealed class JobSubmission(
         // One SaveChanges is one transaction, so a failing insert leaves no batch and no job behind.
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        LogBatchAccepted(logger, batch.PublicId, tenantId, jobs.Count, failed);
         if (failed < jobs.Count)
         {
             signal.Notify();
@@ -89,6 +95,10 @@ public sealed class JobSubmission(
 
         return new SubmittedBatch(batch, jobs.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Accepted batch {BatchId} for tenant {TenantId}: {JobCount} jobs, {InvalidCount} of them invalid entries")]
+    private static partial void LogBatchAccepted(ILogger logger, string batchId, Guid tenantId, int jobCount, int invalidCount);
 
     private Job PendingJob(Guid tenantId, string domain, Guid? batchId, string optionsJson, DateTime now, Guid id) => new()
     {
