@@ -37,6 +37,7 @@ public sealed partial class JobQueue(
         var expires = now + options.Value.LeaseDuration;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         List<Job> claimed;
+        // `status IN (...)` lets the (status, next_attempt_at) index skip the ever-growing ended jobs.
         if (db.IsPostgres)
         {
             // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting, and
@@ -49,8 +50,9 @@ public sealed partial class JobQueue(
                         progress_step = 'starting', progress_message = 'Scan started'
                     WHERE id IN (
                         SELECT id FROM jobs
-                        WHERE (status = 'pending' AND next_attempt_at <= {now})
-                           OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts)
+                        WHERE status IN ('pending', 'running')
+                          AND ((status = 'pending' AND next_attempt_at <= {now})
+                            OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
                         ORDER BY next_attempt_at
                         LIMIT {limit}
                         FOR UPDATE SKIP LOCKED)
@@ -72,8 +74,9 @@ public sealed partial class JobQueue(
                     progress_step = 'starting', progress_message = 'Scan started'
                 WHERE id IN (
                     SELECT id FROM jobs
-                    WHERE (status = 'pending' AND next_attempt_at <= {now})
-                       OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts)
+                    WHERE status IN ('pending', 'running')
+                      AND ((status = 'pending' AND next_attempt_at <= {now})
+                        OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
                     ORDER BY next_attempt_at
                     LIMIT {limit})
                 RETURNING *
