@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
@@ -9,6 +10,8 @@ namespace ScraperSky.Data.Jobs;
 /// What a client asked of a scan, stored as the job's (and a batch's) `options` JSON.
 public sealed record ScanJobOptions
 {
+    // Left out when unset: the worker reads a present `max_pages` as a number.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MaxPages { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ScanJson.Options);
@@ -21,7 +24,8 @@ public sealed record ScanJobOptions
 public sealed record SubmittedBatch(BatchJob Batch, int JobCount);
 
 /// Creates job and batch rows. A batch and all its jobs are one transaction: either every entry is a job or none is.
-public sealed class JobSubmission(ScraperSkyDbContext db, TimeProvider time, IOptions<JobOptions> options)
+public sealed class JobSubmission(
+    ScraperSkyDbContext db, TimeProvider time, IOptions<JobOptions> options, JobQueueSignal signal)
 {
     private const int MaxStoredEntryLength = 2048;
 
@@ -32,6 +36,7 @@ public sealed class JobSubmission(ScraperSkyDbContext db, TimeProvider time, IOp
         var job = PendingJob(tenantId, domain, null, scanOptions.ToJson(), now, Guid.CreateVersion7());
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
         return job;
     }
 
@@ -77,6 +82,11 @@ public sealed class JobSubmission(ScraperSkyDbContext db, TimeProvider time, IOp
         // One SaveChanges is one transaction, so a failing insert leaves no batch and no job behind.
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        if (failed < jobs.Count)
+        {
+            signal.Notify();
+        }
+
         return new SubmittedBatch(batch, jobs.Count);
     }
 

@@ -36,6 +36,11 @@ public sealed partial class WebFetcher(
             var (response, chain) = await SendFollowingRedirectsAsync(url, linked.Token);
             using (response)
             {
+                if (response.Content.Headers.ContentLength > settings.MaxPageBytes)
+                {
+                    throw new ResponseTooLargeException(settings.MaxPageBytes);
+                }
+
                 var stream = await response.Content.ReadAsStreamAsync(linked.Token);
                 await using var body = new CappedStream(stream, settings.MaxPageBytes, deadline.Token);
                 var (buffer, length) = await ReadToEndAsync(body, linked.Token);
@@ -115,7 +120,17 @@ public sealed partial class WebFetcher(
             EnsureFetchable(current);
             var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cancellationToken);
             var fetched = response.RequestMessage!.RequestUri!;
-            var location = RedirectTarget(response, fetched);
+            Uri? location;
+            try
+            {
+                location = RedirectTarget(response, fetched);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
             if (location is null)
             {
                 return (response, chain);
@@ -129,7 +144,11 @@ public sealed partial class WebFetcher(
                     $"Too many redirects (more than {settings.MaxRedirects.ToString(CultureInfo.InvariantCulture)}) from {url}.", false);
             }
 
-            if (chain.Any(visited => SameResource(visited, location)))
+            // Compare what will actually be fetched: an https target on a host without https is fetched over http.
+            var effective = location.Scheme == Uri.UriSchemeHttps && _hostsWithoutHttps.ContainsKey(location.IdnHost)
+                ? WithScheme(location, Uri.UriSchemeHttp)
+                : location;
+            if (chain.Any(visited => SameResource(visited, effective)))
             {
                 throw new ScanException($"Redirect loop: {fetched} redirects back to {location}.", false);
             }
@@ -310,7 +329,7 @@ public sealed partial class WebFetcher(
         if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException or TimeoutRejectedException)
         {
             return new ScanException(
-                $"{host} did not answer within {settings.ResponseTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.", true, ex);
+                $"{host} did not send a complete response within {settings.ResponseTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.", true, ex);
         }
 
         if (Find<SocketException>(ex) is { } socket)

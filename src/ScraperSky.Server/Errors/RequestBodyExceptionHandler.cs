@@ -8,6 +8,7 @@ namespace ScraperSky.Server.Errors;
 public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public const string NotJsonDetail = "The request body must be JSON sent with Content-Type: application/json.";
+    private const string ObjectExpectedDetail = "The request body must be a JSON object.";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -29,14 +30,15 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDe
 
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
-        JsonException { Message: var message, Path: { Length: > 2 } path }
+        JsonException { Message: var message } json
             when message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
-            $"Field '{path[2..]}' has the wrong type: expected {ExpectedType(message)}.",
+            json.Path is { Length: > 2 } path
+                ? $"Field '{path[2..]}' has the wrong type: expected {ExpectedType(message)}."
+                : ObjectExpectedDetail,
         JsonException json =>
             $"The request body is not valid JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).",
-        _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
-            NotJsonDetail,
-        _ when bad.StatusCode == StatusCodes.Status400BadRequest => "The request body must be a JSON object.",
+        _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType => NotJsonDetail,
+        _ when bad.StatusCode == StatusCodes.Status400BadRequest => ObjectExpectedDetail,
         _ => bad.Message,
     };
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using ScraperSky.Data;
 using ScraperSky.Data.Jobs;
 
 namespace ScraperSky.Server.Hosting;
@@ -9,7 +7,7 @@ namespace ScraperSky.Server.Hosting;
 public static class ApiServiceExtensions
 {
     /// The v1 API's JSON (snake_case, strict numbers so a quoted number is a type error), OpenAPI document and the
-    /// job submission it writes through.
+    /// job submission it writes through (JobOptions and TimeProvider come with AddScraperSkyData).
     public static WebApplicationBuilder AddV1Api(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -19,10 +17,6 @@ public static class ApiServiceExtensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.AddOpenApi();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
-            .Validate(o => o.MaxBatchSize > 0 && o.MaxAttempts > 0, "Jobs:MaxBatchSize and Jobs:MaxAttempts must be positive.")
-            .ValidateOnStart();
         builder.Services.AddScoped<JobSubmission>();
         return builder;
     }

@@ -129,8 +129,8 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     [Theory]
     [InlineData("https://endless.hostile.test/", false, "The response from endless.hostile.test is larger than the limit of 262144 bytes.")]
     [InlineData("https://gzip-bomb.hostile.test/", false, "The response from gzip-bomb.hostile.test is larger than the limit of 262144 bytes.")]
-    [InlineData("https://drip.hostile.test/", true, "drip.hostile.test did not answer within 1 s.")]
-    [InlineData("https://slow-first-byte.hostile.test/", true, "slow-first-byte.hostile.test did not answer within 1 s.")]
+    [InlineData("https://drip.hostile.test/", true, "drip.hostile.test did not send a complete response within 1 s.")]
+    [InlineData("https://slow-first-byte.hostile.test/", true, "slow-first-byte.hostile.test did not send a complete response within 1 s.")]
     [InlineData("https://hangup.hostile.test/", true, "hangup.hostile.test reset the connection.")]
     [InlineData("https://loop.hostile.test/a", false, "Redirect loop: http://loop.hostile.test/b redirects back to http://loop.hostile.test/a.")]
     [InlineData("https://chain.hostile.test/", false, "Too many redirects (more than 5) from https://chain.hostile.test/.")]
@@ -180,6 +180,61 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         var error = await Assert.ThrowsAsync<ScanException>(() => services.GetRequiredService<IWebFetcher>().GetPageAsync(url, Ct));
 
         Assert.Equal("Refused to connect to 127.0.0.1: loopback address.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_name_that_resolves_to_a_loopback_address_is_refused()
+    {
+        using var services = fixture.CreateServices();
+
+        var error = await Assert.ThrowsAsync<ScanException>(() =>
+            services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("http://localhost/"), Ct));
+
+        Assert.StartsWith("Refused to connect to ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": loopback address.", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_fails_with_a_dns_reason()
+    {
+        using var services = fixture.CreateServices();
+
+        var error = await Assert.ThrowsAsync<ScanException>(() =>
+            services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://no-such-host.invalid/"), Ct));
+
+        // Without a reachable resolver the answer is "try again" (transient) rather than "no such name" (permanent).
+        Assert.Contains("DNS lookup", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-host.invalid", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plain_page_over_the_cap_is_refused_as_too_large()
+    {
+        using var services = fixture.CreateServices(new Dictionary<string, string?> { ["Scanning:MaxPageBytes"] = "100" });
+
+        var error = await Assert.ThrowsAsync<ScanException>(() =>
+            services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://basic.test/"), Ct));
+
+        Assert.Equal("The response from basic.test is larger than the limit of 100 bytes.", error.Message);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task A_redirect_from_http_to_https_on_a_host_without_https_is_reported_as_a_loop()
+    {
+        fixture.Fleet.Map("upgrade-only.test", context =>
+        {
+            context.Response.Redirect($"https://upgrade-only.test{context.Request.Path}");
+            return Task.CompletedTask;
+        });
+        using var services = fixture.CreateServices();
+
+        var error = await Assert.ThrowsAsync<ScanException>(() =>
+            services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://upgrade-only.test/"), Ct));
+
+        Assert.Equal("Redirect loop: http://upgrade-only.test/ redirects back to https://upgrade-only.test/.", error.Message);
+        Assert.False(error.IsTransient);
     }
 
     [Fact]
