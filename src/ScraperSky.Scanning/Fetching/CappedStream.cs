@@ -5,6 +5,9 @@ namespace ScraperSky.Scanning.Fetching;
 /// token, which bounds the whole response (a server that drips one byte a second never finishes).
 internal sealed class CappedStream(Stream inner, long limit, CancellationToken deadline) : Stream
 {
+    // A synchronous read cannot observe a token, so at the deadline the body is closed under it: the blocked read
+    // fails at once and is reported as the timeout it is.
+    private readonly CancellationTokenRegistration _closeAtDeadline = deadline.Register(static s => ((Stream)s!).Dispose(), inner);
     private long _read;
 
     public long Limit { get; } = limit;
@@ -31,7 +34,15 @@ internal sealed class CappedStream(Stream inner, long limit, CancellationToken d
             throw new ResponseTimeoutException();
         }
 
-        return Count(inner.Read(buffer));
+        try
+        {
+            return Count(inner.Read(buffer));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException && ex is not ResponseTooLargeException
+            && deadline.IsCancellationRequested)
+        {
+            throw new ResponseTimeoutException();
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -44,7 +55,8 @@ internal sealed class CappedStream(Stream inner, long limit, CancellationToken d
         {
             return Count(await inner.ReadAsync(buffer, linked.Token));
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException
+            && ex is not ResponseTooLargeException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new ResponseTimeoutException();
         }
@@ -73,6 +85,7 @@ internal sealed class CappedStream(Stream inner, long limit, CancellationToken d
     {
         if (disposing)
         {
+            _closeAtDeadline.Dispose();
             inner.Dispose();
         }
 
@@ -81,6 +94,7 @@ internal sealed class CappedStream(Stream inner, long limit, CancellationToken d
 
     public override async ValueTask DisposeAsync()
     {
+        await _closeAtDeadline.DisposeAsync();
         await inner.DisposeAsync();
         await base.DisposeAsync();
     }

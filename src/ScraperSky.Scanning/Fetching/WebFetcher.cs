@@ -326,6 +326,12 @@ public sealed partial class WebFetcher(
                 : new ScanException($"The domain {host} does not resolve (DNS lookup found no address).", false, ex);
         }
 
+        // SocketsHttpHandler reports its ConnectTimeout as a cancellation wrapping a TimeoutException.
+        if (ex is OperationCanceledException { InnerException: TimeoutException })
+        {
+            return new ScanException($"Connecting to {host} timed out.", true, ex);
+        }
+
         if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException or TimeoutRejectedException)
         {
             return new ScanException(

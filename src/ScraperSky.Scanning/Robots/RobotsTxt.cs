@@ -271,11 +271,13 @@ public sealed class RobotsRules
             return true;
         }
 
+        // One scratch buffer for every rule: a file at the parse limit holds thousands of them.
+        var positions = path.Length < 512 ? stackalloc int[path.Length + 1] : new int[path.Length + 1];
         var longestAllow = -1;
         var longestDisallow = -1;
         foreach (var rule in _rules)
         {
-            if (rule.Pattern.Length > (rule.Allow ? longestAllow : longestDisallow) && Matches(path, rule.Pattern))
+            if (rule.Pattern.Length > (rule.Allow ? longestAllow : longestDisallow) && Matches(path, rule.Pattern, positions))
             {
                 if (rule.Allow)
                 {
@@ -293,9 +295,8 @@ public sealed class RobotsRules
 
     /// Prefix match with `*` (any run) and a final `$` (end of path). Tracks the set of path positions reachable after
     /// each pattern character, so it runs in O(path × pattern) with no backtracking blow-up.
-    private static bool Matches(string path, string pattern)
+    private static bool Matches(string path, string pattern, Span<int> positions)
     {
-        var positions = new int[path.Length + 1];
         var count = 1;
         positions[0] = 0;
         for (var j = 0; j < pattern.Length; j++)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
@@ -131,6 +133,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     [InlineData("https://gzip-bomb.hostile.test/", false, "The response from gzip-bomb.hostile.test is larger than the limit of 262144 bytes.")]
     [InlineData("https://drip.hostile.test/", true, "drip.hostile.test did not send a complete response within 1 s.")]
     [InlineData("https://slow-first-byte.hostile.test/", true, "slow-first-byte.hostile.test did not send a complete response within 1 s.")]
+    [InlineData("https://stall.hostile.test/", true, "stall.hostile.test did not send a complete response within 1 s.")]
     [InlineData("https://hangup.hostile.test/", true, "hangup.hostile.test reset the connection.")]
     [InlineData("https://loop.hostile.test/a", false, "Redirect loop: http://loop.hostile.test/b redirects back to http://loop.hostile.test/a.")]
     [InlineData("https://chain.hostile.test/", false, "Too many redirects (more than 5) from https://chain.hostile.test/.")]
@@ -238,6 +241,42 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_connection_that_is_never_accepted_ends_at_the_connect_timeout()
+    {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a new connection neither succeeds nor fails.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(endpoint, Ct).AsTask();
+            }
+
+            using var services = fixture.CreateServices(new Dictionary<string, string?>
+            {
+                ["Scanning:HostMap:stalled.test"] = endpoint.ToString(),
+                ["Scanning:ConnectTimeout"] = "00:00:00.300",
+            });
+
+            var error = await Assert.ThrowsAsync<ScanException>(() =>
+                services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://shop.stalled.test/"), Ct));
+
+            Assert.Equal("Connecting to shop.stalled.test timed out.", error.Message);
+            Assert.True(error.IsTransient);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_closed_port_is_a_transient_connection_failure()
     {
         using var services = fixture.CreateServices(new Dictionary<string, string?> { ["Scanning:HostMap:closed.test"] = "127.0.0.1:1" });
@@ -285,6 +324,18 @@ public sealed class WebFetcherTests(FleetFixture fixture)
             .OpenAsync(new Uri("https://drip.hostile.test/"), 1024 * 1024, Ct);
 
         await Assert.ThrowsAsync<ResponseTimeoutException>(() => response.Body.CopyToAsync(Stream.Null, Ct));
+    }
+
+    [Fact]
+    public async Task A_synchronous_read_of_a_stalled_stream_ends_at_the_response_deadline()
+    {
+        using var services = fixture.CreateServices(HostileLimits);
+
+        await using var response = await services.GetRequiredService<IWebFetcher>()
+            .OpenAsync(new Uri("https://stall.hostile.test/"), 1024 * 1024, Ct);
+
+        // Parsers such as XmlReader may read synchronously; the deadline must still end the read.
+        Assert.Throws<ResponseTimeoutException>(() => response.Body.CopyTo(Stream.Null));
     }
 
     private static int CountOf(string text, string value)

@@ -8,6 +8,7 @@ namespace ScraperSky.Testing.Fleet;
 ///   endless.hostile.test          200, a body that never ends (until the client gives up)
 ///   drip.hostile.test             200, one byte every 100 ms, forever
 ///   slow-first-byte.hostile.test  accepts the request and sends nothing for 10 minutes
+///   stall.hostile.test            sends headers and the start of a page, then nothing for 10 minutes
 ///   hangup.hostile.test           aborts the connection (TCP reset) without answering
 ///   loop.hostile.test             /a → /b → /a ... (redirect loop)
 ///   chain.hostile.test            /hop/1 → /hop/2 → ... without end (too many redirects)
@@ -35,6 +36,7 @@ public static class HostileSites
         fleet.Map("endless.hostile.test", EndlessAsync);
         fleet.Map("drip.hostile.test", DripAsync);
         fleet.Map("slow-first-byte.hostile.test", SlowFirstByteAsync);
+        fleet.Map("stall.hostile.test", StallAsync);
         fleet.Map("hangup.hostile.test", HangUp);
         fleet.Map("loop.hostile.test", LoopAsync);
         fleet.Map("chain.hostile.test", ChainAsync);
@@ -73,6 +75,14 @@ public static class HostileSites
     }
 
     private static Task SlowFirstByteAsync(HttpContext context) => Task.Delay(TimeSpan.FromMinutes(10), context.RequestAborted);
+
+    private static async Task StallAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync("<!doctype html><html><head><title>Stalled", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await Task.Delay(TimeSpan.FromMinutes(10), context.RequestAborted);
+    }
 
     private static Task HangUp(HttpContext context)
     {
