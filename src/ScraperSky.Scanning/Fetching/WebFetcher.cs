@@ -114,15 +114,20 @@ public sealed partial class WebFetcher(
     {
         var settings = options.Value;
         var chain = new List<Uri>();
+        // Cookies live for one fetch only: enough for sites that set a cookie and redirect to themselves to check it.
+        var cookies = new CookieContainer();
+        var sent = new List<(Uri Url, string Cookies)>();
         var current = url;
         for (var hop = 0; ; hop++)
         {
             EnsureFetchable(current);
-            var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cancellationToken);
+            var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cookies, cancellationToken);
             var fetched = response.RequestMessage!.RequestUri!;
+            sent.Add((fetched, response.RequestMessage.Headers.TryGetValues("Cookie", out var cookie) ? string.Join("; ", cookie) : ""));
             Uri? location;
             try
             {
+                StoreCookies(cookies, response, fetched);
                 location = RedirectTarget(response, fetched);
             }
             catch
@@ -148,7 +153,8 @@ public sealed partial class WebFetcher(
             var effective = location.Scheme == Uri.UriSchemeHttps && _hostsWithoutHttps.ContainsKey(location.IdnHost)
                 ? WithScheme(location, Uri.UriSchemeHttp)
                 : location;
-            if (chain.Any(visited => SameResource(visited, effective)))
+            var nextCookies = cookies.GetCookieHeader(effective);
+            if (sent.Any(visited => SameResource(visited.Url, effective) && visited.Cookies == nextCookies))
             {
                 throw new ScanException($"Redirect loop: {fetched} redirects back to {location}.", false);
             }
@@ -158,14 +164,15 @@ public sealed partial class WebFetcher(
         }
     }
 
-    private async Task<HttpResponseMessage> SendPreferringHttpsAsync(Uri url, bool upgradeHttp, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendPreferringHttpsAsync(
+        Uri url, bool upgradeHttp, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
         if (tryHttps && !_hostsWithoutHttps.ContainsKey(url.IdnHost))
         {
             try
             {
-                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cancellationToken);
+                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CannotConnectOverHttps(ex))
             {
@@ -174,14 +181,40 @@ public sealed partial class WebFetcher(
             }
         }
 
-        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cancellationToken);
+        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var cookieHeader = cookies.GetCookieHeader(url);
+        if (cookieHeader.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+        }
+
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private static void StoreCookies(CookieContainer cookies, HttpResponseMessage response, Uri fetched)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            try
+            {
+                cookies.SetCookies(fetched, value);
+            }
+            catch (CookieException)
+            {
+                // A malformed cookie is the site's problem; the page may still load without it.
+            }
+        }
     }
 
     /// The https attempt failed before any HTTP was exchanged: no connection, a connect timeout, or a failed TLS

@@ -224,6 +224,29 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_site_that_sets_a_cookie_and_redirects_to_itself_is_not_a_loop()
+    {
+        fixture.Fleet.Map("cookie-gate.test", async context =>
+        {
+            if (context.Request.Cookies["gate"] != "passed")
+            {
+                context.Response.Cookies.Append("gate", "passed");
+                context.Response.Redirect("/");
+                return;
+            }
+
+            await context.Response.WriteAsync("<html><head><title>Behind the gate</title></head></html>", context.RequestAborted);
+        });
+        using var services = fixture.CreateServices();
+
+        var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://cookie-gate.test/"), Ct);
+
+        Assert.Equal(200, page.StatusCode);
+        Assert.Contains("Behind the gate", page.Html, StringComparison.Ordinal);
+        Assert.Equal([new Uri("http://cookie-gate.test/")], page.RedirectChain);
+    }
+
+    [Fact]
     public async Task A_redirect_from_http_to_https_on_a_host_without_https_is_reported_as_a_loop()
     {
         fixture.Fleet.Map("upgrade-only.test", context =>
