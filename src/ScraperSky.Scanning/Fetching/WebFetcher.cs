@@ -344,7 +344,7 @@ public sealed partial class WebFetcher(
         var host = url.IdnHost;
         if (Find<AddressRefusedException>(ex) is { } refused)
         {
-            return new ScanException(refused.Message + ".", false, ex);
+            return new ScanException(refused.Message, false, ex);
         }
 
         if (Find<ResponseTooLargeException>(ex) is { } tooLarge)
