@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
@@ -37,6 +36,7 @@ public sealed partial class JobQueue(
         var expires = now + options.Value.LeaseDuration;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         List<Job> claimed;
+        // `status IN (...)` lets the (status, next_attempt_at) index skip the ever-growing ended jobs.
         if (db.IsPostgres)
         {
             // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting, and
@@ -49,8 +49,9 @@ public sealed partial class JobQueue(
                         progress_step = 'starting', progress_message = 'Scan started'
                     WHERE id IN (
                         SELECT id FROM jobs
-                        WHERE (status = 'pending' AND next_attempt_at <= {now})
-                           OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts)
+                        WHERE status IN ('pending', 'running')
+                          AND ((status = 'pending' AND next_attempt_at <= {now})
+                            OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
                         ORDER BY next_attempt_at
                         LIMIT {limit}
                         FOR UPDATE SKIP LOCKED)
@@ -72,8 +73,9 @@ public sealed partial class JobQueue(
                     progress_step = 'starting', progress_message = 'Scan started'
                 WHERE id IN (
                     SELECT id FROM jobs
-                    WHERE (status = 'pending' AND next_attempt_at <= {now})
-                       OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts)
+                    WHERE status IN ('pending', 'running')
+                      AND ((status = 'pending' AND next_attempt_at <= {now})
+                        OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
                     ORDER BY next_attempt_at
                     LIMIT {limit})
                 RETURNING *
@@ -115,10 +117,11 @@ public sealed partial class JobQueue(
     /// Persists the step and message a status call shows; false when the lease is no longer ours.
     public async Task<bool> ReportProgressAsync(ClaimedJob job, string step, string message, CancellationToken cancellationToken)
     {
+        var cleanMessage = StoredText.Clean(message);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.ProgressStep, step)
-            .SetProperty(j => j.ProgressMessage, message), cancellationToken) == 1;
+            .SetProperty(j => j.ProgressMessage, cleanMessage), cancellationToken) == 1;
     }
 
     /// Stores a finished scan in one transaction: the tenant's domain row, the job's result and the batch counters.
@@ -126,8 +129,8 @@ public sealed partial class JobQueue(
     public async Task<bool> CompleteAsync(ClaimedJob job, SiteMetadata metadata, CancellationToken cancellationToken)
     {
         var now = Now;
-        var result = JsonSerializer.Serialize(metadata, ScanJson.Options);
-        var techStack = JsonSerializer.Serialize(metadata.TechStack, ScanJson.Options);
+        var result = StoredText.Json(metadata);
+        var techStack = StoredText.Json(metadata.TechStack);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
@@ -147,24 +150,24 @@ public sealed partial class JobQueue(
         }
 
         await EnsureDomainRowAsync(db, job.TenantId, job.Domain, now, cancellationToken);
-        var emails = metadata.ContactInfo.Email.ToList();
-        var phones = metadata.ContactInfo.Phone.ToList();
+        var emails = StoredText.Clean(metadata.ContactInfo.Email);
+        var phones = StoredText.Clean(metadata.ContactInfo.Phone);
         await db.Domains.Where(d => d.TenantId == job.TenantId && d.Name == job.Domain).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Title, metadata.Title)
-            .SetProperty(d => d.Description, metadata.Description)
-            .SetProperty(d => d.Language, metadata.Language)
-            .SetProperty(d => d.FaviconUrl, metadata.FaviconUrl)
-            .SetProperty(d => d.LogoUrl, metadata.LogoUrl)
+            .SetProperty(d => d.Title, StoredText.Clean(metadata.Title))
+            .SetProperty(d => d.Description, StoredText.Clean(metadata.Description))
+            .SetProperty(d => d.Language, StoredText.Clean(metadata.Language))
+            .SetProperty(d => d.FaviconUrl, StoredText.Clean(metadata.FaviconUrl))
+            .SetProperty(d => d.LogoUrl, StoredText.Clean(metadata.LogoUrl))
             .SetProperty(d => d.IsWordpress, metadata.IsWordpress)
-            .SetProperty(d => d.WordpressVersion, metadata.WordpressVersion)
+            .SetProperty(d => d.WordpressVersion, StoredText.Clean(metadata.WordpressVersion))
             .SetProperty(d => d.HasElementor, metadata.HasElementor)
             .SetProperty(d => d.EmailAddresses, emails)
             .SetProperty(d => d.PhoneNumbers, phones)
-            .SetProperty(d => d.FacebookUrl, metadata.SocialLinks.Facebook)
-            .SetProperty(d => d.TwitterUrl, metadata.SocialLinks.Twitter)
-            .SetProperty(d => d.LinkedinUrl, metadata.SocialLinks.Linkedin)
-            .SetProperty(d => d.InstagramUrl, metadata.SocialLinks.Instagram)
-            .SetProperty(d => d.YoutubeUrl, metadata.SocialLinks.Youtube)
+            .SetProperty(d => d.FacebookUrl, StoredText.Clean(metadata.SocialLinks.Facebook))
+            .SetProperty(d => d.TwitterUrl, StoredText.Clean(metadata.SocialLinks.Twitter))
+            .SetProperty(d => d.LinkedinUrl, StoredText.Clean(metadata.SocialLinks.Linkedin))
+            .SetProperty(d => d.InstagramUrl, StoredText.Clean(metadata.SocialLinks.Instagram))
+            .SetProperty(d => d.YoutubeUrl, StoredText.Clean(metadata.SocialLinks.Youtube))
             .SetProperty(d => d.TechStack, techStack)
             .SetProperty(d => d.Metadata, result)
             .SetProperty(d => d.FirstScanAt, d => d.FirstScanAt ?? now)
@@ -186,6 +189,7 @@ public sealed partial class JobQueue(
     public async Task<FailureOutcome> FailAsync(ClaimedJob job, string error, bool isTransient, CancellationToken cancellationToken)
     {
         var now = Now;
+        error = StoredText.Clean(error)!;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (isTransient && job.Attempts < job.MaxAttempts)
         {

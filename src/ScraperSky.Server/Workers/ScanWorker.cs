@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data;
 using ScraperSky.Data.Jobs;
@@ -145,10 +147,7 @@ internal sealed partial class ScanWorker(
         }
         else if (metadata is not null)
         {
-            if (await queue.CompleteAsync(job, metadata, CancellationToken.None))
-            {
-                LogCompleted(logger, job.PublicId, job.Domain);
-            }
+            await CompleteAsync(queue, job, metadata);
         }
         else if (failure is { } failed)
         {
@@ -158,6 +157,25 @@ internal sealed partial class ScanWorker(
         else if (await queue.ReleaseAsync(job, CancellationToken.None))
         {
             LogReleased(logger, job.PublicId);
+        }
+    }
+
+    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata)
+    {
+        try
+        {
+            if (await queue.CompleteAsync(job, metadata, CancellationToken.None))
+            {
+                LogCompleted(logger, job.PublicId, job.Domain);
+            }
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException)
+        {
+            // The database refused this result (or is unreachable): a later attempt may store it; if every attempt
+            // fails the same way the job ends failed with a reason instead of cycling through lease expiries.
+            LogStoreFailed(logger, e, job.PublicId);
+            var outcome = await queue.FailAsync(job, "The scan result could not be stored.", isTransient: true, CancellationToken.None);
+            LogFailed(logger, job.PublicId, job.Domain, outcome, "The scan result could not be stored.");
         }
     }
 
@@ -241,6 +259,9 @@ internal sealed partial class ScanWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the scanner threw an unexpected exception")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the database refused the scan result")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: could not record the outcome; the job will be claimed again when its lease expires")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, string jobId);

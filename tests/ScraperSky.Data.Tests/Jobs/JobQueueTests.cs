@@ -373,6 +373,31 @@ public abstract class JobQueueTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Nul_characters_a_hostile_page_sent_are_dropped_so_its_result_can_be_stored()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await database.EnqueueAsync("nul.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        var metadata = Metadata("Shop") with
+        {
+            Title = "Sh\0op",
+            Description = @"a backslash \ then u0000: \u0000",
+            ContactInfo = new ContactInfo { Email = ["in\0fo@nul.test"] },
+        };
+
+        Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading \0", Ct));
+        Assert.True(await queue.CompleteAsync(claim, metadata, Ct));
+
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("Shop", @"a backslash \ then u0000: \u0000", "info@nul.test"), (domain.Title, domain.Description, domain.EmailAddresses.Single()));
+        using var result = JsonDocument.Parse((await database.JobAsync(claim.Id)).Result!);
+        Assert.Equal("Shop", result.RootElement.GetProperty("title").GetString());
+        Assert.Equal(@"a backslash \ then u0000: \u0000", result.RootElement.GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task Each_tenant_gets_its_own_row_for_the_same_domain()
     {
         await using var database = await CreateDatabaseAsync();

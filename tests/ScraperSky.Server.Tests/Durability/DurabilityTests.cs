@@ -42,7 +42,7 @@ public sealed class DurabilityTests : IAsyncLifetime
             first.Kill();
         }
 
-        var atKill = await database.JobsAsync(Ct);
+        var atKill = await database.JobStatesAsync(Ct);
         var inFlight = atKill.Where(j => j.Status == JobStatus.Running).Select(j => j.Id).ToHashSet();
         Assert.NotEmpty(inFlight);
         Assert.True(atKill.Count(j => j.Status == JobStatus.Completed) < domains.Count, "the kill came before the batch ended");
@@ -81,7 +81,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         }, "both servers scanning and 120 jobs completed", survivor);
         doomed.Kill();
 
-        var atKill = await database.JobsAsync(Ct);
+        var atKill = await database.JobStatesAsync(Ct);
         var orphaned = atKill
             .Where(j => j.Status == JobStatus.Running && (j.LeaseOwner ?? "").Contains(doomedOwner, StringComparison.Ordinal))
             .Select(j => j.Id).ToHashSet();
@@ -143,11 +143,11 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         try
         {
-            await JobRows.WaitUntilAsync(async () => condition(await database.JobsAsync(Ct)), TimeSpan.FromSeconds(75), what, Ct);
+            await JobRows.WaitUntilAsync(async () => condition(await database.JobStatesAsync(Ct)), TimeSpan.FromSeconds(75), what, Ct);
         }
         catch (TimeoutException e)
         {
-            var jobs = await database.JobsAsync(Ct);
+            var jobs = await database.JobStatesAsync(Ct);
             var states = string.Join(", ", jobs.GroupBy(j => j.Status).Select(g => $"{g.Key}: {g.Count()}"));
             throw new TimeoutException($"{e.Message} Jobs: {states}. Server output:\n{server.Output}", e);
         }
@@ -166,6 +166,21 @@ public sealed class DurabilityTests : IAsyncLifetime
         {
             await using var db = Open();
             return await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
+        }
+
+        /// The job states only (no result documents): cheap enough to poll while the servers work.
+        public async Task<List<Job>> JobStatesAsync(CancellationToken cancellationToken)
+        {
+            await using var db = Open();
+            return await db.Jobs.AsNoTracking().Select(j => new Job
+            {
+                Id = j.Id,
+                Type = j.Type,
+                Domain = j.Domain,
+                Status = j.Status,
+                Attempts = j.Attempts,
+                LeaseOwner = j.LeaseOwner,
+            }).ToListAsync(cancellationToken);
         }
     }
 }

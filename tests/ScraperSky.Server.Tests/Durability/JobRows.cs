@@ -41,7 +41,7 @@ internal static class JobRows
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -200,14 +200,17 @@ public sealed class ScanWorkerTests : IAsyncDisposable
     {
         var scanner = new ScriptedScanner();
         var host = await StartHostAsync(scanner, new() { ["Jobs:PollInterval"] = "00:10:00" });
-        // Let the worker's first claim find nothing, so it is asleep for ten minutes.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
-        await AddBatchAsync(host, "woken.test");
+        var signal = host.Services.GetRequiredService<JobQueueSignal>();
 
-        host.Services.GetRequiredService<JobQueueSignal>().Notify();
-
+        // With a ten-minute poll, neither job can be picked up in time unless the signal wakes the worker.
+        await AddBatchAsync(host, "first.test");
+        signal.Notify();
         await WaitForEndedJobsAsync(host, 1);
-        Assert.Equal(1, scanner.Calls);
+        await AddBatchAsync(host, "second.test");
+        signal.Notify();
+        await WaitForEndedJobsAsync(host, 2);
+
+        Assert.Equal(2, scanner.Calls);
     }
 
     [Fact]
