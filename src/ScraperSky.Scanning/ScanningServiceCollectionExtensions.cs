@@ -14,8 +14,8 @@ public static class ScanningServiceCollectionExtensions
 {
     /// Registers the scanner and what it needs: `Scanning` options (validated at start), the fetcher's named
     /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/> and <see cref="IDomainScanner"/>. The fetcher,
-    /// robots policy and scanner are transient: resolve them once per scan, so per-scan memory (hosts without https,
-    /// robots.txt already read) never outlives the scan.
+    /// robots policy and scanner are transient: resolve them once per scan, so robots.txt already read never outlives
+    /// the scan. Which hosts lack https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>).
     public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -33,6 +33,7 @@ public static class ScanningServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HttpsFallbackMemory>();
 
         services.AddHttpClient(WebFetcher.HttpClientName)
             .ConfigureHttpClient((sp, client) =>

@@ -80,7 +80,7 @@ public sealed class DomainScannerTests(FleetFixture fixture)
     [InlineData("down.status503.gen.test", true, "down.status503.gen.test answered HTTP 503 (Service Unavailable); the scan will be retried.")]
     [InlineData("broken.status500.gen.test", true, "broken.status500.gen.test answered HTTP 500 (Internal Server Error); the scan will be retried.")]
     [InlineData("busy.status429.gen.test", true, "busy.status429.gen.test answered HTTP 429 (Too Many Requests); the scan will be retried.")]
-    [InlineData("to-metadata.hostile.test", false, "Refused to connect to 169.254.169.254: link-local address (cloud metadata range).")]
+    [InlineData("to-metadata.hostile.test", false, "Refused to connect to 169.254.169.254: link-local address (cloud metadata range)")]
     public async Task An_unusable_homepage_fails_the_scan_with_a_reason_and_its_kind(string domain, bool transient, string message)
     {
         using var services = fixture.CreateServices();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,17 +12,16 @@ namespace ScraperSky.Scanning.Fetching;
 
 /// The scanner's HTTP client. Redirects are followed here rather than by the handler so that each hop can be
 /// recorded, checked for scheme and loops, and retried over http when https cannot connect. Every connection goes
-/// through <see cref="GuardedConnector"/>. One instance is meant to serve one scan: it remembers which hosts have no
-/// working https so that later requests of the scan skip the failed attempt.
+/// through <see cref="GuardedConnector"/>. Hosts whose https failed are remembered for a while
+/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http.
 public sealed partial class WebFetcher(
     IHttpClientFactory clients,
     IOptions<ScanningOptions> options,
+    HttpsFallbackMemory httpsFallback,
     TimeProvider time,
     ILogger<WebFetcher> logger) : IWebFetcher
 {
     public const string HttpClientName = "ScraperSky.Fetcher";
-
-    private readonly ConcurrentDictionary<string, bool> _hostsWithoutHttps = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
     {
@@ -114,15 +112,20 @@ public sealed partial class WebFetcher(
     {
         var settings = options.Value;
         var chain = new List<Uri>();
+        // Cookies live for one fetch only: enough for sites that set a cookie and redirect to themselves to check it.
+        var cookies = new CookieContainer();
+        var sent = new List<(Uri Url, string Cookies)>();
         var current = url;
         for (var hop = 0; ; hop++)
         {
             EnsureFetchable(current);
-            var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cancellationToken);
+            var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cookies, cancellationToken);
             var fetched = response.RequestMessage!.RequestUri!;
+            sent.Add((fetched, response.RequestMessage.Headers.TryGetValues("Cookie", out var cookie) ? string.Join("; ", cookie) : ""));
             Uri? location;
             try
             {
+                StoreCookies(cookies, response, fetched);
                 location = RedirectTarget(response, fetched);
             }
             catch
@@ -145,10 +148,11 @@ public sealed partial class WebFetcher(
             }
 
             // Compare what will actually be fetched: an https target on a host without https is fetched over http.
-            var effective = location.Scheme == Uri.UriSchemeHttps && _hostsWithoutHttps.ContainsKey(location.IdnHost)
+            var effective = location.Scheme == Uri.UriSchemeHttps && httpsFallback.LacksHttps(location.IdnHost)
                 ? WithScheme(location, Uri.UriSchemeHttp)
                 : location;
-            if (chain.Any(visited => SameResource(visited, effective)))
+            var nextCookies = cookies.GetCookieHeader(effective);
+            if (sent.Any(visited => SameResource(visited.Url, effective) && visited.Cookies == nextCookies))
             {
                 throw new ScanException($"Redirect loop: {fetched} redirects back to {location}.", false);
             }
@@ -158,30 +162,57 @@ public sealed partial class WebFetcher(
         }
     }
 
-    private async Task<HttpResponseMessage> SendPreferringHttpsAsync(Uri url, bool upgradeHttp, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendPreferringHttpsAsync(
+        Uri url, bool upgradeHttp, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
-        if (tryHttps && !_hostsWithoutHttps.ContainsKey(url.IdnHost))
+        if (tryHttps && !httpsFallback.LacksHttps(url.IdnHost))
         {
             try
             {
-                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cancellationToken);
+                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CannotConnectOverHttps(ex))
             {
-                _hostsWithoutHttps[url.IdnHost] = true;
+                httpsFallback.Remember(url.IdnHost);
                 LogHttpsFallback(logger, url.IdnHost, ex.GetBaseException().Message);
             }
         }
 
-        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cancellationToken);
+        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var cookieHeader = cookies.GetCookieHeader(url);
+        if (cookieHeader.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+        }
+
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private static void StoreCookies(CookieContainer cookies, HttpResponseMessage response, Uri fetched)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            try
+            {
+                cookies.SetCookies(fetched, value);
+            }
+            catch (CookieException)
+            {
+                // A malformed cookie is the site's problem; the page may still load without it.
+            }
+        }
     }
 
     /// The https attempt failed before any HTTP was exchanged: no connection, a connect timeout, or a failed TLS
@@ -311,7 +342,7 @@ public sealed partial class WebFetcher(
         var host = url.IdnHost;
         if (Find<AddressRefusedException>(ex) is { } refused)
         {
-            return new ScanException(refused.Message + ".", false, ex);
+            return new ScanException(refused.Message, false, ex);
         }
 
         if (Find<ResponseTooLargeException>(ex) is { } tooLarge)
