@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
@@ -24,8 +26,12 @@ public sealed record ScanJobOptions
 public sealed record SubmittedBatch(BatchJob Batch, int JobCount);
 
 /// Creates job and batch rows. A batch and all its jobs are one transaction: either every entry is a job or none is.
-public sealed class JobSubmission(
-    ScraperSkyDbContext db, TimeProvider time, IOptions<JobOptions> options, JobQueueSignal signal)
+public sealed partial class JobSubmission(
+    ScraperSkyDbContext db,
+    TimeProvider time,
+    IOptions<JobOptions> options,
+    JobQueueSignal signal,
+    ILogger<JobSubmission> logger)
 {
     private const int MaxStoredEntryLength = 2048;
 
@@ -64,7 +70,7 @@ public sealed class JobSubmission(
                 continue;
             }
 
-            var text = entry ?? "";
+            var text = StorableText(entry ?? "");
             // The same invalid text twice is one failed job; "\u0001" keeps it apart from any valid domain.
             if (seen.Add("\u0001" + text))
             {
@@ -82,6 +88,7 @@ public sealed class JobSubmission(
         // One SaveChanges is one transaction, so a failing insert leaves no batch and no job behind.
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        LogBatchAccepted(logger, batch.PublicId, tenantId, jobs.Count, failed);
         if (failed < jobs.Count)
         {
             signal.Notify();
@@ -89,6 +96,29 @@ public sealed class JobSubmission(
 
         return new SubmittedBatch(batch, jobs.Count);
     }
+
+    /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
+    /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.
+    private static string StorableText(string entry)
+    {
+        var text = new StringBuilder(Math.Min(entry.Length, MaxStoredEntryLength));
+        foreach (var rune in entry.EnumerateRunes())
+        {
+            var safe = Rune.IsControl(rune) ? Rune.ReplacementChar : rune;
+            if (text.Length + safe.Utf16SequenceLength > MaxStoredEntryLength)
+            {
+                break;
+            }
+
+            text.Append(safe.ToString());
+        }
+
+        return text.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Accepted batch {BatchId} for tenant {TenantId}: {JobCount} jobs, {InvalidCount} of them invalid entries")]
+    private static partial void LogBatchAccepted(ILogger logger, string batchId, Guid tenantId, int jobCount, int invalidCount);
 
     private Job PendingJob(Guid tenantId, string domain, Guid? batchId, string optionsJson, DateTime now, Guid id) => new()
     {
@@ -114,7 +144,7 @@ public sealed class JobSubmission(
             Id = id,
             TenantId = tenantId,
             Type = JobTypes.DomainScan,
-            Domain = entry.Length > MaxStoredEntryLength ? entry[..MaxStoredEntryLength] : entry,
+            Domain = entry,
             BatchId = batchId,
             Status = JobStatus.Failed,
             ProgressStep = ScanSteps.Failed,

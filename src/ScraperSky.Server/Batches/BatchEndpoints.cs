@@ -102,7 +102,7 @@ public static class BatchEndpoints
                 j.Domain,
                 PublicIds.Format(Job.PublicPrefix, j.Id),
                 EnumNames.ToWire(j.Status),
-                j.Status == JobStatus.Failed ? j.Error ?? "Scan failed" : null))
+                j.Status == JobStatus.Failed ? j.Error ?? JobQueue.FailedMessage : null))
             .ToList();
         return TypedResults.Ok(new BatchStatusView(
             PublicIds.Format(BatchJob.PublicPrefix, batch.Id),

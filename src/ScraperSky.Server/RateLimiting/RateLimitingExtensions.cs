@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using ScraperSky.Data.Tenancy;
+using System.Security.Claims;
 using ScraperSky.Server.Tenancy;
 
 namespace ScraperSky.Server.RateLimiting;
@@ -34,10 +34,11 @@ public static class RateLimitingExtensions
         return builder;
     }
 
-    /// A key's requests share one budget wherever they come from; without a key, a client address has one.
+    /// A valid key's requests share one budget wherever they come from; everything else is budgeted per client
+    /// address, so that inventing a new key per request gains nothing. Runs after authentication.
     private static string ClientKey(HttpContext context) =>
-        ApiKeyCredentials.Read(context.Request) is { } key
-            ? "key:" + ApiKeyHasher.Hash(key)
+        context.User.FindFirstValue(TenantClaims.ApiKeyId) is { } keyId
+            ? "key:" + keyId
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()

@@ -86,7 +86,7 @@ public static class ScanEndpoints
             job.CreatedAt,
             ended ? job.CompletedAt : null,
             job.Status == JobStatus.Completed ? ParseMetadata(job.Result) : null,
-            job.Status == JobStatus.Failed ? job.Error : null,
+            job.Status == JobStatus.Failed ? job.Error ?? JobQueue.FailedMessage : null,
             new ScanProgressView(
                 job.ProgressStep ?? DefaultStep(job.Status),
                 job.ProgressMessage ?? ""),

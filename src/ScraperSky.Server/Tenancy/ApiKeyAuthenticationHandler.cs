@@ -8,7 +8,7 @@ namespace ScraperSky.Server.Tenancy;
 
 /// Authenticates a request by its API key, or, in local mode and without a key, as the local user.
 /// A presented key must be valid even in local mode: a wrong key is a mistake worth reporting.
-public sealed class ApiKeyAuthenticationHandler(
+public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -34,6 +34,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = await tenants.FindActiveKeyAsync(key, Context.RequestAborted);
         if (identity is null)
         {
+            LogKeyRejected(Logger, Context.Connection.RemoteIpAddress?.ToString());
             return AuthenticateResult.Fail("The API key is invalid or has been revoked.");
         }
 
@@ -63,4 +64,7 @@ public sealed class ApiKeyAuthenticationHandler(
             },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused an unknown or revoked API key from {RemoteAddress}")]
+    private static partial void LogKeyRejected(ILogger logger, string? remoteAddress);
 }

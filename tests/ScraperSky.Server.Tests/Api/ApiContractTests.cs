@@ -479,6 +479,26 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Entries_a_database_cannot_hold_as_text_become_failed_jobs_not_errors()
+    {
+        using var client = fixture.CreateClient(fixture.TenantA);
+        var valid = UniqueDomain("valid");
+        var huge = new string('x', 5000) + ".com";
+        using var response = await client.PostRawAsync(BatchUrl,
+            $$$"""{"domains": ["nul\u0000inside.com", "tab\tinside", "{{{huge}}}", "{{{valid}}}"]}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var batchId = (await response.JsonAsync()).GetProperty("batch_id").GetString()!;
+
+        var body = await (await client.GetPathAsync($"/api/v1/batch/status/{batchId}")).JsonAsync();
+        var jobs = body.GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(["failed", "failed", "failed", "pending"], jobs.Select(j => j.GetProperty("status").GetString()));
+        Assert.Equal("nul\uFFFDinside.com", jobs[0].GetProperty("domain").GetString());
+        Assert.Equal("Invalid domain format: tab\uFFFDinside", jobs[1].GetProperty("error").GetString());
+        Assert.Equal(2048, jobs[2].GetProperty("domain").GetString()!.Length);
+        Assert.Equal(valid, jobs[3].GetProperty("domain").GetString());
+    }
+
+    [Fact]
     public async Task A_batch_whose_insert_fails_leaves_no_batch_and_no_job_behind()
     {
         var missingTenant = Guid.NewGuid();
