@@ -23,8 +23,9 @@ public static class DataServiceCollectionExtensions
         services.AddDbContext<ScraperSkyDbContext>(builder => Configure(builder, options.Provider, connectionString));
         services.AddDbContextFactory<ScraperSkyDbContext>(
             builder => Configure(builder, options.Provider, connectionString), ServiceLifetime.Scoped);
+        // Bound from the configuration passed in, so hosts without an IConfiguration service (the CLI) work too.
         services.AddOptions<JobOptions>()
-            .BindConfiguration(JobOptions.Section)
+            .Bind(configuration.GetSection(JobOptions.Section))
             .Validate(o => o.MaxAttempts >= 1, "Jobs:MaxAttempts must be at least 1.")
             .Validate(o => o.Concurrency >= 1, "Jobs:Concurrency must be at least 1.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Jobs:LeaseDuration must be at least one second.")
