@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -70,7 +69,7 @@ public sealed partial class JobSubmission(
                 continue;
             }
 
-            var text = StorableText(entry ?? "");
+            var text = StoredText.Entry(entry ?? "", MaxStoredEntryLength);
             // The same invalid text twice is one failed job; "\u0001" keeps it apart from any valid domain.
             if (seen.Add("\u0001" + text))
             {
@@ -95,25 +94,6 @@ public sealed partial class JobSubmission(
         }
 
         return new SubmittedBatch(batch, jobs.Count);
-    }
-
-    /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
-    /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.
-    private static string StorableText(string entry)
-    {
-        var text = new StringBuilder(Math.Min(entry.Length, MaxStoredEntryLength));
-        foreach (var rune in entry.EnumerateRunes())
-        {
-            var safe = Rune.IsControl(rune) ? Rune.ReplacementChar : rune;
-            if (text.Length + safe.Utf16SequenceLength > MaxStoredEntryLength)
-            {
-                break;
-            }
-
-            text.Append(safe.ToString());
-        }
-
-        return text.ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -1,11 +1,12 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Data.Jobs;
 
-/// PostgreSQL refuses NUL characters in text and the `\u0000` escape in jsonb. Scraped text is whatever a site sent,
-/// so NULs are dropped before storing; otherwise one hostile page would make its scan result unstorable.
+/// Text we store but did not write ourselves: what sites sent and what users typed. PostgreSQL refuses NUL characters
+/// in text and the `\u0000` escape in jsonb, so one hostile page or entry would otherwise make a row unstorable.
 internal static partial class StoredText
 {
     public static string? Clean(string? value) =>
@@ -17,6 +18,25 @@ internal static partial class StoredText
     {
         var json = JsonSerializer.Serialize(value, ScanJson.Options);
         return json.Contains("\\u0000", StringComparison.Ordinal) ? EscapedNul().Replace(json, "$1") : json;
+    }
+
+    /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
+    /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.
+    public static string Entry(string entry, int maxLength)
+    {
+        var text = new StringBuilder(Math.Min(entry.Length, maxLength));
+        foreach (var rune in entry.EnumerateRunes())
+        {
+            var safe = Rune.IsControl(rune) ? Rune.ReplacementChar : rune;
+            if (text.Length + safe.Utf16SequenceLength > maxLength)
+            {
+                break;
+            }
+
+            text.Append(safe.ToString());
+        }
+
+        return text.ToString();
     }
 
     // An escaped NUL is `\u0000` after an even number of backslashes; `\\u0000` is a backslash and the text "u0000".
