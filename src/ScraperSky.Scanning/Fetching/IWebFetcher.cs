@@ -11,7 +11,8 @@ public interface IWebFetcher
     Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken);
 
     /// Opens a response body as a stream for incremental reading (sitemaps), transport-decompressed and capped at
-    /// <paramref name="maxBytes"/>: reading past the cap throws <see cref="ResponseTooLargeException"/>.
+    /// <paramref name="maxBytes"/>: reading past the cap throws <see cref="ResponseTooLargeException"/>, reading after
+    /// `ResponseTimeout` (counted from the request) throws <see cref="ResponseTimeoutException"/>.
     Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken);
 }
 

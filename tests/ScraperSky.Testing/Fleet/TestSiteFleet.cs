@@ -18,7 +18,8 @@ namespace ScraperSky.Testing.Fleet;
 ///
 /// A request is answered by, in order: a handler registered with <see cref="Map"/> for its exact host or for a
 /// `*.suffix` pattern; a generated site when the host ends in `.gen.test` (see <see cref="GeneratedSite"/>); the
-/// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404.
+/// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404. Every fleet also serves the misbehaving
+/// hosts of <see cref="HostileSites"/> and the compressed pages of <see cref="CompressedSites"/>.
 public sealed class TestSiteFleet : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -55,6 +56,8 @@ public sealed class TestSiteFleet : IAsyncDisposable
         var app = builder.Build();
         var fleet = new TestSiteFleet(app, sitesRoot ?? Path.Combine(AppContext.BaseDirectory, "Sites"));
         app.Run(fleet.HandleAsync);
+        HostileSites.MapAll(fleet);
+        CompressedSites.MapAll(fleet);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();

@@ -1,0 +1,466 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace ScraperSky.Scanning.Fetching;
+
+/// The scanner's HTTP client. Redirects are followed here rather than by the handler so that each hop can be
+/// recorded, checked for scheme and loops, and retried over http when https cannot connect. Every connection goes
+/// through <see cref="GuardedConnector"/>. One instance is meant to serve one scan: it remembers which hosts have no
+/// working https so that later requests of the scan skip the failed attempt.
+public sealed partial class WebFetcher(
+    IHttpClientFactory clients,
+    IOptions<ScanningOptions> options,
+    TimeProvider time,
+    ILogger<WebFetcher> logger) : IWebFetcher
+{
+    public const string HttpClientName = "ScraperSky.Fetcher";
+
+    private readonly ConcurrentDictionary<string, bool> _hostsWithoutHttps = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(settings.ResponseTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var (response, chain) = await SendFollowingRedirectsAsync(url, linked.Token);
+            using (response)
+            {
+                if (response.Content.Headers.ContentLength > settings.MaxPageBytes)
+                {
+                    throw new ResponseTooLargeException(settings.MaxPageBytes);
+                }
+
+                var stream = await response.Content.ReadAsStreamAsync(linked.Token);
+                await using var body = new CappedStream(stream, settings.MaxPageBytes, deadline.Token);
+                var (buffer, length) = await ReadToEndAsync(body, linked.Token);
+                try
+                {
+                    var contentType = response.Content.Headers.ContentType?.ToString();
+                    return new FetchedPage
+                    {
+                        RequestedUrl = url,
+                        FinalUrl = response.RequestMessage!.RequestUri!,
+                        StatusCode = (int)response.StatusCode,
+                        RedirectChain = chain,
+                        Headers = HeadersOf(response),
+                        ContentType = contentType,
+                        Html = PageDecoder.Decode(buffer.AsSpan(0, length), contentType),
+                        Bytes = length,
+                        ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+                    };
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (Exception ex) when (Translate(ex, url, settings, cancellationToken) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    public async Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        var deadline = new CancellationTokenSource(settings.ResponseTimeout, time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        HttpResponseMessage? response = null;
+        try
+        {
+            (response, var chain) = await SendFollowingRedirectsAsync(url, linked.Token);
+            var stream = await response.Content.ReadAsStreamAsync(linked.Token);
+            var owned = response;
+            response = null;
+            return new FetchedStream(new CappedStream(stream, maxBytes, deadline.Token), new Owned(owned, linked, deadline))
+            {
+                FinalUrl = owned.RequestMessage!.RequestUri!,
+                StatusCode = (int)owned.StatusCode,
+                ContentType = owned.Content.Headers.ContentType?.ToString(),
+                RedirectChain = chain,
+                ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+            };
+        }
+        catch (Exception ex)
+        {
+            response?.Dispose();
+            linked.Dispose();
+            deadline.Dispose();
+            if (Translate(ex, url, settings, cancellationToken) is { } failure)
+            {
+                throw failure;
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<(HttpResponseMessage Response, IReadOnlyList<Uri> Chain)> SendFollowingRedirectsAsync(
+        Uri url, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var chain = new List<Uri>();
+        // Cookies live for one fetch only: enough for sites that set a cookie and redirect to themselves to check it.
+        var cookies = new CookieContainer();
+        var sent = new List<(Uri Url, string Cookies)>();
+        var current = url;
+        for (var hop = 0; ; hop++)
+        {
+            EnsureFetchable(current);
+            var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cookies, cancellationToken);
+            var fetched = response.RequestMessage!.RequestUri!;
+            sent.Add((fetched, response.RequestMessage.Headers.TryGetValues("Cookie", out var cookie) ? string.Join("; ", cookie) : ""));
+            Uri? location;
+            try
+            {
+                StoreCookies(cookies, response, fetched);
+                location = RedirectTarget(response, fetched);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
+            if (location is null)
+            {
+                return (response, chain);
+            }
+
+            response.Dispose();
+            chain.Add(fetched);
+            if (chain.Count > settings.MaxRedirects)
+            {
+                throw new ScanException(
+                    $"Too many redirects (more than {settings.MaxRedirects.ToString(CultureInfo.InvariantCulture)}) from {url}.", false);
+            }
+
+            // Compare what will actually be fetched: an https target on a host without https is fetched over http.
+            var effective = location.Scheme == Uri.UriSchemeHttps && _hostsWithoutHttps.ContainsKey(location.IdnHost)
+                ? WithScheme(location, Uri.UriSchemeHttp)
+                : location;
+            var nextCookies = cookies.GetCookieHeader(effective);
+            if (sent.Any(visited => SameResource(visited.Url, effective) && visited.Cookies == nextCookies))
+            {
+                throw new ScanException($"Redirect loop: {fetched} redirects back to {location}.", false);
+            }
+
+            LogRedirect(logger, fetched, location);
+            current = location;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendPreferringHttpsAsync(
+        Uri url, bool upgradeHttp, CookieContainer cookies, CancellationToken cancellationToken)
+    {
+        var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
+        if (tryHttps && !_hostsWithoutHttps.ContainsKey(url.IdnHost))
+        {
+            try
+            {
+                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CannotConnectOverHttps(ex))
+            {
+                _hostsWithoutHttps[url.IdnHost] = true;
+                LogHttpsFallback(logger, url.IdnHost, ex.GetBaseException().Message);
+            }
+        }
+
+        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var cookieHeader = cookies.GetCookieHeader(url);
+        if (cookieHeader.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+        }
+
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private static void StoreCookies(CookieContainer cookies, HttpResponseMessage response, Uri fetched)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            try
+            {
+                cookies.SetCookies(fetched, value);
+            }
+            catch (CookieException)
+            {
+                // A malformed cookie is the site's problem; the page may still load without it.
+            }
+        }
+    }
+
+    /// The https attempt failed before any HTTP was exchanged: no connection, a connect timeout, or a failed TLS
+    /// handshake. A refused address or an unknown name would fail over http just the same, so they do not count.
+    private static bool CannotConnectOverHttps(Exception ex)
+    {
+        if (Find<AddressRefusedException>(ex) is not null || Find<HostLookupException>(ex) is not null)
+        {
+            return false;
+        }
+
+        return ex switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } => true,
+            OperationCanceledException { InnerException: TimeoutException } => true,
+            _ => false,
+        };
+    }
+
+    private static Uri? RedirectTarget(HttpResponseMessage response, Uri fetched)
+    {
+        if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect))
+        {
+            return null;
+        }
+
+        var location = response.Headers.Location;
+        if (location is null)
+        {
+            return null;
+        }
+
+        if (!location.IsAbsoluteUri && !Uri.TryCreate(fetched, location, out location))
+        {
+            throw new ScanException($"{fetched} redirects to an invalid address.", false);
+        }
+
+        // A fragment never reaches the server; dropping it keeps loop detection honest.
+        return string.IsNullOrEmpty(location.Fragment) ? location : new UriBuilder(location) { Fragment = "" }.Uri;
+    }
+
+    private static void EnsureFetchable(Uri url)
+    {
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            var scheme = url.IsAbsoluteUri ? url.Scheme : "relative";
+            throw new ScanException($"Cannot fetch {url}: the {scheme} scheme is not supported (http and https only).", false);
+        }
+    }
+
+    private static bool SameResource(Uri a, Uri b) =>
+        string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port
+        && a.Scheme == b.Scheme
+        && string.Equals(a.PathAndQuery, b.PathAndQuery, StringComparison.Ordinal);
+
+    private static Uri WithScheme(Uri url, string scheme)
+    {
+        if (url.Scheme == scheme)
+        {
+            return url;
+        }
+
+        return new UriBuilder(url) { Scheme = scheme, Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
+    }
+
+    private static async Task<(byte[] Buffer, int Length)> ReadToEndAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> HeadersOf(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
+        {
+            IReadOnlyList<string> list = name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)
+                ? [.. values]
+                : [string.Join(", ", values)];
+            headers[name] = list;
+        }
+
+        return headers;
+    }
+
+    /// Turns whatever ended the request into the user-facing reason; null when the caller cancelled (rethrown as is).
+    private static ScanException? Translate(Exception ex, Uri url, ScanningOptions settings, CancellationToken cancellationToken)
+    {
+        if (ex is ScanException scan)
+        {
+            return scan;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var host = url.IdnHost;
+        if (Find<AddressRefusedException>(ex) is { } refused)
+        {
+            return new ScanException(refused.Message, false, ex);
+        }
+
+        if (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        {
+            return new ScanException($"The response from {host} is larger than the limit of {Size(tooLarge.Limit)}.", false, ex);
+        }
+
+        if (Find<HostLookupException>(ex) is { } lookup)
+        {
+            return lookup.Error == SocketError.TryAgain
+                ? new ScanException($"DNS lookup for {host} failed temporarily.", true, ex)
+                : new ScanException($"The domain {host} does not resolve (DNS lookup found no address).", false, ex);
+        }
+
+        // SocketsHttpHandler reports its ConnectTimeout as a cancellation wrapping a TimeoutException.
+        if (ex is OperationCanceledException { InnerException: TimeoutException })
+        {
+            return new ScanException($"Connecting to {host} timed out.", true, ex);
+        }
+
+        if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException or TimeoutRejectedException)
+        {
+            return new ScanException(
+                $"{host} did not send a complete response within {settings.ResponseTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.", true, ex);
+        }
+
+        if (Find<SocketException>(ex) is { } socket)
+        {
+            return socket.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => new ScanException($"{host} refused the connection.", true, ex),
+                SocketError.ConnectionReset => new ScanException($"{host} reset the connection.", true, ex),
+                SocketError.TimedOut => new ScanException($"Connecting to {host} timed out.", true, ex),
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable =>
+                    new ScanException($"{host} is unreachable from here.", true, ex),
+                _ => new ScanException($"Could not connect to {host} ({socket.SocketErrorCode}).", true, ex),
+            };
+        }
+
+        return ex switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } or HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } =>
+                new ScanException($"{host} closed the connection before the response was complete.", true, ex),
+            HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } =>
+                new ScanException($"{host} sent an invalid HTTP response.", false, ex),
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
+                new ScanException($"The TLS handshake with {host} failed.", true, ex),
+            HttpRequestException or IOException =>
+                new ScanException($"Could not fetch {url}: {ex.GetBaseException().Message}", true, ex),
+            _ => null,
+        };
+    }
+
+    private static T? Find<T>(Exception? ex)
+        where T : Exception
+    {
+        for (var current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Size(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+        ? $"{(bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)} MiB"
+        : $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes";
+
+    /// Creates the primary handler of the named client: no automatic redirects (we follow them ourselves), the address
+    /// guard in the connect step, and transport decompression (the caps count decompressed bytes).
+    public static SocketsHttpHandler CreateHandler(ScanningOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var connector = new GuardedConnector(new HostMap(settings.HostMap));
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+            ConnectTimeout = settings.ConnectTimeout,
+            ConnectCallback = connector.ConnectAsync,
+            UseCookies = false,
+            UseProxy = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        };
+    }
+
+    public static void ConfigureClient(HttpClient client, ScanningOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(settings);
+        // The deadline is enforced per request (it must cover the body as well), not by HttpClient.
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xhtml+xml"));
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "https to {Host} failed ({Reason}); using http")]
+    private static partial void LogHttpsFallback(ILogger logger, string host, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{From} redirects to {To}")]
+    private static partial void LogRedirect(ILogger logger, Uri from, Uri to);
+
+    private sealed class Owned(HttpResponseMessage response, params IDisposable[] others) : IDisposable
+    {
+        public void Dispose()
+        {
+            response.Dispose();
+            foreach (var other in others)
+            {
+                other.Dispose();
+            }
+        }
+    }
+}

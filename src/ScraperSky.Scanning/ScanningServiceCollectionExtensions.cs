@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Robots;
+
+namespace ScraperSky.Scanning;
+
+public static class ScanningServiceCollectionExtensions
+{
+    /// Registers the scanner and what it needs: `Scanning` options (validated at start), the fetcher's named
+    /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/> and <see cref="IDomainScanner"/>. The fetcher,
+    /// robots policy and scanner are transient: resolve them once per scan, so per-scan memory (hosts without https,
+    /// robots.txt already read) never outlives the scan.
+    public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ScanningOptions>()
+            .Bind(configuration.GetSection(ScanningOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.UserAgent), "Scanning:UserAgent must not be empty.")
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero, "Scanning:ConnectTimeout must be positive.")
+            .Validate(o => o.ResponseTimeout > TimeSpan.Zero, "Scanning:ResponseTimeout must be positive.")
+            .Validate(o => o.MaxPageBytes > 0, "Scanning:MaxPageBytes must be positive.")
+            .Validate(o => o.MaxRedirects is >= 0 and <= 20, "Scanning:MaxRedirects must be between 0 and 20.")
+            .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
+            .Validate(
+                o => o.HostMap.All(e => !string.IsNullOrWhiteSpace(e.Key) && HostMap.TryParseEndpoint(e.Value, out _)),
+                "Every Scanning:HostMap:<suffix> value must be <ip>:<port>, e.g. 127.0.0.1:5055.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddHttpClient(WebFetcher.HttpClientName)
+            .ConfigureHttpClient((sp, client) =>
+                WebFetcher.ConfigureClient(client, sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+                WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
+            .AddResilienceHandler("fetch", (pipeline, context) =>
+            {
+                var settings = context.ServiceProvider.GetRequiredService<IOptions<ScanningOptions>>().Value;
+                pipeline.AddTimeout(settings.ResponseTimeout);
+                // One quick retry for a dropped keep-alive connection or a momentary 502/503/504. Anything more belongs
+                // to the job queue, which retries a whole scan with backoff.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 1,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    BackoffType = DelayBackoffType.Constant,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                });
+            });
+
+        services.TryAddTransient<IWebFetcher, WebFetcher>();
+        services.TryAddTransient<RobotsPolicy>();
+        services.TryAddTransient<IDomainScanner, DomainScanner>();
+        return services;
+    }
+
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Result.StatusCode: HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout } => true,
+        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } } => true,
+        _ => false,
+    };
+}
