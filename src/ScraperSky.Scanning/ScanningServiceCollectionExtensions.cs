@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Fingerprints;
 using ScraperSky.Scanning.Robots;
 
 namespace ScraperSky.Scanning;
@@ -13,7 +15,8 @@ namespace ScraperSky.Scanning;
 public static class ScanningServiceCollectionExtensions
 {
     /// Registers the scanner and what it needs: `Scanning` options (validated at start), the fetcher's named
-    /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/> and <see cref="IDomainScanner"/>. The fetcher,
+    /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/>, the extractor with its fingerprint matcher
+    /// (singletons) and <see cref="IDomainScanner"/>. The fetcher,
     /// robots policy and scanner are transient: resolve them once per scan, so per-scan memory (hosts without https,
     /// robots.txt already read) never outlives the scan.
     public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +30,9 @@ public static class ScanningServiceCollectionExtensions
             .Validate(o => o.MaxPageBytes > 0, "Scanning:MaxPageBytes must be positive.")
             .Validate(o => o.MaxRedirects is >= 0 and <= 20, "Scanning:MaxRedirects must be between 0 and 20.")
             .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.FingerprintsDirectory) || Directory.Exists(o.FingerprintsDirectory),
+                "Scanning:FingerprintsDirectory must name an existing directory.")
             .Validate(
                 o => o.HostMap.All(e => !string.IsNullOrWhiteSpace(e.Key) && HostMap.TryParseEndpoint(e.Value, out _)),
                 "Every Scanning:HostMap:<suffix> value must be <ip>:<port>, e.g. 127.0.0.1:5055.")
@@ -55,6 +61,11 @@ public static class ScanningServiceCollectionExtensions
                     ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
                 });
             });
+
+        // Fingerprints are compiled once per process: our shipped rules plus the configured directory, if any.
+        services.TryAddSingleton(sp => new FingerprintMatcher(
+            FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
+        services.TryAddSingleton<HtmlExtractor>();
 
         services.TryAddTransient<IWebFetcher, WebFetcher>();
         services.TryAddTransient<RobotsPolicy>();
