@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ScraperSky.Scanning.Fingerprints;
@@ -124,45 +123,30 @@ internal sealed class FingerprintPattern
         }
     }
 
-    /// Wappalyzer's version template: `\1` is group 1, `\1?a:b` is `a` when group 1 matched and `b` otherwise.
+    /// Wappalyzer's version template: `\1` is group 1; `\1?a:b` (to the end of the template) is `a` when group 1
+    /// matched and `b` otherwise, and `a` or `b` may refer to groups themselves. Resolved group by group, as Wappalyzer does.
     internal static string? FillVersion(string template, Match match)
     {
-        var result = new StringBuilder(template.Length + 8);
-        for (var i = 0; i < template.Length; i++)
+        var version = template;
+        for (var group = 1; group <= 9 && version.Contains('\\'); group++)
         {
-            var c = template[i];
-            if (c == '\\' && i + 1 < template.Length && char.IsAsciiDigit(template[i + 1]))
+            var value = group < match.Groups.Count && match.Groups[group].Success ? match.Groups[group].Value : string.Empty;
+            var reference = "\\" + group.ToString(CultureInfo.InvariantCulture);
+            var ternary = version.IndexOf(reference + "?", StringComparison.Ordinal);
+            if (ternary >= 0)
             {
-                var group = match.Groups[template[i + 1] - '0'];
-                var value = group.Success ? group.Value : string.Empty;
-                i++;
-                if (i + 1 < template.Length && template[i + 1] == '?')
+                var colon = version.IndexOf(':', ternary + 3);
+                if (colon > ternary + 3)
                 {
-                    var colon = template.IndexOf(':', i + 2);
-                    var whenSet = colon < 0 ? template[(i + 2)..] : template[(i + 2)..colon];
-                    var end = colon < 0 ? template.Length : FindTernaryEnd(template, colon + 1);
-                    var whenUnset = colon < 0 ? string.Empty : template[(colon + 1)..end];
-                    result.Append(value.Length > 0 ? whenSet : whenUnset);
-                    i = end - 1;
-                }
-                else
-                {
-                    result.Append(value);
+                    var chosen = value.Length > 0 ? version[(ternary + 3)..colon] : version[(colon + 1)..];
+                    version = version[..ternary] + chosen;
                 }
             }
-            else
-            {
-                result.Append(c);
-            }
+
+            version = version.Replace(reference, value, StringComparison.Ordinal);
         }
 
-        var version = result.ToString().Trim();
+        version = version.Trim();
         return version.Length is 0 or > 32 ? null : version;
-    }
-
-    private static int FindTernaryEnd(string template, int from)
-    {
-        var next = template.IndexOf('\\', from);
-        return next < 0 ? template.Length : next;
     }
 }
