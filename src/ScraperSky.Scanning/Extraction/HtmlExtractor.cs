@@ -13,11 +13,12 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     private const int MaxTextChars = 400_000;
     private const int MaxLinks = 5_000;
 
+    // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
     private static readonly HtmlParserOptions ParserOptions = new()
     {
         IsScripting = false,
-        IsKeepingSourceReferences = false,
-        IsNotConsumingCharacterReferences = false,
+        DisableElementPositionTracking = true,
+        SkipComments = true,
     };
 
     /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
@@ -25,7 +26,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     public PageExtraction Extract(FetchedPage page, string? siteRegion = null)
     {
         var parser = new HtmlParser(ParserOptions);
-        using var document = parser.ParseDocument(NestingGuard.Limit(page.Html));
+        var prescan = HtmlPrescan.Prepare(page.Html);
+        using var document = parser.ParseDocument(prescan.ParseInput);
         using var walk = new PageWalk(page.FinalUrl);
         walk.Visit(document);
 
@@ -91,7 +93,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             Url = page.FinalUrl.AbsoluteUri,
             Html = page.Html,
             ScriptSources = walk.ScriptSources,
-            InlineScripts = walk.InlineScripts,
+            InlineScripts = prescan.InlineScripts,
             Meta = walk.Meta,
             Headers = page.Headers,
             Document = document,
@@ -156,7 +158,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// An absolute http(s) URL for <paramref name="raw"/> against the page's base, or null.
-    internal static string? Resolve(Uri baseUrl, string? raw)
+    internal static string? Resolve(Uri baseUrl, string? raw) => ResolveUri(baseUrl, raw)?.AbsoluteUri;
+
+    internal static Uri? ResolveUri(Uri baseUrl, string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw))
         {
@@ -171,7 +175,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         return Uri.TryCreate(baseUrl, raw, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.AbsoluteUri
+            ? uri
             : null;
     }
 
@@ -197,9 +201,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
         public List<string> CloudflareEmails { get; } = [];
-        public List<(string Url, bool InChrome)> SocialLinkCandidates { get; } = [];
+        public List<(Uri Url, bool InChrome)> SocialLinkCandidates { get; } = [];
         public List<string> ScriptSources { get; } = [];
-        public List<string> InlineScripts { get; } = [];
         public List<KeyValuePair<string, string>> Meta { get; } = [];
         public List<PageLink> Links { get; } = [];
         public string? HeaderLogo { get; private set; }
@@ -397,10 +400,6 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             {
                 Json.Add(content);
             }
-            else if (content.Length > 0)
-            {
-                InlineScripts.Add(content);
-            }
         }
 
         private void ReadImage(IElement element, bool inHeader, bool inLogo)
@@ -456,15 +455,19 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 return;
             }
 
-            if (Resolve(BaseUrl, href) is not { } url)
+            if (ResolveUri(BaseUrl, href) is not { } url)
             {
                 return;
             }
 
-            SocialLinkCandidates.Add((url, inChrome));
+            if (SocialProfiles.IsPlatformHost(url.Host))
+            {
+                SocialLinkCandidates.Add((url, inChrome));
+            }
+
             if (Links.Count < MaxLinks)
             {
-                Links.Add(new PageLink(new Uri(url), Clean(element.TextContent) ?? element.GetAttribute("title") ?? string.Empty));
+                Links.Add(new PageLink(url, Clean(element.TextContent) ?? element.GetAttribute("title") ?? string.Empty));
             }
         }
 

@@ -8,11 +8,22 @@ internal sealed class SocialCandidates
 
     public void Add(string url, int weight)
     {
-        if (!SocialProfiles.TryParse(url, out var platform, out var profile))
+        if (SocialProfiles.TryParse(url, out var platform, out var profile))
         {
-            return;
+            Add(platform, profile, weight);
         }
+    }
 
+    public void Add(Uri url, int weight)
+    {
+        if (SocialProfiles.TryParse(url, out var platform, out var profile))
+        {
+            Add(platform, profile, weight);
+        }
+    }
+
+    private void Add(SocialPlatform platform, string profile, int weight)
+    {
         if (!_candidates.TryGetValue(platform, out var list))
         {
             _candidates[platform] = list = [];

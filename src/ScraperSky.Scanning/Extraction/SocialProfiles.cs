@@ -38,8 +38,27 @@ public static class SocialProfiles
     {
         platform = default;
         profile = string.Empty;
-        if (url.Length > 512 || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (url.Length > 512 || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return TryParse(uri, out platform, out profile);
+    }
+
+    /// Cheap test whether a host belongs to one of the platforms at all, before any parsing.
+    public static bool IsPlatformHost(string host) =>
+        host.Contains("facebook.", StringComparison.OrdinalIgnoreCase) || host.Contains("fb.com", StringComparison.OrdinalIgnoreCase)
+        || host.Contains("twitter.", StringComparison.OrdinalIgnoreCase) || host.EndsWith("x.com", StringComparison.OrdinalIgnoreCase)
+        || host.Contains("linkedin.", StringComparison.OrdinalIgnoreCase) || host.Contains("instagram.", StringComparison.OrdinalIgnoreCase)
+        || host.Contains("youtube.", StringComparison.OrdinalIgnoreCase) || host.Contains("tiktok.", StringComparison.OrdinalIgnoreCase)
+        || host.Contains("pinterest.", StringComparison.OrdinalIgnoreCase);
+
+    public static bool TryParse(Uri uri, out SocialPlatform platform, out string profile)
+    {
+        platform = default;
+        profile = string.Empty;
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return false;
         }

@@ -119,7 +119,7 @@ public sealed class PageMetadataTests
         var page = FixturePages.ExtractHtml(html);
         Assert.Equal("Deep", page.Title);
         Assert.Equal(["top@nest.org"], page.Emails);
-        Assert.InRange(page.Performance.TotalElements, NestingGuard.MaxDepth, NestingGuard.MaxDepth + 10);
+        Assert.InRange(page.Performance.TotalElements, HtmlPrescan.MaxDepth, HtmlPrescan.MaxDepth + 10);
     }
 
     [Fact]
