@@ -55,7 +55,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             EmailFinder.FindIn(decoded, emails);
         }
 
-        EmailFinder.FindIn(walk.Text.ToString(), emails);
+        var text = walk.Text.ToString();
+        EmailFinder.FindIn(text, emails);
         foreach (var value in walk.AttributeTexts)
         {
             EmailFinder.FindIn(value, emails);
@@ -72,7 +73,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             AddPhone(phones, PhoneFinder.TryParse(telephone, region, out var phone) ? phone : null);
         }
 
-        PhoneFinder.FindIn(walk.Text.ToString(), region, phones);
+        PhoneFinder.FindIn(text, region, phones);
 
         var social = new SocialCandidates();
         foreach (var sameAs in walk.Json.SameAs)
@@ -379,7 +380,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 _css++;
             }
 
-            if (href is not null && (RelHas(rel, "icon") || rel.Contains("icon", StringComparison.Ordinal)))
+            // icon, shortcut icon, apple-touch-icon(-precomposed), mask-icon, fluid-icon ...
+            if (href is not null && rel.Contains("icon", StringComparison.Ordinal))
             {
                 _icons.Add((rel, href));
             }

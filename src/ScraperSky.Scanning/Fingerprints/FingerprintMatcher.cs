@@ -12,6 +12,10 @@ namespace ScraperSky.Scanning.Fingerprints;
 public sealed class FingerprintMatcher
 {
     internal const int MaxHtmlChars = 1_000_000;
+
+    // A pattern without a literal cannot be prefiltered and runs on every page, so it reads less of each: the head
+    // and the top of the body, where such markers live.
+    internal const int MaxUnfilteredHtmlChars = 128 * 1024;
     internal const int MaxScriptChars = 64 * 1024;
     internal const int MaxValueChars = 4096;
 
@@ -109,8 +113,7 @@ public sealed class FingerprintMatcher
         var hits = new Hit?[rules.Count];
         var found = FindLiterals(page);
 
-        var html = Cap(page.Html, MaxHtmlChars);
-        RunPrefiltered(_html, found, hits, [html]);
+        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], [Cap(page.Html, MaxUnfilteredHtmlChars)]);
         RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))]);
         RunPrefiltered(_scripts, found, hits, [.. page.InlineScripts.Select(s => Cap(s, MaxScriptChars))]);
         RunPrefiltered(_url, found, hits, [Cap(page.Url, MaxValueChars)]);
@@ -245,7 +248,7 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs)
+    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, string[]? unfilteredInputs = null)
     {
         if (inputs.Length == 0)
         {
@@ -259,7 +262,7 @@ public sealed class FingerprintMatcher
                 continue;
             }
 
-            foreach (var input in inputs)
+            foreach (var input in entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs)
             {
                 if (Run(entry, hits, input))
                 {
