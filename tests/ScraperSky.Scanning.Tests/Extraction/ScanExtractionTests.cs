@@ -41,6 +41,16 @@ public sealed class ScanExtractionTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_missing_contact_page_costs_that_page_not_the_scan()
+    {
+        // /impressum is linked and ranks second, but the site answers 404 for it.
+        var metadata = await ScanAsync("contact-crawl.test");
+
+        Assert.DoesNotContain("http://contact-crawl.test/impressum", metadata.PagesScanned);
+        Assert.Equal(3, metadata.PagesScanned.Count);
+    }
+
+    [Fact]
     public async Task Max_pages_bounds_the_contact_pages_read()
     {
         var homepageOnly = await ScanAsync("contact-crawl.test", maxPages: 1);

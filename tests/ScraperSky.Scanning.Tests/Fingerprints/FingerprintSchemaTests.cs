@@ -120,6 +120,15 @@ public sealed class FingerprintSchemaTests
     }
 
     [Fact]
+    public void A_pattern_without_a_literal_reads_only_the_top_of_a_huge_page()
+    {
+        const string rules = """{ "Early": { "cats": [7], "html": "(?:data|aria)-[a-z]{3}7x\\d" } }""";
+        var filler = new string(' ', FingerprintMatcher.MaxUnfilteredHtmlChars);
+        Assert.Single(Detect(rules, Page("<div data-abc7x1></div>" + filler)));
+        Assert.Empty(Detect(rules, Page(filler + "<div data-abc7x1></div>")));
+    }
+
+    [Fact]
     public void A_directory_in_the_public_layout_is_loaded_and_a_malformed_file_fails_loudly()
     {
         var directory = Directory.CreateTempSubdirectory("fingerprints-");
