@@ -1,4 +1,3 @@
-using System.CommandLine;
+using ScraperSky.Cli;
 
-var root = new RootCommand("ScraperSky command line");
-return await root.Parse(args).InvokeAsync();
+return await CliApplication.Create().Parse(args).InvokeAsync();

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScraperSky.Data.Jobs;
 
 namespace ScraperSky.Data;
 
@@ -20,6 +22,19 @@ public static class DataServiceCollectionExtensions
         services.AddDbContext<ScraperSkyDbContext>(builder => Configure(builder, options.Provider, connectionString));
         services.AddDbContextFactory<ScraperSkyDbContext>(
             builder => Configure(builder, options.Provider, connectionString), ServiceLifetime.Scoped);
+        services.AddOptions<JobOptions>()
+            .BindConfiguration(JobOptions.Section)
+            .Validate(o => o.MaxAttempts >= 1, "Jobs:MaxAttempts must be at least 1.")
+            .Validate(o => o.Concurrency >= 1, "Jobs:Concurrency must be at least 1.")
+            .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Jobs:LeaseDuration must be at least one second.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Jobs:PollInterval must be positive.")
+            .Validate(o => o.FirstRetryDelay >= TimeSpan.Zero, "Jobs:FirstRetryDelay must not be negative.")
+            .Validate(o => o.MaxBatchSize >= 1, "Jobs:MaxBatchSize must be at least 1.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobQueueSignal>();
+        services.TryAddScoped<JobQueue>();
+        services.TryAddScoped<DatabaseMigrator>();
         return services;
     }
 

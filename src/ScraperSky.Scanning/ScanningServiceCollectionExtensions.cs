@@ -16,9 +16,9 @@ public static class ScanningServiceCollectionExtensions
 {
     /// Registers the scanner and what it needs: `Scanning` options (validated at start), the fetcher's named
     /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/>, the extractor with its fingerprint matcher
-    /// (singletons) and <see cref="IDomainScanner"/>. The fetcher,
-    /// robots policy and scanner are transient: resolve them once per scan, so per-scan memory (hosts without https,
-    /// robots.txt already read) never outlives the scan.
+    /// (singletons, compiled once) and <see cref="IDomainScanner"/>. The fetcher, robots policy and scanner are
+    /// transient: resolve them once per scan, so robots.txt already read never outlives the scan. Which hosts lack
+    /// https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>).
     public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -39,6 +39,7 @@ public static class ScanningServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HttpsFallbackMemory>();
 
         services.AddHttpClient(WebFetcher.HttpClientName)
             .ConfigureHttpClient((sp, client) =>

@@ -1,18 +1,40 @@
 using ScraperSky.Data;
+using ScraperSky.Scanning;
+using ScraperSky.Server.Batches;
+using ScraperSky.Server.Database;
+using ScraperSky.Server.Errors;
 using ScraperSky.Server.Health;
+using ScraperSky.Server.Hosting;
+using ScraperSky.Server.RateLimiting;
+using ScraperSky.Server.Scans;
+using ScraperSky.Server.Tenancy;
+using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddProblemDetails();
+builder.AddApiErrors();
 builder.Services.AddScraperSkyData(builder.Configuration);
+builder.Services.AddScanning(builder.Configuration);
+builder.AddV1Api();
+builder.AddTenancy();
+builder.AddRateLimits();
+builder.AddScanWorkers();
 
 var app = builder.Build();
 
+await app.MigrateDatabaseAsync();
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapHealth();
+app.MapOpenApi();
+app.MapScans();
+app.MapBatches();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

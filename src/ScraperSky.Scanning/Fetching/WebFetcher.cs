@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,17 +12,16 @@ namespace ScraperSky.Scanning.Fetching;
 
 /// The scanner's HTTP client. Redirects are followed here rather than by the handler so that each hop can be
 /// recorded, checked for scheme and loops, and retried over http when https cannot connect. Every connection goes
-/// through <see cref="GuardedConnector"/>. One instance is meant to serve one scan: it remembers which hosts have no
-/// working https so that later requests of the scan skip the failed attempt.
+/// through <see cref="GuardedConnector"/>. Hosts whose https failed are remembered for a while
+/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http.
 public sealed partial class WebFetcher(
     IHttpClientFactory clients,
     IOptions<ScanningOptions> options,
+    HttpsFallbackMemory httpsFallback,
     TimeProvider time,
     ILogger<WebFetcher> logger) : IWebFetcher
 {
     public const string HttpClientName = "ScraperSky.Fetcher";
-
-    private readonly ConcurrentDictionary<string, bool> _hostsWithoutHttps = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
     {
@@ -150,7 +148,7 @@ public sealed partial class WebFetcher(
             }
 
             // Compare what will actually be fetched: an https target on a host without https is fetched over http.
-            var effective = location.Scheme == Uri.UriSchemeHttps && _hostsWithoutHttps.ContainsKey(location.IdnHost)
+            var effective = location.Scheme == Uri.UriSchemeHttps && httpsFallback.LacksHttps(location.IdnHost)
                 ? WithScheme(location, Uri.UriSchemeHttp)
                 : location;
             var nextCookies = cookies.GetCookieHeader(effective);
@@ -168,7 +166,7 @@ public sealed partial class WebFetcher(
         Uri url, bool upgradeHttp, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
-        if (tryHttps && !_hostsWithoutHttps.ContainsKey(url.IdnHost))
+        if (tryHttps && !httpsFallback.LacksHttps(url.IdnHost))
         {
             try
             {
@@ -176,7 +174,7 @@ public sealed partial class WebFetcher(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CannotConnectOverHttps(ex))
             {
-                _hostsWithoutHttps[url.IdnHost] = true;
+                httpsFallback.Remember(url.IdnHost);
                 LogHttpsFallback(logger, url.IdnHost, ex.GetBaseException().Message);
             }
         }

@@ -1,0 +1,360 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScraperSky.Data.Entities;
+using ScraperSky.Scanning;
+
+namespace ScraperSky.Data.Jobs;
+
+/// Everything that happens to a job after its row exists: claim with a lease, renew, progress, complete, fail, release.
+/// Each call uses its own short-lived context, so a worker may renew its lease while it reports progress.
+/// Time comes from <see cref="TimeProvider"/> only; the database clock is never consulted.
+public sealed partial class JobQueue(
+    IDbContextFactory<ScraperSkyDbContext> contexts,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    ILogger<JobQueue> logger)
+{
+    public const string CompletedMessage = "Scan completed successfully";
+    public const string FailedMessage = "Scan failed";
+
+    private const int ExpiredSweepSize = 100;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// Claims up to <paramref name="limit"/> due jobs for <paramref name="owner"/>: pending jobs whose next attempt is
+    /// due, and running jobs whose lease expired (their process died). Running jobs that expired with no attempts
+    /// left are failed instead. Never hands one job to two claimers.
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await FailExhaustedLeasesAsync(cancellationToken);
+
+        var now = Now;
+        var expires = now + options.Value.LeaseDuration;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        List<Job> claimed;
+        // `status IN (...)` lets the (status, next_attempt_at) index skip the ever-growing ended jobs.
+        if (db.IsPostgres)
+        {
+            // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting, and
+            // the row lock re-checks the WHERE clause, so a row claimed a moment ago is not claimed again.
+            claimed = await db.Jobs.FromSql($"""
+                WITH claimed AS (
+                    UPDATE jobs
+                    SET status = 'running', lease_owner = {owner}, lease_expires_at = {expires},
+                        attempts = attempts + 1, started_at = COALESCE(started_at, {now}),
+                        progress_step = 'starting', progress_message = 'Scan started'
+                    WHERE id IN (
+                        SELECT id FROM jobs
+                        WHERE status IN ('pending', 'running')
+                          AND ((status = 'pending' AND next_attempt_at <= {now})
+                            OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
+                        ORDER BY next_attempt_at
+                        LIMIT {limit}
+                        FOR UPDATE SKIP LOCKED)
+                    RETURNING *),
+                started_batches AS (
+                    UPDATE batch_jobs SET status = 'in_progress', started_at = COALESCE(started_at, {now})
+                    WHERE status = 'pending' AND id IN (SELECT batch_id FROM claimed))
+                SELECT * FROM claimed
+                """).AsNoTracking().ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // SQLite has one writer at a time; the immediate transaction takes the write lock up front.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            claimed = await db.Jobs.FromSql($"""
+                UPDATE jobs
+                SET status = 'running', lease_owner = {owner}, lease_expires_at = {expires},
+                    attempts = attempts + 1, started_at = COALESCE(started_at, {now}),
+                    progress_step = 'starting', progress_message = 'Scan started'
+                WHERE id IN (
+                    SELECT id FROM jobs
+                    WHERE status IN ('pending', 'running')
+                      AND ((status = 'pending' AND next_attempt_at <= {now})
+                        OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
+                    ORDER BY next_attempt_at
+                    LIMIT {limit})
+                RETURNING *
+                """).AsNoTracking().ToListAsync(cancellationToken);
+            var batchIds = claimed.Where(j => j.BatchId is not null).Select(j => j.BatchId!.Value).Distinct().ToList();
+            if (batchIds.Count > 0)
+            {
+                await db.BatchJobs.Where(b => batchIds.Contains(b.Id) && b.Status == BatchStatus.Pending)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(b => b.Status, BatchStatus.InProgress)
+                        .SetProperty(b => b.StartedAt, b => b.StartedAt ?? now), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return claimed.Select(j => new ClaimedJob
+        {
+            Id = j.Id,
+            TenantId = j.TenantId,
+            Domain = j.Domain,
+            BatchId = j.BatchId,
+            Options = j.Options,
+            Attempts = j.Attempts,
+            MaxAttempts = j.MaxAttempts,
+            Owner = owner,
+        }).ToList();
+    }
+
+    /// Extends the lease; false when it is no longer ours and the work must stop.
+    public async Task<bool> RenewLeaseAsync(ClaimedJob job, CancellationToken cancellationToken)
+    {
+        var expires = Now + options.Value.LeaseDuration;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(Held(job))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), cancellationToken) == 1;
+    }
+
+    /// Persists the step and message a status call shows; false when the lease is no longer ours.
+    public async Task<bool> ReportProgressAsync(ClaimedJob job, string step, string message, CancellationToken cancellationToken)
+    {
+        var cleanMessage = StoredText.Clean(message);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.ProgressStep, step)
+            .SetProperty(j => j.ProgressMessage, cleanMessage), cancellationToken) == 1;
+    }
+
+    /// Stores a finished scan in one transaction: the tenant's domain row, the job's result and the batch counters.
+    /// False (and nothing written) when the lease is no longer ours, so a job is never completed or counted twice.
+    public async Task<bool> CompleteAsync(ClaimedJob job, SiteMetadata metadata, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var result = StoredText.Json(metadata);
+        var techStack = StoredText.Json(metadata.TechStack);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var ours = await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, JobStatus.Completed)
+            .SetProperty(j => j.Result, result)
+            .SetProperty(j => j.Error, (string?)null)
+            .SetProperty(j => j.CompletedAt, now)
+            .SetProperty(j => j.ProgressStep, ScanSteps.Completed)
+            .SetProperty(j => j.ProgressMessage, CompletedMessage)
+            .SetProperty(j => j.LeaseOwner, (string?)null)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        if (ours == 0)
+        {
+            LogLeaseLost(logger, job.PublicId, job.Owner);
+            return false;
+        }
+
+        await EnsureDomainRowAsync(db, job.TenantId, job.Domain, now, cancellationToken);
+        var emails = StoredText.Clean(metadata.ContactInfo.Email);
+        var phones = StoredText.Clean(metadata.ContactInfo.Phone);
+        await db.Domains.Where(d => d.TenantId == job.TenantId && d.Name == job.Domain).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Title, StoredText.Clean(metadata.Title))
+            .SetProperty(d => d.Description, StoredText.Clean(metadata.Description))
+            .SetProperty(d => d.Language, StoredText.Clean(metadata.Language))
+            .SetProperty(d => d.FaviconUrl, StoredText.Clean(metadata.FaviconUrl))
+            .SetProperty(d => d.LogoUrl, StoredText.Clean(metadata.LogoUrl))
+            .SetProperty(d => d.IsWordpress, metadata.IsWordpress)
+            .SetProperty(d => d.WordpressVersion, StoredText.Clean(metadata.WordpressVersion))
+            .SetProperty(d => d.HasElementor, metadata.HasElementor)
+            .SetProperty(d => d.EmailAddresses, emails)
+            .SetProperty(d => d.PhoneNumbers, phones)
+            .SetProperty(d => d.FacebookUrl, StoredText.Clean(metadata.SocialLinks.Facebook))
+            .SetProperty(d => d.TwitterUrl, StoredText.Clean(metadata.SocialLinks.Twitter))
+            .SetProperty(d => d.LinkedinUrl, StoredText.Clean(metadata.SocialLinks.Linkedin))
+            .SetProperty(d => d.InstagramUrl, StoredText.Clean(metadata.SocialLinks.Instagram))
+            .SetProperty(d => d.YoutubeUrl, StoredText.Clean(metadata.SocialLinks.Youtube))
+            .SetProperty(d => d.TechStack, techStack)
+            .SetProperty(d => d.Metadata, result)
+            .SetProperty(d => d.FirstScanAt, d => d.FirstScanAt ?? now)
+            .SetProperty(d => d.LastScanAt, now)
+            .SetProperty(d => d.ScanCount, d => d.ScanCount + 1)
+            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
+
+        if (job.BatchId is { } batchId)
+        {
+            await CountInBatchAsync(db, batchId, completed: true, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// Records a failed attempt. A transient failure with attempts left goes back to pending after a jittered
+    /// exponential backoff; anything else ends the job as failed with <paramref name="error"/> shown to the user.
+    public async Task<FailureOutcome> FailAsync(ClaimedJob job, string error, bool isTransient, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        error = StoredText.Clean(error)!;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (isTransient && job.Attempts < job.MaxAttempts)
+        {
+            var due = now + RetryDelay(options.Value.FirstRetryDelay, job.Attempts, Random.Shared.NextDouble());
+            var message = $"Attempt {job.Attempts} of {job.MaxAttempts} failed, retrying: {error}";
+            var retried = await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Pending)
+                .SetProperty(j => j.Error, error)
+                .SetProperty(j => j.NextAttemptAt, due)
+                .SetProperty(j => j.ProgressStep, ScanSteps.Starting)
+                .SetProperty(j => j.ProgressMessage, message)
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+            return retried == 1 ? FailureOutcome.Retrying : LeaseLost(job);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var failed = await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => EndAsFailed(s, error, now), cancellationToken);
+        if (failed == 0)
+        {
+            return LeaseLost(job);
+        }
+
+        if (job.BatchId is { } batchId)
+        {
+            await CountInBatchAsync(db, batchId, completed: false, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return FailureOutcome.Failed;
+    }
+
+    /// Gives a job back without spending an attempt (this process is stopping), so any worker may take it at once.
+    public async Task<bool> ReleaseAsync(ClaimedJob job, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, JobStatus.Pending)
+            .SetProperty(j => j.Attempts, j => j.Attempts - 1)
+            .SetProperty(j => j.NextAttemptAt, now)
+            .SetProperty(j => j.ProgressStep, ScanSteps.Starting)
+            .SetProperty(j => j.ProgressMessage, "Waiting for a worker")
+            .SetProperty(j => j.LeaseOwner, (string?)null)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken) == 1;
+    }
+
+    /// The delay before retry number <paramref name="attempt"/>: the first delay doubled per attempt, times a jitter
+    /// factor between 0.75 and 1.25 so retries of a failed batch spread out. <paramref name="jitter"/> is in [0, 1).
+    public static TimeSpan RetryDelay(TimeSpan firstDelay, int attempt, double jitter)
+    {
+        var exponent = Math.Clamp(attempt - 1, 0, 16);
+        return firstDelay * (Math.Pow(2, exponent) * (0.75 + (jitter * 0.5)));
+    }
+
+    private async Task FailExhaustedLeasesAsync(CancellationToken cancellationToken)
+    {
+        var now = Now;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var exhausted = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
+            .OrderBy(j => j.LeaseExpiresAt)
+            .Select(j => new { j.Id, j.BatchId, j.Attempts })
+            .Take(ExpiredSweepSize)
+            .ToListAsync(cancellationToken);
+        foreach (var job in exhausted)
+        {
+            var error = $"The scan did not finish: its worker stopped responding on each of {job.Attempts} attempts.";
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Re-checked in the update: another process may have swept or renewed it since the read.
+            var failed = await db.Jobs
+                .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts == job.Attempts)
+                .ExecuteUpdateAsync(s => EndAsFailed(s, error, now), cancellationToken);
+            if (failed == 1 && job.BatchId is { } batchId)
+            {
+                await CountInBatchAsync(db, batchId, completed: false, now, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            if (failed == 1)
+            {
+                LogExhausted(logger, PublicIds.Format(Job.PublicPrefix, job.Id), job.Attempts);
+            }
+        }
+    }
+
+    private static void EndAsFailed(UpdateSettersBuilder<Job> setters, string error, DateTime now) => setters
+        .SetProperty(j => j.Status, JobStatus.Failed)
+        .SetProperty(j => j.Error, error)
+        .SetProperty(j => j.CompletedAt, now)
+        .SetProperty(j => j.ProgressStep, ScanSteps.Failed)
+        .SetProperty(j => j.ProgressMessage, FailedMessage)
+        .SetProperty(j => j.LeaseOwner, (string?)null)
+        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null);
+
+    /// Counts an ended job in its batch and sets the status the counters imply, inside the caller's transaction.
+    private static async Task CountInBatchAsync(ScraperSkyDbContext db, Guid batchId, bool completed, DateTime now, CancellationToken cancellationToken)
+    {
+        var batch = db.BatchJobs.Where(b => b.Id == batchId);
+        if (completed)
+        {
+            await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.CompletedJobs, b => b.CompletedJobs + 1), cancellationToken);
+        }
+        else
+        {
+            await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.FailedJobs, b => b.FailedJobs + 1), cancellationToken);
+        }
+
+        // The increment holds the row (PostgreSQL row lock, SQLite write lock) until commit, so these counters are
+        // the committed truth plus ours: no other job's count can slip in between this read and the write below.
+        var counts = await batch.AsNoTracking()
+            .Select(b => new { b.TotalJobs, b.CompletedJobs, b.FailedJobs })
+            .SingleAsync(cancellationToken);
+        var status = BatchJob.StatusFor(counts.TotalJobs, counts.CompletedJobs, counts.FailedJobs, anyStarted: true);
+        var ended = status is BatchStatus.Completed or BatchStatus.Failed or BatchStatus.Partial;
+        await batch.ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(b => b.Status, status).SetProperty(b => b.StartedAt, b => b.StartedAt ?? now);
+            if (ended)
+            {
+                s.SetProperty(b => b.CompletedAt, b => b.CompletedAt ?? now);
+            }
+        }, cancellationToken);
+    }
+
+    /// Creates the (tenant, domain) row if it is missing. ON CONFLICT DO NOTHING lets two jobs of one domain finish
+    /// at the same moment without a unique-key failure; the update that follows fills the row either way.
+    private static async Task EnsureDomainRowAsync(ScraperSkyDbContext db, Guid tenantId, string name, DateTime now, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        if (db.IsPostgres)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO domains (id, tenant_id, name, is_wordpress, has_elementor, email_addresses, phone_numbers,
+                                     scan_count, created_at, updated_at)
+                VALUES ({id}, {tenantId}, {name}, FALSE, FALSE, ARRAY[]::text[], ARRAY[]::text[], 0, {now}, {now})
+                ON CONFLICT (tenant_id, name) DO NOTHING
+                """, cancellationToken);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO domains (id, tenant_id, name, is_wordpress, has_elementor, email_addresses, phone_numbers,
+                                     scan_count, created_at, updated_at)
+                VALUES ({id}, {tenantId}, {name}, 0, 0, '[]', '[]', 0, {now}, {now})
+                ON CONFLICT (tenant_id, name) DO NOTHING
+                """, cancellationToken);
+        }
+    }
+
+    private static Expression<Func<Job, bool>> Held(ClaimedJob job)
+    {
+        var (id, owner, attempts) = (job.Id, job.Owner, job.Attempts);
+        return j => j.Id == id && j.Status == JobStatus.Running && j.LeaseOwner == owner && j.Attempts == attempts;
+    }
+
+    private FailureOutcome LeaseLost(ClaimedJob job)
+    {
+        LogLeaseLost(logger, job.PublicId, job.Owner);
+        return FailureOutcome.LeaseLost;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} is no longer leased to {Owner}; its result was discarded")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed: its lease expired on each of {Attempts} attempts")]
+    private static partial void LogExhausted(ILogger logger, string jobId, int attempts);
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScraperSky.Data.Entities;
+using ScraperSky.Scanning;
+using ScraperSky.Scanning.Domains;
+
+namespace ScraperSky.Data.Jobs;
+
+/// What a client asked of a scan, stored as the job's (and a batch's) `options` JSON.
+public sealed record ScanJobOptions
+{
+    // Left out when unset: the worker reads a present `max_pages` as a number.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? MaxPages { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ScanJson.Options);
+
+    public static ScanJobOptions FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? new() : JsonSerializer.Deserialize<ScanJobOptions>(json, ScanJson.Options) ?? new();
+}
+
+/// A batch as accepted: its row and how many jobs it holds.
+public sealed record SubmittedBatch(BatchJob Batch, int JobCount);
+
+/// Creates job and batch rows. A batch and all its jobs are one transaction: either every entry is a job or none is.
+public sealed partial class JobSubmission(
+    ScraperSkyDbContext db,
+    TimeProvider time,
+    IOptions<JobOptions> options,
+    JobQueueSignal signal,
+    ILogger<JobSubmission> logger)
+{
+    private const int MaxStoredEntryLength = 2048;
+
+    public async Task<Job> SubmitScanAsync(
+        Guid tenantId, string domain, ScanJobOptions scanOptions, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var job = PendingJob(tenantId, domain, null, scanOptions.ToJson(), now, Guid.CreateVersion7());
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return job;
+    }
+
+    /// Every entry becomes a job at once: valid domains pending (each distinct normalised domain once), invalid ones
+    /// failed with the reason. The caller checks the batch size against <see cref="JobOptions.MaxBatchSize"/>.
+    public async Task<SubmittedBatch> SubmitBatchAsync(
+        Guid tenantId, IReadOnlyList<string?> entries, ScanJobOptions scanOptions, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var optionsJson = scanOptions.ToJson();
+        var batch = new BatchJob { Id = Guid.CreateVersion7(), TenantId = tenantId, Options = optionsJson, CreatedAt = now };
+        var jobs = new List<Job>(entries.Count);
+        var ids = new OrderedIds(time.GetUtcNow());
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var failed = 0;
+        foreach (var entry in entries)
+        {
+            if (DomainName.TryNormalize(entry, out var domain))
+            {
+                if (seen.Add(domain))
+                {
+                    jobs.Add(PendingJob(tenantId, domain, batch.Id, optionsJson, now, ids.Next()));
+                }
+
+                continue;
+            }
+
+            var text = StorableText(entry ?? "");
+            // The same invalid text twice is one failed job; "\u0001" keeps it apart from any valid domain.
+            if (seen.Add("\u0001" + text))
+            {
+                jobs.Add(InvalidJob(tenantId, text, batch.Id, optionsJson, now, ids.Next()));
+                failed++;
+            }
+        }
+
+        batch.TotalJobs = jobs.Count;
+        batch.FailedJobs = failed;
+        batch.Status = BatchJob.StatusFor(jobs.Count, 0, failed, anyStarted: false);
+        batch.CompletedAt = failed == jobs.Count ? now : null;
+        db.BatchJobs.Add(batch);
+        db.Jobs.AddRange(jobs);
+        // One SaveChanges is one transaction, so a failing insert leaves no batch and no job behind.
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        LogBatchAccepted(logger, batch.PublicId, tenantId, jobs.Count, failed);
+        if (failed < jobs.Count)
+        {
+            signal.Notify();
+        }
+
+        return new SubmittedBatch(batch, jobs.Count);
+    }
+
+    /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
+    /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.
+    private static string StorableText(string entry)
+    {
+        var text = new StringBuilder(Math.Min(entry.Length, MaxStoredEntryLength));
+        foreach (var rune in entry.EnumerateRunes())
+        {
+            var safe = Rune.IsControl(rune) ? Rune.ReplacementChar : rune;
+            if (text.Length + safe.Utf16SequenceLength > MaxStoredEntryLength)
+            {
+                break;
+            }
+
+            text.Append(safe.ToString());
+        }
+
+        return text.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Accepted batch {BatchId} for tenant {TenantId}: {JobCount} jobs, {InvalidCount} of them invalid entries")]
+    private static partial void LogBatchAccepted(ILogger logger, string batchId, Guid tenantId, int jobCount, int invalidCount);
+
+    private Job PendingJob(Guid tenantId, string domain, Guid? batchId, string optionsJson, DateTime now, Guid id) => new()
+    {
+        Id = id,
+        TenantId = tenantId,
+        Type = JobTypes.DomainScan,
+        Domain = domain,
+        BatchId = batchId,
+        Status = JobStatus.Pending,
+        ProgressStep = ScanSteps.Starting,
+        ProgressMessage = "Waiting for a worker",
+        Options = optionsJson,
+        MaxAttempts = Math.Max(1, options.Value.MaxAttempts),
+        NextAttemptAt = now,
+        CreatedAt = now,
+    };
+
+    private Job InvalidJob(Guid tenantId, string entry, Guid batchId, string optionsJson, DateTime now, Guid id)
+    {
+        var error = $"Invalid domain format: {entry}";
+        return new Job
+        {
+            Id = id,
+            TenantId = tenantId,
+            Type = JobTypes.DomainScan,
+            Domain = entry,
+            BatchId = batchId,
+            Status = JobStatus.Failed,
+            ProgressStep = ScanSteps.Failed,
+            ProgressMessage = error,
+            Error = error,
+            Options = optionsJson,
+            MaxAttempts = Math.Max(1, options.Value.MaxAttempts),
+            NextAttemptAt = now,
+            CreatedAt = now,
+            CompletedAt = now,
+        };
+    }
+
+    /// Version-7 UUIDs whose random bits start with a counter, so ordering a batch's jobs by id gives the order they
+    /// were submitted in (UUID order is byte order in PostgreSQL and text order in SQLite; both follow these bytes).
+    private sealed class OrderedIds(DateTimeOffset now)
+    {
+        private readonly Guid _seed = Guid.CreateVersion7(now);
+        private int _next;
+
+        public Guid Next()
+        {
+            var sequence = _next++;
+            Span<byte> bytes = stackalloc byte[16];
+            _seed.TryWriteBytes(bytes, bigEndian: true, out _);
+            // 12 bits of rand_a (after the version nibble), then 6 bits after the variant and one whole byte: 26 bits.
+            bytes[6] = (byte)(0x70 | ((sequence >> 22) & 0x0F));
+            bytes[7] = (byte)(sequence >> 14);
+            bytes[8] = (byte)(0x80 | ((sequence >> 8) & 0x3F));
+            bytes[9] = (byte)sequence;
+            return new Guid(bytes, bigEndian: true);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ScraperSky.Server.Errors;
+
+/// A body that cannot be bound (malformed JSON, a field of the wrong type, no body, not JSON) is a 422 with a detail
+/// saying what was wrong, as v1 clients expect; never the framework's bare 400.
+public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public const string NotJsonDetail = "The request body must be JSON sent with Content-Type: application/json.";
+    private const string ObjectExpectedDetail = "The request body must be a JSON object.";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var status = bad.StatusCode is StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType
+            ? StatusCodes.Status422UnprocessableEntity
+            : bad.StatusCode;
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = status, Detail = Describe(bad) },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException { Message: var message } json
+            when message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
+            json.Path is { Length: > 2 } path
+                ? $"Field '{path[2..]}' has the wrong type: expected {ExpectedType(message)}."
+                : ObjectExpectedDetail,
+        JsonException json =>
+            $"The request body is not valid JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1}).",
+        _ when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType => NotJsonDetail,
+        _ when bad.StatusCode == StatusCodes.Status400BadRequest => ObjectExpectedDetail,
+        _ => bad.Message,
+    };
+
+    private static string ExpectedType(string message) => message switch
+    {
+        _ when message.Contains("[]", StringComparison.Ordinal) || message.Contains("List", StringComparison.Ordinal) =>
+            "an array",
+        _ when message.Contains("Int32", StringComparison.Ordinal) => "an integer",
+        _ when message.Contains("Guid", StringComparison.Ordinal) => "a UUID",
+        _ when message.Contains("String", StringComparison.Ordinal) => "a string",
+        _ => "a value of another type",
+    };
+}

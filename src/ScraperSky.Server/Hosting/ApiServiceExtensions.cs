@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScraperSky.Data.Jobs;
+
+namespace ScraperSky.Server.Hosting;
+
+public static class ApiServiceExtensions
+{
+    /// The v1 API's JSON (snake_case, strict numbers so a quoted number is a type error), OpenAPI document and the
+    /// job submission it writes through (JobOptions and TimeProvider come with AddScraperSkyData).
+    public static WebApplicationBuilder AddV1Api(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.AddScoped<JobSubmission>();
+        return builder;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data;
+using ScraperSky.Data.Entities;
+using ScraperSky.Data.Jobs;
+using ScraperSky.Scanning;
+using ScraperSky.Scanning.Domains;
+using ScraperSky.Server.Tenancy;
+
+namespace ScraperSky.Server.Scans;
+
+public static class ScanEndpoints
+{
+    public const string NotFoundDetail = "Job not found";
+
+    public static IEndpointRouteBuilder MapScans(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1").WithTags("Scans").RequireAuthorization();
+        group.MapPost("/scrapersky", SubmitScanAsync).WithName("SubmitScan");
+        group.MapGet("/status/{jobId}", GetScanStatusAsync).WithName("GetScanStatus");
+        return endpoints;
+    }
+
+    public static string StatusUrl(string publicId) => $"/api/v1/status/{publicId}";
+
+    private static async Task<Results<Ok<ScanAccepted>, ProblemHttpResult>> SubmitScanAsync(
+        ScanSubmission request,
+        ClaimsPrincipal user,
+        RequestTenant requestTenant,
+        JobSubmission submission,
+        CancellationToken cancellationToken)
+    {
+        if (request.BaseUrl is null)
+        {
+            return Unprocessable("Field 'base_url' is required.");
+        }
+
+        if (request.MaxPages is < 1)
+        {
+            return Unprocessable("Field 'max_pages' must be a positive integer.");
+        }
+
+        if (!DomainName.TryNormalize(request.BaseUrl, out var domain))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"Invalid domain format: {request.BaseUrl}");
+        }
+
+        if (await requestTenant.ForSubmissionAsync(user, request.TenantId, cancellationToken) is not { } tenantId)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: RequestTenant.MismatchDetail);
+        }
+
+        var job = await submission.SubmitScanAsync(
+            tenantId, domain, new ScanJobOptions { MaxPages = request.MaxPages }, cancellationToken);
+        return TypedResults.Ok(new ScanAccepted(job.PublicId, StatusUrl(job.PublicId)));
+    }
+
+    private static async Task<Results<Ok<ScanStatus>, ProblemHttpResult>> GetScanStatusAsync(
+        string jobId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken)
+    {
+        if (!PublicIds.TryParse(jobId, Job.PublicPrefix, out var id))
+        {
+            return NotFound();
+        }
+
+        var scope = RequestTenant.ReadScope(user);
+        var job = await db.Jobs.AsNoTracking()
+            .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
+            .Select(j => new
+            {
+                j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Result, j.Error, j.ProgressStep, j.ProgressMessage,
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (job is null)
+        {
+            return NotFound();
+        }
+
+        var ended = job.Status is JobStatus.Completed or JobStatus.Failed;
+        var publicId = PublicIds.Format(Job.PublicPrefix, job.Id);
+        return TypedResults.Ok(new ScanStatus(
+            publicId,
+            EnumNames.ToWire(job.Status),
+            job.CreatedAt,
+            ended ? job.CompletedAt : null,
+            job.Status == JobStatus.Completed ? ParseMetadata(job.Result) : null,
+            job.Status == JobStatus.Failed ? job.Error ?? JobQueue.FailedMessage : null,
+            new ScanProgressView(
+                job.ProgressStep ?? DefaultStep(job.Status),
+                job.ProgressMessage ?? ""),
+            job.Domain));
+    }
+
+    // The stored result is the metadata object as the worker wrote it; it is returned as it is.
+    private static JsonElement? ParseMetadata(string? result)
+    {
+        if (string.IsNullOrEmpty(result))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(result);
+        return document.RootElement.Clone();
+    }
+
+    private static string DefaultStep(JobStatus status) => status switch
+    {
+        JobStatus.Completed => ScanSteps.Completed,
+        JobStatus.Failed => ScanSteps.Failed,
+        _ => ScanSteps.Starting,
+    };
+
+    private static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail);
+
+    private static ProblemHttpResult Unprocessable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, detail: detail);
+}

@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScraperSky.Data;
+using ScraperSky.Data.Jobs;
+using ScraperSky.Scanning;
+
+namespace ScraperSky.Server.Workers;
+
+/// The scan worker pool of this process: up to `Jobs:Concurrency` scans at once. It claims due jobs with a lease,
+/// runs each in its own scope, renews the lease while the scan runs, and records the outcome. Idle, it polls every
+/// `Jobs:PollInterval`, or sooner when this process enqueues work. On shutdown, unfinished scans are stopped and
+/// their jobs released so another process can take them at once.
+internal sealed partial class ScanWorker(
+    IServiceScopeFactory scopes,
+    JobQueueSignal signal,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    ILogger<ScanWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+
+    /// The lease owner written on every job this process claims.
+    public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        LogStarted(logger, WorkerId, settings.Concurrency);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Wait for a free slot, then claim as many jobs as there are free slots.
+                await slots.WaitAsync(stoppingToken);
+                slots.Release();
+                var free = slots.CurrentCount;
+                var claimed = await ClaimAsync(free, stoppingToken);
+                foreach (var job in claimed)
+                {
+                    // Only this loop takes slots and it claimed no more than were free, so this never waits.
+                    slots.Wait(CancellationToken.None);
+                    var run = new Task<Task>(() => RunAsync(job, slots, stoppingToken));
+                    _running[job.Id] = run.Unwrap();
+                    run.Start(TaskScheduler.Default);
+                }
+
+                if (claimed.Count < free)
+                {
+                    await signal.WaitAsync(settings.PollInterval, time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+
+        await Task.WhenAll(_running.Values);
+        LogStopped(logger, WorkerId);
+    }
+
+    private async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int limit, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<JobQueue>().ClaimAsync(WorkerId, limit, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database may be restarting; the jobs stay where they are and the next poll tries again.
+            LogClaimFailed(logger, e, WorkerId);
+            return [];
+        }
+    }
+
+    private async Task RunAsync(ClaimedJob job, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessAsync(job, stoppingToken);
+        }
+        catch (Exception e)
+        {
+            // Recording the outcome failed (database unreachable): the lease runs out and the job is claimed again.
+            LogRecordFailed(logger, e, job.PublicId);
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+            slots.Release();
+        }
+    }
+
+    private async Task ProcessAsync(ClaimedJob job, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
+        using var scan = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var lease = new LeaseState();
+        var renewing = RenewLeaseAsync(queue, job, lease, scan, renewal.Token);
+        LogScanning(logger, job.PublicId, job.Domain, job.Attempts);
+
+        SiteMetadata? metadata = null;
+        (string Error, bool IsTransient)? failure = null;
+        try
+        {
+            var scanner = scope.ServiceProvider.GetRequiredService<IDomainScanner>();
+            await using (var progress = new JobProgressWriter(queue, job, logger, scan.Token))
+            {
+                metadata = await scanner.ScanAsync(RequestFor(job), progress, scan.Token);
+                progress.Report(new ScanProgress(ScanSteps.Storing, "Storing the results"));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lease.Lost)
+        {
+            // Handled below, once the renewal loop has stopped.
+        }
+        catch (ScanException e)
+        {
+            failure = (e.Message, e.IsTransient);
+        }
+        catch (Exception e)
+        {
+            // Not a failure the scanner classified (a timeout, a bug): worth another attempt, with a reason users read.
+            LogUnexpected(logger, e, job.PublicId);
+            failure = ($"The scan failed unexpectedly: {e.Message}", true);
+        }
+        finally
+        {
+            await renewal.CancelAsync();
+            await renewing;
+        }
+
+        // Recording an outcome is one short transaction; it runs even during shutdown so a finished scan is not lost.
+        if (lease.Lost)
+        {
+            LogLeaseLost(logger, job.PublicId, WorkerId);
+        }
+        else if (metadata is not null)
+        {
+            await CompleteAsync(queue, job, metadata);
+        }
+        else if (failure is { } failed)
+        {
+            var outcome = await queue.FailAsync(job, failed.Error, failed.IsTransient, CancellationToken.None);
+            LogFailed(logger, job.PublicId, job.Domain, outcome, failed.Error);
+        }
+        else if (await queue.ReleaseAsync(job, CancellationToken.None))
+        {
+            LogReleased(logger, job.PublicId);
+        }
+    }
+
+    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata)
+    {
+        try
+        {
+            if (await queue.CompleteAsync(job, metadata, CancellationToken.None))
+            {
+                LogCompleted(logger, job.PublicId, job.Domain);
+            }
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException)
+        {
+            // The database refused this result (or is unreachable): a later attempt may store it; if every attempt
+            // fails the same way the job ends failed with a reason instead of cycling through lease expiries.
+            LogStoreFailed(logger, e, job.PublicId);
+            var outcome = await queue.FailAsync(job, "The scan result could not be stored.", isTransient: true, CancellationToken.None);
+            LogFailed(logger, job.PublicId, job.Domain, outcome, "The scan result could not be stored.");
+        }
+    }
+
+    /// Renews the lease every third of its duration; if it was lost (this process stalled and another took the job),
+    /// stops the scan, whose result would be refused anyway.
+    private async Task RenewLeaseAsync(JobQueue queue, ClaimedJob job, LeaseState lease, CancellationTokenSource scan, CancellationToken cancellationToken)
+    {
+        var interval = options.Value.LeaseDuration / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, time, cancellationToken);
+                bool renewed;
+                try
+                {
+                    renewed = await queue.RenewLeaseAsync(job, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed renewal is survivable: the lease has two more intervals to run.
+                    LogRenewFailed(logger, e, job.PublicId);
+                    continue;
+                }
+
+                if (!renewed)
+                {
+                    lease.Lost = true;
+                    await scan.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The scan ended.
+        }
+    }
+
+    private static ScanRequest RequestFor(ClaimedJob job)
+    {
+        ScanJobOptions scanOptions;
+        try
+        {
+            scanOptions = ScanJobOptions.FromJson(job.Options);
+        }
+        catch (JsonException)
+        {
+            // Options are written by the API; an unreadable value means the defaults rather than a failed scan.
+            scanOptions = new ScanJobOptions();
+        }
+
+        return new ScanRequest { Domain = job.Domain, MaxPages = scanOptions.MaxPages };
+    }
+
+    private sealed class LeaseState
+    {
+        public volatile bool Lost;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} started with {Concurrency} slots")]
+    private static partial void LogStarted(ILogger logger, string workerId, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} stopped")]
+    private static partial void LogStopped(ILogger logger, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scanning {Domain} for job {JobId}, attempt {Attempt}")]
+    private static partial void LogScanning(ILogger logger, string jobId, string domain, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} completed: {Domain}")]
+    private static partial void LogCompleted(ILogger logger, string jobId, string domain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} for {Domain}: {Outcome} after error: {Error}")]
+    private static partial void LogFailed(ILogger logger, string jobId, string domain, FailureOutcome outcome, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} released for another worker")]
+    private static partial void LogReleased(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was taken over by another worker; {WorkerId} stopped its scan")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the scanner threw an unexpected exception")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the database refused the scan result")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: could not record the outcome; the job will be claimed again when its lease expires")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not claim jobs")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: could not renew the lease")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
+}

@@ -1,0 +1,421 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Entities;
+using ScraperSky.Data.Jobs;
+using ScraperSky.Scanning;
+
+namespace ScraperSky.Data.Tests.Jobs;
+
+public abstract class JobQueueTests(DatabaseProvider provider)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Task<TestDatabase> CreateDatabaseAsync(Action<JobOptions>? configure = null) =>
+        TestDatabase.CreateAsync(provider, configure);
+
+    private static SiteMetadata Metadata(string title) => new()
+    {
+        Title = title,
+        Description = "About " + title,
+        Language = "en",
+        IsWordpress = true,
+        WordpressVersion = "6.5.2",
+        ContactInfo = new ContactInfo { Email = ["info@shop.test", "sales@shop.test"], Phone = ["+1 212-555-0100"] },
+        SocialLinks = new SocialLinks { Facebook = "https://facebook.com/shop" },
+        TechStack = new TechStack { Cms = ["WordPress"], Analytics = ["Google Analytics"] },
+    };
+
+    [Fact]
+    public async Task Claiming_leases_due_jobs_to_the_worker_and_counts_the_attempt()
+    {
+        await using var database = await CreateDatabaseAsync(o => o.LeaseDuration = TimeSpan.FromSeconds(30));
+        var (batchId, jobIds) = await database.EnqueueBatchAsync(["a.test", "b.test", "c.test"]);
+        var now = database.Time.GetUtcNow().UtcDateTime;
+
+        var claimed = await database.CreateQueue().ClaimAsync("worker-1", 2, Ct);
+
+        Assert.Equal(2, claimed.Count);
+        Assert.All(claimed, c => Assert.Equal(1, c.Attempts));
+        foreach (var claim in claimed)
+        {
+            var job = await database.JobAsync(claim.Id);
+            Assert.Equal(JobStatus.Running, job.Status);
+            Assert.Equal("worker-1", job.LeaseOwner);
+            Assert.Equal(now.AddSeconds(30), job.LeaseExpiresAt);
+            Assert.Equal(now, job.StartedAt);
+            Assert.Equal(ScanSteps.Starting, job.ProgressStep);
+        }
+
+        var left = jobIds.Except(claimed.Select(c => c.Id)).Single();
+        Assert.Equal(JobStatus.Pending, (await database.JobAsync(left)).Status);
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal(BatchStatus.InProgress, batch.Status);
+        Assert.Equal(now, batch.StartedAt);
+    }
+
+    [Fact]
+    public async Task Jobs_whose_next_attempt_is_not_due_are_not_claimed()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var id = await database.EnqueueAsync("later.test");
+        await using (var db = database.CreateContext())
+        {
+            var due = database.Time.GetUtcNow().UtcDateTime.AddMinutes(5);
+            await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextAttemptAt, due), Ct);
+        }
+
+        var queue = database.CreateQueue();
+        Assert.Empty(await queue.ClaimAsync("worker-1", 10, Ct));
+        database.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([id], (await queue.ClaimAsync("worker-1", 10, Ct)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task A_job_whose_lease_expired_is_claimed_again_and_the_first_worker_can_no_longer_complete_it()
+    {
+        await using var database = await CreateDatabaseAsync(o => o.LeaseDuration = TimeSpan.FromSeconds(10));
+        var (batchId, _) = await database.EnqueueBatchAsync(["crashed.test"]);
+        var queue = database.CreateQueue();
+        var first = Assert.Single(await queue.ClaimAsync("dead-worker", 5, Ct));
+
+        Assert.Empty(await queue.ClaimAsync("worker-2", 5, Ct));
+        database.Time.Advance(TimeSpan.FromSeconds(11));
+        var second = Assert.Single(await queue.ClaimAsync("worker-2", 5, Ct));
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(2, second.Attempts);
+        Assert.False(await queue.CompleteAsync(first, Metadata("Stale"), Ct));
+        Assert.False(await queue.RenewLeaseAsync(first, Ct));
+        Assert.Equal(FailureOutcome.LeaseLost, await queue.FailAsync(first, "stale failure", isTransient: false, Ct));
+        Assert.True(await queue.CompleteAsync(second, Metadata("Fresh"), Ct));
+
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.SingleAsync(Ct);
+        Assert.Equal(("Fresh", 1), (domain.Title, domain.ScanCount));
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((1, 0, BatchStatus.Completed), (batch.CompletedJobs, batch.FailedJobs, batch.Status));
+    }
+
+    [Fact]
+    public async Task A_renewed_lease_keeps_the_job_with_its_worker()
+    {
+        await using var database = await CreateDatabaseAsync(o => o.LeaseDuration = TimeSpan.FromSeconds(10));
+        await database.EnqueueAsync("long.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+
+        for (var i = 0; i < 4; i++)
+        {
+            database.Time.Advance(TimeSpan.FromSeconds(6));
+            Assert.True(await queue.RenewLeaseAsync(claim, Ct));
+            Assert.Empty(await queue.ClaimAsync("worker-2", 1, Ct));
+        }
+
+        database.Time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Single(await queue.ClaimAsync("worker-2", 1, Ct));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_claimers_never_receive_the_same_job()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (_, jobIds) = await database.EnqueueBatchAsync(Enumerable.Range(0, 300).Select(i => $"site-{i}.test"));
+        var claims = new ConcurrentBag<(string Owner, Guid Id)>();
+
+        var claimers = Enumerable.Range(0, 12).Select(n => Task.Run(async () =>
+        {
+            var queue = database.CreateQueue();
+            var owner = $"worker-{n}";
+            while (true)
+            {
+                var claimed = await queue.ClaimAsync(owner, 7, Ct);
+                if (claimed.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var claim in claimed)
+                {
+                    claims.Add((owner, claim.Id));
+                }
+            }
+        }, Ct)).ToList();
+        await Task.WhenAll(claimers);
+
+        Assert.Equal(jobIds.Order(), claims.Select(c => c.Id).Order());
+        Assert.True(claims.Select(c => c.Owner).Distinct().Count() > 1, "the claims were spread over several workers");
+        await using var db = database.CreateContext();
+        var rows = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.LeaseOwner, j.Attempts, j.Status }).ToListAsync(Ct);
+        var owners = claims.ToDictionary(c => c.Id, c => c.Owner);
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(JobStatus.Running, r.Status);
+            Assert.Equal(1, r.Attempts);
+            Assert.Equal(owners[r.Id], r.LeaseOwner);
+        });
+    }
+
+    [Fact]
+    public async Task Completion_stores_the_domain_row_the_result_and_the_batch_counters()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (batchId, _) = await database.EnqueueBatchAsync(["shop.test", "other.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+        var shop = claims.Single(c => c.Domain == "shop.test");
+        database.Time.Advance(TimeSpan.FromSeconds(3));
+        var now = database.Time.GetUtcNow().UtcDateTime;
+
+        Assert.True(await queue.CompleteAsync(shop, Metadata("Shop"), Ct));
+
+        var job = await database.JobAsync(shop.Id);
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal(now, job.CompletedAt);
+        Assert.Equal((ScanSteps.Completed, JobQueue.CompletedMessage), (job.ProgressStep, job.ProgressMessage));
+        Assert.Null(job.LeaseOwner);
+        using (var result = JsonDocument.Parse(job.Result!))
+        {
+            Assert.Equal("Shop", result.RootElement.GetProperty("title").GetString());
+            Assert.Equal("6.5.2", result.RootElement.GetProperty("wordpress_version").GetString());
+        }
+
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((Tenant.DefaultId, "shop.test", "Shop", "About Shop", "en"), (domain.TenantId, domain.Name, domain.Title, domain.Description, domain.Language));
+        Assert.True(domain.IsWordpress);
+        Assert.Equal("6.5.2", domain.WordpressVersion);
+        Assert.Equal(["info@shop.test", "sales@shop.test"], domain.EmailAddresses);
+        Assert.Equal(["+1 212-555-0100"], domain.PhoneNumbers);
+        Assert.Equal("https://facebook.com/shop", domain.FacebookUrl);
+        Assert.Null(domain.YoutubeUrl);
+        Assert.Equal((now, now, 1), (domain.FirstScanAt, domain.LastScanAt, domain.ScanCount));
+        using (var techStack = JsonDocument.Parse(domain.TechStack!))
+        {
+            Assert.Equal("WordPress", techStack.RootElement.GetProperty("cms")[0].GetString());
+        }
+
+        using (var metadata = JsonDocument.Parse(domain.Metadata!))
+        {
+            Assert.Equal("+1 212-555-0100", metadata.RootElement.GetProperty("contact_info").GetProperty("phone")[0].GetString());
+        }
+
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((1, 0, BatchStatus.InProgress, (DateTime?)null), (batch.CompletedJobs, batch.FailedJobs, batch.Status, batch.CompletedAt));
+
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "other.test"), Metadata("Other"), Ct));
+        batch = await database.BatchAsync(batchId);
+        Assert.Equal((2, 0, BatchStatus.Completed, (DateTime?)now), (batch.CompletedJobs, batch.FailedJobs, batch.Status, batch.CompletedAt));
+    }
+
+    [Fact]
+    public async Task Completing_a_job_twice_writes_the_domain_and_counts_the_batch_once()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (batchId, _) = await database.EnqueueBatchAsync(["once.test", "later.test"]);
+        var queue = database.CreateQueue();
+        var claim = (await queue.ClaimAsync("worker-1", 2, Ct)).Single(c => c.Domain == "once.test");
+
+        Assert.True(await queue.CompleteAsync(claim, Metadata("Once"), Ct));
+        Assert.False(await queue.CompleteAsync(claim, Metadata("Twice"), Ct));
+        Assert.Equal(FailureOutcome.LeaseLost, await queue.FailAsync(claim, "late failure", isTransient: true, Ct));
+
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("Once", 1), (domain.Title, domain.ScanCount));
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((1, 0), (batch.CompletedJobs, batch.FailedJobs));
+        Assert.Equal(JobStatus.Completed, (await database.JobAsync(claim.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_retries_with_growing_backoff_until_the_attempts_run_out()
+    {
+        await using var database = await CreateDatabaseAsync(o =>
+        {
+            o.MaxAttempts = 3;
+            o.FirstRetryDelay = TimeSpan.FromSeconds(2);
+        });
+        var (batchId, _) = await database.EnqueueBatchAsync(["flaky.test"]);
+        var queue = database.CreateQueue();
+
+        var expectedBase = new[] { TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4) };
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+            Assert.Equal(attempt, claim.Attempts);
+            var now = database.Time.GetUtcNow().UtcDateTime;
+            Assert.Equal(FailureOutcome.Retrying, await queue.FailAsync(claim, "Connection refused", isTransient: true, Ct));
+
+            var job = await database.JobAsync(claim.Id);
+            Assert.Equal(JobStatus.Pending, job.Status);
+            Assert.Equal("Connection refused", job.Error);
+            Assert.Null(job.LeaseOwner);
+            var delay = job.NextAttemptAt - now;
+            Assert.InRange(delay, expectedBase[attempt - 1] * 0.75, expectedBase[attempt - 1] * 1.25);
+            Assert.Equal(BatchStatus.InProgress, (await database.BatchAsync(batchId)).Status);
+
+            Assert.Empty(await queue.ClaimAsync("worker-1", 1, Ct));
+            database.Time.Advance(delay);
+        }
+
+        var last = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        Assert.Equal(3, last.Attempts);
+        Assert.Equal(FailureOutcome.Failed, await queue.FailAsync(last, "Connection refused", isTransient: true, Ct));
+
+        var failed = await database.JobAsync(last.Id);
+        Assert.Equal((JobStatus.Failed, "Connection refused", 3), (failed.Status, failed.Error, failed.Attempts));
+        Assert.Equal((ScanSteps.Failed, JobQueue.FailedMessage), (failed.ProgressStep, failed.ProgressMessage));
+        Assert.NotNull(failed.CompletedAt);
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((0, 1, BatchStatus.Failed), (batch.CompletedJobs, batch.FailedJobs, batch.Status));
+        database.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await queue.ClaimAsync("worker-1", 1, Ct));
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_fails_the_job_at_once_and_the_batch_becomes_partial()
+    {
+        await using var database = await CreateDatabaseAsync(o => o.MaxAttempts = 3);
+        var (batchId, _) = await database.EnqueueBatchAsync(["good.test", "gone.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "good.test"), Metadata("Good"), Ct));
+        var gone = claims.Single(c => c.Domain == "gone.test");
+        Assert.Equal(FailureOutcome.Failed, await queue.FailAsync(gone, "The site answered 404 Not Found", isTransient: false, Ct));
+
+        var job = await database.JobAsync(gone.Id);
+        Assert.Equal((JobStatus.Failed, 1, "The site answered 404 Not Found"), (job.Status, job.Attempts, job.Error));
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((1, 1, BatchStatus.Partial), (batch.CompletedJobs, batch.FailedJobs, batch.Status));
+        Assert.NotNull(batch.CompletedAt);
+        await using var db = database.CreateContext();
+        Assert.Equal(["good.test"], await db.Domains.Select(d => d.Name).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_job_whose_lease_expired_with_no_attempts_left_ends_failed_and_counts_in_its_batch()
+    {
+        await using var database = await CreateDatabaseAsync(o =>
+        {
+            o.MaxAttempts = 2;
+            o.LeaseDuration = TimeSpan.FromSeconds(5);
+        });
+        var (batchId, _) = await database.EnqueueBatchAsync(["killer.test"]);
+        var queue = database.CreateQueue();
+
+        Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        database.Time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(2, Assert.Single(await queue.ClaimAsync("worker-2", 1, Ct)).Attempts);
+        database.Time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Empty(await queue.ClaimAsync("worker-3", 1, Ct));
+
+        await using var db = database.CreateContext();
+        var job = await db.Jobs.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("stopped responding", job.Error, StringComparison.Ordinal);
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((0, 1, BatchStatus.Failed), (batch.CompletedJobs, batch.FailedJobs, batch.Status));
+    }
+
+    [Fact]
+    public async Task Progress_is_persisted_while_the_lease_is_held()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await database.EnqueueAsync("progress.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+
+        Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading the homepage", Ct));
+
+        var job = await database.JobAsync(claim.Id);
+        Assert.Equal((ScanSteps.Extracting, "Reading the homepage"), (job.ProgressStep, job.ProgressMessage));
+        Assert.True(await queue.ReleaseAsync(claim, Ct));
+        Assert.False(await queue.ReportProgressAsync(claim, ScanSteps.Storing, "too late", Ct));
+    }
+
+    [Fact]
+    public async Task A_released_job_is_claimable_at_once_without_spending_an_attempt()
+    {
+        await using var database = await CreateDatabaseAsync(o => o.LeaseDuration = TimeSpan.FromMinutes(5));
+        await database.EnqueueAsync("stopping.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("stopping-worker", 1, Ct));
+
+        Assert.True(await queue.ReleaseAsync(claim, Ct));
+
+        var again = Assert.Single(await queue.ClaimAsync("worker-2", 1, Ct));
+        Assert.Equal((claim.Id, 1), (again.Id, again.Attempts));
+        Assert.False(await queue.CompleteAsync(claim, Metadata("Stale"), Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_completions_of_one_domain_share_a_single_row()
+    {
+        await using var database = await CreateDatabaseAsync();
+        const int Jobs = 8;
+        for (var i = 0; i < Jobs; i++)
+        {
+            await database.EnqueueAsync("same.test");
+        }
+
+        var claims = await database.CreateQueue().ClaimAsync("worker-1", Jobs, Ct);
+        Assert.Equal(Jobs, claims.Count);
+
+        var results = await Task.WhenAll(claims.Select(c => Task.Run(
+            () => database.CreateQueue().CompleteAsync(c, Metadata("Same"), Ct), Ct)));
+
+        Assert.All(results, Assert.True);
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("same.test", Jobs), (domain.Name, domain.ScanCount));
+    }
+
+    [Fact]
+    public async Task Nul_characters_a_hostile_page_sent_are_dropped_so_its_result_can_be_stored()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await database.EnqueueAsync("nul.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        var metadata = Metadata("Shop") with
+        {
+            Title = "Sh\0op",
+            Description = @"a backslash \ then u0000: \u0000",
+            ContactInfo = new ContactInfo { Email = ["in\0fo@nul.test"] },
+        };
+
+        Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading \0", Ct));
+        Assert.True(await queue.CompleteAsync(claim, metadata, Ct));
+
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal(("Shop", @"a backslash \ then u0000: \u0000", "info@nul.test"), (domain.Title, domain.Description, domain.EmailAddresses.Single()));
+        using var result = JsonDocument.Parse((await database.JobAsync(claim.Id)).Result!);
+        Assert.Equal("Shop", result.RootElement.GetProperty("title").GetString());
+        Assert.Equal(@"a backslash \ then u0000: \u0000", result.RootElement.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Each_tenant_gets_its_own_row_for_the_same_domain()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var other = await database.AddTenantAsync("other");
+        await database.EnqueueAsync("shared.test");
+        await database.EnqueueAsync("shared.test", other);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == Tenant.DefaultId), Metadata("Default's view"), Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == other), Metadata("Other's view"), Ct));
+
+        await using var db = database.CreateContext();
+        var rows = await db.Domains.AsNoTracking().OrderBy(d => d.Title).Select(d => new { d.TenantId, d.Title, d.ScanCount }).ToListAsync(Ct);
+        Assert.Equal([new { TenantId = Tenant.DefaultId, Title = (string?)"Default's view", ScanCount = 1 }, new { TenantId = other, Title = (string?)"Other's view", ScanCount = 1 }], rows);
+    }
+}
+
+public sealed class SqliteJobQueueTests() : JobQueueTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresJobQueueTests() : JobQueueTests(DatabaseProvider.Postgres);

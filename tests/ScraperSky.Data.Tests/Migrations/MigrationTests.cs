@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ScraperSky.Data.Entities;
+
+namespace ScraperSky.Data.Tests.Migrations;
+
+public abstract class MigrationTests(DatabaseProvider provider)
+{
+    [Fact]
+    public async Task The_model_has_no_changes_missing_from_the_migrations()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        Assert.False(db.Database.HasPendingModelChanges());
+    }
+
+    [Fact]
+    public async Task A_fresh_database_migrates_from_zero_to_the_latest_migration()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var scope = database.CreateScope();
+        var migrator = scope.ServiceProvider.GetRequiredService<DatabaseMigrator>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var applied = await migrator.MigrateAsync(ct);
+        var again = await migrator.MigrateAsync(ct);
+
+        await using var db = database.CreateContext();
+        Assert.Equal(db.Database.GetMigrations(), applied);
+        Assert.Empty(again);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(ct));
+        Assert.Equal("default", (await db.Tenants.SingleAsync(t => t.Id == Tenant.DefaultId, ct)).Name);
+        Assert.Equal(0, await db.Jobs.CountAsync(ct) + await db.BatchJobs.CountAsync(ct) + await db.Domains.CountAsync(ct));
+    }
+}
+
+public sealed class SqliteMigrationTests() : MigrationTests(DatabaseProvider.Sqlite)
+{
+    [Fact]
+    public async Task Sqlite_connections_run_in_wal_mode()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+}
+
+public sealed class PostgresMigrationTests() : MigrationTests(DatabaseProvider.Postgres);

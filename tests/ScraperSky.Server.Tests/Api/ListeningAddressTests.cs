@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ScraperSky.Server.Tests.Api;
+
+/// Local mode judged from where the real server (Kestrel) listens, with `Auth:RequireApiKey` left false.
+public sealed class ListeningAddressTests : IAsyncDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"scrapersky-listen-{Guid.NewGuid():N}.db");
+    private WebApplicationFactory<Program>? _factory;
+
+    [Fact]
+    public async Task A_server_listening_on_every_address_requires_a_key()
+    {
+        using var client = Start(IPAddress.Any);
+        using var response = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = "listen-any.com" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("API key", await response.DetailAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_listening_only_on_loopback_needs_no_key()
+    {
+        using var client = Start(IPAddress.Loopback);
+        using var response = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = "listen-loopback.com" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private HttpClient Start(IPAddress address)
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:ScraperSky", $"Data Source={_path}");
+            builder.UseSetting("Server:Role", "Api");
+            builder.UseSetting("Auth:RequireApiKey", "false");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        _factory.UseKestrel(kestrel => kestrel.Listen(address, 0));
+        _factory.StartServer();
+        var client = _factory.CreateClient();
+        // A wildcard listening address is not one to connect to; this machine answers on loopback either way.
+        client.BaseAddress = new UriBuilder(client.BaseAddress!) { Host = "127.0.0.1" }.Uri;
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data;
+using ScraperSky.Data.Entities;
+using ScraperSky.Testing.Fleet;
+using ScraperSky.Testing.Postgres;
+
+namespace ScraperSky.Server.Tests.Durability;
+
+/// The server as real child processes, scanning slow fleet sites over real HTTP, killed with SIGKILL mid-batch.
+public sealed class DurabilityTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"scrapersky-durability-{Guid.NewGuid():N}");
+    private TestSiteFleet _fleet = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _fleet = await TestSiteFleet.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _fleet.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_server_killed_mid_batch_finishes_every_job_after_a_restart_and_writes_each_domain_once()
+    {
+        var database = new Database(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_directory, "restart.db")}");
+        var environment = EnvironmentFor(database);
+        var domains = SlowDomains("restart", 200);
+
+        Guid batchId;
+        await using (var first = await ServerProcess.StartAsync(environment, [], Ct))
+        {
+            batchId = await first.SubmitBatchAsync(domains, Ct);
+            await WaitUntilAsync(database, jobs => jobs.Count(j => j.Status == JobStatus.Completed) >= 40, "40 jobs completed", first);
+            first.Kill();
+        }
+
+        var atKill = await database.JobStatesAsync(Ct);
+        var inFlight = atKill.Where(j => j.Status == JobStatus.Running).Select(j => j.Id).ToHashSet();
+        Assert.NotEmpty(inFlight);
+        Assert.True(atKill.Count(j => j.Status == JobStatus.Completed) < domains.Count, "the kill came before the batch ended");
+
+        await using var second = await ServerProcess.StartAsync(environment, [], Ct);
+        await WaitUntilAsync(database, AllEnded, "every job ended", second);
+
+        var jobs = await AssertBatchConsistentAsync(database, batchId, domains);
+        Assert.All(jobs.Where(j => inFlight.Contains(j.Id)), j => Assert.True(j.Attempts >= 2, $"{j.Domain} was reclaimed after the kill"));
+    }
+
+    [Fact]
+    public async Task Two_servers_on_one_postgres_database_share_a_batch_and_killing_one_loses_nothing()
+    {
+        var postgres = await PostgresServer.SharedAsync();
+        var database = new Database(DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync("durability"));
+        var environment = EnvironmentFor(database);
+        var domains = SlowDomains("shared", 500);
+
+        // The first process applies the migrations (the explicit PostgreSQL step); the second finds them done.
+        await using var doomed = await ServerProcess.StartAsync(environment, ["--migrate", "true"], Ct);
+        await using var survivor = await ServerProcess.StartAsync(environment, [], Ct);
+        var batchId = await survivor.SubmitBatchAsync(domains, Ct);
+
+        // Both processes must hold leases at the same moment before one of them dies.
+        var doomedOwner = $"/{doomed.ProcessId}/";
+        var survivorOwner = $"/{survivor.ProcessId}/";
+        var seenDoomed = false;
+        var seenSurvivor = false;
+        await WaitUntilAsync(database, jobs =>
+        {
+            var owners = jobs.Where(j => j.Status == JobStatus.Running).Select(j => j.LeaseOwner ?? "").ToList();
+            seenDoomed |= owners.Any(o => o.Contains(doomedOwner, StringComparison.Ordinal));
+            seenSurvivor |= owners.Any(o => o.Contains(survivorOwner, StringComparison.Ordinal));
+            return seenDoomed && seenSurvivor && jobs.Count(j => j.Status == JobStatus.Completed) >= 120;
+        }, "both servers scanning and 120 jobs completed", survivor);
+        doomed.Kill();
+
+        var atKill = await database.JobStatesAsync(Ct);
+        var orphaned = atKill
+            .Where(j => j.Status == JobStatus.Running && (j.LeaseOwner ?? "").Contains(doomedOwner, StringComparison.Ordinal))
+            .Select(j => j.Id).ToHashSet();
+        Assert.NotEmpty(orphaned);
+        Assert.True(atKill.Count(j => j.Status == JobStatus.Completed) < domains.Count, "the kill came before the batch ended");
+
+        await WaitUntilAsync(database, AllEnded, "every job ended", survivor);
+
+        var jobs = await AssertBatchConsistentAsync(database, batchId, domains);
+        Assert.All(jobs.Where(j => orphaned.Contains(j.Id)), j => Assert.True(j.Attempts >= 2, $"{j.Domain} was reclaimed after the kill"));
+    }
+
+    /// Every job ended and completed once: one domain row per job, written by exactly one completion (scan_count
+    /// counts completions), and batch counters that equal the job states.
+    private static async Task<List<Job>> AssertBatchConsistentAsync(Database database, Guid batchId, IReadOnlyList<string> domains)
+    {
+        var jobs = await database.JobsAsync(Ct);
+        Assert.Equal(domains.Order(StringComparer.Ordinal), jobs.Select(j => j.Domain).Order(StringComparer.Ordinal));
+        var unfinished = jobs.Where(j => j.Status != JobStatus.Completed).Select(j => $"{j.Domain}: {j.Status} {j.Error}").ToList();
+        Assert.True(unfinished.Count == 0, "jobs not completed:\n" + string.Join('\n', unfinished.Take(10)));
+        Assert.All(jobs, j => Assert.InRange(j.Attempts, 1, j.MaxAttempts));
+        Assert.All(jobs, j => Assert.NotNull(j.Result));
+
+        await using var db = database.Open();
+        var rows = await db.Domains.AsNoTracking().Select(d => new { d.TenantId, d.Name, d.ScanCount, d.Title }).ToListAsync(Ct);
+        Assert.Equal(domains.Order(StringComparer.Ordinal), rows.Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(Tenant.DefaultId, r.TenantId);
+            Assert.True(r.ScanCount == 1, $"{r.Name} was written {r.ScanCount} times");
+            Assert.Equal(GeneratedSite.TitleFor(r.Name), r.Title);
+        });
+
+        var batch = await db.BatchJobs.AsNoTracking().SingleAsync(b => b.Id == batchId, Ct);
+        var completed = jobs.Count(j => j.Status == JobStatus.Completed);
+        var failed = jobs.Count(j => j.Status == JobStatus.Failed);
+        Assert.Equal((domains.Count, completed, failed), (batch.TotalJobs, batch.CompletedJobs, batch.FailedJobs));
+        Assert.Equal(BatchJob.StatusFor(batch.TotalJobs, completed, failed, anyStarted: true), batch.Status);
+        Assert.NotNull(batch.CompletedAt);
+        return jobs;
+    }
+
+    private static bool AllEnded(List<Job> jobs) => jobs.All(j => j.Status is JobStatus.Completed or JobStatus.Failed);
+
+    private static List<string> SlowDomains(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}.delay1500.gen.test")];
+
+    private Dictionary<string, string> EnvironmentFor(Database database) => new()
+    {
+        ["Database__Provider"] = database.Provider.ToString(),
+        ["ConnectionStrings__ScraperSky"] = database.ConnectionString,
+        ["Scanning__HostMap__test"] = _fleet.HostMapValue,
+        // A short lease, so the jobs of a killed process are taken again within seconds.
+        ["Jobs__LeaseDuration"] = "00:00:03",
+        ["Jobs__PollInterval"] = "00:00:00.250",
+    };
+
+    private static async Task WaitUntilAsync(Database database, Func<List<Job>, bool> condition, string what, ServerProcess server)
+    {
+        try
+        {
+            await JobRows.WaitUntilAsync(async () => condition(await database.JobStatesAsync(Ct)), TimeSpan.FromSeconds(75), what, Ct);
+        }
+        catch (TimeoutException e)
+        {
+            var jobs = await database.JobStatesAsync(Ct);
+            var states = string.Join(", ", jobs.GroupBy(j => j.Status).Select(g => $"{g.Key}: {g.Count()}"));
+            throw new TimeoutException($"{e.Message} Jobs: {states}. Server output:\n{server.Output}", e);
+        }
+    }
+
+    private sealed record Database(DatabaseProvider Provider, string ConnectionString)
+    {
+        public ScraperSkyDbContext Open()
+        {
+            var builder = new DbContextOptionsBuilder<ScraperSkyDbContext>();
+            DataServiceCollectionExtensions.Configure(builder, Provider, ConnectionString);
+            return new ScraperSkyDbContext(builder.Options);
+        }
+
+        public async Task<List<Job>> JobsAsync(CancellationToken cancellationToken)
+        {
+            await using var db = Open();
+            return await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
+        }
+
+        /// The job states only (no result documents): cheap enough to poll while the servers work.
+        public async Task<List<Job>> JobStatesAsync(CancellationToken cancellationToken)
+        {
+            await using var db = Open();
+            return await db.Jobs.AsNoTracking().Select(j => new Job
+            {
+                Id = j.Id,
+                Type = j.Type,
+                Domain = j.Domain,
+                Status = j.Status,
+                Attempts = j.Attempts,
+                LeaseOwner = j.LeaseOwner,
+            }).ToListAsync(cancellationToken);
+        }
+    }
+}
