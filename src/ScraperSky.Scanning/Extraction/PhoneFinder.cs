@@ -80,6 +80,7 @@ internal static partial class PhoneFinder
             text = text[..MaxTextChars];
         }
 
+        text = CandidateLines(text);
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -93,6 +94,63 @@ internal static partial class PhoneFinder
                 found.Add(ToInfo(match.Number));
             }
         }
+    }
+
+    /// Only lines that <see cref="LooksLikePhone"/> could accept (digits and a cue, a `+`, or a short line of their
+    /// own), each with the line before it for its label: libphonenumber's matcher is the costly part of a page, and
+    /// most of a page's text is sentences it would only reject.
+    private static string CandidateLines(string text)
+    {
+        var builder = new System.Text.StringBuilder();
+        var previous = ReadOnlySpan<char>.Empty;
+        var previousAppended = false;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            var appended = false;
+            if (CountDigits(line) >= 5
+                && (line.Contains('+') || line.Trim().Length <= 40 || HasCue(line) || HasCue(previous)))
+            {
+                if (!previousAppended && !previous.IsEmpty)
+                {
+                    builder.Append(previous).Append('\n');
+                }
+
+                builder.Append(line).Append('\n');
+                appended = true;
+            }
+
+            previous = line;
+            previousAppended = appended;
+        }
+
+        return builder.ToString();
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> line)
+    {
+        var digits = 0;
+        foreach (var c in line)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+        }
+
+        return digits;
+    }
+
+    private static bool HasCue(ReadOnlySpan<char> line)
+    {
+        foreach (var cue in Cues)
+        {
+            if (line.Contains(cue, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool LooksLikePhone(string text, PhoneNumberMatch match)

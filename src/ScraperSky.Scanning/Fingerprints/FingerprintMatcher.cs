@@ -8,7 +8,8 @@ namespace ScraperSky.Scanning.Fingerprints;
 /// Speed comes from a literal prefilter: every pattern carries the strings any match must contain (derived from its
 /// regex), all of them go into one multi-string searcher, and a page is scanned once for them. Only patterns whose
 /// literal occurs are run, so a page pays for the few dozen regexes that might match, not for thousands. Inputs are
-/// length-capped and regexes run non-backtracking (or with a timeout), so a hostile page costs bounded time.
+/// length-capped and every regex runs with a 100 ms match timeout, so a hostile page (or a hostile pattern in a loaded
+/// dataset) costs bounded time; our shipped patterns are also checked to be free of backtracking-only constructs.
 public sealed class FingerprintMatcher
 {
     internal const int MaxHtmlChars = 1_000_000;

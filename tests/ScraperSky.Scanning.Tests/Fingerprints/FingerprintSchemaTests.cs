@@ -107,7 +107,7 @@ public sealed class FingerprintSchemaTests
     }
 
     [Fact]
-    public void Patterns_NET_cannot_run_non_backtracking_still_work_with_a_timeout_and_invalid_ones_match_nothing()
+    public void Lookaround_patterns_work_and_patterns_NET_cannot_read_match_nothing()
     {
         const string rules = """
         {
@@ -154,7 +154,7 @@ public sealed class FingerprintSchemaTests
     }
 
     [Fact]
-    public void Our_shipped_rules_cover_about_150_technologies_and_every_pattern_runs_non_backtracking()
+    public void Our_shipped_rules_cover_about_150_technologies_and_every_pattern_is_also_safe_for_the_non_backtracking_engine()
     {
         Assert.InRange(FingerprintCatalog.Shipped.TechnologyNames.Count(), 150, 400);
         foreach (var rule in FingerprintCatalog.Shipped.Rules)
