@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Robots;
 using ScraperSky.Scanning.Sitemaps;
@@ -10,9 +10,17 @@ using ScraperSky.Scanning.Sitemaps;
 namespace ScraperSky.Scanning;
 
 /// Scans one domain: fetches its homepage (https first, http when https cannot connect), turns an unusable answer into
-/// a transient or permanent <see cref="ScanException"/>, reads the page's metadata, then the site's sitemaps.
+/// a transient or permanent <see cref="ScanException"/>, extracts the page, then reads up to `ContactPages` same-site
+/// pages that likely carry contact details (bounded by the request's `max_pages`), politely: robots.txt is obeyed for
+/// them and they are fetched one after another. Their contacts and profiles are merged into the result. Last come the
+/// site's sitemaps, streamed into the request's sink.
 public sealed partial class DomainScanner(
-    IWebFetcher fetcher, RobotsPolicy robots, SitemapCollector sitemaps, ILogger<DomainScanner> logger) : IDomainScanner
+    IWebFetcher fetcher,
+    RobotsPolicy robots,
+    HtmlExtractor extractor,
+    SitemapCollector sitemaps,
+    IOptions<ScanningOptions> options,
+    ILogger<DomainScanner> logger) : IDomainScanner
 {
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
@@ -31,28 +39,78 @@ public sealed partial class DomainScanner(
         }
 
         progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
-        var metadata = ReadHomepage(page);
-        SitemapSummary? sitemapSummary = null;
-        if (request.IncludeSitemaps)
+        var home = extractor.Extract(page);
+        var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
+        var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
+        var metadata = SiteResult.Build(home, contactPages);
+        if (!request.IncludeSitemaps)
         {
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-            sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
-                request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken);
+            return metadata;
         }
 
-        return metadata with
-        {
-            Sitemaps = sitemapSummary,
-            FinalUrl = page.FinalUrl.AbsoluteUri,
-            HttpStatus = page.StatusCode,
-            RedirectChain = [.. page.RedirectChain.Select(u => u.AbsoluteUri)],
-            Server = Header(page, "Server"),
-            PoweredBy = Header(page, "X-Powered-By"),
-            PageBytes = page.Bytes,
-            FetchMs = page.ElapsedMs,
-            PagesScanned = [page.FinalUrl.AbsoluteUri],
-        };
+        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
+        var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+            request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken);
+        return metadata with { Sitemaps = sitemapSummary };
     }
+
+    private async Task<List<PageExtraction>> ReadContactPagesAsync(
+        PageExtraction home, int budget, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+    {
+        var pages = new List<PageExtraction>();
+        if (budget == 0)
+        {
+            return pages;
+        }
+
+        // A few spare candidates, so that pages robots.txt keeps us from do not shrink the budget.
+        var homepage = home.Page.FinalUrl;
+        foreach (var url in ContactPageSelector.Select(homepage, home.Links, budget * 2))
+        {
+            if (pages.Count == budget)
+            {
+                break;
+            }
+
+            if (!await robots.IsAllowedAsync(url, cancellationToken))
+            {
+                LogDisallowed(logger, url);
+                continue;
+            }
+
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+            FetchedPage page;
+            try
+            {
+                page = await fetcher.GetPageAsync(url, cancellationToken);
+            }
+            catch (ScanException e)
+            {
+                // A broken contact page costs that page, not the scan: the homepage already succeeded.
+                LogContactPageFailed(logger, url, e.Message);
+                continue;
+            }
+
+            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage)
+                || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+            {
+                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                continue;
+            }
+
+            pages.Add(extractor.Extract(page, home.Region));
+        }
+
+        return pages;
+    }
+
+    private static bool IsHtml(FetchedPage page) =>
+        page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);
+
+    private static bool SameSite(Uri url, Uri homepage) =>
+        string.Equals(TrimWww(url.IdnHost), TrimWww(homepage.IdnHost), StringComparison.OrdinalIgnoreCase);
+
+    private static string TrimWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
 
     private static ScanException FailureFor(FetchedPage page)
     {
@@ -67,47 +125,6 @@ public sealed partial class DomainScanner(
             >= 300 and < 400 => new ScanException($"{host} answered {reason} without a usable redirect target.", false),
             _ => new ScanException($"{host} answered {reason}.", false),
         };
-    }
-
-    /// The homepage's own metadata. Kept to one method so the full extractor can take its place.
-    private static SiteMetadata ReadHomepage(FetchedPage page)
-    {
-        var document = new HtmlParser().ParseDocument(page.Html);
-        return new SiteMetadata
-        {
-            Title = Clean(document.QuerySelector("head title, title")?.TextContent) ?? MetaContent(document, "property", "og:title"),
-            Description = MetaContent(document, "name", "description") ?? MetaContent(document, "property", "og:description"),
-            Language = Clean(document.DocumentElement.GetAttribute("lang"))
-                ?? Clean(Header(page, "Content-Language")?.Split(',')[0]),
-        };
-    }
-
-    private static string? MetaContent(IDocument document, string attribute, string value)
-    {
-        foreach (var meta in document.QuerySelectorAll("meta"))
-        {
-            if (string.Equals(meta.GetAttribute(attribute)?.Trim(), value, StringComparison.OrdinalIgnoreCase)
-                && Clean(meta.GetAttribute("content")) is { } content)
-            {
-                return content;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? Header(FetchedPage page, string name) =>
-        page.Headers.TryGetValue(name, out var values) && values.Count > 0 ? Clean(values[0]) : null;
-
-    /// Collapses whitespace runs (titles often span lines) and turns empty into null.
-    private static string? Clean(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static string SpacedName(HttpStatusCode status)
@@ -129,4 +146,13 @@ public sealed partial class DomainScanner(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetched {Url}: HTTP {Status}, {Bytes} bytes in {Ms} ms")]
     private static partial void LogFetched(ILogger logger, Uri url, int status, long bytes, long ms);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "robots.txt disallows {Url}; not read")]
+    private static partial void LogDisallowed(ILogger logger, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact page {Url} could not be read: {Reason}")]
+    private static partial void LogContactPageFailed(ILogger logger, Uri url, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Contact page {Url} skipped: HTTP {Status} at {FinalUrl}")]
+    private static partial void LogContactPageSkipped(ILogger logger, Uri url, int status, Uri finalUrl);
 }

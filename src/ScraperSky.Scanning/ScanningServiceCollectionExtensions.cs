@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Fingerprints;
 using ScraperSky.Scanning.Robots;
 using ScraperSky.Scanning.Sitemaps;
 
@@ -14,9 +16,10 @@ namespace ScraperSky.Scanning;
 public static class ScanningServiceCollectionExtensions
 {
     /// Registers the scanner and what it needs: `Scanning` options (validated at start), the fetcher's named
-    /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/> and <see cref="IDomainScanner"/>. The fetcher,
-    /// robots policy and scanner are transient: resolve them once per scan, so robots.txt already read never outlives
-    /// the scan. Which hosts lack https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>).
+    /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/>, the extractor with its fingerprint matcher
+    /// (singletons, compiled once) and <see cref="IDomainScanner"/>. The fetcher, robots policy and scanner are
+    /// transient: resolve them once per scan, so robots.txt already read never outlives the scan. Which hosts lack
+    /// https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>).
     public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -28,6 +31,9 @@ public static class ScanningServiceCollectionExtensions
             .Validate(o => o.MaxPageBytes > 0, "Scanning:MaxPageBytes must be positive.")
             .Validate(o => o.MaxRedirects is >= 0 and <= 20, "Scanning:MaxRedirects must be between 0 and 20.")
             .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.FingerprintsDirectory) || Directory.Exists(o.FingerprintsDirectory),
+                "Scanning:FingerprintsDirectory must name an existing directory.")
             .Validate(
                 o => o.HostMap.All(e => !string.IsNullOrWhiteSpace(e.Key) && HostMap.TryParseEndpoint(e.Value, out _)),
                 "Every Scanning:HostMap:<suffix> value must be <ip>:<port>, e.g. 127.0.0.1:5055.")
@@ -57,6 +63,11 @@ public static class ScanningServiceCollectionExtensions
                     ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
                 });
             });
+
+        // Fingerprints are compiled once per process: our shipped rules plus the configured directory, if any.
+        services.TryAddSingleton(sp => new FingerprintMatcher(
+            FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
+        services.TryAddSingleton<HtmlExtractor>();
 
         services.TryAddTransient<IWebFetcher, WebFetcher>();
         services.TryAddTransient<RobotsPolicy>();

@@ -1,0 +1,534 @@
+using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Fingerprints;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// Reads one fetched page: a single AngleSharp parse and a single walk over the tree gather the metadata, contacts,
+/// social profiles, performance counts and the signals the fingerprint matcher needs.
+public sealed class HtmlExtractor(FingerprintMatcher matcher)
+{
+    private const int MaxTextChars = 400_000;
+    private const int MaxLinks = 5_000;
+
+    // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
+    private static readonly HtmlParserOptions ParserOptions = new()
+    {
+        IsScripting = false,
+        DisableElementPositionTracking = true,
+        SkipComments = true,
+    };
+
+    /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
+    /// (no `lang`, no address) reads national numbers the same way.</param>
+    public PageExtraction Extract(FetchedPage page, string? siteRegion = null)
+    {
+        var parser = new HtmlParser(ParserOptions);
+        var prescan = HtmlPrescan.Prepare(page.Html);
+        using var document = parser.ParseDocument(prescan.ParseInput);
+        using var walk = new PageWalk(page.FinalUrl);
+        walk.Visit(document);
+
+        var baseUrl = walk.BaseUrl;
+        var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
+        var description = Clean(walk.MetaContent("description")) ?? Clean(walk.MetaContent("og:description"))
+            ?? Clean(walk.MetaContent("twitter:description"));
+        var language = Clean(walk.HtmlLang) ?? Clean(walk.ContentLanguage) ?? HeaderValue(page, "Content-Language");
+        language = language?.Split(',')[0].Trim();
+
+        var region = RegionHints.Infer(page.FinalUrl, walk.Json.Country, language) ?? siteRegion;
+        var emails = new List<string>();
+        foreach (var href in walk.MailtoLinks)
+        {
+            EmailFinder.FromMailto(href, emails);
+        }
+
+        foreach (var email in walk.Json.Emails)
+        {
+            EmailFinder.FindIn(email.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase) ? email[7..] : email, emails);
+        }
+
+        foreach (var decoded in walk.CloudflareEmails)
+        {
+            EmailFinder.FindIn(decoded, emails);
+        }
+
+        var text = walk.Text.ToString();
+        EmailFinder.FindIn(text, emails);
+        foreach (var value in walk.AttributeTexts)
+        {
+            EmailFinder.FindIn(value, emails);
+        }
+
+        var phones = new List<PhoneNumberInfo>();
+        foreach (var href in walk.TelLinks)
+        {
+            AddPhone(phones, PhoneFinder.TryParseTel(href, region, out var phone) ? phone : null);
+        }
+
+        foreach (var telephone in walk.Json.Telephones)
+        {
+            AddPhone(phones, PhoneFinder.TryParse(telephone, region, out var phone) ? phone : null);
+        }
+
+        PhoneFinder.FindIn(text, region, phones);
+
+        var social = new SocialCandidates();
+        foreach (var sameAs in walk.Json.SameAs)
+        {
+            social.Add(sameAs, weight: 3);
+        }
+
+        foreach (var (url, inChrome) in walk.SocialLinkCandidates)
+        {
+            social.Add(url, weight: inChrome ? 2 : 1);
+        }
+
+        var logo = Resolve(baseUrl, walk.Json.LogoUrl()) ?? walk.HeaderLogo ?? walk.OtherLogo
+            ?? Resolve(baseUrl, walk.MetaContent("og:image"));
+
+        var signals = new PageSignals
+        {
+            Url = page.FinalUrl.AbsoluteUri,
+            Html = page.Html,
+            ScriptSources = walk.ScriptSources,
+            InlineScripts = prescan.InlineScripts,
+            Meta = walk.Meta,
+            Headers = page.Headers,
+            Document = document,
+        };
+
+        return new PageExtraction
+        {
+            Page = page,
+            Title = title,
+            Description = description,
+            Language = language,
+            FaviconUrl = walk.Favicon ?? new Uri(page.FinalUrl, "/favicon.ico").AbsoluteUri,
+            LogoUrl = logo,
+            Emails = emails,
+            Phones = phones,
+            SocialLinks = social.Best(),
+            Technologies = matcher.Detect(signals),
+            Performance = walk.Performance(),
+            Region = region,
+            Links = walk.Links,
+        };
+    }
+
+    private static void AddPhone(List<PhoneNumberInfo> phones, PhoneNumberInfo? phone)
+    {
+        if (phone is not null && !phones.Any(p => p.E164 == phone.E164))
+        {
+            phones.Add(phone);
+        }
+    }
+
+    private static string? HeaderValue(FetchedPage page, string name) =>
+        page.Headers.TryGetValue(name, out var values) && values.Count > 0 ? Clean(values[0]) : null;
+
+    internal static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(value.Length);
+        var space = false;
+        foreach (var c in value.AsSpan().Trim())
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    /// An absolute http(s) URL for <paramref name="raw"/> against the page's base, or null.
+    internal static string? Resolve(Uri baseUrl, string? raw) => ResolveUri(baseUrl, raw)?.AbsoluteUri;
+
+    internal static Uri? ResolveUri(Uri baseUrl, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        raw = raw.Trim();
+        if (raw.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)
+            || raw.StartsWith('#'))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(baseUrl, raw, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : null;
+    }
+
+    /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
+    private sealed class PageWalk(Uri finalUrl) : IDisposable
+    {
+        private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
+        private readonly List<(string Rel, string Href)> _icons = [];
+        private int _images;
+        private int _scripts;
+        private int _css;
+        private int _forms;
+        private int _links;
+        private int _elements;
+
+        public Uri BaseUrl { get; private set; } = finalUrl;
+        public string? Title { get; private set; }
+        public string? HtmlLang { get; private set; }
+        public string? ContentLanguage { get; private set; }
+        public JsonLdFacts Json { get; } = new();
+        public StringBuilder Text { get; } = new();
+        public List<string> AttributeTexts { get; } = [];
+        public List<string> MailtoLinks { get; } = [];
+        public List<string> TelLinks { get; } = [];
+        public List<string> CloudflareEmails { get; } = [];
+        public List<(Uri Url, bool InChrome)> SocialLinkCandidates { get; } = [];
+        public List<string> ScriptSources { get; } = [];
+        public List<KeyValuePair<string, string>> Meta { get; } = [];
+        public List<PageLink> Links { get; } = [];
+        public string? HeaderLogo { get; private set; }
+        public string? OtherLogo { get; private set; }
+
+        public string? Favicon =>
+            _icons.Where(i => RelHas(i.Rel, "icon")).Concat(_icons.Where(i => RelHas(i.Rel, "apple-touch-icon")
+                || RelHas(i.Rel, "apple-touch-icon-precomposed"))).Concat(_icons)
+            .Select(i => Resolve(BaseUrl, i.Href)).FirstOrDefault(u => u is not null);
+
+        public string? MetaContent(string name) => _firstMeta.GetValueOrDefault(name);
+
+        public PagePerformance Performance() => new()
+        {
+            ImageCount = _images,
+            ScriptCount = _scripts,
+            CssCount = _css,
+            FormCount = _forms,
+            LinkCount = _links,
+            TotalElements = _elements,
+        };
+
+        public void Visit(IDocument document)
+        {
+            // <base href> applies to every URL in the document, including those before it, so read it first.
+            if (document.QuerySelector("base[href]")?.GetAttribute("href") is { } baseHref
+                && Uri.TryCreate(BaseUrl, baseHref.Trim(), out var baseUri)
+                && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps))
+            {
+                BaseUrl = baseUri;
+            }
+
+            if (document.DocumentElement is { } root)
+            {
+                Walk(root);
+            }
+        }
+
+        // Iterative, so that a hostile page nesting elements a million deep cannot exhaust the stack.
+        private void Walk(IElement root)
+        {
+            var stack = new Stack<Frame>();
+            stack.Push(new Frame(root, Context.None, Exit: false));
+            while (stack.TryPop(out var frame))
+            {
+                if (frame.Exit)
+                {
+                    Text.Append('\n');
+                    continue;
+                }
+
+                if (frame.Node is not IElement element)
+                {
+                    if (Text.Length < MaxTextChars && frame.Node.TextContent is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
+                    {
+                        Text.Append(text);
+                    }
+
+                    continue;
+                }
+
+                _elements++;
+                var context = frame.Context;
+                var name = element.LocalName;
+                var isHtml = element.NamespaceUri == NamespaceNames.HtmlUri;
+                if (isHtml)
+                {
+                    var id = element.Id;
+                    var className = element.ClassName;
+                    var isHeader = name == "header" || element.GetAttribute("role") == "banner"
+                        || Mentions(id, "header") || Mentions(className, "header") || Mentions(id, "masthead");
+                    if (isHeader)
+                    {
+                        context |= Context.Header | Context.Chrome;
+                    }
+
+                    if (name is "footer" or "nav" || Mentions(id, "footer") || Mentions(className, "footer"))
+                    {
+                        context |= Context.Chrome;
+                    }
+
+                    if (Mentions(id, "logo") || Mentions(className, "logo") || Mentions(className, "brand"))
+                    {
+                        context |= Context.Logo;
+                    }
+
+                    VisitHtmlElement(element, name, context);
+                    if (name is "script" or "style" or "template")
+                    {
+                        continue;
+                    }
+
+                    if (IsBlock(name))
+                    {
+                        stack.Push(new Frame(element, context, Exit: true));
+                    }
+                }
+
+                ScanAttributes(element);
+                var children = element.ChildNodes;
+                for (var i = children.Length - 1; i >= 0; i--)
+                {
+                    var child = children[i];
+                    if (child is IElement || child.NodeType == NodeType.Text)
+                    {
+                        stack.Push(new Frame(child, context, Exit: false));
+                    }
+                }
+            }
+        }
+
+        private void VisitHtmlElement(IElement element, string name, Context context)
+        {
+            switch (name)
+            {
+                case "html":
+                    HtmlLang = element.GetAttribute("lang") ?? element.GetAttribute("xml:lang");
+                    break;
+                case "title" when Title is null:
+                    Title = element.TextContent;
+                    break;
+                case "meta":
+                    ReadMeta(element);
+                    break;
+                case "link":
+                    ReadLink(element);
+                    break;
+                case "style":
+                    _css++;
+                    break;
+                case "script":
+                    ReadScript(element);
+                    break;
+                case "img":
+                    ReadImage(element, context.HasFlag(Context.Header), context.HasFlag(Context.Logo));
+                    break;
+                case "form":
+                    _forms++;
+                    break;
+                case "a":
+                    ReadAnchor(element, context.HasFlag(Context.Chrome));
+                    break;
+            }
+        }
+
+        private void ReadMeta(IElement element)
+        {
+            var content = element.GetAttribute("content");
+            if (content is null)
+            {
+                return;
+            }
+
+            var key = element.GetAttribute("name") ?? element.GetAttribute("property") ?? element.GetAttribute("itemprop");
+            if (key is not null)
+            {
+                key = key.Trim().ToLowerInvariant();
+                Meta.Add(new(key, content));
+                _firstMeta.TryAdd(key, content);
+            }
+
+            if (element.GetAttribute("http-equiv") is { } equiv && equiv.Equals("content-language", StringComparison.OrdinalIgnoreCase))
+            {
+                ContentLanguage ??= content;
+            }
+        }
+
+        private void ReadLink(IElement element)
+        {
+            var rel = element.GetAttribute("rel")?.ToLowerInvariant() ?? string.Empty;
+            var href = element.GetAttribute("href");
+            if (RelHas(rel, "stylesheet"))
+            {
+                _css++;
+            }
+
+            // icon, shortcut icon, apple-touch-icon(-precomposed), mask-icon, fluid-icon ...
+            if (href is not null && rel.Contains("icon", StringComparison.Ordinal))
+            {
+                _icons.Add((rel, href));
+            }
+        }
+
+        private void ReadScript(IElement element)
+        {
+            _scripts++;
+            if (element.GetAttribute("src") is { } src)
+            {
+                ScriptSources.Add(Resolve(BaseUrl, src) ?? src);
+                return;
+            }
+
+            var type = element.GetAttribute("type");
+            var content = element.TextContent;
+            if (type is not null && type.Contains("ld+json", StringComparison.OrdinalIgnoreCase))
+            {
+                Json.Add(content);
+            }
+        }
+
+        private void ReadImage(IElement element, bool inHeader, bool inLogo)
+        {
+            _images++;
+            if (HeaderLogo is not null)
+            {
+                return;
+            }
+
+            var src = element.GetAttribute("src");
+            if (src is null || src.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+            {
+                src = element.GetAttribute("data-src") ?? element.GetAttribute("data-lazy-src") ?? src;
+            }
+
+            var says = inLogo || Mentions(element.Id, "logo") || Mentions(element.ClassName, "logo")
+                || Mentions(element.GetAttribute("alt"), "logo") || Mentions(FileName(src), "logo");
+            if (!says || Resolve(BaseUrl, src) is not { } url)
+            {
+                return;
+            }
+
+            if (inHeader)
+            {
+                HeaderLogo = url;
+            }
+            else
+            {
+                OtherLogo ??= url;
+            }
+        }
+
+        private void ReadAnchor(IElement element, bool inChrome)
+        {
+            var href = element.GetAttribute("href");
+            if (href is null)
+            {
+                return;
+            }
+
+            _links++;
+            href = href.Trim();
+            if (href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
+            {
+                MailtoLinks.Add(href);
+                return;
+            }
+
+            if (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("callto:", StringComparison.OrdinalIgnoreCase))
+            {
+                TelLinks.Add(href);
+                return;
+            }
+
+            if (ResolveUri(BaseUrl, href) is not { } url)
+            {
+                return;
+            }
+
+            if (SocialProfiles.IsPlatformHost(url.Host))
+            {
+                SocialLinkCandidates.Add((url, inChrome));
+            }
+
+            if (Links.Count < MaxLinks)
+            {
+                Links.Add(new PageLink(url, Clean(element.TextContent) ?? element.GetAttribute("title") ?? string.Empty));
+            }
+        }
+
+        private void ScanAttributes(IElement element)
+        {
+            foreach (var attribute in element.Attributes)
+            {
+                var attributeName = attribute.Name;
+                if (attributeName == "data-cfemail")
+                {
+                    if (EmailFinder.DecodeCloudflare(attribute.Value) is { } decoded)
+                    {
+                        CloudflareEmails.Add(decoded);
+                    }
+                }
+                else if (attributeName is not ("href" or "src" or "srcset" or "style" or "class" or "id")
+                    && attribute.Value.Contains('@') && attribute.Value.Length < 2048)
+                {
+                    AttributeTexts.Add(attribute.Value);
+                }
+            }
+        }
+
+        private static bool IsBlock(string name) => name is "p" or "div" or "li" or "br" or "tr" or "td" or "th" or "h1" or "h2"
+            or "h3" or "h4" or "h5" or "h6" or "section" or "article" or "header" or "footer" or "address" or "dd" or "dt"
+            or "ul" or "ol" or "table" or "nav" or "aside" or "main" or "form" or "button" or "option" or "blockquote"
+            or "figure" or "figcaption" or "body" or "head" or "title";
+
+        private static bool RelHas(string rel, string token) =>
+            rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(t => t.Equals(token, StringComparison.OrdinalIgnoreCase));
+
+        private static bool Mentions(string? value, string word) =>
+            value is not null && value.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+        private static string? FileName(string? src)
+        {
+            if (src is null)
+            {
+                return null;
+            }
+
+            var query = src.IndexOfAny(['?', '#']);
+            var path = query < 0 ? src : src[..query];
+            return path[(path.LastIndexOf('/') + 1)..];
+        }
+
+        public void Dispose() => Json.Dispose();
+
+        [Flags]
+        private enum Context
+        {
+            None = 0,
+            Header = 1,
+            Logo = 2,
+
+            // Header, footer and navigation: where a site links its own profiles rather than someone else's.
+            Chrome = 4,
+        }
+
+        private readonly record struct Frame(INode Node, Context Context, bool Exit);
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// A cheap linear pass over the page source before AngleSharp sees it, for two reasons.
+///
+/// Depth: the HTML tree builder checks its stack of open elements on every tag, so a page nesting elements a hundred
+/// thousand deep costs minutes of parsing. Real pages stay below a few hundred levels; the source is cut where the
+/// estimated depth passes <see cref="MaxDepth"/>, keeping everything before it.
+///
+/// Speed: inline scripts and styles are often a third of a page (framework state, bundled CSS) and the tokenizer
+/// walks them character by character only for us to ignore them. Their bodies are lifted out here (scripts are kept
+/// for the fingerprint `scripts` patterns) and the parser gets empty elements, which still count in `performance`.
+/// JSON-LD blocks stay, since the extractor reads them from the document.
+internal static class HtmlPrescan
+{
+    public const int MaxDepth = 1024;
+
+    public sealed record Result(string ParseInput, IReadOnlyList<string> InlineScripts);
+
+    public static Result Prepare(string html)
+    {
+        var scripts = new List<string>();
+        StringBuilder? output = null;
+        var copiedUpTo = 0;
+        var depth = 0;
+        var i = html.IndexOf('<');
+        while (i >= 0 && i < html.Length - 1)
+        {
+            var next = html[i + 1];
+            if (next == '!')
+            {
+                i = SkipPast(html, i, html.AsSpan(i).StartsWith("<!--") ? "-->" : ">");
+            }
+            else if (next == '/' || char.IsAsciiLetter(next))
+            {
+                var closing = next == '/';
+                var nameStart = closing ? i + 2 : i + 1;
+                var nameEnd = nameStart;
+                while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+                {
+                    nameEnd++;
+                }
+
+                var tagEnd = html.IndexOf('>', nameEnd);
+                if (tagEnd < 0)
+                {
+                    break;
+                }
+
+                var name = html.AsSpan(nameStart, nameEnd - nameStart);
+                if (closing)
+                {
+                    if (Counts(name))
+                    {
+                        depth = Math.Max(0, depth - 1);
+                    }
+
+                    i = tagEnd + 1;
+                }
+                else if (IsRawText(name))
+                {
+                    var endTag = html.IndexOf("</" + name.ToString(), tagEnd + 1, StringComparison.OrdinalIgnoreCase);
+                    var bodyEnd = endTag < 0 ? html.Length : endTag;
+                    var isScript = name.Equals("script", StringComparison.OrdinalIgnoreCase);
+                    var isStyle = name.Equals("style", StringComparison.OrdinalIgnoreCase);
+                    var startTag = html.AsSpan(i, tagEnd - i);
+                    if ((isScript && !startTag.Contains("ld+json", StringComparison.OrdinalIgnoreCase)) || isStyle)
+                    {
+                        if (isScript && bodyEnd > tagEnd + 1)
+                        {
+                            scripts.Add(html[(tagEnd + 1)..bodyEnd]);
+                        }
+
+                        output ??= new StringBuilder(html.Length);
+                        output.Append(html, copiedUpTo, tagEnd + 1 - copiedUpTo);
+                        copiedUpTo = bodyEnd;
+                    }
+
+                    i = endTag < 0 ? -1 : endTag + 2;
+                }
+                else
+                {
+                    if (Counts(name) && html[tagEnd - 1] != '/' && ++depth > MaxDepth)
+                    {
+                        return Finish(html, output, copiedUpTo, i, scripts);
+                    }
+
+                    i = tagEnd + 1;
+                }
+            }
+            else
+            {
+                i++;
+            }
+
+            i = i < 0 || i >= html.Length ? -1 : html.IndexOf('<', i);
+        }
+
+        return Finish(html, output, copiedUpTo, html.Length, scripts);
+    }
+
+    private static Result Finish(string html, StringBuilder? output, int copiedUpTo, int end, List<string> scripts)
+    {
+        if (output is null)
+        {
+            return new Result(end == html.Length ? html : html[..end], scripts);
+        }
+
+        if (end > copiedUpTo)
+        {
+            output.Append(html, copiedUpTo, end - copiedUpTo);
+        }
+
+        return new Result(output.ToString(), scripts);
+    }
+
+    private static int SkipPast(string html, int from, string marker)
+    {
+        var end = html.IndexOf(marker, from + 1, StringComparison.OrdinalIgnoreCase);
+        return end < 0 ? -1 : end + marker.Length;
+    }
+
+    // noscript is not raw text when scripting is off (as here): its content is parsed as markup.
+    private static bool IsRawText(ReadOnlySpan<char> name) =>
+        name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("textarea", StringComparison.OrdinalIgnoreCase) || name.Equals("title", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("xmp", StringComparison.OrdinalIgnoreCase);
+
+    /// Void elements and those whose end tag may be left out (a list of unclosed `<li>` is flat, not deep) do not count.
+    private static bool Counts(ReadOnlySpan<char> name)
+    {
+        Span<char> lower = stackalloc char[Math.Min(name.Length, 16)];
+        if (name.Length > 16)
+        {
+            return true;
+        }
+
+        name.ToLowerInvariant(lower);
+        return lower switch
+        {
+            "area" or "base" or "br" or "col" or "embed" or "hr" or "img" or "input" or "link" or "meta" or "source"
+                or "track" or "wbr" or "param" or "keygen" => false,
+            "p" or "li" or "dt" or "dd" or "option" or "optgroup" or "tr" or "td" or "th" or "thead" or "tbody" or "tfoot"
+                or "colgroup" or "rb" or "rt" or "rp" or "rtc" or "html" or "head" or "body" => false,
+            _ => true,
+        };
+    }
+}

@@ -1,0 +1,229 @@
+using System.Text.RegularExpressions;
+using PhoneNumbers;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// Phone numbers via libphonenumber: `tel:` links are trusted to be phones and only need to validate; numbers in
+/// running text must also look like phones in context, so dates, prices, order ids and VAT numbers stay out.
+internal static partial class PhoneFinder
+{
+    private const int MaxTextChars = 200_000;
+    private const int MaxCandidates = 200;
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    // Words that announce a phone number shortly before it, in the languages the contact-page selector knows.
+    private static readonly string[] Cues =
+    [
+        "tel", "phone", "call", "fon", "mobil", "mobile", "cell", "hotline", "whatsapp", "ring", "téléphone",
+        "telefono", "teléfono", "telefone", "telefoon", "puhelin", "telefonnummer", "numer", "☎", "📞", "📱",
+    ];
+
+    // Words that announce a number which is not a phone to call.
+    private static readonly string[] NonPhoneCues =
+    [
+        "fax", "telefax", "vat", "ust", "tax", "iban", "bic", "swift", "reg", "kvk", "siret", "siren", "hrb", "order",
+        "invoice", "isbn", "id:", "ref",
+    ];
+
+    public static bool TryParseTel(string href, string? region, out PhoneNumberInfo phone)
+    {
+        phone = null!;
+        var raw = href.AsSpan(href.IndexOf(':') + 1).ToString();
+        try
+        {
+            raw = Uri.UnescapeDataString(raw);
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+
+        var semicolon = raw.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            raw = raw[..semicolon];
+        }
+
+        return TryParse(raw, region, out phone);
+    }
+
+    public static bool TryParse(string raw, string? region, out PhoneNumberInfo phone)
+    {
+        phone = null!;
+        if (raw.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        try
+        {
+            var number = Util.Parse(raw, region ?? "ZZ");
+            if (!Util.IsValidNumber(number))
+            {
+                return false;
+            }
+
+            phone = ToInfo(number);
+            return true;
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+
+    /// Numbers written in <paramref name="text"/> (the page's visible text, blocks separated by new lines).
+    public static void FindIn(string text, string? region, ICollection<PhoneNumberInfo> found)
+    {
+        if (text.Length > MaxTextChars)
+        {
+            text = text[..MaxTextChars];
+        }
+
+        text = CandidateLines(text);
+        var matches = 0;
+        foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
+        {
+            if (++matches > MaxCandidates)
+            {
+                break;
+            }
+
+            if (LooksLikePhone(text, match) && !found.Any(p => p.E164 == Util.Format(match.Number, PhoneNumberFormat.E164)))
+            {
+                found.Add(ToInfo(match.Number));
+            }
+        }
+    }
+
+    /// Only lines that <see cref="LooksLikePhone"/> could accept (digits and a cue, a `+`, or a short line of their
+    /// own), each with the line before it for its label: libphonenumber's matcher is the costly part of a page, and
+    /// most of a page's text is sentences it would only reject.
+    private static string CandidateLines(string text)
+    {
+        var builder = new System.Text.StringBuilder();
+        var previous = ReadOnlySpan<char>.Empty;
+        var previousAppended = false;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            var appended = false;
+            if (CountDigits(line) >= 5
+                && (line.Contains('+') || line.Trim().Length <= 40 || HasCue(line) || HasCue(previous)))
+            {
+                if (!previousAppended && !previous.IsEmpty)
+                {
+                    builder.Append(previous).Append('\n');
+                }
+
+                builder.Append(line).Append('\n');
+                appended = true;
+            }
+
+            previous = line;
+            previousAppended = appended;
+        }
+
+        return builder.ToString();
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> line)
+    {
+        var digits = 0;
+        foreach (var c in line)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+        }
+
+        return digits;
+    }
+
+    private static bool HasCue(ReadOnlySpan<char> line)
+    {
+        foreach (var cue in Cues)
+        {
+            if (line.Contains(cue, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LooksLikePhone(string text, PhoneNumberMatch match)
+    {
+        var lineStart = match.Start == 0 ? 0 : text.LastIndexOf('\n', match.Start - 1) + 1;
+        var contextStart = lineStart;
+        if (text.AsSpan(lineStart, match.Start - lineStart).IsWhiteSpace() && lineStart > 1)
+        {
+            // The number opens its line: its label is the block before (`<dt>Phone</dt><dd>030 ...</dd>`).
+            contextStart = text.LastIndexOf('\n', lineStart - 2) + 1;
+        }
+
+        var windowStart = Math.Max(contextStart, match.Start - 40);
+        var before = text.AsSpan(windowStart, match.Start - windowStart);
+        var nearest = NearestCue(before, NonPhoneCues);
+        var cue = NearestCue(before, Cues);
+        if (nearest >= 0 && nearest >= cue)
+        {
+            // "Fax: ..." or "VAT no. ..." is at least as close as any phone cue.
+            return false;
+        }
+
+        if (DateLike().IsMatch(match.RawString) || IsPrice(text, match))
+        {
+            return false;
+        }
+
+        var international = match.RawString.StartsWith('+') || match.RawString.StartsWith("00", StringComparison.Ordinal);
+        var digits = match.RawString.Count(char.IsAsciiDigit);
+        var grouped = match.RawString.Any(c => c is ' ' or '-' or '.' or '(' or '/');
+        if (cue >= 0)
+        {
+            return true;
+        }
+
+        // Without a cue: an international number written as one, or a separately written national number that fills
+        // its own line (a footer's `<span>(030) 1234 5678</span>`), never a digit run inside a sentence.
+        var lineEnd = text.IndexOf('\n', (match.Start + match.Length));
+        var line = text.AsSpan(lineStart, (lineEnd < 0 ? text.Length : lineEnd) - lineStart).Trim();
+        return (international && grouped) || (grouped && digits >= 7 && line.Length <= match.RawString.Length + 4);
+    }
+
+    /// Position of the last cue in <paramref name="text"/>, or -1.
+    private static int NearestCue(ReadOnlySpan<char> text, string[] cues)
+    {
+        var best = -1;
+        foreach (var cue in cues)
+        {
+            var index = text.LastIndexOf(cue, StringComparison.OrdinalIgnoreCase);
+            if (index >= 0 && IsWordStart(text, index))
+            {
+                best = Math.Max(best, index);
+            }
+        }
+
+        return best;
+    }
+
+    private static bool IsPrice(string text, PhoneNumberMatch match)
+    {
+        var before = text.AsSpan(0, match.Start).TrimEnd();
+        var after = text.AsSpan((match.Start + match.Length)).TrimStart();
+        return (before.Length > 0 && char.GetUnicodeCategory(before[^1]) == System.Globalization.UnicodeCategory.CurrencySymbol)
+            || (after.Length > 0 && char.GetUnicodeCategory(after[0]) == System.Globalization.UnicodeCategory.CurrencySymbol);
+    }
+
+    private static bool IsWordStart(ReadOnlySpan<char> text, int index) => index == 0 || !char.IsLetter(text[index - 1]);
+
+    private static PhoneNumberInfo ToInfo(PhoneNumber number) =>
+        new(Util.Format(number, PhoneNumberFormat.INTERNATIONAL), Util.Format(number, PhoneNumberFormat.E164));
+
+    public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region);
+
+    [GeneratedRegex(@"^\(?\d{1,4}\)?[./-]\d{1,2}[./-]\d{1,4}$")]
+    private static partial Regex DateLike();
+}

@@ -1,0 +1,98 @@
+using ScraperSky.Scanning.Fingerprints;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// Builds a domain's <see cref="SiteMetadata"/> from its homepage and the contact pages read after it: page facts
+/// (title, logo, performance ...) come from the homepage; emails, phones, profiles and technologies are merged, the
+/// homepage's first.
+public static class SiteResult
+{
+    public static SiteMetadata Build(PageExtraction homepage, IReadOnlyList<PageExtraction> contactPages)
+    {
+        var pages = new List<PageExtraction>(1 + contactPages.Count) { homepage };
+        pages.AddRange(contactPages);
+
+        var emails = pages.SelectMany(p => p.Emails).Distinct(StringComparer.Ordinal).ToList();
+        var phones = pages.SelectMany(p => p.Phones).DistinctBy(p => p.E164).ToList();
+        var technologies = MergeTechnologies(pages.SelectMany(p => p.Technologies));
+        var wordpress = technologies.FirstOrDefault(t => t.Name == "WordPress");
+        var elementor = technologies.FirstOrDefault(t => t.Name == "Elementor");
+        var page = homepage.Page;
+
+        return new SiteMetadata
+        {
+            Title = homepage.Title,
+            Description = homepage.Description,
+            Language = homepage.Language,
+            IsWordpress = wordpress is not null,
+            WordpressVersion = wordpress?.Version,
+            HasElementor = elementor is not null,
+            ElementorVersion = elementor?.Version,
+            FaviconUrl = homepage.FaviconUrl,
+            LogoUrl = homepage.LogoUrl,
+            ContactInfo = new ContactInfo
+            {
+                Email = emails,
+                Phone = [.. phones.Select(p => p.Display)],
+                Phones = phones,
+            },
+            SocialLinks = MergeSocial(pages),
+            TechStack = StackOf(technologies),
+            Performance = homepage.Performance,
+            FinalUrl = page.FinalUrl.AbsoluteUri,
+            HttpStatus = page.StatusCode,
+            RedirectChain = [.. page.RedirectChain.Select(u => u.AbsoluteUri)],
+            Server = Header(page.Headers, "Server"),
+            PoweredBy = Header(page.Headers, "X-Powered-By"),
+            PageBytes = page.Bytes,
+            FetchMs = page.ElapsedMs,
+            Technologies = technologies,
+            PagesScanned = [.. pages.Select(p => p.Page.FinalUrl.AbsoluteUri).Distinct(StringComparer.Ordinal)],
+        };
+    }
+
+    /// The v1 `tech_stack` lists of a technology list.
+    public static TechStack StackOf(IReadOnlyList<DetectedTechnology> technologies)
+    {
+        List<string> In(string bucket) => [.. technologies
+            .Where(t => t.Categories.Any(c => TechnologyCategories.BucketFor(c) == bucket))
+            .Select(t => t.Name)];
+
+        return new TechStack
+        {
+            Cms = In(TechnologyCategories.Cms),
+            Frameworks = In(TechnologyCategories.Frameworks),
+            Analytics = In(TechnologyCategories.Analytics),
+            Widgets = In(TechnologyCategories.Widgets),
+        };
+    }
+
+    private static List<DetectedTechnology> MergeTechnologies(IEnumerable<DetectedTechnology> all) =>
+        [.. all
+            .GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.First() with
+            {
+                Version = g.Select(t => t.Version).FirstOrDefault(v => v is not null),
+                Confidence = g.Max(t => t.Confidence),
+            })
+            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+
+    private static SocialLinks MergeSocial(List<PageExtraction> pages)
+    {
+        string? First(Func<SocialLinks, string?> pick) => pages.Select(p => pick(p.SocialLinks)).FirstOrDefault(v => v is not null);
+
+        return new SocialLinks
+        {
+            Facebook = First(s => s.Facebook),
+            Twitter = First(s => s.Twitter),
+            Linkedin = First(s => s.Linkedin),
+            Instagram = First(s => s.Instagram),
+            Youtube = First(s => s.Youtube),
+            Tiktok = First(s => s.Tiktok),
+            Pinterest = First(s => s.Pinterest),
+        };
+    }
+
+    private static string? Header(IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string name) =>
+        headers.TryGetValue(name, out var values) && values.Count > 0 ? string.Join(", ", values) : null;
+}

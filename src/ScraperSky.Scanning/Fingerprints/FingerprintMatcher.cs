@@ -1,0 +1,523 @@
+using System.Buffers;
+using AngleSharp.Dom;
+
+namespace ScraperSky.Scanning.Fingerprints;
+
+/// Detects technologies on a page with the rules of a <see cref="FingerprintCatalog"/>.
+///
+/// Speed comes from a literal prefilter: every pattern carries the strings any match must contain (derived from its
+/// regex), all of them go into one multi-string searcher, and a page is scanned once for them. Only patterns whose
+/// literal occurs are run, so a page pays for the few dozen regexes that might match, not for thousands. Inputs are
+/// length-capped and every regex runs with a 100 ms match timeout, so a hostile page (or a hostile pattern in a loaded
+/// dataset) costs bounded time; our shipped patterns are also checked to be free of backtracking-only constructs.
+public sealed class FingerprintMatcher
+{
+    internal const int MaxHtmlChars = 1_000_000;
+
+    // A pattern without a literal cannot be prefiltered and runs on every page, so it reads less of each: the head
+    // and the top of the body, where such markers live.
+    internal const int MaxUnfilteredHtmlChars = 128 * 1024;
+    internal const int MaxScriptChars = 64 * 1024;
+    internal const int MaxValueChars = 4096;
+
+    private readonly FingerprintCatalog _catalog;
+    private readonly Dictionary<string, int[]> _rulesByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string[]> _categoriesByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Entry[] _html;
+    private readonly Entry[] _scriptSrc;
+    private readonly Entry[] _scripts;
+    private readonly Entry[] _url;
+    private readonly Dictionary<string, Entry[]> _meta;
+    private readonly Dictionary<string, Entry[]> _headers;
+    private readonly Dictionary<string, Entry[]> _cookies;
+    private readonly (string Prefix, Entry Entry)[] _cookiePrefixes;
+    private readonly (int Rule, DomRule Dom, int LiteralId)[] _dom;
+    private readonly SearchValues<string>? _literalSearch;
+    private readonly Dictionary<int, (string Literal, int Id)[]> _literalsByStart = [];
+    private readonly int _literalCount;
+
+    public FingerprintMatcher(FingerprintCatalog catalog)
+    {
+        _catalog = catalog;
+        var rules = catalog.Rules;
+        var literalIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var html = new List<Entry>();
+        var scriptSrc = new List<Entry>();
+        var scripts = new List<Entry>();
+        var url = new List<Entry>();
+        var meta = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+        var headers = new Dictionary<string, List<Entry>>(StringComparer.OrdinalIgnoreCase);
+        var cookies = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+        var cookiePrefixes = new List<(string, Entry)>();
+        var dom = new List<(int, DomRule, int)>();
+
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            _rulesByName[rule.Name] = _rulesByName.TryGetValue(rule.Name, out var existing) ? [.. existing, r] : [r];
+            _categoriesByName[rule.Name] = _categoriesByName.TryGetValue(rule.Name, out var cats)
+                ? [.. cats.Union(rule.Categories, StringComparer.OrdinalIgnoreCase)]
+                : [.. rule.Categories];
+
+            AddPrefiltered(rule.Html, r, Channel.Html, html, literalIds);
+            AddPrefiltered(rule.ScriptSrc, r, Channel.ScriptSrc, scriptSrc, literalIds);
+            AddPrefiltered(rule.Scripts, r, Channel.Scripts, scripts, literalIds);
+            AddPrefiltered(rule.Url, r, Channel.Url, url, literalIds);
+            AddNamed(rule.Meta, r, Channel.Meta, meta);
+            AddNamed(rule.Headers, r, Channel.Headers, headers);
+            foreach (var (name, pattern) in rule.Cookies)
+            {
+                if (name.EndsWith('*'))
+                {
+                    cookiePrefixes.Add((name[..^1], new Entry(r, pattern, Channel.Cookies)));
+                }
+                else
+                {
+                    Add(cookies, name, new Entry(r, pattern, Channel.Cookies));
+                }
+            }
+
+            foreach (var d in rule.Dom)
+            {
+                dom.Add((r, d, d.Literal is null ? -1 : IdFor(d.Literal, literalIds)));
+            }
+        }
+
+        _html = [.. html];
+        _scriptSrc = [.. scriptSrc];
+        _scripts = [.. scripts];
+        _url = [.. url];
+        _meta = meta.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+        _headers = headers.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+        _cookies = cookies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+        _cookiePrefixes = [.. cookiePrefixes];
+        _dom = [.. dom];
+        _literalCount = literalIds.Count;
+        if (_literalCount > 0)
+        {
+            _literalSearch = SearchValues.Create([.. literalIds.Keys], StringComparison.OrdinalIgnoreCase);
+            _literalsByStart = literalIds
+                .GroupBy(p => StartKey(p.Key[0], p.Key[1]))
+                .ToDictionary(g => g.Key, g => g.Select(p => (p.Key, p.Value)).ToArray());
+        }
+    }
+
+    public static FingerprintMatcher Shipped { get; } = new(FingerprintCatalog.Shipped);
+
+    public int TechnologyCount => _rulesByName.Count;
+
+    /// Technologies detected on the page, with categories, version (when a pattern captured one) and confidence
+    /// (summed over matching patterns, at most 100), sorted by name.
+    public IReadOnlyList<DetectedTechnology> Detect(PageSignals page)
+    {
+        var rules = _catalog.Rules;
+        var hits = new Hit?[rules.Count];
+        var found = FindLiterals(page);
+
+        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], [Cap(page.Html, MaxUnfilteredHtmlChars)]);
+        RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))]);
+        RunPrefiltered(_scripts, found, hits, [.. page.InlineScripts.Select(s => Cap(s, MaxScriptChars))]);
+        RunPrefiltered(_url, found, hits, [Cap(page.Url, MaxValueChars)]);
+
+        foreach (var (name, content) in page.Meta)
+        {
+            if (_meta.TryGetValue(name, out var entries))
+            {
+                RunAll(entries, hits, Cap(content, MaxValueChars));
+            }
+        }
+
+        foreach (var (name, values) in page.Headers)
+        {
+            if (_headers.TryGetValue(name, out var entries))
+            {
+                RunAll(entries, hits, Cap(string.Join(", ", values), MaxValueChars));
+            }
+        }
+
+        foreach (var (name, value) in Cookies(page.Headers))
+        {
+            if (_cookies.TryGetValue(name, out var entries))
+            {
+                RunAll(entries, hits, Cap(value, MaxValueChars));
+            }
+
+            foreach (var (prefix, entry) in _cookiePrefixes)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    Run(entry, hits, value);
+                }
+            }
+        }
+
+        if (page.Document is { } document)
+        {
+            RunDom(document, found, hits);
+        }
+
+        return Resolve(hits);
+    }
+
+    private static void AddPrefiltered(IReadOnlyList<FingerprintPattern> patterns, int rule, Channel channel,
+        List<Entry> target, Dictionary<string, int> literalIds)
+    {
+        foreach (var pattern in patterns)
+        {
+            int[] ids = pattern.Literals is null ? [] : [.. pattern.Literals.Select(l => IdFor(l, literalIds))];
+            target.Add(new Entry(rule, pattern, channel, ids));
+        }
+    }
+
+    private static void AddNamed(IReadOnlyList<KeyValuePair<string, FingerprintPattern>> patterns, int rule, Channel channel,
+        Dictionary<string, List<Entry>> target)
+    {
+        foreach (var (name, pattern) in patterns)
+        {
+            Add(target, name, new Entry(rule, pattern, channel));
+        }
+    }
+
+    private static void Add(Dictionary<string, List<Entry>> target, string name, Entry entry)
+    {
+        if (!target.TryGetValue(name, out var list))
+        {
+            target[name] = list = [];
+        }
+
+        list.Add(entry);
+    }
+
+    private static int IdFor(string literal, Dictionary<string, int> ids)
+    {
+        if (!ids.TryGetValue(literal, out var id))
+        {
+            ids[literal] = id = ids.Count;
+        }
+
+        return id;
+    }
+
+    private static int StartKey(char a, char b) => (char.ToLowerInvariant(a) << 16) | char.ToLowerInvariant(b);
+
+    private static string Cap(string value, int max) => value.Length <= max ? value : value[..max];
+
+    private bool[] FindLiterals(PageSignals page)
+    {
+        var found = new bool[_literalCount];
+        if (_literalSearch is null)
+        {
+            return found;
+        }
+
+        // The whole page source holds script sources, inline scripts and meta values; attribute values are also
+        // scanned decoded (script sources) in case entities hide a literal in the source.
+        Scan(page.Html, found);
+        foreach (var src in page.ScriptSources)
+        {
+            Scan(src, found);
+        }
+
+        Scan(page.Url, found);
+        return found;
+    }
+
+    private void Scan(ReadOnlySpan<char> text, bool[] found)
+    {
+        var offset = 0;
+        while (offset < text.Length - 2)
+        {
+            var index = text[offset..].IndexOfAny(_literalSearch!);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var at = text[(offset + index)..];
+            if (_literalsByStart.TryGetValue(StartKey(at[0], at[1]), out var candidates))
+            {
+                foreach (var (literal, id) in candidates)
+                {
+                    if (!found[id] && at.StartsWith(literal, StringComparison.OrdinalIgnoreCase))
+                    {
+                        found[id] = true;
+                    }
+                }
+            }
+
+            offset += index + 1;
+        }
+    }
+
+    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, string[]? unfilteredInputs = null)
+    {
+        if (inputs.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (!MayMatch(entry.LiteralIds, found))
+            {
+                continue;
+            }
+
+            foreach (var input in entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs)
+            {
+                if (Run(entry, hits, input))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool MayMatch(int[] literalIds, bool[] found)
+    {
+        if (literalIds.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var id in literalIds)
+        {
+            if (found[id])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void RunAll(Entry[] entries, Hit?[] hits, string input)
+    {
+        foreach (var entry in entries)
+        {
+            Run(entry, hits, input);
+        }
+    }
+
+    private static bool Run(Entry entry, Hit?[] hits, string input)
+    {
+        if (!entry.Pattern.TryMatch(input, out var version))
+        {
+            return false;
+        }
+
+        var hit = hits[entry.Rule] ??= new Hit();
+        hit.Add(entry.Pattern.Confidence, version, entry.Channel);
+        return true;
+    }
+
+    private void RunDom(IDocument document, bool[] found, Hit?[] hits)
+    {
+        foreach (var (rule, dom, literalId) in _dom)
+        {
+            if (dom.IsBroken || (literalId >= 0 && !found[literalId]))
+            {
+                continue;
+            }
+
+            IElement? element;
+            try
+            {
+                element = document.QuerySelector(dom.Selector);
+            }
+            catch (DomException)
+            {
+                // A selector AngleSharp cannot read never matches; remember that instead of throwing on every page.
+                dom.IsBroken = true;
+                continue;
+            }
+
+            if (element is null)
+            {
+                continue;
+            }
+
+            var matched = dom.Text is null && dom.Attributes.Count == 0;
+            string? version = null;
+            if (dom.Text is not null && dom.Text.TryMatch(Cap(element.TextContent, MaxValueChars), out var v))
+            {
+                matched = true;
+                version = v;
+            }
+
+            foreach (var (name, pattern) in dom.Attributes)
+            {
+                if (element.GetAttribute(name) is { } value && pattern.TryMatch(Cap(value, MaxValueChars), out var av))
+                {
+                    matched = true;
+                    version ??= av;
+                }
+            }
+
+            if (matched)
+            {
+                (hits[rule] ??= new Hit()).Add(100, version, Channel.Dom);
+            }
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Cookies(IReadOnlyDictionary<string, IReadOnlyList<string>> headers)
+    {
+        if (!headers.TryGetValue("Set-Cookie", out var lines))
+        {
+            yield break;
+        }
+
+        foreach (var line in lines)
+        {
+            var end = line.IndexOf(';', StringComparison.Ordinal);
+            var pair = end < 0 ? line : line[..end];
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                yield return new(pair[..equals].Trim(), pair[(equals + 1)..].Trim());
+            }
+        }
+    }
+
+    private List<DetectedTechnology> Resolve(Hit?[] hits)
+    {
+        var rules = _catalog.Rules;
+        var byName = new Dictionary<string, Hit>(StringComparer.OrdinalIgnoreCase);
+        for (var r = 0; r < hits.Length; r++)
+        {
+            if (hits[r] is { } hit)
+            {
+                if (byName.TryGetValue(rules[r].Name, out var existing))
+                {
+                    existing.Merge(hit);
+                }
+                else
+                {
+                    byName[rules[r].Name] = hit;
+                }
+            }
+        }
+
+        AddImplied(byName);
+
+        foreach (var name in byName.Keys.ToList())
+        {
+            foreach (var r in _rulesByName[name])
+            {
+                foreach (var excluded in rules[r].Excludes)
+                {
+                    byName.Remove(excluded);
+                }
+            }
+        }
+
+        // `requires`: a technology only counts on a page where the one it extends was found (a theme needs its CMS).
+        foreach (var name in byName.Keys.ToList())
+        {
+            if (_rulesByName[name].SelectMany(r => rules[r].Requires).Any(required => !byName.ContainsKey(required)))
+            {
+                byName.Remove(name);
+            }
+        }
+
+        return [.. byName
+            .Select(p => new DetectedTechnology(CanonicalName(p.Key), _categoriesByName[p.Key], p.Value.BestVersion(), p.Value.Confidence))
+            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    private void AddImplied(Dictionary<string, Hit> byName)
+    {
+        var rules = _catalog.Rules;
+        var queue = new Queue<string>(byName.Keys);
+        while (queue.TryDequeue(out var name))
+        {
+            var parent = byName[name];
+            foreach (var r in _rulesByName[name])
+            {
+                foreach (var implied in rules[r].Implies)
+                {
+                    var impliedName = implied.Source.Trim();
+                    var confidence = Math.Min(parent.Confidence, implied.Confidence);
+                    if (!_rulesByName.ContainsKey(impliedName))
+                    {
+                        continue;
+                    }
+
+                    if (byName.TryGetValue(impliedName, out var existing))
+                    {
+                        if (confidence > existing.Confidence && existing.Implied)
+                        {
+                            existing.RaiseImplied(confidence);
+                            queue.Enqueue(impliedName);
+                        }
+
+                        continue;
+                    }
+
+                    byName[impliedName] = Hit.ImpliedWith(confidence);
+                    queue.Enqueue(impliedName);
+                }
+            }
+        }
+    }
+
+    private string CanonicalName(string name) => _catalog.Rules[_rulesByName[name][0]].Name;
+
+    private enum Channel
+    {
+        Meta,
+        Headers,
+        ScriptSrc,
+        Scripts,
+        Html,
+        Dom,
+        Url,
+        Cookies,
+    }
+
+    private sealed record Entry(int Rule, FingerprintPattern Pattern, Channel Channel, int[]? LiteralIds = null)
+    {
+        public int[] LiteralIds { get; } = LiteralIds ?? [];
+    }
+
+    private sealed class Hit
+    {
+        private List<(string Version, Channel Channel)>? _versions;
+
+        public int Confidence { get; private set; }
+
+        public bool Implied { get; private set; }
+
+        public static Hit ImpliedWith(int confidence) => new() { Confidence = confidence, Implied = true };
+
+        public void Add(int confidence, string? version, Channel channel)
+        {
+            Confidence = Math.Min(100, Confidence + confidence);
+            if (version is not null)
+            {
+                (_versions ??= []).Add((version, channel));
+            }
+        }
+
+        public void RaiseImplied(int confidence) => Confidence = confidence;
+
+        public void Merge(Hit other)
+        {
+            Confidence = Math.Min(100, Confidence + other.Confidence);
+            if (other._versions is not null)
+            {
+                (_versions ??= []).AddRange(other._versions);
+            }
+        }
+
+        /// The version most patterns agree on; ties go to the most explicit evidence (a generator meta tag before a
+        /// `?ver=` on an asset before free HTML).
+        public string? BestVersion() => _versions?
+            .GroupBy(v => v.Version, StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Min(v => v.Channel))
+            .ThenByDescending(g => g.Key.Length)
+            .First().Key;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ScraperSky.Scanning.Fingerprints;
+
+/// One pattern of the Wappalyzer schema: a JavaScript-flavoured, case-insensitive regex followed by optional
+/// `\;version:\1` and `\;confidence:50` tags. The regex is built on first use, so loading thousands of rules stays
+/// cheap and only patterns whose prefilter literal appears on some page ever pay for compilation.
+internal sealed class FingerprintPattern
+{
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly Regex NeverMatches = new("(?!)", RegexOptions.None, MatchTimeout);
+
+    private Regex? _regex;
+
+    private FingerprintPattern(string source, string? versionTemplate, int confidence)
+    {
+        Source = source;
+        VersionTemplate = versionTemplate;
+        Confidence = confidence;
+        Literals = source.Length == 0 ? null : RequiredLiterals.Find(source);
+    }
+
+    public string Source { get; }
+
+    public string? VersionTemplate { get; }
+
+    public int Confidence { get; }
+
+    /// Lower-cased strings of which at least one occurs in every input the regex can match; null when no such
+    /// literal could be derived and the regex must always run.
+    public IReadOnlyList<string>? Literals { get; }
+
+    public static FingerprintPattern Parse(string raw)
+    {
+        var parts = raw.Split("\\;");
+        string? version = null;
+        var confidence = 100;
+        foreach (var tag in parts.AsSpan(1))
+        {
+            if (tag.StartsWith("version:", StringComparison.Ordinal))
+            {
+                version = tag["version:".Length..];
+            }
+            else if (tag.StartsWith("confidence:", StringComparison.Ordinal)
+                && int.TryParse(tag.AsSpan("confidence:".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c))
+            {
+                confidence = Math.Clamp(c, 0, 100);
+            }
+        }
+
+        return new FingerprintPattern(parts[0], string.IsNullOrEmpty(version) ? null : version, confidence);
+    }
+
+    /// Matches <paramref name="input"/>; on success <paramref name="version"/> is the filled-in version template.
+    public bool TryMatch(string input, out string? version)
+    {
+        version = null;
+        if (Source.Length == 0)
+        {
+            return true;
+        }
+
+        Match match;
+        try
+        {
+            match = GetRegex().Match(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        if (VersionTemplate is not null)
+        {
+            version = FillVersion(VersionTemplate, match);
+        }
+
+        return true;
+    }
+
+    private Regex GetRegex()
+    {
+        var regex = Volatile.Read(ref _regex);
+        if (regex is null)
+        {
+            regex = Build(Source);
+            Volatile.Write(ref _regex, regex);
+        }
+
+        return regex;
+    }
+
+    private static Regex Build(string source)
+    {
+        // Backtracking, compiled (only patterns whose literal turned up on some page ever get here) and bounded by a
+        // match timeout: its vectorised search for a pattern's leading literal makes a miss over a 250 KB page far
+        // cheaper than the non-backtracking engine's scan.
+        const RegexOptions options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
+        try
+        {
+            return new Regex(source, options, MatchTimeout);
+        }
+        catch (ArgumentException)
+        {
+            // A pattern .NET cannot read (from a user's dataset) detects nothing rather than failing every scan.
+            return NeverMatches;
+        }
+    }
+
+    /// Wappalyzer's version template: `\1` is group 1; `\1?a:b` (to the end of the template) is `a` when group 1
+    /// matched and `b` otherwise, and `a` or `b` may refer to groups themselves. Resolved group by group, as Wappalyzer does.
+    internal static string? FillVersion(string template, Match match)
+    {
+        var version = template;
+        for (var group = 1; group <= 9 && version.Contains('\\'); group++)
+        {
+            var value = group < match.Groups.Count && match.Groups[group].Success ? match.Groups[group].Value : string.Empty;
+            var reference = "\\" + group.ToString(CultureInfo.InvariantCulture);
+            var ternary = version.IndexOf(reference + "?", StringComparison.Ordinal);
+            if (ternary >= 0)
+            {
+                var colon = version.IndexOf(':', ternary + 3);
+                if (colon > ternary + 3)
+                {
+                    var chosen = value.Length > 0 ? version[(ternary + 3)..colon] : version[(colon + 1)..];
+                    version = version[..ternary] + chosen;
+                }
+            }
+
+            version = version.Replace(reference, value, StringComparison.Ordinal);
+        }
+
+        version = version.Trim();
+        return version.Length is 0 or > 32 ? null : version;
+    }
+}

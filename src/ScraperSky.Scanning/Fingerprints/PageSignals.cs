@@ -1,0 +1,21 @@
+using AngleSharp.Dom;
+
+namespace ScraperSky.Scanning.Fingerprints;
+
+/// What a page offers the fingerprint matcher, gathered by the extractor in its single walk over the document.
+public sealed record PageSignals
+{
+    public required string Url { get; init; }
+    public required string Html { get; init; }
+    public IReadOnlyList<string> ScriptSources { get; init; } = [];
+    public IReadOnlyList<string> InlineScripts { get; init; } = [];
+
+    /// `<meta name|property="..." content="...">` pairs, names lower-cased.
+    public IReadOnlyList<KeyValuePair<string, string>> Meta { get; init; } = [];
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+
+    /// The parsed document, for `dom` rules; null skips them.
+    public IDocument? Document { get; init; }
+}

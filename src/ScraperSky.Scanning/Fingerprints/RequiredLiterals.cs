@@ -1,0 +1,206 @@
+using System.Text;
+
+namespace ScraperSky.Scanning.Fingerprints;
+
+/// Derives from a regex the strings that any match must contain, for the matcher's literal prefilter. Conservative:
+/// whenever the syntax is not plainly literal it ends the current run, so a derived literal is always truly required.
+internal static class RequiredLiterals
+{
+    private const int MinLength = 3;
+
+    /// One literal per top-level alternative (any of them must occur), or null when some alternative has none.
+    public static IReadOnlyList<string>? Find(string pattern)
+    {
+        var branches = SplitTopLevel(pattern);
+        var literals = new List<string>(branches.Count);
+        foreach (var branch in branches)
+        {
+            var literal = Longest(branch);
+            if (literal is null)
+            {
+                return null;
+            }
+
+            if (!literals.Contains(literal))
+            {
+                literals.Add(literal);
+            }
+        }
+
+        return literals;
+    }
+
+    private static List<string> SplitTopLevel(string pattern)
+    {
+        var branches = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '[':
+                    i = SkipClass(pattern, i);
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    break;
+                case '|' when depth == 0:
+                    branches.Add(pattern[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        branches.Add(pattern[start..]);
+        return branches;
+    }
+
+    private static string? Longest(string branch)
+    {
+        string? best = null;
+        var run = new StringBuilder();
+
+        void Flush()
+        {
+            if (run.Length >= MinLength && (best is null || run.Length > best.Length))
+            {
+                best = run.ToString().ToLowerInvariant();
+            }
+
+            run.Clear();
+        }
+
+        for (var i = 0; i < branch.Length; i++)
+        {
+            var c = branch[i];
+            var appended = false;
+            switch (c)
+            {
+                case '\\' when i + 1 < branch.Length:
+                    var next = branch[++i];
+                    if (char.IsAsciiLetterOrDigit(next))
+                    {
+                        Flush();
+                    }
+                    else
+                    {
+                        run.Append(next);
+                        appended = true;
+                    }
+
+                    break;
+                case '[':
+                    Flush();
+                    i = SkipClass(branch, i);
+                    break;
+                case '(':
+                    Flush();
+                    i = SkipGroup(branch, i);
+                    break;
+                case '.' or '^' or '$' or ')' or '|' or '\\':
+                    Flush();
+                    break;
+                case '?' or '*' or '+' or '{':
+                    // A quantifier right after a group or class: the run was already flushed.
+                    Flush();
+                    i = SkipQuantifier(branch, i) - 1;
+                    break;
+                default:
+                    run.Append(c);
+                    appended = true;
+                    break;
+            }
+
+            if (appended && i + 1 < branch.Length && branch[i + 1] is '?' or '*' or '+' or '{')
+            {
+                var optional = branch[i + 1] is '?' or '*'
+                    || (branch[i + 1] == '{' && i + 2 < branch.Length && branch[i + 2] == '0');
+                if (optional)
+                {
+                    run.Length--;
+                }
+
+                Flush();
+                i = SkipQuantifier(branch, i + 1) - 1;
+            }
+        }
+
+        Flush();
+        return best;
+    }
+
+    /// Index just past a quantifier starting at <paramref name="i"/>, including a lazy or possessive suffix.
+    private static int SkipQuantifier(string s, int i)
+    {
+        if (s[i] == '{')
+        {
+            var close = s.IndexOf('}', i);
+            i = close < 0 ? s.Length : close + 1;
+        }
+        else
+        {
+            i++;
+        }
+
+        return i < s.Length && s[i] is '?' or '+' ? i + 1 : i;
+    }
+
+    private static int SkipClass(string s, int open)
+    {
+        var i = open + 1;
+        if (i < s.Length && s[i] == '^')
+        {
+            i++;
+        }
+
+        if (i < s.Length && s[i] == ']')
+        {
+            i++;
+        }
+
+        for (; i < s.Length; i++)
+        {
+            if (s[i] == '\\')
+            {
+                i++;
+            }
+            else if (s[i] == ']')
+            {
+                return i;
+            }
+        }
+
+        return s.Length;
+    }
+
+    private static int SkipGroup(string s, int open)
+    {
+        var depth = 0;
+        for (var i = open; i < s.Length; i++)
+        {
+            switch (s[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '[':
+                    i = SkipClass(s, i);
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')' when --depth == 0:
+                    return i;
+            }
+        }
+
+        return s.Length;
+    }
+}

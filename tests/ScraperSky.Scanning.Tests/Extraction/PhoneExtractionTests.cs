@@ -1,0 +1,79 @@
+using ScraperSky.Scanning.Extraction;
+
+namespace ScraperSky.Scanning.Tests.Extraction;
+
+public sealed class PhoneExtractionTests
+{
+    private static readonly PageExtraction Traps = FixturePages.Extract("contact-traps.test");
+
+    [Fact]
+    public void The_region_comes_from_the_page_language_when_the_domain_says_nothing()
+    {
+        Assert.Equal("DE", Traps.Region);
+    }
+
+    [Fact]
+    public void A_national_number_after_a_phone_label_is_read_in_the_site_region()
+    {
+        Assert.Contains(Traps.Phones, p => p.E164 == "+493012345678" && p.Display == "+49 30 12345678");
+    }
+
+    [Fact]
+    public void Tel_links_are_read_with_their_e164_form()
+    {
+        Assert.Contains(Traps.Phones, p => p.E164 == "+493098765432");
+    }
+
+    [Fact]
+    public void International_numbers_keep_their_own_country()
+    {
+        Assert.Contains(Traps.Phones, p => p.E164 == "+4315344440");
+    }
+
+    [Fact]
+    public void Fax_numbers_dates_prices_order_ids_vat_and_register_numbers_are_not_phones()
+    {
+        Assert.Equal(["+4315344440", "+493012345678", "+493098765432"], Traps.Phones.Select(p => p.E164).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("<p>Phone: (612) 555-0143</p>", "https://shop.com/", "+16125550143")]
+    [InlineData("<dl><dt>Telephone</dt><dd>020 7946 0321</dd></dl>", "https://shop.co.uk/", "+442079460321")]
+    [InlineData("<footer><span>(612) 555-0143</span></footer>", "https://shop.com/", "+16125550143")]
+    [InlineData("<p><strong>Tel.</strong> +33 1 42 68 53 00</p>", "https://boutique.fr/", "+33142685300")]
+    public void Numbers_written_as_phones_are_found(string body, string url, string e164)
+    {
+        var page = FixturePages.ExtractHtml($"<html lang=\"en\"><body>{body}</body></html>", url);
+        Assert.Equal([e164], page.Phones.Select(p => p.E164));
+    }
+
+    [Theory]
+    [InlineData("<p>We have served 6125550143 customers since 2001.</p>")]
+    [InlineData("<p>Invoice 2024-01-15, total $1,299.00</p>")]
+    [InlineData("<p>Order id: 4155550132</p>")]
+    [InlineData("<p>Fax: (612) 555-0199</p>")]
+    [InlineData("<p>Call us on 555-0100</p>")]
+    [InlineData("<p>Tel: 123 456 7890</p>")]
+    public void Numbers_that_are_not_valid_phones_in_context_are_ignored(string body)
+    {
+        var page = FixturePages.ExtractHtml($"<html lang=\"en-US\"><body>{body}</body></html>", "https://shop.com/");
+        Assert.Empty(page.Phones);
+    }
+
+    [Fact]
+    public void Json_ld_telephone_and_country_are_used()
+    {
+        var page = FixturePages.Extract("jsonld-logo.test");
+        Assert.Equal("US", page.Region);
+        Assert.Equal(["+14155550132"], page.Phones.Select(p => p.E164));
+        Assert.Equal(["hello@graph-co.com"], page.Emails);
+    }
+
+    [Fact]
+    public void A_contact_page_without_hints_reads_national_numbers_in_the_site_region()
+    {
+        var page = FixturePages.Extractor.Extract(
+            FixturePages.Page(new Uri("https://shop.test/contact"), "<p>Telefon: 030 12345678</p>"), siteRegion: "DE");
+        Assert.Equal(["+493012345678"], page.Phones.Select(p => p.E164));
+    }
+}
