@@ -11,7 +11,7 @@ using ScraperSky.Data;
 namespace ScraperSky.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ScraperSkyDbContext))]
-    [Migration("20261124032606_InitialCreate")]
+    [Migration("20261124045504_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -341,6 +341,159 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTime>("CollectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("collected_at");
+
+                    b.Property<string>("Discovery")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discovery");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long>("FetchMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fetch_ms");
+
+                    b.Property<bool>("Gzipped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gzipped");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("http_status");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<bool>("Truncated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("truncated");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<int>("UrlCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("url_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sitemap_files");
+
+                    b.HasIndex("ParentId")
+                        .HasDatabaseName("ix_sitemap_files_parent_id");
+
+                    b.HasIndex("TenantId", "Domain", "CollectedAt")
+                        .HasDatabaseName("ix_sitemap_files_tenant_id_domain_collected_at");
+
+                    b.ToTable("sitemap_files", (string)null);
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapUrl", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AlternateCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alternate_count");
+
+                    b.Property<string>("ChangeFreq")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change_freq");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domain");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_id");
+
+                    b.Property<int>("ImageCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("image_count");
+
+                    b.Property<DateTime?>("Lastmod")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lastmod");
+
+                    b.Property<string>("Loc")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("loc");
+
+                    b.Property<int>("NewsCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("news_count");
+
+                    b.Property<double?>("Priority")
+                        .HasColumnType("REAL")
+                        .HasColumnName("priority");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("VideoCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("video_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sitemap_urls");
+
+                    b.HasIndex("FileId")
+                        .HasDatabaseName("ix_sitemap_urls_file_id");
+
+                    b.HasIndex("TenantId", "Domain", "Loc")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sitemap_urls_tenant_id_domain_loc");
+
+                    b.ToTable("sitemap_urls", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -420,6 +573,32 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasConstraintName("fk_jobs_tenants_tenant_id");
 
                     b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.SitemapFile", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_sitemap_files_sitemap_files_parent_id");
+
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sitemap_files_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.SitemapUrl", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.SitemapFile", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sitemap_urls_sitemap_files_file_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>
