@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
 
@@ -17,6 +19,14 @@ internal static partial class PhoneFinder
         "tel", "phone", "call", "fon", "mobil", "mobile", "cell", "hotline", "whatsapp", "ring", "téléphone",
         "telefono", "teléfono", "telefone", "telefoon", "puhelin", "telefonnummer", "numer", "☎", "📞", "📱",
     ];
+
+    // Line filtering asks "any cue here?" of every line with digits: one vectorised search for the ASCII cues, and the
+    // few non-ASCII ones only on lines that have non-ASCII text (a per-cue ignore-case search cost more than the rest
+    // of the phone work together).
+    private static readonly SearchValues<string> AsciiCues =
+        SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] NonAsciiCues = [.. Cues.Where(c => !Ascii.IsValid(c))];
 
     // Words that announce a number which is not a phone to call.
     private static readonly string[] NonPhoneCues =
@@ -101,13 +111,13 @@ internal static partial class PhoneFinder
     /// most of a page's text is sentences it would only reject.
     private static string CandidateLines(string text)
     {
-        var builder = new System.Text.StringBuilder();
+        var builder = new StringBuilder();
         var previous = ReadOnlySpan<char>.Empty;
         var previousAppended = false;
         foreach (var line in text.AsSpan().EnumerateLines())
         {
             var appended = false;
-            if (CountDigits(line) >= 5
+            if (HasDigits(line, 5)
                 && (line.Contains('+') || line.Trim().Length <= 40 || HasCue(line) || HasCue(previous)))
             {
                 if (!previousAppended && !previous.IsEmpty)
@@ -126,23 +136,38 @@ internal static partial class PhoneFinder
         return builder.ToString();
     }
 
-    private static int CountDigits(ReadOnlySpan<char> line)
+    /// Whether <paramref name="line"/> holds at least <paramref name="count"/> ASCII digits; a vectorised hop from digit
+    /// to digit, since most lines of a page have none.
+    private static bool HasDigits(ReadOnlySpan<char> line, int count)
     {
-        var digits = 0;
-        foreach (var c in line)
+        while (count > 0)
         {
-            if (char.IsAsciiDigit(c))
+            var next = line.IndexOfAnyInRange('0', '9');
+            if (next < 0)
             {
-                digits++;
+                return false;
             }
+
+            count--;
+            line = line[(next + 1)..];
         }
 
-        return digits;
+        return true;
     }
 
     private static bool HasCue(ReadOnlySpan<char> line)
     {
-        foreach (var cue in Cues)
+        if (line.ContainsAny(AsciiCues))
+        {
+            return true;
+        }
+
+        if (Ascii.IsValid(line))
+        {
+            return false;
+        }
+
+        foreach (var cue in NonAsciiCues)
         {
             if (line.Contains(cue, StringComparison.OrdinalIgnoreCase))
             {
