@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -223,7 +224,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         public string? HtmlLang { get; private set; }
         public string? ContentLanguage { get; private set; }
         public JsonLdFacts Json { get; } = new();
-        public StringBuilder Text { get; } = new();
+        public TextBuffer Text { get; } = new();
         public List<string> AttributeTexts { get; } = [];
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
@@ -537,8 +538,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
         private void ScanAttributes(IElement element)
         {
-            foreach (var attribute in element.Attributes)
+            // By index: the attribute map's enumerator is an allocation per element.
+            var attributes = element.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
             {
+                var attribute = attributes[i]!;
                 var attributeName = attribute.Name;
                 if (attributeName == "data-cfemail")
                 {
@@ -578,7 +582,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             return path[(path.LastIndexOf('/') + 1)..];
         }
 
-        public void Dispose() => Json.Dispose();
+        public void Dispose()
+        {
+            Json.Dispose();
+            Text.Dispose();
+        }
 
         [Flags]
         private enum Context
@@ -592,5 +600,48 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         private readonly record struct Frame(INode Node, Context Context, bool Exit);
+    }
+
+    /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of
+    /// chunks per page, thrown away as soon as the one string the finders read is made.
+    private sealed class TextBuffer : IDisposable
+    {
+        private char[] _chars = ArrayPool<char>.Shared.Rent(16 * 1024);
+
+        public int Length { get; private set; }
+
+        public void Append(char c)
+        {
+            Reserve(1);
+            _chars[Length++] = c;
+        }
+
+        public void Append(string value)
+        {
+            Reserve(value.Length);
+            value.CopyTo(_chars.AsSpan(Length));
+            Length += value.Length;
+        }
+
+        public override string ToString() => new(_chars, 0, Length);
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
+        }
+
+        private void Reserve(int more)
+        {
+            if (Length + more <= _chars.Length)
+            {
+                return;
+            }
+
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, Length + more));
+            _chars.AsSpan(0, Length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = larger;
+        }
     }
 }
