@@ -34,7 +34,7 @@ internal static partial class EmailFinder
     };
 
     /// Adds every acceptable address in <paramref name="text"/> to <paramref name="found"/>.
-    public static void FindIn(string text, ICollection<string> found)
+    public static void FindIn(ReadOnlySpan<char> text, ICollection<string> found)
     {
         if (text.Length == 0)
         {
@@ -42,12 +42,19 @@ internal static partial class EmailFinder
         }
 
         // Obfuscations written for people (`info [at] shop [dot] de`) are only undone in their bracketed forms; a bare
-        // " at " is ordinary English.
-        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && (text.Contains('[') || text.Contains('(') || text.Contains('{')))
+        // " at " is ordinary English. Only a page that has them pays for a rewritten copy of its text.
+        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && text.ContainsAny('[', '(', '{')
+            && (BracketedAt().IsMatch(text) || BracketedDot().IsMatch(text)))
         {
-            text = BracketedDot().Replace(BracketedAt().Replace(text, "@"), ".");
+            FindAddresses(BracketedDot().Replace(BracketedAt().Replace(text.ToString(), "@"), "."), found);
+            return;
         }
 
+        FindAddresses(text, found);
+    }
+
+    private static void FindAddresses(ReadOnlySpan<char> text, ICollection<string> found)
+    {
         var at = text.IndexOf('@');
         while (at >= 0)
         {
@@ -63,12 +70,13 @@ internal static partial class EmailFinder
                 end++;
             }
 
-            if (TryNormalize(text[start..at], text[(at + 1)..end], out var address) && !found.Contains(address))
+            if (TryNormalize(text[start..at].ToString(), text[(at + 1)..end].ToString(), out var address) && !found.Contains(address))
             {
                 found.Add(address);
             }
 
-            at = text.IndexOf('@', at + 1);
+            var next = text[(at + 1)..].IndexOf('@');
+            at = next < 0 ? -1 : at + 1 + next;
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             EmailFinder.FindIn(decoded, emails);
         }
 
-        var text = walk.Text.ToString();
+        var text = walk.Text.Span;
         EmailFinder.FindIn(text, emails);
         foreach (var value in walk.AttributeTexts)
         {
@@ -623,7 +623,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             Length += value.Length;
         }
 
-        public override string ToString() => new(_chars, 0, Length);
+        public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
 
         public void Dispose()
         {

@@ -83,14 +83,14 @@ internal static partial class PhoneFinder
     }
 
     /// Numbers written in <paramref name="text"/> (the page's visible text, blocks separated by new lines).
-    public static void FindIn(string text, string? region, ICollection<PhoneNumberInfo> found)
+    public static void FindIn(ReadOnlySpan<char> pageText, string? region, ICollection<PhoneNumberInfo> found)
     {
-        if (text.Length > MaxTextChars)
+        if (pageText.Length > MaxTextChars)
         {
-            text = text[..MaxTextChars];
+            pageText = pageText[..MaxTextChars];
         }
 
-        text = CandidateLines(text);
+        var text = CandidateLines(pageText);
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -109,12 +109,12 @@ internal static partial class PhoneFinder
     /// Only lines that <see cref="LooksLikePhone"/> could accept (digits and a cue, a `+`, or a short line of their
     /// own), each with the line before it for its label: libphonenumber's matcher is the costly part of a page, and
     /// most of a page's text is sentences it would only reject.
-    private static string CandidateLines(string text)
+    private static string CandidateLines(ReadOnlySpan<char> text)
     {
         var builder = new StringBuilder();
         var previous = ReadOnlySpan<char>.Empty;
         var previousAppended = false;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var line in text.EnumerateLines())
         {
             var appended = false;
             if (HasDigits(line, 5)
