@@ -15,7 +15,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     private const int MaxLinks = 5_000;
 
     // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
-    private static readonly HtmlParserOptions ParserOptions = new()
+    internal static readonly HtmlParserOptions ParserOptions = new()
     {
         IsScripting = false,
         DisableElementPositionTracking = true,
@@ -207,7 +207,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
-    private sealed class PageWalk(Uri finalUrl) : IDisposable
+    internal sealed class PageWalk(Uri finalUrl) : IDisposable
     {
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
@@ -604,7 +604,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
     /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of
     /// chunks per page, thrown away as soon as the one string the finders read is made.
-    private sealed class TextBuffer : IDisposable
+    internal sealed class TextBuffer : IDisposable
     {
         private char[] _chars = ArrayPool<char>.Shared.Rent(16 * 1024);
 
