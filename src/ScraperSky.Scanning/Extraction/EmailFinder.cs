@@ -43,14 +43,37 @@ internal static partial class EmailFinder
 
         // Obfuscations written for people (`info [at] shop [dot] de`) are only undone in their bracketed forms; a bare
         // " at " is ordinary English. Only a page that has them pays for a rewritten copy of its text.
-        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && text.ContainsAny('[', '(', '{')
-            && (BracketedAt().IsMatch(text) || BracketedDot().IsMatch(text)))
+        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && HasBracketedWord(text))
         {
             FindAddresses(BracketedDot().Replace(BracketedAt().Replace(text.ToString(), "@"), "."), found);
             return;
         }
 
         FindAddresses(text, found);
+    }
+
+    /// Whether <paramref name="text"/> has what <see cref="BracketedAt"/> or <see cref="BracketedDot"/> match, found by
+    /// hopping from bracket to bracket rather than running either regex over a whole page's text.
+    private static bool HasBracketedWord(ReadOnlySpan<char> text)
+    {
+        var open = text.IndexOfAny('[', '(', '{');
+        while (open >= 0)
+        {
+            var rest = text[(open + 1)..].TrimStart();
+            var word = rest.StartsWith("at", StringComparison.OrdinalIgnoreCase) ? 2
+                : rest.StartsWith("dot", StringComparison.OrdinalIgnoreCase) ? 3
+                : rest.StartsWith('@') || rest.StartsWith('.') ? 1
+                : 0;
+            if (word > 0 && rest[word..].TrimStart() is [']' or ')' or '}', ..])
+            {
+                return true;
+            }
+
+            var next = text[(open + 1)..].IndexOfAny('[', '(', '{');
+            open = next < 0 ? -1 : open + 1 + next;
+        }
+
+        return false;
     }
 
     private static void FindAddresses(ReadOnlySpan<char> text, ICollection<string> found)
