@@ -198,7 +198,8 @@ internal static partial class EmailFinder
 
         foreach (var placeholder in PlaceholderDomains)
         {
-            if (domain == placeholder || domain.EndsWith("." + placeholder, StringComparison.Ordinal))
+            if (domain == placeholder
+                || (domain.EndsWith(placeholder, StringComparison.Ordinal) && domain[^(placeholder.Length + 1)] == '.'))
             {
                 return true;
             }
