@@ -34,7 +34,7 @@ internal static partial class EmailFinder
     };
 
     /// Adds every acceptable address in <paramref name="text"/> to <paramref name="found"/>.
-    public static void FindIn(string text, ICollection<string> found)
+    public static void FindIn(ReadOnlySpan<char> text, ICollection<string> found)
     {
         if (text.Length == 0)
         {
@@ -42,12 +42,42 @@ internal static partial class EmailFinder
         }
 
         // Obfuscations written for people (`info [at] shop [dot] de`) are only undone in their bracketed forms; a bare
-        // " at " is ordinary English.
-        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && (text.Contains('[') || text.Contains('(') || text.Contains('{')))
+        // " at " is ordinary English. Only a page that has them pays for a rewritten copy of its text.
+        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && HasBracketedWord(text))
         {
-            text = BracketedDot().Replace(BracketedAt().Replace(text, "@"), ".");
+            FindAddresses(BracketedDot().Replace(BracketedAt().Replace(text.ToString(), "@"), "."), found);
+            return;
         }
 
+        FindAddresses(text, found);
+    }
+
+    /// Whether <paramref name="text"/> has what <see cref="BracketedAt"/> or <see cref="BracketedDot"/> match, found by
+    /// hopping from bracket to bracket rather than running either regex over a whole page's text.
+    private static bool HasBracketedWord(ReadOnlySpan<char> text)
+    {
+        var open = text.IndexOfAny('[', '(', '{');
+        while (open >= 0)
+        {
+            var rest = text[(open + 1)..].TrimStart();
+            var word = rest.StartsWith("at", StringComparison.OrdinalIgnoreCase) ? 2
+                : rest.StartsWith("dot", StringComparison.OrdinalIgnoreCase) ? 3
+                : rest.StartsWith('@') || rest.StartsWith('.') ? 1
+                : 0;
+            if (word > 0 && rest[word..].TrimStart() is [']' or ')' or '}', ..])
+            {
+                return true;
+            }
+
+            var next = text[(open + 1)..].IndexOfAny('[', '(', '{');
+            open = next < 0 ? -1 : open + 1 + next;
+        }
+
+        return false;
+    }
+
+    private static void FindAddresses(ReadOnlySpan<char> text, ICollection<string> found)
+    {
         var at = text.IndexOf('@');
         while (at >= 0)
         {
@@ -63,12 +93,13 @@ internal static partial class EmailFinder
                 end++;
             }
 
-            if (TryNormalize(text[start..at], text[(at + 1)..end], out var address) && !found.Contains(address))
+            if (TryNormalize(text[start..at].ToString(), text[(at + 1)..end].ToString(), out var address) && !found.Contains(address))
             {
                 found.Add(address);
             }
 
-            at = text.IndexOf('@', at + 1);
+            var next = text[(at + 1)..].IndexOf('@');
+            at = next < 0 ? -1 : at + 1 + next;
         }
     }
 
@@ -167,7 +198,8 @@ internal static partial class EmailFinder
 
         foreach (var placeholder in PlaceholderDomains)
         {
-            if (domain == placeholder || domain.EndsWith("." + placeholder, StringComparison.Ordinal))
+            if (domain == placeholder
+                || (domain.EndsWith(placeholder, StringComparison.Ordinal) && domain[^(placeholder.Length + 1)] == '.'))
             {
                 return true;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -14,7 +15,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     private const int MaxLinks = 5_000;
 
     // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
-    private static readonly HtmlParserOptions ParserOptions = new()
+    internal static readonly HtmlParserOptions ParserOptions = new()
     {
         IsScripting = false,
         DisableElementPositionTracking = true,
@@ -55,7 +56,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             EmailFinder.FindIn(decoded, emails);
         }
 
-        var text = walk.Text.ToString();
+        var text = walk.Text.Span;
         EmailFinder.FindIn(text, emails);
         foreach (var value in walk.AttributeTexts)
         {
@@ -126,6 +127,26 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         }
     }
 
+    // Already trimmed, with single spaces as its only whitespace: most values are, and need no copy.
+    private static bool IsClean(string value)
+    {
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsWhiteSpace(c) && (c != ' ' || value[i + 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string? HeaderValue(FetchedPage page, string name) =>
         page.Headers.TryGetValue(name, out var values) && values.Count > 0 ? Clean(values[0]) : null;
 
@@ -134,6 +155,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
+        }
+
+        if (IsClean(value))
+        {
+            return value;
         }
 
         var builder = new StringBuilder(value.Length);
@@ -181,10 +207,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
-    private sealed class PageWalk(Uri finalUrl) : IDisposable
+    internal sealed class PageWalk(Uri finalUrl) : IDisposable
     {
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
+        private readonly StringBuilder _linkText = new();
         private int _images;
         private int _scripts;
         private int _css;
@@ -197,7 +224,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         public string? HtmlLang { get; private set; }
         public string? ContentLanguage { get; private set; }
         public JsonLdFacts Json { get; } = new();
-        public StringBuilder Text { get; } = new();
+        public TextBuffer Text { get; } = new();
         public List<string> AttributeTexts { get; } = [];
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
@@ -469,14 +496,53 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
             if (Links.Count < MaxLinks)
             {
-                Links.Add(new PageLink(url, Clean(element.TextContent) ?? element.GetAttribute("title") ?? string.Empty));
+                Links.Add(new PageLink(url, Clean(TextOf(element)) ?? element.GetAttribute("title") ?? string.Empty));
             }
+        }
+
+        /// The element's text content, as <see cref="INode.TextContent"/> gives it, without AngleSharp's locked
+        /// StringBuilder pool (taken once per call, it was half the walk on pages with hundreds of links); a link with
+        /// one text child, the usual case, costs no copy at all.
+        private string TextOf(IElement element)
+        {
+            if (element.FirstChild is IText only && only.NextSibling is null)
+            {
+                return only.Data;
+            }
+
+            _linkText.Clear();
+            INode? node = element.FirstChild;
+            while (node is not null)
+            {
+                if (node is IText text)
+                {
+                    _linkText.Append(text.Data);
+                }
+
+                if (node.FirstChild is { } child)
+                {
+                    node = child;
+                    continue;
+                }
+
+                while (node is not null && node != element && node.NextSibling is null)
+                {
+                    node = node.Parent;
+                }
+
+                node = node is null || node == element ? null : node.NextSibling;
+            }
+
+            return _linkText.ToString();
         }
 
         private void ScanAttributes(IElement element)
         {
-            foreach (var attribute in element.Attributes)
+            // By index: the attribute map's enumerator is an allocation per element.
+            var attributes = element.Attributes;
+            for (var i = 0; i < attributes.Length; i++)
             {
+                var attribute = attributes[i]!;
                 var attributeName = attribute.Name;
                 if (attributeName == "data-cfemail")
                 {
@@ -516,7 +582,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             return path[(path.LastIndexOf('/') + 1)..];
         }
 
-        public void Dispose() => Json.Dispose();
+        public void Dispose()
+        {
+            Json.Dispose();
+            Text.Dispose();
+        }
 
         [Flags]
         private enum Context
@@ -530,5 +600,48 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         private readonly record struct Frame(INode Node, Context Context, bool Exit);
+    }
+
+    /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of
+    /// chunks per page, thrown away as soon as the one string the finders read is made.
+    internal sealed class TextBuffer : IDisposable
+    {
+        private char[] _chars = ArrayPool<char>.Shared.Rent(16 * 1024);
+
+        public int Length { get; private set; }
+
+        public void Append(char c)
+        {
+            Reserve(1);
+            _chars[Length++] = c;
+        }
+
+        public void Append(string value)
+        {
+            Reserve(value.Length);
+            value.CopyTo(_chars.AsSpan(Length));
+            Length += value.Length;
+        }
+
+        public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
+        }
+
+        private void Reserve(int more)
+        {
+            if (Length + more <= _chars.Length)
+            {
+                return;
+            }
+
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, Length + more));
+            _chars.AsSpan(0, Length).CopyTo(larger);
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = larger;
+        }
     }
 }

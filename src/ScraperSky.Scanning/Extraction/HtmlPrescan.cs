@@ -1,4 +1,5 @@
-using System.Text;
+using System.Buffers;
+using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Scanning.Extraction;
 
@@ -20,8 +21,20 @@ internal static class HtmlPrescan
 
     public static Result Prepare(string html)
     {
+        var output = new Output(html);
+        try
+        {
+            return Prepare(html, ref output);
+        }
+        finally
+        {
+            output.Return();
+        }
+    }
+
+    private static Result Prepare(string html, ref Output output)
+    {
         var scripts = new List<string>();
-        StringBuilder? output = null;
         var copiedUpTo = 0;
         var depth = 0;
         var i = html.IndexOf('<');
@@ -69,11 +82,11 @@ internal static class HtmlPrescan
                     {
                         if (isScript && bodyEnd > tagEnd + 1)
                         {
-                            scripts.Add(html[(tagEnd + 1)..bodyEnd]);
+                            // The matcher reads no more of a script than this; a framework's state blob can be 100 KB.
+                            scripts.Add(html.Substring(tagEnd + 1, Math.Min(bodyEnd - tagEnd - 1, FingerprintMatcher.MaxScriptChars)));
                         }
 
-                        output ??= new StringBuilder(html.Length);
-                        output.Append(html, copiedUpTo, tagEnd + 1 - copiedUpTo);
+                        output.Append(html.AsSpan(copiedUpTo, tagEnd + 1 - copiedUpTo));
                         copiedUpTo = bodyEnd;
                     }
 
@@ -83,7 +96,7 @@ internal static class HtmlPrescan
                 {
                     if (Counts(name) && html[tagEnd - 1] != '/' && ++depth > MaxDepth)
                     {
-                        return Finish(html, output, copiedUpTo, i, scripts);
+                        return Finish(html, ref output, copiedUpTo, i, scripts);
                     }
 
                     i = tagEnd + 1;
@@ -97,22 +110,50 @@ internal static class HtmlPrescan
             i = i < 0 || i >= html.Length ? -1 : html.IndexOf('<', i);
         }
 
-        return Finish(html, output, copiedUpTo, html.Length, scripts);
+        return Finish(html, ref output, copiedUpTo, html.Length, scripts);
     }
 
-    private static Result Finish(string html, StringBuilder? output, int copiedUpTo, int end, List<string> scripts)
+    private static Result Finish(string html, ref Output output, int copiedUpTo, int end, List<string> scripts)
     {
-        if (output is null)
+        if (!output.Started)
         {
             return new Result(end == html.Length ? html : html[..end], scripts);
         }
 
         if (end > copiedUpTo)
         {
-            output.Append(html, copiedUpTo, end - copiedUpTo);
+            output.Append(html.AsSpan(copiedUpTo, end - copiedUpTo));
         }
 
         return new Result(output.ToString(), scripts);
+    }
+
+    /// The parse input being assembled, in a pooled buffer of the page's size (never outgrown: it only ever holds a
+    /// subset of the page), so a page costs one string of its parse input and no builder of its full size.
+    private struct Output(string html)
+    {
+        private char[]? _buffer;
+        private int _length;
+
+        public readonly bool Started => _buffer is not null;
+
+        public void Append(ReadOnlySpan<char> chars)
+        {
+            _buffer ??= ArrayPool<char>.Shared.Rent(html.Length);
+            chars.CopyTo(_buffer.AsSpan(_length));
+            _length += chars.Length;
+        }
+
+        public override readonly string ToString() => new(_buffer.AsSpan(0, _length));
+
+        public void Return()
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<char>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+        }
     }
 
     private static int SkipPast(string html, int from, string marker)

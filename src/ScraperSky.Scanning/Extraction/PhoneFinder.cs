@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
 
@@ -17,6 +19,14 @@ internal static partial class PhoneFinder
         "tel", "phone", "call", "fon", "mobil", "mobile", "cell", "hotline", "whatsapp", "ring", "téléphone",
         "telefono", "teléfono", "telefone", "telefoon", "puhelin", "telefonnummer", "numer", "☎", "📞", "📱",
     ];
+
+    // Line filtering asks "any cue here?" of every line with digits: one vectorised search for the ASCII cues, and the
+    // few non-ASCII ones only on lines that have non-ASCII text (a per-cue ignore-case search cost more than the rest
+    // of the phone work together).
+    private static readonly SearchValues<string> AsciiCues =
+        SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly string[] NonAsciiCues = [.. Cues.Where(c => !Ascii.IsValid(c))];
 
     // Words that announce a number which is not a phone to call.
     private static readonly string[] NonPhoneCues =
@@ -73,14 +83,14 @@ internal static partial class PhoneFinder
     }
 
     /// Numbers written in <paramref name="text"/> (the page's visible text, blocks separated by new lines).
-    public static void FindIn(string text, string? region, ICollection<PhoneNumberInfo> found)
+    public static void FindIn(ReadOnlySpan<char> pageText, string? region, ICollection<PhoneNumberInfo> found)
     {
-        if (text.Length > MaxTextChars)
+        if (pageText.Length > MaxTextChars)
         {
-            text = text[..MaxTextChars];
+            pageText = pageText[..MaxTextChars];
         }
 
-        text = CandidateLines(text);
+        var text = CandidateLines(pageText);
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -99,15 +109,15 @@ internal static partial class PhoneFinder
     /// Only lines that <see cref="LooksLikePhone"/> could accept (digits and a cue, a `+`, or a short line of their
     /// own), each with the line before it for its label: libphonenumber's matcher is the costly part of a page, and
     /// most of a page's text is sentences it would only reject.
-    private static string CandidateLines(string text)
+    private static string CandidateLines(ReadOnlySpan<char> text)
     {
-        var builder = new System.Text.StringBuilder();
+        var builder = new StringBuilder();
         var previous = ReadOnlySpan<char>.Empty;
         var previousAppended = false;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        foreach (var line in text.EnumerateLines())
         {
             var appended = false;
-            if (CountDigits(line) >= 5
+            if (HasDigits(line, 5)
                 && (line.Contains('+') || line.Trim().Length <= 40 || HasCue(line) || HasCue(previous)))
             {
                 if (!previousAppended && !previous.IsEmpty)
@@ -126,23 +136,38 @@ internal static partial class PhoneFinder
         return builder.ToString();
     }
 
-    private static int CountDigits(ReadOnlySpan<char> line)
+    /// Whether <paramref name="line"/> holds at least <paramref name="count"/> ASCII digits; a vectorised hop from digit
+    /// to digit, since most lines of a page have none.
+    private static bool HasDigits(ReadOnlySpan<char> line, int count)
     {
-        var digits = 0;
-        foreach (var c in line)
+        while (count > 0)
         {
-            if (char.IsAsciiDigit(c))
+            var next = line.IndexOfAnyInRange('0', '9');
+            if (next < 0)
             {
-                digits++;
+                return false;
             }
+
+            count--;
+            line = line[(next + 1)..];
         }
 
-        return digits;
+        return true;
     }
 
     private static bool HasCue(ReadOnlySpan<char> line)
     {
-        foreach (var cue in Cues)
+        if (line.ContainsAny(AsciiCues))
+        {
+            return true;
+        }
+
+        if (Ascii.IsValid(line))
+        {
+            return false;
+        }
+
+        foreach (var cue in NonAsciiCues)
         {
             if (line.Contains(cue, StringComparison.OrdinalIgnoreCase))
             {

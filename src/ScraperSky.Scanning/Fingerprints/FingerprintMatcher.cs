@@ -114,7 +114,7 @@ public sealed class FingerprintMatcher
         var hits = new Hit?[rules.Count];
         var found = FindLiterals(page);
 
-        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], [Cap(page.Html, MaxUnfilteredHtmlChars)]);
+        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], unfilteredCap: MaxUnfilteredHtmlChars);
         RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))]);
         RunPrefiltered(_scripts, found, hits, [.. page.InlineScripts.Select(s => Cap(s, MaxScriptChars))]);
         RunPrefiltered(_url, found, hits, [Cap(page.Url, MaxValueChars)]);
@@ -249,18 +249,25 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, string[]? unfilteredInputs = null)
+    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, int? unfilteredCap = null)
     {
         if (inputs.Length == 0)
         {
             return;
         }
 
+        // Cut only when a pattern without a literal needs it: it is a copy of the page's first 128 KB.
+        string[]? unfilteredInputs = null;
         foreach (var entry in entries)
         {
             if (!MayMatch(entry.LiteralIds, found))
             {
                 continue;
+            }
+
+            if (entry.LiteralIds.Length == 0 && unfilteredCap is { } cap)
+            {
+                unfilteredInputs ??= [.. inputs.Select(input => Cap(input, cap))];
             }
 
             foreach (var input in entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs)
