@@ -15,6 +15,9 @@ public sealed record ScanJobOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? MaxPages { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IncludeSitemaps { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, ScanJson.Options);
 
     public static ScanJobOptions FromJson(string? json) =>

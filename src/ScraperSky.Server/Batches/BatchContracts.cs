@@ -8,6 +8,9 @@ public sealed record BatchSubmission
     public IReadOnlyList<string?>? Domains { get; init; }
     public Guid? TenantId { get; init; }
     public int? MaxPages { get; init; }
+
+    /// Added: false skips reading the sites' sitemaps (default true).
+    public bool? IncludeSitemaps { get; init; }
 }
 
 public sealed record BatchAccepted(string BatchId, string StatusUrl, int JobCount);

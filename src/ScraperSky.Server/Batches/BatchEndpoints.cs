@@ -61,7 +61,7 @@ public static class BatchEndpoints
         }
 
         var submitted = await submission.SubmitBatchAsync(
-            tenantId, request.Domains, new ScanJobOptions { MaxPages = request.MaxPages }, cancellationToken);
+            tenantId, request.Domains, new ScanJobOptions { MaxPages = request.MaxPages, IncludeSitemaps = request.IncludeSitemaps }, cancellationToken);
         var publicId = submitted.Batch.PublicId;
         return TypedResults.Ok(new BatchAccepted(publicId, StatusUrl(publicId), submitted.JobCount));
     }

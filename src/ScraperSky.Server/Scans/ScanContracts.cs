@@ -8,6 +8,9 @@ public sealed record ScanSubmission
     public string? BaseUrl { get; init; }
     public Guid? TenantId { get; init; }
     public int? MaxPages { get; init; }
+
+    /// Added: false skips reading the site's sitemaps (default true).
+    public bool? IncludeSitemaps { get; init; }
 }
 
 public sealed record ScanAccepted(string JobId, string StatusUrl);

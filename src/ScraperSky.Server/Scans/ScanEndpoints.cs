@@ -53,7 +53,7 @@ public static class ScanEndpoints
         }
 
         var job = await submission.SubmitScanAsync(
-            tenantId, domain, new ScanJobOptions { MaxPages = request.MaxPages }, cancellationToken);
+            tenantId, domain, new ScanJobOptions { MaxPages = request.MaxPages, IncludeSitemaps = request.IncludeSitemaps }, cancellationToken);
         return TypedResults.Ok(new ScanAccepted(job.PublicId, StatusUrl(job.PublicId)));
     }
 

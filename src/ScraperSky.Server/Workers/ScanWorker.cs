@@ -228,7 +228,12 @@ internal sealed partial class ScanWorker(
             scanOptions = new ScanJobOptions();
         }
 
-        return new ScanRequest { Domain = job.Domain, MaxPages = scanOptions.MaxPages };
+        return new ScanRequest
+        {
+            Domain = job.Domain,
+            MaxPages = scanOptions.MaxPages,
+            IncludeSitemaps = scanOptions.IncludeSitemaps ?? true,
+        };
     }
 
     private sealed class LeaseState

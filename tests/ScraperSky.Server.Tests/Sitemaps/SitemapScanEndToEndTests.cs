@@ -38,9 +38,12 @@ public sealed class SitemapScanEndToEndTests(ScanningSqliteApiFixture fixture) :
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<System.Text.Json.JsonElement> ScanAsync(HttpClient client, string domain)
+    private static Task<System.Text.Json.JsonElement> ScanAsync(HttpClient client, string domain) =>
+        ScanAsync(client, domain, new { base_url = domain });
+
+    private static async Task<System.Text.Json.JsonElement> ScanAsync(HttpClient client, string domain, object body)
     {
-        using var submitted = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = domain });
+        using var submitted = await client.PostJsonAsync("/api/v1/scrapersky", body);
         Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
         var statusUrl = (await submitted.JsonAsync()).GetProperty("status_url").GetString()!;
         System.Text.Json.JsonElement status = default;
@@ -80,5 +83,19 @@ public sealed class SitemapScanEndToEndTests(ScanningSqliteApiFixture fixture) :
         Assert.Contains(page.GetProperty("urls").EnumerateArray(), u => u.GetProperty("loc").GetString() == "https://sm-wp.test/en/deep/");
         using var other = await fixture.CreateClient(fixture.TenantB).GetPathAsync("/api/v1/domains/sm-wp.test/urls");
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scan_with_include_sitemaps_false_reads_and_stores_no_sitemaps()
+    {
+        using var client = fixture.CreateClient(fixture.TenantA);
+
+        var status = await ScanAsync(client, "sm-robots.test", new { base_url = "sm-robots.test", include_sitemaps = false });
+
+        var metadata = status.GetProperty("metadata");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, metadata.GetProperty("sitemaps").ValueKind);
+        Assert.False(string.IsNullOrEmpty(metadata.GetProperty("title").GetString()));
+        using var urls = await client.GetPathAsync("/api/v1/domains/sm-robots.test/urls");
+        Assert.Empty((await urls.JsonAsync()).GetProperty("urls").EnumerateArray());
     }
 }
