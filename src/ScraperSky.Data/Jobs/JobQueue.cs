@@ -64,7 +64,8 @@ public sealed partial class JobQueue(
         }
         else
         {
-            // SQLite has one writer at a time; the immediate transaction takes the write lock up front.
+            // SQLite has one writer at a time; the UPDATE takes the write lock as its first statement, so the claim and the
+            // batch update below commit together without another writer in between.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             claimed = await db.Jobs.FromSql($"""
                 UPDATE jobs
