@@ -28,6 +28,19 @@ public class FingerprintBenchmarks
     [Benchmark(OperationsPerInvoke = Pages)]
     public int With7500Technologies() => Run(_large);
 
+    /// The literal prefilter alone (one pass over each page), the floor under <see cref="ShippedRules"/>.
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int ShippedLiteralPrefilter()
+    {
+        var found = 0;
+        foreach (var page in _signals)
+        {
+            found += FingerprintMatcher.Shipped.FindLiterals(page).Count(f => f);
+        }
+
+        return found;
+    }
+
     private int Run(FingerprintMatcher matcher)
     {
         var found = 0;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using AngleSharp.Dom;
 
 namespace ScraperSky.Scanning.Fingerprints;
@@ -6,7 +5,7 @@ namespace ScraperSky.Scanning.Fingerprints;
 /// Detects technologies on a page with the rules of a <see cref="FingerprintCatalog"/>.
 ///
 /// Speed comes from a literal prefilter: every pattern carries the strings any match must contain (derived from its
-/// regex), all of them go into one multi-string searcher, and a page is scanned once for them. Only patterns whose
+/// regex), all of them go into one <see cref="LiteralSet"/>, and a page is scanned once for them. Only patterns whose
 /// literal occurs are run, so a page pays for the few dozen regexes that might match, not for thousands. Inputs are
 /// length-capped and every regex runs with a 100 ms match timeout, so a hostile page (or a hostile pattern in a loaded
 /// dataset) costs bounded time; our shipped patterns are also checked to be free of backtracking-only constructs.
@@ -32,9 +31,7 @@ public sealed class FingerprintMatcher
     private readonly Dictionary<string, Entry[]> _cookies;
     private readonly (string Prefix, Entry Entry)[] _cookiePrefixes;
     private readonly (int Rule, DomRule Dom, int LiteralId)[] _dom;
-    private readonly SearchValues<string>? _literalSearch;
-    private readonly Dictionary<int, (string Literal, int Id)[]> _literalsByStart = [];
-    private readonly int _literalCount;
+    private readonly LiteralSet _literals;
 
     public FingerprintMatcher(FingerprintCatalog catalog)
     {
@@ -92,14 +89,7 @@ public sealed class FingerprintMatcher
         _cookies = cookies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
         _cookiePrefixes = [.. cookiePrefixes];
         _dom = [.. dom];
-        _literalCount = literalIds.Count;
-        if (_literalCount > 0)
-        {
-            _literalSearch = SearchValues.Create([.. literalIds.Keys], StringComparison.OrdinalIgnoreCase);
-            _literalsByStart = literalIds
-                .GroupBy(p => StartKey(p.Key[0], p.Key[1]))
-                .ToDictionary(g => g.Key, g => g.Select(p => (p.Key, p.Value)).ToArray());
-        }
+        _literals = new LiteralSet([.. literalIds.OrderBy(p => p.Value).Select(p => p.Key)]);
     }
 
     public static FingerprintMatcher Shipped { get; } = new(FingerprintCatalog.Shipped);
@@ -198,55 +188,22 @@ public sealed class FingerprintMatcher
         return id;
     }
 
-    private static int StartKey(char a, char b) => (char.ToLowerInvariant(a) << 16) | char.ToLowerInvariant(b);
-
     private static string Cap(string value, int max) => value.Length <= max ? value : value[..max];
 
-    private bool[] FindLiterals(PageSignals page)
+    internal bool[] FindLiterals(PageSignals page)
     {
-        var found = new bool[_literalCount];
-        if (_literalSearch is null)
-        {
-            return found;
-        }
+        var found = new bool[_literals.Count];
 
         // The whole page source holds script sources, inline scripts and meta values; attribute values are also
         // scanned decoded (script sources) in case entities hide a literal in the source.
-        Scan(page.Html, found);
+        _literals.FindIn(page.Html, found);
         foreach (var src in page.ScriptSources)
         {
-            Scan(src, found);
+            _literals.FindIn(src, found);
         }
 
-        Scan(page.Url, found);
+        _literals.FindIn(page.Url, found);
         return found;
-    }
-
-    private void Scan(ReadOnlySpan<char> text, bool[] found)
-    {
-        var offset = 0;
-        while (offset < text.Length - 2)
-        {
-            var index = text[offset..].IndexOfAny(_literalSearch!);
-            if (index < 0)
-            {
-                return;
-            }
-
-            var at = text[(offset + index)..];
-            if (_literalsByStart.TryGetValue(StartKey(at[0], at[1]), out var candidates))
-            {
-                foreach (var (literal, id) in candidates)
-                {
-                    if (!found[id] && at.StartsWith(literal, StringComparison.OrdinalIgnoreCase))
-                    {
-                        found[id] = true;
-                    }
-                }
-            }
-
-            offset += index + 1;
-        }
     }
 
     private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, int? unfilteredCap = null)

@@ -4,6 +4,7 @@ namespace ScraperSky.Scanning.Fingerprints;
 
 /// Derives from a regex the strings that any match must contain, for the matcher's literal prefilter. Conservative:
 /// whenever the syntax is not plainly literal it ends the current run, so a derived literal is always truly required.
+/// Literals are ASCII: a non-ASCII character ends a run too (case-insensitive matching of those is not worth copying).
 internal static class RequiredLiterals
 {
     private const int MinLength = 3;
@@ -85,7 +86,7 @@ internal static class RequiredLiterals
             {
                 case '\\' when i + 1 < branch.Length:
                     var next = branch[++i];
-                    if (char.IsAsciiLetterOrDigit(next))
+                    if (char.IsAsciiLetterOrDigit(next) || !char.IsAscii(next))
                     {
                         Flush();
                     }
@@ -111,6 +112,9 @@ internal static class RequiredLiterals
                     // A quantifier right after a group or class: the run was already flushed.
                     Flush();
                     i = SkipQuantifier(branch, i) - 1;
+                    break;
+                case > '\x7f':
+                    Flush();
                     break;
                 default:
                     run.Append(c);

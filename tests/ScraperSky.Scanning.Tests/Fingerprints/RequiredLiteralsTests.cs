@@ -12,6 +12,7 @@ public sealed class RequiredLiteralsTests
     [InlineData(@"abcdx?yz", "abcd")]
     [InlineData(@"ab{0,2}cdefg", "cdefg")]
     [InlineData(@"Mage\.Cookies", "mage.cookies")]
+    [InlineData("Caf\u00e9Shop", "shop")]
     public void The_longest_literal_every_match_contains_is_found(string pattern, string literal)
     {
         Assert.Equal([literal], RequiredLiterals.Find(pattern));

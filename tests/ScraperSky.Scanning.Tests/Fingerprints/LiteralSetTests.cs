@@ -1,0 +1,86 @@
+using System.Text;
+using ScraperSky.Scanning.Fingerprints;
+
+namespace ScraperSky.Scanning.Tests.Fingerprints;
+
+public sealed class LiteralSetTests
+{
+    [Fact]
+    public void Overlapping_literals_are_all_found_including_those_inside_others()
+    {
+        string[] literals = ["he", "she", "his", "hers", "xyz"];
+        var found = Find(literals, "ushers");
+
+        Assert.Equal([true, true, false, true, false], found);
+    }
+
+    [Fact]
+    public void Matching_ignores_case_on_both_sides()
+    {
+        var found = Find(["wp-content", "jQuery"], "<script src=\"/WP-Content/themes/x/JQUERY.min.js\">");
+
+        Assert.Equal([true, true], found);
+    }
+
+    [Fact]
+    public void Non_ascii_text_breaks_a_match_but_never_hides_a_later_one()
+    {
+        var found = Find(["abc", "cms"], "ab\u00e9c \u4e2d\u6587 aBc \u212Ams");
+
+        // "ab\u00e9c" is not "abc"; the Kelvin sign folds to k, not c, so "cms" is absent but "abc" comes later.
+        Assert.Equal([true, false], found);
+    }
+
+    [Fact]
+    public void A_literal_ending_in_the_last_character_of_the_text_is_found()
+    {
+        Assert.Equal([true], Find(["gtag("], "window.gtag("));
+    }
+
+    [Fact]
+    public void Non_ascii_literals_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new LiteralSet(["caf\u00e9"]));
+    }
+
+    [Theory]
+    [InlineData(12, 1)]
+    [InlineData(400, 2)]
+    [InlineData(6000, 3)]
+    public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed)
+    {
+        // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
+        var random = new Random(seed);
+        const string alphabet = "abcdeABCDE-./<>\"=0123";
+        string Random(int min, int max)
+        {
+            var b = new StringBuilder();
+            var length = random.Next(min, max);
+            for (var i = 0; i < length; i++)
+            {
+                b.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            return b.ToString();
+        }
+
+        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(3, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var set = new LiteralSet(literals);
+        for (var t = 0; t < 20; t++)
+        {
+            var text = Random(0, 4000) + literals[random.Next(literals.Count)].ToUpperInvariant() + Random(0, 50);
+            var found = new bool[literals.Count];
+            set.FindIn(text, found);
+
+            var expected = literals.Select(l => text.Contains(l, StringComparison.OrdinalIgnoreCase)).ToArray();
+            Assert.Equal(expected, found);
+        }
+    }
+
+    private static bool[] Find(string[] literals, string text)
+    {
+        var found = new bool[literals.Length];
+        new LiteralSet(literals).FindIn(text, found);
+        return found;
+    }
+}
