@@ -20,13 +20,25 @@ internal static partial class PhoneFinder
         "telefono", "teléfono", "telefone", "telefoon", "puhelin", "telefonnummer", "numer", "☎", "📞", "📱",
     ];
 
-    // Line filtering asks "any cue here?" of every line with digits: one vectorised search for the ASCII cues, and the
-    // few non-ASCII ones only on lines that have non-ASCII text (a per-cue ignore-case search cost more than the rest
-    // of the phone work together).
+    // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
+    // their cues and `+` signs: vectorised searches for the ASCII cues and for the first characters of the other
+    // ones (a per-cue ignore-case search, or one SearchValues of all cues, cost more than the rest of the phone work
+    // together). Cues such as "téléphone" need no character of their own: they contain an ASCII cue ("phone").
     private static readonly SearchValues<string> AsciiCues =
         SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly string[] NonAsciiCues = [.. Cues.Where(c => !Ascii.IsValid(c))];
+    private static readonly SearchValues<char> OtherCueStarts = SearchValues.Create([.. Cues
+        .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
+        .Select(c => c[0])
+        .Distinct()]);
+
+    // How far before a number LooksLikePhone reads for its cue; a number starts within that much of its cue and is
+    // never longer than the rest of the window.
+    private const int CueReach = 40;
+    private const int WindowAfter = CueReach + 60;
+
+    // A line this short may be a number standing on its own (a footer's `<span>(030) 1234 5678</span>`).
+    private const int MaxShortLine = 40;
 
     // Words that announce a number which is not a phone to call.
     private static readonly string[] NonPhoneCues =
@@ -99,34 +111,45 @@ internal static partial class PhoneFinder
                 break;
             }
 
-            if (LooksLikePhone(text, match) && !found.Any(p => p.E164 == Util.Format(match.Number, PhoneNumberFormat.E164)))
+            if (!LooksLikePhone(text, match))
             {
-                found.Add(ToInfo(match.Number));
+                continue;
+            }
+
+            var e164 = Util.Format(match.Number, PhoneNumberFormat.E164);
+            if (!found.Any(p => p.E164 == e164))
+            {
+                found.Add(new PhoneNumberInfo(Util.Format(match.Number, PhoneNumberFormat.INTERNATIONAL), e164));
             }
         }
     }
 
-    /// Only lines that <see cref="LooksLikePhone"/> could accept (digits and a cue, a `+`, or a short line of their
-    /// own), each with the line before it for its label: libphonenumber's matcher is the costly part of a page, and
-    /// most of a page's text is sentences it would only reject.
+    /// Only the text <see cref="LooksLikePhone"/> could accept a number in: lines with digits and a cue, a `+`, or
+    /// short enough to be a number on its own line, each after the end of the line before (a label such as
+    /// `<dt>Phone</dt>`). Of a long line only windows around its cues and `+` signs are kept, reaching as far as a
+    /// cue may stand before its number: libphonenumber's matcher is the costly part of a page, and most of a page's
+    /// text is sentences, dates and prices it would only reject.
     private static string CandidateLines(ReadOnlySpan<char> text)
     {
-        var builder = new StringBuilder();
+        var builder = new StringBuilder(4096);
         var previous = ReadOnlySpan<char>.Empty;
         var previousAppended = false;
         foreach (var line in text.EnumerateLines())
         {
             var appended = false;
-            if (HasDigits(line, 5)
-                && (line.Contains('+') || line.Trim().Length <= 40 || HasCue(line) || HasCue(previous)))
+            if (HasDigits(line, 5))
             {
-                if (!previousAppended && !previous.IsEmpty)
+                var whole = line.Trim().Length <= MaxShortLine;
+                var afterLabel = HasCue(previous);
+                if (whole || afterLabel || HasCue(line, plus: true))
                 {
-                    builder.Append(previous).Append('\n');
-                }
+                    if (!previousAppended && !previous.IsEmpty)
+                    {
+                        builder.Append(previous[Math.Max(0, previous.Length - CueReach)..]).Append('\n');
+                    }
 
-                builder.Append(line).Append('\n');
-                appended = true;
+                    appended = whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel);
+                }
             }
 
             previous = line;
@@ -134,6 +157,59 @@ internal static partial class PhoneFinder
         }
 
         return builder.ToString();
+    }
+
+    /// The parts of a long line where a number could be accepted: from <see cref="CueReach"/> before each cue or `+`
+    /// to <see cref="WindowAfter"/> past it (and the line's start, when the line before ends in a label).
+    private static bool AppendWindows(StringBuilder builder, ReadOnlySpan<char> line, bool afterLabel)
+    {
+        var windowStart = -1;
+        var windowEnd = -1;
+        var any = false;
+
+        void Add(StringBuilder builder, ReadOnlySpan<char> line, int anchor, ref int windowStart, ref int windowEnd, ref bool any)
+        {
+            var start = Math.Max(0, anchor - CueReach);
+            var end = Math.Min(line.Length, anchor + WindowAfter);
+            if (windowEnd >= start)
+            {
+                windowEnd = Math.Max(windowEnd, end);
+                return;
+            }
+
+            if (windowEnd > windowStart)
+            {
+                builder.Append(line[windowStart..windowEnd]).Append('\n');
+                any = true;
+            }
+
+            (windowStart, windowEnd) = (start, end);
+        }
+
+        if (afterLabel)
+        {
+            Add(builder, line, 0, ref windowStart, ref windowEnd, ref any);
+        }
+
+        for (var i = 0; i < line.Length; i++)
+        {
+            var next = IndexOfCue(line[i..], plus: true);
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            Add(builder, line, i, ref windowStart, ref windowEnd, ref any);
+        }
+
+        if (windowEnd > windowStart)
+        {
+            builder.Append(line[windowStart..windowEnd]).Append('\n');
+            any = true;
+        }
+
+        return any;
     }
 
     /// Whether <paramref name="line"/> holds at least <paramref name="count"/> ASCII digits; a vectorised hop from digit
@@ -155,27 +231,15 @@ internal static partial class PhoneFinder
         return true;
     }
 
-    private static bool HasCue(ReadOnlySpan<char> line)
+    /// Whether <paramref name="line"/> may hold a cue (or, with <paramref name="plus"/>, a `+`).
+    private static bool HasCue(ReadOnlySpan<char> line, bool plus = false) => IndexOfCue(line, plus) >= 0;
+
+    /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
+    private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
     {
-        if (line.ContainsAny(AsciiCues))
-        {
-            return true;
-        }
-
-        if (Ascii.IsValid(line))
-        {
-            return false;
-        }
-
-        foreach (var cue in NonAsciiCues)
-        {
-            if (line.Contains(cue, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+        var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCueStarts));
+        return plus ? First(first, text.IndexOf('+')) : first;
     }
 
     private static bool LooksLikePhone(string text, PhoneNumberMatch match)
@@ -188,7 +252,7 @@ internal static partial class PhoneFinder
             contextStart = text.LastIndexOf('\n', lineStart - 2) + 1;
         }
 
-        var windowStart = Math.Max(contextStart, match.Start - 40);
+        var windowStart = Math.Max(contextStart, match.Start - CueReach);
         var before = text.AsSpan(windowStart, match.Start - windowStart);
         var nearest = NearestCue(before, NonPhoneCues);
         var cue = NearestCue(before, Cues);

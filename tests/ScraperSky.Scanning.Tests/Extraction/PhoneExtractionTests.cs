@@ -76,4 +76,35 @@ public sealed class PhoneExtractionTests
             FixturePages.Page(new Uri("https://shop.test/contact"), "<p>Telefon: 030 12345678</p>"), siteRegion: "DE");
         Assert.Equal(["+493012345678"], page.Phones.Select(p => p.E164));
     }
+
+    private const string Filler = "Our family business has offered reliable garden design, repair and seasonal care to local customers "
+        + "for many years, with fair prices, fast delivery and a team that answers every question personally. ";
+
+    [Theory]
+    [InlineData(Filler + "Call us on (612) 555-0143 or visit us. " + Filler, "+16125550143")]
+    [InlineData(Filler + Filler + "Questions? Our hotline: +1 612 555 0143, weekdays 9-5. " + Filler, "+16125550143")]
+    [InlineData(Filler + "Reach our office at +44 20 7946 0321 from abroad. " + Filler, "+442079460321")]
+    [InlineData(Filler + "Phone: (612) 555-0143, fax: (612) 555-0199, order 20240115 of 12.03.2024 for $1,299.00. " + Filler, "+16125550143")]
+    public void Numbers_inside_long_paragraphs_are_found_near_their_cue(string paragraph, string e164)
+    {
+        var page = FixturePages.ExtractHtml($"<html lang=\"en-US\"><body><p>{paragraph}</p></body></html>", "https://shop.com/");
+        Assert.Equal([e164], page.Phones.Select(p => p.E164));
+    }
+
+    [Fact]
+    public void A_label_ending_the_line_before_a_long_paragraph_counts_for_the_number_opening_it()
+    {
+        var page = FixturePages.ExtractHtml(
+            $"<html lang=\"en-US\"><body><dl><dt>{Filler}Telephone</dt><dd>(612) 555-0143 {Filler}</dd></dl></body></html>",
+            "https://shop.com/");
+        Assert.Equal(["+16125550143"], page.Phones.Select(p => p.E164));
+    }
+
+    [Fact]
+    public void A_number_far_after_its_cue_in_a_long_paragraph_is_not_a_phone()
+    {
+        var page = FixturePages.ExtractHtml(
+            $"<html lang=\"en-US\"><body><p>Call {Filler} 6125550143 {Filler}</p></body></html>", "https://shop.com/");
+        Assert.Empty(page.Phones);
+    }
 }
