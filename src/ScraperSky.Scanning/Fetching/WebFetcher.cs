@@ -425,7 +425,10 @@ public sealed partial class WebFetcher(
         var extraRoots = ExtraRootTrust.Load(settings.ExtraRootCertificates);
         return new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = extraRoots is null ? null : extraRoots.Validate },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = extraRoots is null ? null : extraRoots.Validate,
+            },
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
             ConnectTimeout = settings.ConnectTimeout,

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Testing.Fleet;
@@ -104,6 +106,29 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task Every_root_of_a_pem_bundle_is_trusted()
+    {
+        var bundle = Path.Combine(Path.GetTempPath(), $"scrapersky-bundle-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(bundle, OtherRootPem() + "\n" + Fleet.CaCertificatePem, Ct);
+        try
+        {
+            using var services = fixture.CreateServices(new Dictionary<string, string?>
+            {
+                ["Scanning:HostMap:test"] = Fleet.HttpsHostMapValue,
+                ["Scanning:ExtraRootCertificates:0"] = bundle,
+            });
+
+            var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://bundled-roots.gen.test/"), Ct);
+
+            Assert.Equal(new Uri("https://bundled-roots.gen.test/"), page.FinalUrl);
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+    }
+
+    [Fact]
     public async Task A_handshake_that_never_completes_ends_at_the_connect_timeout_and_falls_back_to_http()
     {
         // The whole fetch has 5 s; the handshake has the 300 ms connect timeout. Reaching http at all proves that the
@@ -207,5 +232,14 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal("+442079460958", Assert.Single(metadata.ContactInfo.Phones).E164);
         Assert.Equal(["https://https-only.test/", "https://https-only.test/contact/"], metadata.PagesScanned);
         Assert.Equal(httpHits, Fleet.HitsFor("https-only.test", Uri.UriSchemeHttp));
+    }
+
+    private static string OtherRootPem()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Corporate Proxy Root", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return root.ExportCertificatePem();
     }
 }

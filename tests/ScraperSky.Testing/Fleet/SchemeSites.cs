@@ -10,10 +10,11 @@ namespace ScraperSky.Testing.Fleet;
 ///                             https /to-http answers 302 → http://http-only.test/
 ///   http-only.test            the TLS handshake is cut off; http serves Sites/http-only.test/;
 ///                             /to-https answers 301 → https://https-only.test/
-///   badcert.test              a self-signed certificate     } each serves a page titled
-///   expired-cert.test         an expired certificate        } "Served over http" or "Served over https"
-///   wrong-name-cert.test      a certificate for another name}
+///   badcert.test              a self-signed certificate
+///   expired-cert.test         a certificate from the fleet's CA that has expired
+///   wrong-name-cert.test      a certificate from the fleet's CA for another name
 ///   slow-handshake.test       accepts the TLS connection and never answers the handshake
+///                             (these four serve a page titled "Served over http" or "Served over https")
 ///   https-to-loopback.test    https answers 302 → https://127.0.0.1/ (http redirects to https first)
 ///   https-to-metadata.test    https answers 302 → https://169.254.169.254/latest/meta-data/
 public static class SchemeSites
@@ -21,9 +22,17 @@ public static class SchemeSites
     public static void MapAll(TestSiteFleet fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        fleet.Map("https-only.test", context => context.Request.IsHttps
-            ? context.Request.Path == "/to-http" ? Redirect(context, "http://http-only.test/", permanent: false) : fleet.ServeFixtureAsync(context)
-            : UpgradeToHttps(context));
+        fleet.Map("https-only.test", context =>
+        {
+            if (!context.Request.IsHttps)
+            {
+                return UpgradeToHttps(context);
+            }
+
+            return context.Request.Path == "/to-http"
+                ? Redirect(context, "http://http-only.test/", permanent: false)
+                : fleet.ServeFixtureAsync(context);
+        });
 
         fleet.SetTls("http-only.test", TlsMode.Refused);
         fleet.Map("http-only.test", context => context.Request.Path == "/to-https"

@@ -27,8 +27,8 @@ namespace ScraperSky.Testing.Fleet;
 /// A request is answered by, in order: a handler registered with <see cref="Map"/> for its exact host or for a
 /// `*.suffix` pattern; a generated site when the host ends in `.gen.test` (see <see cref="GeneratedSite"/>); the
 /// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404. Every fleet also serves the misbehaving
-/// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/> and the generated
-/// sitemap hosts of <see cref="SitemapSites"/> and the https hosts of <see cref="SchemeSites"/>.
+/// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/>, the generated sitemap
+/// hosts of <see cref="SitemapSites"/> and the scheme-dependent hosts of <see cref="SchemeSites"/>.
 public sealed class TestSiteFleet : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -63,6 +63,9 @@ public sealed class TestSiteFleet : IAsyncDisposable
 
     /// A PEM file holding the fleet's CA certificate, for `Scanning:ExtraRootCertificates`; deleted with the fleet.
     public string CaCertificatePath { get; }
+
+    /// The fleet's CA certificate in PEM form.
+    public string CaCertificatePem => _certificates.AuthorityPem;
 
     /// The scanner settings that reach the fleet over https as well as http, trusting its CA.
     public IReadOnlyDictionary<string, string?> HttpsSettings => new Dictionary<string, string?>
