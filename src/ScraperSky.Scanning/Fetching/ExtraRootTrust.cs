@@ -78,8 +78,12 @@ public sealed class ExtraRootTrust
         custom.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
         if (chain is not null)
         {
-            // The intermediates the server sent.
+            // The intermediates the server sent, and any the system's attempt found.
             custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
+            foreach (var element in chain.ChainElements.Skip(1))
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
         }
 
         return custom.Build(leaf);
