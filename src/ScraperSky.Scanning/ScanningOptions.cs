@@ -8,8 +8,15 @@ public sealed class ScanningOptions
     public string UserAgent { get; set; } = "Mozilla/5.0 (compatible; ScraperSky/1.0; +https://scrapersky.example/bot)";
 
     /// `Scanning:HostMap:<suffix>` = `<ip>:<port>`: every connection to a host ending in `.<suffix>` (or equal to it)
-    /// goes to that endpoint, like curl's --connect-to. Routed hosts are exempt from the address guard. Empty by default.
+    /// goes to that endpoint, like curl's --connect-to. `<ip>:<port> https=<ip>:<port>` sends the connections made for
+    /// https URLs to the second endpoint (a TLS listener) and the others to the first. Routed hosts are exempt from the
+    /// address guard. Empty by default.
     public Dictionary<string, string> HostMap { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// `Scanning:ExtraRootCertificates:<n>` = path of a PEM file of root certificates trusted beside the system's (a
+    /// corporate TLS proxy, a test CA). Certificates are validated as usual otherwise; one that fails counts as a
+    /// failed handshake, so the request falls back to http. Empty by default.
+    public List<string> ExtraRootCertificates { get; set; } = [];
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

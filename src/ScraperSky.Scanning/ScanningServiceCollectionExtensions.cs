@@ -35,8 +35,11 @@ public static class ScanningServiceCollectionExtensions
                 o => string.IsNullOrWhiteSpace(o.FingerprintsDirectory) || Directory.Exists(o.FingerprintsDirectory),
                 "Scanning:FingerprintsDirectory must name an existing directory.")
             .Validate(
-                o => o.HostMap.All(e => !string.IsNullOrWhiteSpace(e.Key) && HostMap.TryParseEndpoint(e.Value, out _)),
-                "Every Scanning:HostMap:<suffix> value must be <ip>:<port>, e.g. 127.0.0.1:5055.")
+                o => o.HostMap.All(e => !string.IsNullOrWhiteSpace(e.Key) && HostMap.TryParseRoute(e.Value, out _)),
+                $"Every Scanning:HostMap:<suffix> value must be {HostMap.ValueFormat}, e.g. 127.0.0.1:5055 or 127.0.0.1:5055 https=127.0.0.1:5056.")
+            .Validate(
+                o => o.ExtraRootCertificates.All(ExtraRootTrust.IsReadable),
+                "Every Scanning:ExtraRootCertificates entry must name a PEM file holding at least one certificate.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

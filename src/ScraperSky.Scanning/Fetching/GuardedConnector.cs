@@ -14,7 +14,9 @@ public sealed class GuardedConnector(HostMap hostMap)
         var host = context.DnsEndPoint.Host;
         var port = context.DnsEndPoint.Port;
 
-        if (hostMap.TryRoute(host, out var routed))
+        // The pool a connection is made for serves one scheme, so its first request tells whether TLS will follow.
+        var https = context.InitialRequestMessage.RequestUri?.Scheme == Uri.UriSchemeHttps;
+        if (hostMap.TryRoute(host, https, out var routed))
         {
             return await ConnectToAsync([routed], cancellationToken);
         }

@@ -1,8 +1,9 @@
 namespace ScraperSky.Scanning.Fetching;
 
 /// The one way the scanner reaches the web. Every request tries https first and falls back to http when https cannot
-/// connect or its handshake fails; follows at most `MaxRedirects` redirects; checks every connected address against
-/// the address guard (loopback, private, link-local... refused) unless the host is routed by `Scanning:HostMap`.
+/// connect or its handshake fails (as it does on a certificate that neither the system nor `ExtraRootCertificates`
+/// trusts); follows at most `MaxRedirects` redirects; checks every connected address against the address guard
+/// (loopback, private, link-local... refused) unless the host is routed by `Scanning:HostMap`.
 /// Failures that end the request throw <see cref="ScanException"/> with a user-readable reason.
 public interface IWebFetcher
 {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -415,13 +416,19 @@ public sealed partial class WebFetcher(
         : $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes";
 
     /// Creates the primary handler of the named client: no automatic redirects (we follow them ourselves), the address
-    /// guard in the connect step, and transport decompression (the caps count decompressed bytes).
+    /// guard in the connect step, transport decompression (the caps count decompressed bytes), and certificate
+    /// validation that also trusts `ExtraRootCertificates` when any are configured.
     public static SocketsHttpHandler CreateHandler(ScanningOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var connector = new GuardedConnector(new HostMap(settings.HostMap));
+        var extraRoots = ExtraRootTrust.Load(settings.ExtraRootCertificates);
         return new SocketsHttpHandler
         {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = extraRoots is null ? null : extraRoots.Validate,
+            },
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
             ConnectTimeout = settings.ConnectTimeout,

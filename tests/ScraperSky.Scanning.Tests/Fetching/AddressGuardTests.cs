@@ -102,39 +102,4 @@ public sealed class AddressGuardTests
     {
         Assert.False(AddressGuard.TryParseNumericHost(host, out _));
     }
-
-    [Theory]
-    [InlineData("shop.test", true)]
-    [InlineData("test", true)]
-    [InlineData("a.b.test.", true)]
-    [InlineData("SHOP.TEST", true)]
-    [InlineData("shoptest", false)]
-    [InlineData("test.com", false)]
-    [InlineData("example.com", false)]
-    public void Host_map_routes_a_suffix_and_its_subdomains_only(string host, bool routed)
-    {
-        var map = new HostMap(new Dictionary<string, string> { ["test"] = "127.0.0.1:5055" });
-        Assert.Equal(routed, map.TryRoute(host, out var endpoint));
-        if (routed)
-        {
-            Assert.Equal(IPEndPoint.Parse("127.0.0.1:5055"), endpoint);
-        }
-    }
-
-    [Fact]
-    public void Host_map_prefers_the_longest_suffix()
-    {
-        var map = new HostMap(new Dictionary<string, string> { ["test"] = "127.0.0.1:5055", ["closed.test"] = "127.0.0.1:1" });
-        Assert.True(map.TryRoute("a.closed.test", out var closed));
-        Assert.Equal(1, closed.Port);
-        Assert.True(map.TryRoute("open.test", out var open));
-        Assert.Equal(5055, open.Port);
-    }
-
-    [Fact]
-    public void Host_map_rejects_a_value_that_is_not_an_endpoint()
-    {
-        var error = Assert.Throws<FormatException>(() => new HostMap(new Dictionary<string, string> { ["test"] = "localhost:80" }));
-        Assert.Contains("Scanning:HostMap:test", error.Message, StringComparison.Ordinal);
-    }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -8,64 +10,115 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ScraperSky.Testing.Fleet;
 
 /// The local test-site fleet: one Kestrel server on 127.0.0.1 whose virtual hosts are any name ending in `.test`.
-/// A scanner reaches it through real sockets with `Scanning:HostMap:test` = <see cref="HostMapValue"/>.
+/// A scanner reaches it through real sockets with `Scanning:HostMap:test` = <see cref="HostMapValue"/> (plain HTTP
+/// only, so every https attempt fails its handshake and falls back), or over https too with <see cref="HttpsSettings"/>.
+///
+/// The TLS listener serves the same hosts and handlers (`context.Request.IsHttps` tells them apart) with a certificate
+/// per host from a CA made at start (<see cref="CaCertificatePath"/>); <see cref="SetTls"/> makes a host's handshake
+/// fail in one of the ways of <see cref="TlsMode"/>.
 ///
 /// A request is answered by, in order: a handler registered with <see cref="Map"/> for its exact host or for a
 /// `*.suffix` pattern; a generated site when the host ends in `.gen.test` (see <see cref="GeneratedSite"/>); the
 /// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404. Every fleet also serves the misbehaving
-/// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/> and the generated
-/// sitemap hosts of <see cref="SitemapSites"/>.
+/// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/>, the generated sitemap
+/// hosts of <see cref="SitemapSites"/> and the scheme-dependent hosts of <see cref="SchemeSites"/>.
 public sealed class TestSiteFleet : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly FleetCertificates _certificates;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, RequestDelegate> _exact = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, RequestDelegate> _suffix = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TlsMode> _tls = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Host, string Scheme), int> _hits = new();
+    private readonly ConcurrentDictionary<string, int> _handshakes = new(StringComparer.OrdinalIgnoreCase);
 
-    private TestSiteFleet(WebApplication app, string sitesRoot)
+    private TestSiteFleet(WebApplication app, FleetCertificates certificates, string sitesRoot)
     {
         _app = app;
+        _certificates = certificates;
         SitesRoot = sitesRoot;
+        CaCertificatePath = Path.Combine(Path.GetTempPath(), $"scrapersky-fleet-ca-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(CaCertificatePath, certificates.AuthorityPem);
     }
 
+    /// The plain HTTP port.
     public int Port { get; private set; }
 
-    /// The value for `Scanning:HostMap:test`.
+    /// The TLS port: the same hosts over https.
+    public int HttpsPort { get; private set; }
+
+    /// The value for `Scanning:HostMap:test` that routes every connection to the plain HTTP port.
     public string HostMapValue => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// The value for `Scanning:HostMap:test` that routes https connections to the TLS port and the rest to plain HTTP.
+    public string HttpsHostMapValue => $"{HostMapValue} https=127.0.0.1:{HttpsPort.ToString(CultureInfo.InvariantCulture)}";
+
+    /// A PEM file holding the fleet's CA certificate, for `Scanning:ExtraRootCertificates`; deleted with the fleet.
+    public string CaCertificatePath { get; }
+
+    /// The fleet's CA certificate in PEM form.
+    public string CaCertificatePem => _certificates.AuthorityPem;
+
+    /// The scanner settings that reach the fleet over https as well as http, trusting its CA.
+    public IReadOnlyDictionary<string, string?> HttpsSettings => new Dictionary<string, string?>
+    {
+        ["Scanning:HostMap:test"] = HttpsHostMapValue,
+        ["Scanning:ExtraRootCertificates:0"] = CaCertificatePath,
+    };
 
     public string SitesRoot { get; }
 
-    /// Requests served per host (after the handler ran), for tests that count fetches.
-    public int HitsFor(string host) => _hits.TryGetValue(host, out var n) ? n : 0;
+    /// Requests served per host over either scheme (after the handler ran), for tests that count fetches.
+    public int HitsFor(string host) => HitsFor(host, Uri.UriSchemeHttp) + HitsFor(host, Uri.UriSchemeHttps);
 
-    public static async Task<TestSiteFleet> StartAsync(int port = 0, string? sitesRoot = null)
+    /// Requests served per host over one scheme (`http` or `https`).
+    public int HitsFor(string host, string scheme) => _hits.TryGetValue((host.ToLowerInvariant(), scheme), out var n) ? n : 0;
+
+    /// TLS handshakes begun for a host (its SNI name), whether or not they succeeded.
+    public int HandshakesFor(string host) => _handshakes.TryGetValue(host, out var n) ? n : 0;
+
+    public static async Task<TestSiteFleet> StartAsync(int port = 0, string? sitesRoot = null, int httpsPort = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var certificates = new FleetCertificates();
+        TestSiteFleet? fleet = null;
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
+            k.Listen(IPAddress.Loopback, httpsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = context => fleet!.HandshakeAsync(context),
+            }));
             k.Limits.MaxConcurrentConnections = null;
             k.Limits.MinResponseDataRate = null;
         });
         var app = builder.Build();
-        var fleet = new TestSiteFleet(app, sitesRoot ?? Path.Combine(AppContext.BaseDirectory, "Sites"));
+        fleet = new TestSiteFleet(app, certificates, sitesRoot ?? Path.Combine(AppContext.BaseDirectory, "Sites"));
         app.Run(fleet.HandleAsync);
         HostileSites.MapAll(fleet);
         CompressedSites.MapAll(fleet);
         SitemapSites.MapAll(fleet);
+        SchemeSites.MapAll(fleet);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.First();
-        fleet.Port = new Uri(address).Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(address => new Uri(address)).ToList();
+        fleet.Port = addresses.First(a => a.Scheme == Uri.UriSchemeHttp).Port;
+        fleet.HttpsPort = addresses.First(a => a.Scheme == Uri.UriSchemeHttps).Port;
         return fleet;
     }
+
+    /// How the TLS listener answers a handshake for <paramref name="host"/> (every host is <see cref="TlsMode.Trusted"/>
+    /// unless set otherwise).
+    public void SetTls(string host, TlsMode mode) => _tls[host] = mode;
 
     /// Registers a handler for an exact host (`shop.test`) or every host under a suffix (`*.slow.test`).
     public void Map(string hostPattern, RequestDelegate handler)
@@ -77,6 +130,33 @@ public sealed class TestSiteFleet : IAsyncDisposable
         else
         {
             _exact[hostPattern] = handler;
+        }
+    }
+
+    private async ValueTask<SslServerAuthenticationOptions> HandshakeAsync(TlsHandshakeCallbackContext context)
+    {
+        var host = (context.ClientHelloInfo.ServerName ?? "").TrimEnd('.').ToLowerInvariant();
+        _handshakes.AddOrUpdate(host, 1, (_, n) => n + 1);
+        var mode = _tls.TryGetValue(host, out var set) ? set : TlsMode.Trusted;
+        switch (mode)
+        {
+            case TlsMode.Refused:
+                // Kestrel drops the connection when the callback throws: the client sees the handshake cut off.
+                throw new AuthenticationException($"{host} has no https.");
+            case TlsMode.Hang:
+                using (var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping.Token))
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, both.Token);
+                }
+
+                throw new AuthenticationException($"{host} never answers a handshake.");
+            default:
+                if (host.Length == 0)
+                {
+                    throw new AuthenticationException("The fleet serves https by host name only (no SNI was sent).");
+                }
+
+                return new SslServerAuthenticationOptions { ServerCertificateContext = _certificates.For(host, mode) };
         }
     }
 
@@ -100,7 +180,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
         }
         finally
         {
-            _hits.AddOrUpdate(host, 1, (_, n) => n + 1);
+            _hits.AddOrUpdate((host, context.Request.Scheme), 1, (_, n) => n + 1);
         }
     }
 
@@ -117,6 +197,13 @@ public sealed class TestSiteFleet : IAsyncDisposable
 
         handler = null!;
         return false;
+    }
+
+    /// Serves the request from the fixture folder of its host, for handlers that answer only some requests themselves.
+    public Task ServeFixtureAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ServeFixtureAsync(context, context.Request.Host.Host.TrimEnd('.').ToLowerInvariant());
     }
 
     private async Task ServeFixtureAsync(HttpContext context, string host)
@@ -184,8 +271,12 @@ public sealed class TestSiteFleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _stopping.Dispose();
+        _certificates.Dispose();
+        File.Delete(CaCertificatePath);
     }
 }
 
