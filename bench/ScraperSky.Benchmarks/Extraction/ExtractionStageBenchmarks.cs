@@ -24,7 +24,11 @@ public class ExtractionStageBenchmarks
     public void Setup()
     {
         _corpus = ExtractionCorpus.Generate(Pages, syntheticTechnologies: FingerprintSyntheticDataset.Size);
-        _parseInputs = [.. _corpus.Select(page => HtmlPrescan.Prepare(page.Html).ParseInput)];
+        _parseInputs = [.. _corpus.Select(page =>
+        {
+            using var prescan = HtmlPrescan.Prepare(page.Html);
+            return prescan.ParseInput.ToString();
+        })];
         var parser = new HtmlParser(HtmlExtractor.ParserOptions);
         _documents = [.. _parseInputs.Select(html => parser.ParseDocument(html))];
         _texts = [.. _corpus.Select((page, i) =>
@@ -50,7 +54,8 @@ public class ExtractionStageBenchmarks
         var chars = 0;
         foreach (var page in _corpus)
         {
-            chars += HtmlPrescan.Prepare(page.Html).ParseInput.Length;
+            using var prescan = HtmlPrescan.Prepare(page.Html);
+            chars += prescan.ParseInput.Length;
         }
 
         return chars;
@@ -63,7 +68,7 @@ public class ExtractionStageBenchmarks
         var parser = new HtmlParser(HtmlExtractor.ParserOptions);
         foreach (var html in _parseInputs)
         {
-            using var document = parser.ParseDocument(html);
+            using var document = parser.ParseDocument(html.AsMemory());
             elements += document.All.Length;
         }
 

@@ -22,15 +22,20 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         SkipComments = true,
     };
 
+    // A parser builds its own browsing context and configuration, a measurable share of a page's time; one per thread
+    // serves every page that thread extracts (a parser is not safe to share between threads).
+    [ThreadStatic]
+    private static HtmlParser? t_parser;
+
     /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
     /// (no `lang`, no address) reads national numbers the same way.</param>
     public PageExtraction Extract(FetchedPage page, string? siteRegion = null)
     {
-        var parser = new HtmlParser(ParserOptions);
-        var prescan = HtmlPrescan.Prepare(page.Html);
-        using var document = parser.ParseDocument(prescan.ParseInput);
+        // The document may read its source until it is disposed, so the pooled input outlives it.
+        using var prescan = HtmlPrescan.Prepare(page.Html);
+        using var document = (t_parser ??= new HtmlParser(ParserOptions)).ParseDocument(prescan.ParseInput);
         using var walk = new PageWalk(page.FinalUrl);
-        walk.Visit(document);
+        walk.Visit(document, mayHaveBase: page.Html.Contains("<base", StringComparison.OrdinalIgnoreCase));
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -253,10 +258,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             TotalElements = _elements,
         };
 
-        public void Visit(IDocument document)
+        /// <param name="mayHaveBase">False when the source has no `&lt;base`, which spares a query over the whole tree.</param>
+        public void Visit(IDocument document, bool mayHaveBase = true)
         {
             // <base href> applies to every URL in the document, including those before it, so read it first.
-            if (document.QuerySelector("base[href]")?.GetAttribute("href") is { } baseHref
+            if (mayHaveBase && document.QuerySelector("base[href]")?.GetAttribute("href") is { } baseHref
                 && Uri.TryCreate(BaseUrl, baseHref.Trim(), out var baseUri)
                 && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps))
             {
@@ -424,10 +430,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             }
 
             var type = element.GetAttribute("type");
-            var content = element.TextContent;
             if (type is not null && type.Contains("ld+json", StringComparison.OrdinalIgnoreCase))
             {
-                Json.Add(content);
+                Json.Add(element.TextContent);
             }
         }
 

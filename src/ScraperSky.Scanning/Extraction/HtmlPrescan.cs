@@ -13,11 +13,32 @@ namespace ScraperSky.Scanning.Extraction;
 /// walks them character by character only for us to ignore them. Their bodies are lifted out here (scripts are kept
 /// for the fingerprint `scripts` patterns) and the parser gets empty elements, which still count in `performance`.
 /// JSON-LD blocks stay, since the extractor reads them from the document.
+///
+/// Nothing here copies a page into a new string: the parse input is assembled in a pooled buffer (a string of a
+/// 250 KB page would go to the large object heap, and those collections cost more than the copying), and the
+/// scripts are slices of the page.
 internal static class HtmlPrescan
 {
     public const int MaxDepth = 1024;
 
-    public sealed record Result(string ParseInput, IReadOnlyList<string> InlineScripts);
+    /// The parser's input, valid until disposed, and the inline scripts (capped) as slices of the page.
+    public sealed class Result(ReadOnlyMemory<char> parseInput, char[]? rented, IReadOnlyList<ReadOnlyMemory<char>> inlineScripts)
+        : IDisposable
+    {
+        private char[]? _rented = rented;
+
+        public ReadOnlyMemory<char> ParseInput { get; } = parseInput;
+
+        public IReadOnlyList<ReadOnlyMemory<char>> InlineScripts { get; } = inlineScripts;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _rented, null) is { } buffer)
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+    }
 
     public static Result Prepare(string html)
     {
@@ -26,15 +47,16 @@ internal static class HtmlPrescan
         {
             return Prepare(html, ref output);
         }
-        finally
+        catch
         {
             output.Return();
+            throw;
         }
     }
 
     private static Result Prepare(string html, ref Output output)
     {
-        var scripts = new List<string>();
+        var scripts = new List<ReadOnlyMemory<char>>();
         var copiedUpTo = 0;
         var depth = 0;
         var i = html.IndexOf('<');
@@ -83,7 +105,7 @@ internal static class HtmlPrescan
                         if (isScript && bodyEnd > tagEnd + 1)
                         {
                             // The matcher reads no more of a script than this; a framework's state blob can be 100 KB.
-                            scripts.Add(html.Substring(tagEnd + 1, Math.Min(bodyEnd - tagEnd - 1, FingerprintMatcher.MaxScriptChars)));
+                            scripts.Add(html.AsMemory(tagEnd + 1, Math.Min(bodyEnd - tagEnd - 1, FingerprintMatcher.MaxScriptChars)));
                         }
 
                         output.Append(html.AsSpan(copiedUpTo, tagEnd + 1 - copiedUpTo));
@@ -113,11 +135,11 @@ internal static class HtmlPrescan
         return Finish(html, ref output, copiedUpTo, html.Length, scripts);
     }
 
-    private static Result Finish(string html, ref Output output, int copiedUpTo, int end, List<string> scripts)
+    private static Result Finish(string html, ref Output output, int copiedUpTo, int end, List<ReadOnlyMemory<char>> scripts)
     {
         if (!output.Started)
         {
-            return new Result(end == html.Length ? html : html[..end], scripts);
+            return new Result(html.AsMemory(0, end), null, scripts);
         }
 
         if (end > copiedUpTo)
@@ -125,11 +147,11 @@ internal static class HtmlPrescan
             output.Append(html.AsSpan(copiedUpTo, end - copiedUpTo));
         }
 
-        return new Result(output.ToString(), scripts);
+        return new Result(output.Written, output.Buffer, scripts);
     }
 
     /// The parse input being assembled, in a pooled buffer of the page's size (never outgrown: it only ever holds a
-    /// subset of the page), so a page costs one string of its parse input and no builder of its full size.
+    /// subset of the page); the result hands the buffer back to the pool when disposed.
     private struct Output(string html)
     {
         private char[]? _buffer;
@@ -137,14 +159,16 @@ internal static class HtmlPrescan
 
         public readonly bool Started => _buffer is not null;
 
+        public readonly char[]? Buffer => _buffer;
+
+        public readonly ReadOnlyMemory<char> Written => _buffer.AsMemory(0, _length);
+
         public void Append(ReadOnlySpan<char> chars)
         {
             _buffer ??= ArrayPool<char>.Shared.Rent(html.Length);
             chars.CopyTo(_buffer.AsSpan(_length));
             _length += chars.Length;
         }
-
-        public override readonly string ToString() => new(_buffer.AsSpan(0, _length));
 
         public void Return()
         {

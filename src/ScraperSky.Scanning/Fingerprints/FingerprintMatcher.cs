@@ -136,7 +136,7 @@ public sealed class FingerprintMatcher
             {
                 if (name.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    Run(entry, hits, value);
+                    Run(entry, hits, Cap(value, MaxValueChars));
                 }
             }
         }
@@ -188,7 +188,9 @@ public sealed class FingerprintMatcher
         return id;
     }
 
-    private static string Cap(string value, int max) => value.Length <= max ? value : value[..max];
+    private static ReadOnlyMemory<char> Cap(string value, int max) => value.AsMemory(0, Math.Min(value.Length, max));
+
+    private static ReadOnlyMemory<char> Cap(ReadOnlyMemory<char> value, int max) => value[..Math.Min(value.Length, max)];
 
     internal bool[] FindLiterals(PageSignals page)
     {
@@ -206,15 +208,15 @@ public sealed class FingerprintMatcher
         return found;
     }
 
-    private static void RunPrefiltered(Entry[] entries, bool[] found, Hit?[] hits, string[] inputs, int? unfilteredCap = null)
+    private static void RunPrefiltered(
+        Entry[] entries, bool[] found, Hit?[] hits, ReadOnlyMemory<char>[] inputs, int? unfilteredCap = null)
     {
         if (inputs.Length == 0)
         {
             return;
         }
 
-        // Cut only when a pattern without a literal needs it: it is a copy of the page's first 128 KB.
-        string[]? unfilteredInputs = null;
+        ReadOnlyMemory<char>[]? unfilteredInputs = null;
         foreach (var entry in entries)
         {
             if (!MayMatch(entry.LiteralIds, found))
@@ -255,7 +257,7 @@ public sealed class FingerprintMatcher
         return false;
     }
 
-    private static void RunAll(Entry[] entries, Hit?[] hits, string input)
+    private static void RunAll(Entry[] entries, Hit?[] hits, ReadOnlyMemory<char> input)
     {
         foreach (var entry in entries)
         {
@@ -263,7 +265,7 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private static bool Run(Entry entry, Hit?[] hits, string input)
+    private static bool Run(Entry entry, Hit?[] hits, ReadOnlyMemory<char> input)
     {
         if (!entry.Pattern.TryMatch(input, out var version))
         {

@@ -8,7 +8,8 @@ public sealed record PageSignals
     public required string Url { get; init; }
     public required string Html { get; init; }
     public IReadOnlyList<string> ScriptSources { get; init; } = [];
-    public IReadOnlyList<string> InlineScripts { get; init; } = [];
+    /// Bodies of inline scripts, usually slices of <see cref="Html"/>.
+    public IReadOnlyList<ReadOnlyMemory<char>> InlineScripts { get; init; } = [];
 
     /// `<meta name|property="..." content="...">` pairs, names lower-cased.
     public IReadOnlyList<KeyValuePair<string, string>> Meta { get; init; } = [];
