@@ -304,21 +304,24 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 var isHtml = element.NamespaceUri == NamespaceNames.HtmlUri;
                 if (isHtml)
                 {
+                    // One search of the id and class for every word below; most say none of them.
                     var id = element.Id;
                     var className = element.ClassName;
+                    var idSays = id is not null && id.AsSpan().ContainsAny(ContextWords);
+                    var classSays = className is not null && className.AsSpan().ContainsAny(ContextWords);
                     var isHeader = name == "header" || element.GetAttribute("role") == "banner"
-                        || Mentions(id, "header") || Mentions(className, "header") || Mentions(id, "masthead");
+                        || (idSays && (Mentions(id, "header") || Mentions(id, "masthead"))) || (classSays && Mentions(className, "header"));
                     if (isHeader)
                     {
                         context |= Context.Header | Context.Chrome;
                     }
 
-                    if (name is "footer" or "nav" || Mentions(id, "footer") || Mentions(className, "footer"))
+                    if (name is "footer" or "nav" || (idSays && Mentions(id, "footer")) || (classSays && Mentions(className, "footer")))
                     {
                         context |= Context.Chrome;
                     }
 
-                    if (Mentions(id, "logo") || Mentions(className, "logo") || Mentions(className, "brand"))
+                    if ((idSays && Mentions(id, "logo")) || (classSays && (Mentions(className, "logo") || Mentions(className, "brand"))))
                     {
                         context |= Context.Logo;
                     }
@@ -563,6 +566,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 }
             }
         }
+
+        private static readonly SearchValues<string> ContextWords =
+            SearchValues.Create(["header", "masthead", "footer", "logo", "brand"], StringComparison.OrdinalIgnoreCase);
 
         private static bool IsBlock(string name) => name is "p" or "div" or "li" or "br" or "tr" or "td" or "th" or "h1" or "h2"
             or "h3" or "h4" or "h5" or "h6" or "section" or "article" or "header" or "footer" or "address" or "dd" or "dt"

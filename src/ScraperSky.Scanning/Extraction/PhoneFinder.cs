@@ -132,28 +132,45 @@ internal static partial class PhoneFinder
     private static string CandidateLines(ReadOnlySpan<char> text)
     {
         var builder = new StringBuilder(4096);
-        var previous = ReadOnlySpan<char>.Empty;
-        var previousAppended = false;
-        foreach (var line in text.EnumerateLines())
-        {
-            var appended = false;
-            if (HasDigits(line, 5))
-            {
-                var whole = line.Trim().Length <= MaxShortLine;
-                var afterLabel = HasCue(previous);
-                if (whole || afterLabel || HasCue(line, plus: true))
-                {
-                    if (!previousAppended && !previous.IsEmpty)
-                    {
-                        builder.Append(previous[Math.Max(0, previous.Length - CueReach)..]).Append('\n');
-                    }
+        var appendedLineEnd = -1;
 
-                    appended = whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel);
-                }
+        // From digit to digit rather than line by line: most lines of a page have none, and the search skips them.
+        var from = 0;
+        while (from < text.Length)
+        {
+            var digit = text[from..].IndexOfAnyInRange('0', '9');
+            if (digit < 0)
+            {
+                break;
             }
 
-            previous = line;
-            previousAppended = appended;
+            digit += from;
+            var lineStart = text[..digit].LastIndexOf('\n') + 1;
+            var lineEnd = text[digit..].IndexOf('\n') is var end and >= 0 ? digit + end : text.Length;
+            var line = text[lineStart..lineEnd];
+            from = lineEnd + 1;
+            if (!HasDigits(line, 5))
+            {
+                continue;
+            }
+
+            var previous = lineStart == 0 ? [] : text[(text[..(lineStart - 1)].LastIndexOf('\n') + 1)..(lineStart - 1)];
+            var whole = line.Trim().Length <= MaxShortLine;
+            var afterLabel = HasCue(previous);
+            if (!whole && !afterLabel && !HasCue(line, plus: true))
+            {
+                continue;
+            }
+
+            if (appendedLineEnd != lineStart - 1 && !previous.IsEmpty)
+            {
+                builder.Append(previous[Math.Max(0, previous.Length - CueReach)..]).Append('\n');
+            }
+
+            if (whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel))
+            {
+                appendedLineEnd = lineEnd;
+            }
         }
 
         return builder.ToString();
