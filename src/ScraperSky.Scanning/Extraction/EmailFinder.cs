@@ -43,7 +43,7 @@ internal static partial class EmailFinder
 
         // Obfuscations written for people (`info [at] shop [dot] de`) are only undone in their bracketed forms; a bare
         // " at " is ordinary English. Only a page that has them pays for a rewritten copy of its text.
-        if (text.Contains("at", StringComparison.OrdinalIgnoreCase) && HasBracketedWord(text))
+        if (HasBracketedWord(text))
         {
             FindAddresses(BracketedDot().Replace(BracketedAt().Replace(text.ToString(), "@"), "."), found);
             return;

@@ -27,6 +27,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     [ThreadStatic]
     private static HtmlParser? t_parser;
 
+    // Ignore-case searches of a whole page go through SearchValues: string.IndexOf(..., OrdinalIgnoreCase) falls back
+    // to a character-by-character loop on non-ASCII text when the process runs with invariant globalization, as ours
+    // does (a page with one `€` cost a millisecond per search).
+    private static readonly SearchValues<string> BaseTag = SearchValues.Create(["<base"], StringComparison.OrdinalIgnoreCase);
+
     /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
     /// (no `lang`, no address) reads national numbers the same way.</param>
     public PageExtraction Extract(FetchedPage page, string? siteRegion = null)
@@ -34,8 +39,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         // The document may read its source until it is disposed, so the pooled input outlives it.
         using var prescan = HtmlPrescan.Prepare(page.Html);
         using var document = (t_parser ??= new HtmlParser(ParserOptions)).ParseDocument(prescan.ParseInput);
-        using var walk = new PageWalk(page.FinalUrl);
-        walk.Visit(document, mayHaveBase: page.Html.Contains("<base", StringComparison.OrdinalIgnoreCase));
+        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
+        walk.Visit(document, mayHaveBase: page.Html.AsSpan().ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -212,7 +217,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
-    internal sealed class PageWalk(Uri finalUrl) : IDisposable
+    /// <param name="expectedTextChars">An upper bound on the page's text (its parse input's length), so the text
+    /// buffer is taken once at its final size instead of growing by copies.</param>
+    internal sealed class PageWalk(Uri finalUrl, int expectedTextChars = 0) : IDisposable
     {
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
@@ -229,7 +236,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         public string? HtmlLang { get; private set; }
         public string? ContentLanguage { get; private set; }
         public JsonLdFacts Json { get; } = new();
-        public TextBuffer Text { get; } = new();
+        public TextBuffer Text { get; } = new(Math.Min(expectedTextChars, MaxTextChars));
         public List<string> AttributeTexts { get; } = [];
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
@@ -615,9 +622,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
     /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of
     /// chunks per page, thrown away as soon as the one string the finders read is made.
-    internal sealed class TextBuffer : IDisposable
+    internal sealed class TextBuffer(int capacity) : IDisposable
     {
-        private char[] _chars = ArrayPool<char>.Shared.Rent(16 * 1024);
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 16 * 1024));
 
         public int Length { get; private set; }
 

@@ -95,7 +95,8 @@ internal static class HtmlPrescan
                 }
                 else if (IsRawText(name))
                 {
-                    var endTag = html.IndexOf("</" + name.ToString(), tagEnd + 1, StringComparison.OrdinalIgnoreCase);
+                    var endTag = html.AsSpan(tagEnd + 1).IndexOfAny(EndTag(name));
+                    endTag = endTag < 0 ? -1 : endTag + tagEnd + 1;
                     var bodyEnd = endTag < 0 ? html.Length : endTag;
                     var isScript = name.Equals("script", StringComparison.OrdinalIgnoreCase);
                     var isStyle = name.Equals("style", StringComparison.OrdinalIgnoreCase);
@@ -182,9 +183,21 @@ internal static class HtmlPrescan
 
     private static int SkipPast(string html, int from, string marker)
     {
-        var end = html.IndexOf(marker, from + 1, StringComparison.OrdinalIgnoreCase);
+        var end = html.IndexOf(marker, from + 1, StringComparison.Ordinal);
         return end < 0 ? -1 : end + marker.Length;
     }
+
+    // A raw-text element's end tag, searched with SearchValues: string.IndexOf(..., OrdinalIgnoreCase) crawls character
+    // by character over non-ASCII text under invariant globalization, and a script body can be 100 KB of it.
+    private static readonly SearchValues<string>[] EndTags =
+        [.. new[] { "script", "style", "textarea", "title", "xmp" }.Select(n => SearchValues.Create(["</" + n], StringComparison.OrdinalIgnoreCase))];
+
+    private static SearchValues<string> EndTag(ReadOnlySpan<char> name) =>
+        name.Equals("script", StringComparison.OrdinalIgnoreCase) ? EndTags[0]
+        : name.Equals("style", StringComparison.OrdinalIgnoreCase) ? EndTags[1]
+        : name.Equals("textarea", StringComparison.OrdinalIgnoreCase) ? EndTags[2]
+        : name.Equals("title", StringComparison.OrdinalIgnoreCase) ? EndTags[3]
+        : EndTags[4];
 
     // noscript is not raw text when scripting is off (as here): its content is parsed as markup.
     private static bool IsRawText(ReadOnlySpan<char> name) =>
