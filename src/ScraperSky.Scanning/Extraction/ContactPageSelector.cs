@@ -34,8 +34,7 @@ public static class ContactPageSelector
         foreach (var link in links)
         {
             order++;
-            var url = link.Url;
-            if ((url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || SiteHost(url.Host) != site
+            if (link.Url is not { } url || SiteHost(url.Host) != site
                 || SkippedExtensions.Any(e => url.AbsolutePath.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;

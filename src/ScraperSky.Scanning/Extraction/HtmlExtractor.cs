@@ -276,6 +276,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 BaseUrl = baseUri;
             }
 
+            _onPlatform = SocialProfiles.IsPlatformHost(BaseUrl.Host);
             if (document.DocumentElement is { } root)
             {
                 Walk(root);
@@ -499,19 +500,22 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 return;
             }
 
-            if (ResolveUri(BaseUrl, href) is not { } url)
+            if (href.Length == 0 || href[0] == '#' || href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
             {
                 return;
             }
 
-            if (SocialProfiles.IsPlatformHost(url.Host))
+            // Only a link that may lead to a platform is resolved here; the others when the contact-page selector
+            // asks (a relative link stays on the site, unless the site is a platform itself).
+            if ((href.AsSpan().ContainsAny(PlatformMarkers) || _onPlatform) && ResolveUri(BaseUrl, href) is { } url
+                && SocialProfiles.IsPlatformHost(url.Host))
             {
                 SocialLinkCandidates.Add((url, inChrome));
             }
 
             if (Links.Count < MaxLinks)
             {
-                Links.Add(new PageLink(url, Clean(TextOf(element)) ?? element.GetAttribute("title") ?? string.Empty));
+                Links.Add(new PageLink(BaseUrl, href, Clean(TextOf(element)) ?? element.GetAttribute("title") ?? string.Empty));
             }
         }
 
@@ -573,6 +577,13 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 }
             }
         }
+
+        // Every platform host contains one of these (IsPlatformHost has the exact rule).
+        private static readonly SearchValues<string> PlatformMarkers = SearchValues.Create(
+            ["facebook.", "fb.com", "twitter.", "x.com", "linkedin.", "instagram.", "youtube.", "tiktok.", "pinterest."],
+            StringComparison.OrdinalIgnoreCase);
+
+        private bool _onPlatform;
 
         private static readonly SearchValues<string> ContextWords =
             SearchValues.Create(["header", "masthead", "footer", "logo", "brand"], StringComparison.OrdinalIgnoreCase);

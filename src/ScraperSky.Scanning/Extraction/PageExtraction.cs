@@ -21,8 +21,38 @@ public sealed record PageExtraction
     /// Region (ISO 3166 alpha-2) phone numbers were read in, inferred from the site; null when nothing said.
     public string? Region { get; init; }
 
-    /// Every http(s) link of the page, absolute, with its visible text, in document order.
+    /// The page's links with their visible text, in document order.
     public IReadOnlyList<PageLink> Links { get; init; } = [];
 }
 
-public sealed record PageLink(Uri Url, string Text);
+/// A link as written, resolved against the page's base only when asked: a page has hundreds of links and only the
+/// few the contact-page selector considers need a <see cref="Uri"/>.
+public sealed class PageLink(Uri baseUrl, string href, string text)
+{
+    private Uri? _url;
+    private bool _resolved;
+
+    public PageLink(Uri url, string text)
+        : this(url, url.AbsoluteUri, text)
+    {
+    }
+
+    public string Href { get; } = href;
+
+    public string Text { get; } = text;
+
+    /// The absolute http(s) URL, or null when the href is not one.
+    public Uri? Url
+    {
+        get
+        {
+            if (!_resolved)
+            {
+                _url = HtmlExtractor.ResolveUri(baseUrl, Href);
+                _resolved = true;
+            }
+
+            return _url;
+        }
+    }
+}

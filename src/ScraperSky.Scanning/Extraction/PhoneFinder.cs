@@ -208,15 +208,21 @@ internal static partial class PhoneFinder
             Add(builder, line, 0, ref windowStart, ref windowEnd, ref any);
         }
 
+        // Three cursors (ASCII cues, other cues, `+`), each searched again only once passed, so a line costs one pass
+        // per kind whatever the number of anchors on it.
+        int ascii = -2, other = -2, plus = -2;
         for (var i = 0; i < line.Length; i++)
         {
-            var next = IndexOfCue(line[i..], plus: true);
+            ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
+            other = other == -1 || other >= i ? other : After(i, line[i..].IndexOfAny(OtherCueStarts));
+            plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
+            var next = First(First(ascii, other), plus);
             if (next < 0)
             {
                 break;
             }
 
-            i += next;
+            i = next;
             Add(builder, line, i, ref windowStart, ref windowEnd, ref any);
         }
 
@@ -228,6 +234,10 @@ internal static partial class PhoneFinder
 
         return any;
     }
+
+    private static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
+    private static int After(int from, int found) => found < 0 ? -1 : from + found;
 
     /// Whether <paramref name="line"/> holds at least <paramref name="count"/> ASCII digits; a vectorised hop from digit
     /// to digit, since most lines of a page have none.
@@ -254,7 +264,6 @@ internal static partial class PhoneFinder
     /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
     private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
     {
-        static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
         var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCueStarts));
         return plus ? First(first, text.IndexOf('+')) : first;
     }

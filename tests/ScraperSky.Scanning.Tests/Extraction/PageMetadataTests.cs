@@ -49,8 +49,8 @@ public sealed class PageMetadataTests
         var page = FixturePages.Extract("base-href.test");
         Assert.Equal("https://static.base-href.test/assets/touch/apple-touch-icon.png", page.FaviconUrl);
         Assert.Equal("https://cdn.base-href.test/brand/harbour-lights.svg", page.LogoUrl);
-        Assert.Contains(page.Links, l => l.Url.AbsoluteUri == "https://static.base-href.test/assets/menu.html" && l.Text == "Menu");
-        Assert.DoesNotContain(page.Links, l => l.Url.Scheme == "javascript");
+        Assert.Contains(page.Links, l => l.Url?.AbsoluteUri == "https://static.base-href.test/assets/menu.html" && l.Text == "Menu");
+        Assert.DoesNotContain(page.Links, l => l.Url?.Scheme == "javascript");
     }
 
     [Fact]
