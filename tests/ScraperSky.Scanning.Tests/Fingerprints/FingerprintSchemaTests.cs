@@ -27,6 +27,46 @@ public sealed class FingerprintSchemaTests
     }
 
     [Fact]
+    public void Anchored_scripts_patterns_match_each_inline_script_as_a_whole_though_it_is_a_slice_of_the_page()
+    {
+        // The extractor hands the matcher inline scripts as slices of the page source, not copies: `^` and `$` must
+        // still mean the script's own start and end, and captures must come from the slice.
+        const string rules = """
+        {
+          "Starts": { "cats": [59], "scripts": "^\\s*window\\.widgetKit\\s*=\\s*\\{ver:'([\\d.]+)'\\;version:\\1" },
+          "Ends": { "cats": [59], "scripts": "kitReady\\(\\);$" }
+        }
+        """;
+        const string html = "<p>window.widgetKit = {ver:'0.1'}</p><script> window.widgetKit = {ver:'3.2.1'}; boot();</script>"
+            + "<script>var a = 1; kitReady();</script><p>kitReady();</p>";
+        var first = html.IndexOf("<script>", StringComparison.Ordinal) + "<script>".Length;
+        var second = html.IndexOf("<script>", first, StringComparison.Ordinal) + "<script>".Length;
+        var page = Page(html) with
+        {
+            InlineScripts =
+            [
+                html.AsMemory(first, html.IndexOf("</script>", first, StringComparison.Ordinal) - first),
+                html.AsMemory(second, html.IndexOf("</script>", second, StringComparison.Ordinal) - second),
+            ],
+        };
+
+        var found = Detect(rules, page).ToDictionary(t => t.Name);
+
+        Assert.Equal(["Ends", "Starts"], found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("3.2.1", found["Starts"].Version);
+    }
+
+    [Fact]
+    public void A_pattern_anchored_at_the_end_does_not_match_a_script_that_goes_on_in_the_page()
+    {
+        const string rules = """{ "Ends": { "cats": [59], "scripts": "kitReady\\(\\);$" } }""";
+        const string html = "<script>kitReady(); more();</script>";
+        var page = Page(html) with { InlineScripts = [html.AsMemory(8, 18)] };
+
+        Assert.Empty(Detect(rules, page));
+    }
+
+    [Fact]
     public void Confidence_tags_add_up_to_at_most_100()
     {
         const string rules = """{ "Maybe": { "cats": [9], "html": ["alpha-token\\;confidence:30", "beta-token\\;confidence:40"] } }""";
