@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -10,10 +11,13 @@ public static partial class SitemapLinks
     private const int MaxHeadChars = 256 * 1024;
     private const int MaxLinks = 20;
 
+    // Not string.IndexOf(..., OrdinalIgnoreCase): under invariant globalization that crawls over non-ASCII text.
+    private static readonly SearchValues<string> HeadEnd = SearchValues.Create(["</head"], StringComparison.OrdinalIgnoreCase);
+
     public static IReadOnlyList<Uri> Find(string html, Uri pageUrl)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var end = html.IndexOf("</head", StringComparison.OrdinalIgnoreCase);
+        var end = html.AsSpan().IndexOfAny(HeadEnd);
         var head = html.AsSpan(0, Math.Min(end < 0 ? html.Length : end, MaxHeadChars)).ToString();
         var baseUrl = pageUrl;
         var links = new List<Uri>();
