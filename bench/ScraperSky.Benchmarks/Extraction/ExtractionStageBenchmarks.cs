@@ -33,7 +33,7 @@ public class ExtractionStageBenchmarks
         _documents = [.. _parseInputs.Select(html => parser.ParseDocument(html))];
         _texts = [.. _corpus.Select((page, i) =>
         {
-            using var walk = new HtmlExtractor.PageWalk(page.FinalUrl);
+            using var walk = new HtmlExtractor.PageWalk(page.FinalUrl, _parseInputs[i].Length);
             walk.Visit(_documents[i]);
             return walk.Text.Span.ToString();
         })];
@@ -81,7 +81,7 @@ public class ExtractionStageBenchmarks
         var links = 0;
         for (var i = 0; i < Pages; i++)
         {
-            using var walk = new HtmlExtractor.PageWalk(_corpus[i].FinalUrl);
+            using var walk = new HtmlExtractor.PageWalk(_corpus[i].FinalUrl, _parseInputs[i].Length);
             walk.Visit(_documents[i]);
             links += walk.Links.Count;
         }

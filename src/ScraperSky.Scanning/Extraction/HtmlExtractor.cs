@@ -231,6 +231,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         private int _links;
         private int _elements;
 
+        // The site is a social platform itself, so even its relative links lead to platform pages.
+        private bool _onPlatform;
+
         public Uri BaseUrl { get; private set; } = finalUrl;
         public string? Title { get; private set; }
         public string? HtmlLang { get; private set; }
@@ -582,8 +585,6 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         private static readonly SearchValues<string> PlatformMarkers = SearchValues.Create(
             ["facebook.", "fb.com", "twitter.", "x.com", "linkedin.", "instagram.", "youtube.", "tiktok.", "pinterest."],
             StringComparison.OrdinalIgnoreCase);
-
-        private bool _onPlatform;
 
         private static readonly SearchValues<string> ContextWords =
             SearchValues.Create(["header", "masthead", "footer", "logo", "brand"], StringComparison.OrdinalIgnoreCase);
