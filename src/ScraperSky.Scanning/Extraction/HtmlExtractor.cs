@@ -510,7 +510,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
             // Only a link that may lead to a platform is resolved here; the others when the contact-page selector
             // asks (a relative link stays on the site, unless the site is a platform itself).
-            if ((href.AsSpan().ContainsAny(PlatformMarkers) || _onPlatform) && ResolveUri(BaseUrl, href) is { } url
+            if ((_onPlatform || SocialProfiles.MayLinkToPlatform(href)) && ResolveUri(BaseUrl, href) is { } url
                 && SocialProfiles.IsPlatformHost(url.Host))
             {
                 SocialLinkCandidates.Add((url, inChrome));
@@ -580,11 +580,6 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                 }
             }
         }
-
-        // Every platform host contains one of these (IsPlatformHost has the exact rule).
-        private static readonly SearchValues<string> PlatformMarkers = SearchValues.Create(
-            ["facebook.", "fb.com", "twitter.", "x.com", "linkedin.", "instagram.", "youtube.", "tiktok.", "pinterest."],
-            StringComparison.OrdinalIgnoreCase);
 
         private static readonly SearchValues<string> ContextWords =
             SearchValues.Create(["header", "masthead", "footer", "logo", "brand"], StringComparison.OrdinalIgnoreCase);

@@ -93,9 +93,9 @@ internal static class HtmlPrescan
 
                     i = tagEnd + 1;
                 }
-                else if (IsRawText(name))
+                else if (RawTextEndTag(name) is { } endTagSearch)
                 {
-                    var endTag = html.AsSpan(tagEnd + 1).IndexOfAny(EndTag(name));
+                    var endTag = html.AsSpan(tagEnd + 1).IndexOfAny(endTagSearch);
                     endTag = endTag < 0 ? -1 : endTag + tagEnd + 1;
                     var bodyEnd = endTag < 0 ? html.Length : endTag;
                     var isScript = name.Equals("script", StringComparison.OrdinalIgnoreCase);
@@ -187,23 +187,26 @@ internal static class HtmlPrescan
         return end < 0 ? -1 : end + marker.Length;
     }
 
-    // A raw-text element's end tag, searched with SearchValues: string.IndexOf(..., OrdinalIgnoreCase) crawls character
-    // by character over non-ASCII text under invariant globalization, and a script body can be 100 KB of it.
-    private static readonly SearchValues<string>[] EndTags =
-        [.. new[] { "script", "style", "textarea", "title", "xmp" }.Select(n => SearchValues.Create(["</" + n], StringComparison.OrdinalIgnoreCase))];
+    // The raw-text elements (noscript is not one when scripting is off, as here: its content is parsed as markup),
+    // each with its end tag as a SearchValues: string.IndexOf(..., OrdinalIgnoreCase) crawls character by character
+    // over non-ASCII text under invariant globalization, and a script body can be 100 KB of it.
+    private static readonly (string Name, SearchValues<string> EndTag)[] RawTextElements =
+        [.. new[] { "script", "style", "textarea", "title", "xmp" }
+            .Select(n => (n, SearchValues.Create(["</" + n], StringComparison.OrdinalIgnoreCase)))];
 
-    private static SearchValues<string> EndTag(ReadOnlySpan<char> name) =>
-        name.Equals("script", StringComparison.OrdinalIgnoreCase) ? EndTags[0]
-        : name.Equals("style", StringComparison.OrdinalIgnoreCase) ? EndTags[1]
-        : name.Equals("textarea", StringComparison.OrdinalIgnoreCase) ? EndTags[2]
-        : name.Equals("title", StringComparison.OrdinalIgnoreCase) ? EndTags[3]
-        : EndTags[4];
+    /// The search for the end tag of raw-text element <paramref name="name"/>, or null for any other element.
+    private static SearchValues<string>? RawTextEndTag(ReadOnlySpan<char> name)
+    {
+        foreach (var (rawText, endTag) in RawTextElements)
+        {
+            if (name.Equals(rawText, StringComparison.OrdinalIgnoreCase))
+            {
+                return endTag;
+            }
+        }
 
-    // noscript is not raw text when scripting is off (as here): its content is parsed as markup.
-    private static bool IsRawText(ReadOnlySpan<char> name) =>
-        name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("textarea", StringComparison.OrdinalIgnoreCase) || name.Equals("title", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("xmp", StringComparison.OrdinalIgnoreCase);
+        return null;
+    }
 
     /// Void elements and those whose end tag may be left out (a list of unclosed `<li>` is flat, not deep) do not count.
     private static bool Counts(ReadOnlySpan<char> name)

@@ -32,11 +32,6 @@ public sealed class PageLink(Uri baseUrl, string href, string text)
     private Uri? _url;
     private bool _resolved;
 
-    public PageLink(Uri url, string text)
-        : this(url, url.AbsoluteUri, text)
-    {
-    }
-
     public string Href { get; } = href;
 
     public string Text { get; } = text;

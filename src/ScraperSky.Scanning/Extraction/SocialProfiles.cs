@@ -48,13 +48,20 @@ public static class SocialProfiles
     }
 
     /// Cheap test whether a host belongs to one of the platforms at all, before any parsing.
-    public static bool IsPlatformHost(string host) =>
-        host.AsSpan().ContainsAny(PlatformHostParts) || host.EndsWith("x.com", StringComparison.OrdinalIgnoreCase);
-
     // Asked of every link of a page: one vectorised search instead of a search per platform.
-    private static readonly SearchValues<string> PlatformHostParts = SearchValues.Create(
-        ["facebook.", "fb.com", "twitter.", "linkedin.", "instagram.", "youtube.", "tiktok.", "pinterest."],
-        StringComparison.OrdinalIgnoreCase);
+    private static readonly string[] PlatformHostParts =
+        ["facebook.", "fb.com", "twitter.", "linkedin.", "instagram.", "youtube.", "tiktok.", "pinterest."];
+
+    private static readonly SearchValues<string> HostParts = SearchValues.Create(PlatformHostParts, StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> LinkMarkers =
+        SearchValues.Create([.. PlatformHostParts, "x.com"], StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsPlatformHost(string host) =>
+        host.AsSpan().ContainsAny(HostParts) || host.EndsWith("x.com", StringComparison.OrdinalIgnoreCase);
+
+    /// Whether a link as written may lead to a platform host: every such link's text holds one of the host markers.
+    public static bool MayLinkToPlatform(ReadOnlySpan<char> href) => href.ContainsAny(LinkMarkers);
 
     public static bool TryParse(Uri uri, out SocialPlatform platform, out string profile)
     {

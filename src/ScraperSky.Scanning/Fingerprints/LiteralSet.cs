@@ -6,8 +6,8 @@ namespace ScraperSky.Scanning.Fingerprints;
 ///
 /// An Aho-Corasick automaton over case-folded characters. `SearchValues&lt;string&gt;` gives up vectorising beyond a
 /// few dozen strings and restarts its search after every hit, which on a 250 KB page with a few hundred literals
-/// cost more than all the regexes the prefilter saves. Here every character costs one table step whatever the
-/// number of literals. States near the root, where a scan spends nearly all its time, have a dense row of
+/// cost more than all the regexes the prefilter saves. Here a character costs a bitmap test, and a table step where a
+/// literal may start, whatever the number of literals (see <see cref="FindIn"/>). States near the root, where a scan spends nearly all its time, have a dense row of
 /// transitions; deeper ones (most of the states of a 7,500-technology dataset) keep only their children and fall
 /// back along failure links, so memory grows with the literals' total length rather than length times alphabet.
 internal sealed class LiteralSet
@@ -19,6 +19,8 @@ internal sealed class LiteralSet
     private readonly int _classes;
     private readonly int _denseStates;
     private readonly int[] _dense;
+
+    // Rows filled so far: while they are built, a row's transitions read the rows before it.
     private readonly int _denseRows;
     private readonly int[] _fail;
     private readonly int[] _childStart;

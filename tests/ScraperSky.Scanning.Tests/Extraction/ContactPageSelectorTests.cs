@@ -6,7 +6,7 @@ public sealed class ContactPageSelectorTests
 {
     private static readonly Uri Home = new("https://www.acme.de/");
 
-    private static PageLink Link(string url, string text = "") => new(new Uri(Home, url), text);
+    private static PageLink Link(string url, string text = "") => new(Home, url, text);
 
     [Fact]
     public void Contact_and_imprint_pages_come_first_and_other_sites_are_ignored()
