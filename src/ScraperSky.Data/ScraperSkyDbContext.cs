@@ -10,6 +10,8 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Domain> Domains => Set<Domain>();
+    public DbSet<DomainScan> DomainScans => Set<DomainScan>();
+    public DbSet<BatchEntry> BatchEntries => Set<BatchEntry>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
     public DbSet<SitemapFile> SitemapFiles => Set<SitemapFile>();
@@ -22,7 +24,9 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
         var postgres = IsPostgres;
         modelBuilder.ApplyConfiguration(new TenantConfiguration());
         modelBuilder.ApplyConfiguration(new ApiKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new DomainConfiguration(postgres));
+        modelBuilder.ApplyConfiguration(new DomainConfiguration());
+        modelBuilder.ApplyConfiguration(new DomainScanConfiguration(postgres));
+        modelBuilder.ApplyConfiguration(new BatchEntryConfiguration());
         modelBuilder.ApplyConfiguration(new JobConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new BatchJobConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new SitemapFileConfiguration());

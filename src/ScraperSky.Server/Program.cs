@@ -2,12 +2,12 @@ using ScraperSky.Data;
 using ScraperSky.Scanning;
 using ScraperSky.Server.Batches;
 using ScraperSky.Server.Database;
+using ScraperSky.Server.Domains;
 using ScraperSky.Server.Errors;
 using ScraperSky.Server.Health;
 using ScraperSky.Server.Hosting;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
-using ScraperSky.Server.Sitemaps;
 using ScraperSky.Server.Tenancy;
 using ScraperSky.Server.Workers;
 
@@ -35,7 +35,8 @@ app.MapHealth();
 app.MapOpenApi();
 app.MapScans();
 app.MapBatches();
-app.MapSitemaps();
+app.MapDomains();
+app.MapDomainSitemaps();
 
 await app.RunAsync();
 

@@ -91,7 +91,7 @@ public class JobQueueBenchmarks
         {
             foreach (var job in claimed)
             {
-                await queue.CompleteAsync(job, Metadata, CancellationToken.None);
+                await queue.CompleteAsync(job, Metadata, null, CancellationToken.None);
             }
         }
     }

@@ -71,12 +71,68 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.BatchEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("Cells")
+                        .HasColumnType("text")
+                        .HasColumnName("cells");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("input");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer")
+                        .HasColumnName("row");
+
+                    b.HasKey("Id")
+                        .HasName("pk_batch_entries");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_batch_entries_job_id");
+
+                    b.HasIndex("BatchId", "Row")
+                        .IsUnique()
+                        .HasDatabaseName("ix_batch_entries_batch_id_row");
+
+                    b.ToTable("batch_entries", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<int>("CancelledJobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("cancelled_jobs");
+
+                    b.Property<string>("Columns")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("columns");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
@@ -90,9 +146,23 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DomainColumn")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("domain_column");
+
+                    b.Property<long>("EndSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_sequence");
+
                     b.Property<int>("FailedJobs")
                         .HasColumnType("integer")
                         .HasColumnName("failed_jobs");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
 
                     b.Property<string>("Options")
                         .HasColumnType("jsonb")
@@ -140,10 +210,10 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("description");
 
-                    b.PrimitiveCollection<List<string>>("EmailAddresses")
+                    b.PrimitiveCollection<List<string>>("Emails")
                         .IsRequired()
                         .HasColumnType("text[]")
-                        .HasColumnName("email_addresses");
+                        .HasColumnName("emails");
 
                     b.Property<string>("FacebookUrl")
                         .HasColumnType("text")
@@ -152,6 +222,10 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.Property<string>("FaviconUrl")
                         .HasColumnType("text")
                         .HasColumnName("favicon_url");
+
+                    b.Property<string>("FinalUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("final_url");
 
                     b.Property<DateTime?>("FirstScanAt")
                         .HasColumnType("timestamp with time zone")
@@ -173,9 +247,31 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("language");
 
+                    b.Property<DateTime?>("LastCompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid?>("LastJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_job_id");
+
                     b.Property<DateTime?>("LastScanAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_scan_at");
+
+                    b.Property<Guid?>("LastScanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_scan_id");
+
+                    b.Property<string>("LastStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("last_status");
 
                     b.Property<string>("LinkedinUrl")
                         .HasColumnType("text")
@@ -185,32 +281,51 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("logo_url");
 
-                    b.Property<string>("Metadata")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("metadata");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)")
                         .HasColumnName("name");
 
-                    b.PrimitiveCollection<List<string>>("PhoneNumbers")
+                    b.PrimitiveCollection<List<string>>("Phones")
                         .IsRequired()
                         .HasColumnType("text[]")
-                        .HasColumnName("phone_numbers");
+                        .HasColumnName("phones");
+
+                    b.Property<string>("PinterestUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("pinterest_url");
 
                     b.Property<int>("ScanCount")
                         .HasColumnType("integer")
                         .HasColumnName("scan_count");
 
-                    b.Property<string>("TechStack")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("tech_stack");
+                    b.Property<long?>("SitemapUrlCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sitemap_url_count");
+
+                    b.PrimitiveCollection<List<string>>("Technologies")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("technologies");
+
+                    b.PrimitiveCollection<List<string>>("TechnologyCategories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("technology_categories");
+
+                    b.PrimitiveCollection<List<string>>("TechnologyNames")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("technology_names");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid")
                         .HasColumnName("tenant_id");
+
+                    b.Property<string>("TiktokUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("tiktok_url");
 
                     b.Property<string>("Title")
                         .HasColumnType("text")
@@ -235,11 +350,69 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_domains");
 
+                    b.HasIndex("TenantId", "LastScanAt")
+                        .HasDatabaseName("ix_domains_tenant_id_last_scan_at");
+
                     b.HasIndex("TenantId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_domains_tenant_id_name");
 
                     b.ToTable("domains", (string)null);
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.DomainScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("result");
+
+                    b.Property<DateTime>("ScannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scanned_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_domain_scans");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_domain_scans_job_id");
+
+                    b.HasIndex("TenantId", "Domain", "ScannedAt")
+                        .HasDatabaseName("ix_domain_scans_tenant_id_domain_scanned_at");
+
+                    b.ToTable("domain_scans", (string)null);
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.Job", b =>
@@ -270,6 +443,10 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("domain");
+
+                    b.Property<long?>("EndSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_sequence");
 
                     b.Property<string>("Error")
                         .HasColumnType("text")
@@ -305,10 +482,6 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("progress_step");
 
-                    b.Property<string>("Result")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("result");
-
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
@@ -332,8 +505,8 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_jobs");
 
-                    b.HasIndex("BatchId")
-                        .HasDatabaseName("ix_jobs_batch_id");
+                    b.HasIndex("BatchId", "EndSequence")
+                        .HasDatabaseName("ix_jobs_batch_id_end_sequence");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_jobs_status_next_attempt_at");
@@ -542,6 +715,23 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.Navigation("Tenant");
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.BatchEntry", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.BatchJob", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_batch_entries_batch_jobs_batch_id");
+
+                    b.HasOne("ScraperSky.Data.Entities.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_batch_entries_jobs_job_id");
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>
                 {
                     b.HasOne("ScraperSky.Data.Entities.Tenant", null)
@@ -560,6 +750,16 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_domains_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.DomainScan", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_domain_scans_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.Job", b =>

@@ -65,12 +65,66 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.BatchEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("Cells")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cells");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("input");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row");
+
+                    b.HasKey("Id")
+                        .HasName("pk_batch_entries");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_batch_entries_job_id");
+
+                    b.HasIndex("BatchId", "Row")
+                        .IsUnique()
+                        .HasDatabaseName("ix_batch_entries_batch_id_row");
+
+                    b.ToTable("batch_entries", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<DateTime?>("CancelledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<int>("CancelledJobs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled_jobs");
+
+                    b.Property<string>("Columns")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("columns");
 
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT")
@@ -84,9 +138,23 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("DomainColumn")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domain_column");
+
+                    b.Property<long>("EndSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_sequence");
+
                     b.Property<int>("FailedJobs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("failed_jobs");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
 
                     b.Property<string>("Options")
                         .HasColumnType("TEXT")
@@ -134,10 +202,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
-                    b.PrimitiveCollection<string>("EmailAddresses")
+                    b.PrimitiveCollection<string>("Emails")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("email_addresses");
+                        .HasColumnName("emails");
 
                     b.Property<string>("FacebookUrl")
                         .HasColumnType("TEXT")
@@ -146,6 +214,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.Property<string>("FaviconUrl")
                         .HasColumnType("TEXT")
                         .HasColumnName("favicon_url");
+
+                    b.Property<string>("FinalUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("final_url");
 
                     b.Property<DateTime?>("FirstScanAt")
                         .HasColumnType("TEXT")
@@ -167,9 +239,31 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("language");
 
+                    b.Property<DateTime?>("LastCompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_completed_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid?>("LastJobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_job_id");
+
                     b.Property<DateTime?>("LastScanAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_scan_at");
+
+                    b.Property<Guid?>("LastScanId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_scan_id");
+
+                    b.Property<string>("LastStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_status");
 
                     b.Property<string>("LinkedinUrl")
                         .HasColumnType("TEXT")
@@ -179,32 +273,51 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("logo_url");
 
-                    b.Property<string>("Metadata")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("metadata");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
-                    b.PrimitiveCollection<string>("PhoneNumbers")
+                    b.PrimitiveCollection<string>("Phones")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("phone_numbers");
+                        .HasColumnName("phones");
+
+                    b.Property<string>("PinterestUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pinterest_url");
 
                     b.Property<int>("ScanCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scan_count");
 
-                    b.Property<string>("TechStack")
+                    b.Property<long?>("SitemapUrlCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sitemap_url_count");
+
+                    b.PrimitiveCollection<string>("Technologies")
+                        .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("tech_stack");
+                        .HasColumnName("technologies");
+
+                    b.PrimitiveCollection<string>("TechnologyCategories")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("technology_categories");
+
+                    b.PrimitiveCollection<string>("TechnologyNames")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("technology_names");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
+
+                    b.Property<string>("TiktokUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tiktok_url");
 
                     b.Property<string>("Title")
                         .HasColumnType("TEXT")
@@ -229,11 +342,69 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_domains");
 
+                    b.HasIndex("TenantId", "LastScanAt")
+                        .HasDatabaseName("ix_domains_tenant_id_last_scan_at");
+
                     b.HasIndex("TenantId", "Name")
                         .IsUnique()
                         .HasDatabaseName("ix_domains_tenant_id_name");
 
                     b.ToTable("domains", (string)null);
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.DomainScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domain");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<DateTime>("ScannedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scanned_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_domain_scans");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_domain_scans_job_id");
+
+                    b.HasIndex("TenantId", "Domain", "ScannedAt")
+                        .HasDatabaseName("ix_domain_scans_tenant_id_domain_scanned_at");
+
+                    b.ToTable("domain_scans", (string)null);
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.Job", b =>
@@ -264,6 +435,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT")
                         .HasColumnName("domain");
+
+                    b.Property<long?>("EndSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_sequence");
 
                     b.Property<string>("Error")
                         .HasColumnType("TEXT")
@@ -299,10 +474,6 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("progress_step");
 
-                    b.Property<string>("Result")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("result");
-
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("started_at");
@@ -326,8 +497,8 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_jobs");
 
-                    b.HasIndex("BatchId")
-                        .HasDatabaseName("ix_jobs_batch_id");
+                    b.HasIndex("BatchId", "EndSequence")
+                        .HasDatabaseName("ix_jobs_batch_id_end_sequence");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_jobs_status_next_attempt_at");
@@ -534,6 +705,23 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.Navigation("Tenant");
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.BatchEntry", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.BatchJob", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_batch_entries_batch_jobs_batch_id");
+
+                    b.HasOne("ScraperSky.Data.Entities.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_batch_entries_jobs_job_id");
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.BatchJob", b =>
                 {
                     b.HasOne("ScraperSky.Data.Entities.Tenant", null)
@@ -552,6 +740,16 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_domains_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.DomainScan", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_domain_scans_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.Job", b =>

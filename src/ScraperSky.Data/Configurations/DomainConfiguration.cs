@@ -4,18 +4,16 @@ using ScraperSky.Data.Entities;
 
 namespace ScraperSky.Data.Configurations;
 
-internal sealed class DomainConfiguration(bool isPostgres) : IEntityTypeConfiguration<Domain>
+internal sealed class DomainConfiguration : IEntityTypeConfiguration<Domain>
 {
     public void Configure(EntityTypeBuilder<Domain> builder)
     {
         builder.ToTable("domains");
         builder.Property(d => d.Name).HasMaxLength(253);
+        builder.Property(d => d.LastStatus).HasConversion(EnumNames.Converter<JobStatus>()).HasMaxLength(20);
+        // Lookups and the default listing order go by name; "recently scanned" sorts by the last scan.
         builder.HasIndex(d => new { d.TenantId, d.Name }).IsUnique();
+        builder.HasIndex(d => new { d.TenantId, d.LastScanAt });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(d => d.TenantId).OnDelete(DeleteBehavior.Cascade);
-        if (isPostgres)
-        {
-            builder.Property(d => d.TechStack).HasColumnType("jsonb");
-            builder.Property(d => d.Metadata).HasColumnType("jsonb");
-        }
     }
 }

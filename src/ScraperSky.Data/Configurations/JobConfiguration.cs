@@ -18,13 +18,12 @@ internal sealed class JobConfiguration(bool isPostgres) : IEntityTypeConfigurati
         // Claiming scans pending work in due order; lookups go by tenant and batch.
         builder.HasIndex(j => new { j.Status, j.NextAttemptAt });
         builder.HasIndex(j => new { j.TenantId, j.CreatedAt });
-        builder.HasIndex(j => j.BatchId);
+        builder.HasIndex(j => new { j.BatchId, j.EndSequence });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Batch).WithMany(b => b.Jobs).HasForeignKey(j => j.BatchId).OnDelete(DeleteBehavior.Cascade);
         if (isPostgres)
         {
             builder.Property(j => j.Options).HasColumnType("jsonb");
-            builder.Property(j => j.Result).HasColumnType("jsonb");
         }
     }
 }

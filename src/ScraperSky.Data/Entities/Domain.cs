@@ -1,6 +1,8 @@
 namespace ScraperSky.Data.Entities;
 
-/// A scanned site's latest result, one row per (tenant, domain).
+/// The current facts of one domain for one tenant, from its newest scan: a failed scan updates the status and error
+/// and keeps the facts of the last completed one. The columns are those the domain search filters on and the exports
+/// list; the full result of each scan is in <see cref="DomainScan"/>. Written only by <c>DomainStore</c>.
 public sealed class Domain
 {
     public Guid Id { get; set; }
@@ -11,26 +13,38 @@ public sealed class Domain
     public string? Title { get; set; }
     public string? Description { get; set; }
     public string? Language { get; set; }
+    public string? FinalUrl { get; set; }
     public string? FaviconUrl { get; set; }
     public string? LogoUrl { get; set; }
-    public bool IsWordpress { get; set; }
-    public string? WordpressVersion { get; set; }
-    public bool HasElementor { get; set; }
-    public List<string> EmailAddresses { get; set; } = [];
-    public List<string> PhoneNumbers { get; set; } = [];
+    public List<string> Emails { get; set; } = [];
+    public List<string> Phones { get; set; } = [];
     public string? FacebookUrl { get; set; }
     public string? TwitterUrl { get; set; }
     public string? LinkedinUrl { get; set; }
     public string? InstagramUrl { get; set; }
     public string? YoutubeUrl { get; set; }
+    public string? TiktokUrl { get; set; }
+    public string? PinterestUrl { get; set; }
+    public bool IsWordpress { get; set; }
+    public string? WordpressVersion { get; set; }
+    public bool HasElementor { get; set; }
 
-    /// The v1 `tech_stack` object as JSON.
-    public string? TechStack { get; set; }
+    /// Technologies as shown ("WordPress 6.4.2"), their names alone (what `tech` filters match) and their categories.
+    public List<string> Technologies { get; set; } = [];
+    public List<string> TechnologyNames { get; set; } = [];
+    public List<string> TechnologyCategories { get; set; } = [];
+    public long? SitemapUrlCount { get; set; }
 
-    /// The whole `metadata` object of the latest scan as JSON.
-    public string? Metadata { get; set; }
+    /// The newest scan's outcome (completed or failed), its error, job and scan.
+    public JobStatus LastStatus { get; set; }
+    public string? LastError { get; set; }
+    public Guid? LastJobId { get; set; }
+    public Guid? LastScanId { get; set; }
     public DateTime? FirstScanAt { get; set; }
     public DateTime? LastScanAt { get; set; }
+
+    /// When the facts were last replaced: the newest completed scan.
+    public DateTime? LastCompletedAt { get; set; }
     public int ScanCount { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -1,6 +1,7 @@
 namespace ScraperSky.Data.Entities;
 
-/// A durable unit of work: a row with explicit states, a lease and an attempt count.
+/// A durable unit of work: a row with explicit states, a lease and an attempt count. Its result is not here: a
+/// completed scan is a <see cref="DomainScan"/> row.
 public sealed class Job
 {
     public const string PublicPrefix = "scan_";
@@ -19,9 +20,6 @@ public sealed class Job
 
     /// Scan options as JSON (max_pages and the like).
     public string? Options { get; set; }
-
-    /// The result `metadata` as JSON once completed.
-    public string? Result { get; set; }
     public string? Error { get; set; }
     public int Attempts { get; set; }
     public int MaxAttempts { get; set; }
@@ -31,6 +29,10 @@ public sealed class Job
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+
+    /// For a batch's job that has ended: its place in the order the batch's jobs ended (1, 2, ...), the id of its
+    /// event in the batch's event stream. A retried job gets a new one when it ends again.
+    public long? EndSequence { get; set; }
 
     public string PublicId => PublicIds.Format(PublicPrefix, Id);
 }

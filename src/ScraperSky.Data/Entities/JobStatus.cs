@@ -6,6 +6,9 @@ public enum JobStatus
     Running,
     Completed,
     Failed,
+
+    /// Taken off the queue by the user before it ran (cancelling a batch); a retry queues it again.
+    Cancelled,
 }
 
 public enum BatchStatus
@@ -15,6 +18,9 @@ public enum BatchStatus
     Completed,
     Failed,
     Partial,
+
+    /// The user cancelled it: its pending jobs were cancelled, its running ones finish.
+    Cancelled,
 }
 
 public static class JobTypes

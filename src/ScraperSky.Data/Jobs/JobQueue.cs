@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 
@@ -15,10 +16,13 @@ public sealed partial class JobQueue(
     IDbContextFactory<ScraperSkyDbContext> contexts,
     IOptions<JobOptions> options,
     TimeProvider time,
+    JobQueueSignal signal,
     ILogger<JobQueue> logger)
 {
     public const string CompletedMessage = "Scan completed successfully";
     public const string FailedMessage = "Scan failed";
+    public const string CancelledMessage = "Cancelled before it started";
+    public const string CancelledStep = "cancelled";
 
     private const int ExpiredSweepSize = 100;
 
@@ -125,19 +129,19 @@ public sealed partial class JobQueue(
             .SetProperty(j => j.ProgressMessage, cleanMessage), cancellationToken) == 1;
     }
 
-    /// Stores a finished scan in one transaction: the tenant's domain row, the job's result and the batch counters.
-    /// False (and nothing written) when the lease is no longer ours, so a job is never completed or counted twice.
-    public async Task<bool> CompleteAsync(ClaimedJob job, SiteMetadata metadata, CancellationToken cancellationToken)
+    /// Stores a finished scan in one transaction: the job's state, the scan in the domain's history and current
+    /// facts (<see cref="DomainStore"/>), and the batch counters. False (and nothing written) when the lease is no longer
+    /// ours, so a job is never completed or counted twice. <paramref name="sitemapsCollectedAt"/> is when this scan's
+    /// sitemap collection started; earlier collections of the domain are retired with it.
+    public async Task<bool> CompleteAsync(
+        ClaimedJob job, SiteMetadata metadata, DateTime? sitemapsCollectedAt, CancellationToken cancellationToken)
     {
         var now = Now;
-        var result = StoredText.Json(metadata);
-        var techStack = StoredText.Json(metadata.TechStack);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var ours = await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.Status, JobStatus.Completed)
-            .SetProperty(j => j.Result, result)
             .SetProperty(j => j.Error, (string?)null)
             .SetProperty(j => j.CompletedAt, now)
             .SetProperty(j => j.ProgressStep, ScanSteps.Completed)
@@ -150,35 +154,10 @@ public sealed partial class JobQueue(
             return false;
         }
 
-        await EnsureDomainRowAsync(db, job.TenantId, job.Domain, now, cancellationToken);
-        var emails = StoredText.Clean(metadata.ContactInfo.Email);
-        var phones = StoredText.Clean(metadata.ContactInfo.Phone);
-        await db.Domains.Where(d => d.TenantId == job.TenantId && d.Name == job.Domain).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Title, StoredText.Clean(metadata.Title))
-            .SetProperty(d => d.Description, StoredText.Clean(metadata.Description))
-            .SetProperty(d => d.Language, StoredText.Clean(metadata.Language))
-            .SetProperty(d => d.FaviconUrl, StoredText.Clean(metadata.FaviconUrl))
-            .SetProperty(d => d.LogoUrl, StoredText.Clean(metadata.LogoUrl))
-            .SetProperty(d => d.IsWordpress, metadata.IsWordpress)
-            .SetProperty(d => d.WordpressVersion, StoredText.Clean(metadata.WordpressVersion))
-            .SetProperty(d => d.HasElementor, metadata.HasElementor)
-            .SetProperty(d => d.EmailAddresses, emails)
-            .SetProperty(d => d.PhoneNumbers, phones)
-            .SetProperty(d => d.FacebookUrl, StoredText.Clean(metadata.SocialLinks.Facebook))
-            .SetProperty(d => d.TwitterUrl, StoredText.Clean(metadata.SocialLinks.Twitter))
-            .SetProperty(d => d.LinkedinUrl, StoredText.Clean(metadata.SocialLinks.Linkedin))
-            .SetProperty(d => d.InstagramUrl, StoredText.Clean(metadata.SocialLinks.Instagram))
-            .SetProperty(d => d.YoutubeUrl, StoredText.Clean(metadata.SocialLinks.Youtube))
-            .SetProperty(d => d.TechStack, techStack)
-            .SetProperty(d => d.Metadata, result)
-            .SetProperty(d => d.FirstScanAt, d => d.FirstScanAt ?? now)
-            .SetProperty(d => d.LastScanAt, now)
-            .SetProperty(d => d.ScanCount, d => d.ScanCount + 1)
-            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
-
+        await DomainStore.RecordCompletedAsync(db, job, metadata, sitemapsCollectedAt, now, cancellationToken);
         if (job.BatchId is { } batchId)
         {
-            await CountInBatchAsync(db, batchId, completed: true, now, cancellationToken);
+            await CountInBatchAsync(db, batchId, job.Id, JobStatus.Completed, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -214,13 +193,82 @@ public sealed partial class JobQueue(
             return LeaseLost(job);
         }
 
+        await DomainStore.RecordFailedAsync(db, job.TenantId, job.Domain, job.Id, job.BatchId, error, now, cancellationToken);
         if (job.BatchId is { } batchId)
         {
-            await CountInBatchAsync(db, batchId, completed: false, now, cancellationToken);
+            await CountInBatchAsync(db, batchId, job.Id, JobStatus.Failed, now, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return FailureOutcome.Failed;
+    }
+
+    /// Cancels a batch: its pending jobs become cancelled (each an ended job in the batch's event stream), its running
+    /// ones finish, and the batch shows `cancelled` until it is retried. Returns how many jobs were cancelled.
+    public async Task<int> CancelBatchAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var (pending, cancelled, step) = (EnumNames.ToWire(JobStatus.Pending), EnumNames.ToWire(JobStatus.Cancelled), CancelledStep);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = db.BatchJobs.Where(b => b.Id == batchId);
+        // Taking the batch row first holds off job completions, which count in it, until this commits.
+        await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.CancelledAt, b => b.CancelledAt ?? now), cancellationToken);
+        // One statement numbers the cancelled jobs after the batch's last end sequence, in submission order.
+        var count = await db.Database.ExecuteSqlAsync($"""
+            UPDATE jobs
+            SET status = {cancelled}, completed_at = {now}, progress_step = {step}, progress_message = {CancelledMessage},
+                end_sequence = (SELECT end_sequence FROM batch_jobs WHERE id = {batchId}) + numbered.position
+            FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS position
+                  FROM jobs WHERE batch_id = {batchId} AND status = {pending}) AS numbered
+            WHERE jobs.id = numbered.id
+            """, cancellationToken);
+        await batch.ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.CancelledJobs, b => b.CancelledJobs + count)
+            .SetProperty(b => b.EndSequence, b => b.EndSequence + count)
+            .SetProperty(b => b.Status, BatchStatus.Cancelled), cancellationToken);
+        await SetCompletedIfEndedAsync(batch, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    /// Queues a batch's failed and cancelled jobs again with fresh attempts (entries that were not valid domains stay
+    /// failed: another attempt cannot change them). Returns how many jobs were queued.
+    public async Task<int> RetryBatchAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = db.BatchJobs.Where(b => b.Id == batchId);
+        await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.CancelledAt, (DateTime?)null), cancellationToken);
+        var jobs = db.Jobs.Where(j => j.BatchId == batchId);
+        var cancelled = await jobs.Where(j => j.Status == JobStatus.Cancelled)
+            .ExecuteUpdateAsync(s => Requeue(s, now), cancellationToken);
+        var failed = await jobs.Where(j => j.Status == JobStatus.Failed && j.StartedAt != null)
+            .ExecuteUpdateAsync(s => Requeue(s, now), cancellationToken);
+        var counts = await batch.AsNoTracking()
+            .Select(b => new { b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs })
+            .SingleAsync(cancellationToken);
+        var status = BatchJob.StatusFor(counts.TotalJobs, counts.CompletedJobs, counts.FailedJobs - failed,
+            counts.CancelledJobs - cancelled, cancelledAt: null, anyStarted: true);
+        var requeued = cancelled + failed;
+        await batch.ExecuteUpdateAsync(s =>
+        {
+            s.SetProperty(b => b.FailedJobs, b => b.FailedJobs - failed)
+                .SetProperty(b => b.CancelledJobs, b => b.CancelledJobs - cancelled)
+                .SetProperty(b => b.Status, status);
+            if (requeued > 0)
+            {
+                s.SetProperty(b => b.CompletedAt, (DateTime?)null);
+            }
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (requeued > 0)
+        {
+            signal.Notify();
+        }
+
+        return requeued;
     }
 
     /// Gives a job back without spending an attempt (this process is stopping), so any worker may take it at once.
@@ -253,7 +301,7 @@ public sealed partial class JobQueue(
         var exhausted = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
             .OrderBy(j => j.LeaseExpiresAt)
-            .Select(j => new { j.Id, j.BatchId, j.Attempts })
+            .Select(j => new { j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts })
             .Take(ExpiredSweepSize)
             .ToListAsync(cancellationToken);
         foreach (var job in exhausted)
@@ -264,9 +312,13 @@ public sealed partial class JobQueue(
             var failed = await db.Jobs
                 .Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts == job.Attempts)
                 .ExecuteUpdateAsync(s => EndAsFailed(s, error, now), cancellationToken);
-            if (failed == 1 && job.BatchId is { } batchId)
+            if (failed == 1)
             {
-                await CountInBatchAsync(db, batchId, completed: false, now, cancellationToken);
+                await DomainStore.RecordFailedAsync(db, job.TenantId, job.Domain, job.Id, job.BatchId, error, now, cancellationToken);
+                if (job.BatchId is { } batchId)
+                {
+                    await CountInBatchAsync(db, batchId, job.Id, JobStatus.Failed, now, cancellationToken);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -277,6 +329,20 @@ public sealed partial class JobQueue(
         }
     }
 
+    private static void Requeue(UpdateSettersBuilder<Job> setters, DateTime now) => setters
+        .SetProperty(j => j.Status, JobStatus.Pending)
+        .SetProperty(j => j.Attempts, 0)
+        .SetProperty(j => j.Error, (string?)null)
+        .SetProperty(j => j.CompletedAt, (DateTime?)null)
+        .SetProperty(j => j.EndSequence, (long?)null)
+        .SetProperty(j => j.NextAttemptAt, now)
+        .SetProperty(j => j.ProgressStep, ScanSteps.Starting)
+        .SetProperty(j => j.ProgressMessage, "Waiting for a worker");
+
+    private static async Task SetCompletedIfEndedAsync(IQueryable<BatchJob> batch, DateTime now, CancellationToken cancellationToken) =>
+        await batch.Where(b => b.CompletedJobs + b.FailedJobs + b.CancelledJobs >= b.TotalJobs)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.CompletedAt, b => b.CompletedAt ?? now), cancellationToken);
+
     private static void EndAsFailed(UpdateSettersBuilder<Job> setters, string error, DateTime now) => setters
         .SetProperty(j => j.Status, JobStatus.Failed)
         .SetProperty(j => j.Error, error)
@@ -286,59 +352,37 @@ public sealed partial class JobQueue(
         .SetProperty(j => j.LeaseOwner, (string?)null)
         .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null);
 
-    /// Counts an ended job in its batch and sets the status the counters imply, inside the caller's transaction.
-    private static async Task CountInBatchAsync(ScraperSkyDbContext db, Guid batchId, bool completed, DateTime now, CancellationToken cancellationToken)
+    /// Counts an ended job in its batch, gives it the batch's next end sequence (its event id in the batch's event
+    /// stream) and sets the status the counters imply, inside the caller's transaction.
+    private static async Task CountInBatchAsync(
+        ScraperSkyDbContext db, Guid batchId, Guid jobId, JobStatus ended, DateTime now, CancellationToken cancellationToken)
     {
         var batch = db.BatchJobs.Where(b => b.Id == batchId);
-        if (completed)
-        {
-            await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.CompletedJobs, b => b.CompletedJobs + 1), cancellationToken);
-        }
-        else
-        {
-            await batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.FailedJobs, b => b.FailedJobs + 1), cancellationToken);
-        }
+        var completed = ended == JobStatus.Completed ? 1 : 0;
+        var failed = ended == JobStatus.Failed ? 1 : 0;
+        await batch.ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.CompletedJobs, b => b.CompletedJobs + completed)
+            .SetProperty(b => b.FailedJobs, b => b.FailedJobs + failed)
+            .SetProperty(b => b.EndSequence, b => b.EndSequence + 1), cancellationToken);
 
         // The increment holds the row (PostgreSQL row lock, SQLite write lock) until commit, so these counters are
-        // the committed truth plus ours: no other job's count can slip in between this read and the write below.
+        // the committed truth plus ours: no other job's count can slip in between this read and the writes below.
         var counts = await batch.AsNoTracking()
-            .Select(b => new { b.TotalJobs, b.CompletedJobs, b.FailedJobs })
+            .Select(b => new { b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs, b.CancelledAt, b.EndSequence })
             .SingleAsync(cancellationToken);
-        var status = BatchJob.StatusFor(counts.TotalJobs, counts.CompletedJobs, counts.FailedJobs, anyStarted: true);
-        var ended = status is BatchStatus.Completed or BatchStatus.Failed or BatchStatus.Partial;
+        await db.Jobs.Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.EndSequence, (long?)counts.EndSequence), cancellationToken);
+        var status = BatchJob.StatusFor(
+            counts.TotalJobs, counts.CompletedJobs, counts.FailedJobs, counts.CancelledJobs, counts.CancelledAt, anyStarted: true);
+        var allEnded = counts.CompletedJobs + counts.FailedJobs + counts.CancelledJobs >= counts.TotalJobs;
         await batch.ExecuteUpdateAsync(s =>
         {
             s.SetProperty(b => b.Status, status).SetProperty(b => b.StartedAt, b => b.StartedAt ?? now);
-            if (ended)
+            if (allEnded)
             {
                 s.SetProperty(b => b.CompletedAt, b => b.CompletedAt ?? now);
             }
         }, cancellationToken);
-    }
-
-    /// Creates the (tenant, domain) row if it is missing. ON CONFLICT DO NOTHING lets two jobs of one domain finish
-    /// at the same moment without a unique-key failure; the update that follows fills the row either way.
-    private static async Task EnsureDomainRowAsync(ScraperSkyDbContext db, Guid tenantId, string name, DateTime now, CancellationToken cancellationToken)
-    {
-        var id = Guid.CreateVersion7();
-        if (db.IsPostgres)
-        {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO domains (id, tenant_id, name, is_wordpress, has_elementor, email_addresses, phone_numbers,
-                                     scan_count, created_at, updated_at)
-                VALUES ({id}, {tenantId}, {name}, FALSE, FALSE, ARRAY[]::text[], ARRAY[]::text[], 0, {now}, {now})
-                ON CONFLICT (tenant_id, name) DO NOTHING
-                """, cancellationToken);
-        }
-        else
-        {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO domains (id, tenant_id, name, is_wordpress, has_elementor, email_addresses, phone_numbers,
-                                     scan_count, created_at, updated_at)
-                VALUES ({id}, {tenantId}, {name}, 0, 0, '[]', '[]', 0, {now}, {now})
-                ON CONFLICT (tenant_id, name) DO NOTHING
-                """, cancellationToken);
-        }
     }
 
     private static Expression<Func<Job, bool>> Held(ClaimedJob job)

@@ -27,6 +27,12 @@ public sealed record ScanJobOptions
 /// A batch as accepted: its row and how many jobs it holds.
 public sealed record SubmittedBatch(BatchJob Batch, int JobCount);
 
+/// One entry of a batch as the user sent it: the text, and for a file its row number and every cell of the row.
+public sealed record BatchInput(string? Text, int? Row = null, IReadOnlyList<string>? Cells = null);
+
+/// Where an uploaded batch came from: the file's name, its header row and the column that held the domains.
+public sealed record BatchSource(string? FileName, IReadOnlyList<string> Columns, string DomainColumn);
+
 /// Creates job and batch rows. A batch and all its jobs are one transaction: either every entry is a job or none is.
 public sealed partial class JobSubmission(
     ScraperSkyDbContext db,
@@ -50,44 +56,72 @@ public sealed partial class JobSubmission(
 
     /// Every entry becomes a job at once: valid domains pending (each distinct normalised domain once), invalid ones
     /// failed with the reason. The caller checks the batch size against <see cref="JobOptions.MaxBatchSize"/>.
+    public Task<SubmittedBatch> SubmitBatchAsync(
+        Guid tenantId, IReadOnlyList<string?> entries, ScanJobOptions scanOptions, CancellationToken cancellationToken) =>
+        SubmitBatchAsync(tenantId, [.. entries.Select(e => new BatchInput(e))], null, scanOptions, cancellationToken);
+
+    /// As above, keeping each entry as sent (<see cref="BatchEntry"/>): its row, its text and, from a file, its cells.
     public async Task<SubmittedBatch> SubmitBatchAsync(
-        Guid tenantId, IReadOnlyList<string?> entries, ScanJobOptions scanOptions, CancellationToken cancellationToken)
+        Guid tenantId, IReadOnlyList<BatchInput> entries, BatchSource? source, ScanJobOptions scanOptions,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var optionsJson = scanOptions.ToJson();
-        var batch = new BatchJob { Id = Guid.CreateVersion7(), TenantId = tenantId, Options = optionsJson, CreatedAt = now };
-        var jobs = new List<Job>(entries.Count);
-        var ids = new OrderedIds(time.GetUtcNow());
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var failed = 0;
-        foreach (var entry in entries)
+        var batch = new BatchJob
         {
-            if (DomainName.TryNormalize(entry, out var domain))
-            {
-                if (seen.Add(domain))
-                {
-                    jobs.Add(PendingJob(tenantId, domain, batch.Id, optionsJson, now, ids.Next()));
-                }
-
-                continue;
-            }
-
-            var text = StoredText.Entry(entry ?? "", MaxStoredEntryLength);
+            Id = Guid.CreateVersion7(),
+            TenantId = tenantId,
+            Options = optionsJson,
+            CreatedAt = now,
+            FileName = source?.FileName is { } name ? StoredText.Entry(name, 255) : null,
+            Columns = source is null ? null : StoredText.Json(source.Columns.Select(c => StoredText.Entry(c, MaxStoredEntryLength))),
+            DomainColumn = source is null ? null : StoredText.Entry(source.DomainColumn, 255),
+        };
+        var jobs = new List<Job>(entries.Count);
+        var batchEntries = new List<BatchEntry>(entries.Count);
+        var ids = new OrderedIds(time.GetUtcNow());
+        var jobOf = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        var failed = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var text = StoredText.Entry(entry.Text ?? "", MaxStoredEntryLength);
             // The same invalid text twice is one failed job; "\u0001" keeps it apart from any valid domain.
-            if (seen.Add("\u0001" + text))
+            var domain = DomainName.TryNormalize(entry.Text, out var normalized) ? normalized : null;
+            var key = domain ?? "\u0001" + text;
+            if (!jobOf.TryGetValue(key, out var jobId))
             {
-                jobs.Add(InvalidJob(tenantId, text, batch.Id, optionsJson, now, ids.Next()));
-                failed++;
+                jobId = ids.Next();
+                jobOf[key] = jobId;
+                if (domain is not null)
+                {
+                    jobs.Add(PendingJob(tenantId, domain, batch.Id, optionsJson, now, jobId));
+                }
+                else
+                {
+                    jobs.Add(InvalidJob(tenantId, text, batch.Id, optionsJson, now, jobId, ++failed));
+                }
             }
+
+            batchEntries.Add(new BatchEntry
+            {
+                BatchId = batch.Id,
+                Row = entry.Row ?? i + 1,
+                Input = text,
+                JobId = jobId,
+                Cells = entry.Cells is null ? null : StoredText.Json(entry.Cells.Select(c => StoredText.Entry(c, MaxStoredEntryLength))),
+            });
         }
 
         batch.TotalJobs = jobs.Count;
         batch.FailedJobs = failed;
-        batch.Status = BatchJob.StatusFor(jobs.Count, 0, failed, anyStarted: false);
+        batch.EndSequence = failed;
+        batch.Status = BatchJob.StatusFor(jobs.Count, 0, failed, 0, null, anyStarted: false);
         batch.CompletedAt = failed == jobs.Count ? now : null;
         db.BatchJobs.Add(batch);
         db.Jobs.AddRange(jobs);
-        // One SaveChanges is one transaction, so a failing insert leaves no batch and no job behind.
+        db.BatchEntries.AddRange(batchEntries);
+        // One SaveChanges is one transaction, so a failing insert leaves no batch, job or entry behind.
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         LogBatchAccepted(logger, batch.PublicId, tenantId, jobs.Count, failed);
@@ -119,7 +153,8 @@ public sealed partial class JobSubmission(
         CreatedAt = now,
     };
 
-    private Job InvalidJob(Guid tenantId, string entry, Guid batchId, string optionsJson, DateTime now, Guid id)
+    /// An entry that is not a domain: a job that ended failed at once, the <paramref name="endSequence"/>th to end.
+    private Job InvalidJob(Guid tenantId, string entry, Guid batchId, string optionsJson, DateTime now, Guid id, long endSequence)
     {
         var error = $"Invalid domain format: {entry}";
         return new Job
@@ -138,6 +173,7 @@ public sealed partial class JobSubmission(
             NextAttemptAt = now,
             CreatedAt = now,
             CompletedAt = now,
+            EndSequence = endSequence,
         };
     }
 

@@ -6,24 +6,26 @@ using ScraperSky.Scanning.Sitemaps;
 namespace ScraperSky.Data.Sitemaps;
 
 /// Stores one collection of a domain's sitemaps: file rows through EF Core, URL rows in bulk (prepared batched
-/// upserts on SQLite, binary COPY and one upsert per batch on PostgreSQL), each batch in its own transaction. When
-/// the collection completes, the files of earlier collections of the domain are deleted, and with them the URLs no
-/// longer listed; a collection that fails half-way leaves the earlier one in place next to what it wrote, and the next
-/// successful one tidies both.
+/// upserts on SQLite, binary COPY and one upsert per batch on PostgreSQL), each batch in its own transaction. The
+/// transaction that completes the scan's job retires the files of earlier collections of the domain, and with them the
+/// URLs no longer listed (`DomainStore`, given <see cref="CollectedAt"/>); a scan that fails half-way leaves the earlier
+/// collection in place next to what it wrote, and the next successful one tidies both.
 public sealed class SitemapStore : ISitemapSink
 {
     private readonly IDbContextFactory<ScraperSkyDbContext> _contexts;
     private readonly Guid _tenantId;
     private readonly string _domain;
-    private readonly DateTime _collectedAt;
 
     public SitemapStore(IDbContextFactory<ScraperSkyDbContext> contexts, TimeProvider time, Guid tenantId, string domain)
     {
         _contexts = contexts;
         _tenantId = tenantId;
         _domain = domain;
-        _collectedAt = time.GetUtcNow().UtcDateTime;
+        CollectedAt = time.GetUtcNow().UtcDateTime;
     }
+
+    /// When this collection started: every file row it writes carries it.
+    public DateTime CollectedAt { get; }
 
     public async Task OpenFileAsync(SitemapFileRecord file, CancellationToken cancellationToken)
     {
@@ -38,7 +40,7 @@ public sealed class SitemapStore : ISitemapSink
             Discovery = file.Discovery,
             ParentId = file.ParentId,
             HttpStatus = file.HttpStatus,
-            CollectedAt = _collectedAt,
+            CollectedAt = CollectedAt,
         });
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -79,14 +81,8 @@ public sealed class SitemapStore : ISitemapSink
             .SetProperty(f => f.Error, error), cancellationToken);
     }
 
-    public async Task CompleteAsync(SitemapSummary summary, CancellationToken cancellationToken)
-    {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        // URLs go with their files (ON DELETE CASCADE); a rescan that listed a URL again moved it to its own file.
-        await db.SitemapFiles
-            .Where(f => f.TenantId == _tenantId && f.Domain == _domain && f.CollectedAt < _collectedAt)
-            .ExecuteDeleteAsync(cancellationToken);
-    }
+    // Earlier collections are retired when the scan's result is stored, in the same transaction.
+    public Task CompleteAsync(SitemapSummary summary, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -70,7 +70,10 @@ public static class ScanEndpoints
             .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
             .Select(j => new
             {
-                j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Result, j.Error, j.ProgressStep, j.ProgressMessage,
+                j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
+                // The result lives in the domain's history; a retried job may have ended more than once.
+                Result = db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
+                    .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (job is null)
@@ -78,14 +81,14 @@ public static class ScanEndpoints
             return NotFound();
         }
 
-        var ended = job.Status is JobStatus.Completed or JobStatus.Failed;
+        var ended = job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
         var publicId = PublicIds.Format(Job.PublicPrefix, job.Id);
         return TypedResults.Ok(new ScanStatus(
             publicId,
             EnumNames.ToWire(job.Status),
             job.CreatedAt,
             ended ? job.CompletedAt : null,
-            job.Status == JobStatus.Completed ? ParseMetadata(job.Result) : null,
+            job.Status == JobStatus.Completed ? ScanResults.Element(job.Result) : null,
             job.Status == JobStatus.Failed ? job.Error ?? JobQueue.FailedMessage : null,
             new ScanProgressView(
                 job.ProgressStep ?? DefaultStep(job.Status),
@@ -93,22 +96,11 @@ public static class ScanEndpoints
             job.Domain));
     }
 
-    // The stored result is the metadata object as the worker wrote it; it is returned as it is.
-    private static JsonElement? ParseMetadata(string? result)
-    {
-        if (string.IsNullOrEmpty(result))
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(result);
-        return document.RootElement.Clone();
-    }
-
     private static string DefaultStep(JobStatus status) => status switch
     {
         JobStatus.Completed => ScanSteps.Completed,
         JobStatus.Failed => ScanSteps.Failed,
+        JobStatus.Cancelled => JobQueue.CancelledStep,
         _ => ScanSteps.Starting,
     };
 

@@ -23,6 +23,13 @@ public sealed class RequestTenant(TenantStore tenants)
         return tenantId;
     }
 
+    /// The tenant whose domains and batches a listing shows: the key's, or in local mode the `tenant_id` asked for or
+    /// the default tenant; null when the query names a tenant other than the key's.
+    public static Guid? ForListing(ClaimsPrincipal user, Guid? queryTenantId) =>
+        user.KeyTenantId() is { } keyTenant
+            ? queryTenantId is null || queryTenantId == keyTenant ? keyTenant : null
+            : queryTenantId ?? Tenant.DefaultId;
+
     /// The tenant whose jobs a request may read; null in local mode, where the single user reads every tenant's
     /// (as v1 clients poll status URLs without naming a tenant).
     public static Guid? ReadScope(ClaimsPrincipal user) => user.KeyTenantId();

@@ -108,6 +108,7 @@ internal sealed partial class ScanWorker(
         LogScanning(logger, job.PublicId, job.Domain, job.Attempts);
 
         SiteMetadata? metadata = null;
+        SitemapStore? sitemaps = null;
         (string Error, bool IsTransient)? failure = null;
         try
         {
@@ -115,7 +116,7 @@ internal sealed partial class ScanWorker(
             await using (var progress = new JobProgressWriter(queue, job, logger, scan.Token))
             {
                 // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
-                var sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
+                sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
                 metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
                 progress.Report(new ScanProgress(ScanSteps.Storing, "Storing the results"));
             }
@@ -147,7 +148,7 @@ internal sealed partial class ScanWorker(
         }
         else if (metadata is not null)
         {
-            await CompleteAsync(queue, job, metadata);
+            await CompleteAsync(queue, job, metadata, sitemaps?.CollectedAt);
         }
         else if (failure is { } failed)
         {
@@ -160,11 +161,11 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata)
+    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata, DateTime? sitemapsCollectedAt)
     {
         try
         {
-            if (await queue.CompleteAsync(job, metadata, CancellationToken.None))
+            if (await queue.CompleteAsync(job, metadata, sitemapsCollectedAt, CancellationToken.None))
             {
                 LogCompleted(logger, job.PublicId, job.Domain);
             }

@@ -24,6 +24,11 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         ContactInfo = new ContactInfo { Email = ["info@shop.test", "sales@shop.test"], Phone = ["+1 212-555-0100"] },
         SocialLinks = new SocialLinks { Facebook = "https://facebook.com/shop" },
         TechStack = new TechStack { Cms = ["WordPress"], Analytics = ["Google Analytics"] },
+        Technologies =
+        [
+            new DetectedTechnology("Google Analytics", ["Analytics"], null, 100),
+            new DetectedTechnology("WordPress", ["CMS", "Blogs"], "6.5.2", 100),
+        ],
     };
 
     [Fact]
@@ -85,10 +90,10 @@ public abstract class JobQueueTests(DatabaseProvider provider)
 
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(2, second.Attempts);
-        Assert.False(await queue.CompleteAsync(first, Metadata("Stale"), Ct));
+        Assert.False(await queue.CompleteAsync(first, Metadata("Stale"), null, Ct));
         Assert.False(await queue.RenewLeaseAsync(first, Ct));
         Assert.Equal(FailureOutcome.LeaseLost, await queue.FailAsync(first, "stale failure", isTransient: false, Ct));
-        Assert.True(await queue.CompleteAsync(second, Metadata("Fresh"), Ct));
+        Assert.True(await queue.CompleteAsync(second, Metadata("Fresh"), null, Ct));
 
         await using var db = database.CreateContext();
         var domain = await db.Domains.SingleAsync(Ct);
@@ -167,43 +172,41 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         database.Time.Advance(TimeSpan.FromSeconds(3));
         var now = database.Time.GetUtcNow().UtcDateTime;
 
-        Assert.True(await queue.CompleteAsync(shop, Metadata("Shop"), Ct));
+        Assert.True(await queue.CompleteAsync(shop, Metadata("Shop"), null, Ct));
 
         var job = await database.JobAsync(shop.Id);
         Assert.Equal(JobStatus.Completed, job.Status);
         Assert.Equal(now, job.CompletedAt);
         Assert.Equal((ScanSteps.Completed, JobQueue.CompletedMessage), (job.ProgressStep, job.ProgressMessage));
         Assert.Null(job.LeaseOwner);
-        using (var result = JsonDocument.Parse(job.Result!))
+        await using var db = database.CreateContext();
+        var scan = await db.DomainScans.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((Tenant.DefaultId, "shop.test", shop.Id, (Guid?)batchId, JobStatus.Completed, now),
+            (scan.TenantId, scan.Domain, scan.JobId, scan.BatchId, scan.Status, scan.ScannedAt));
+        using (var result = JsonDocument.Parse(scan.Result!))
         {
             Assert.Equal("Shop", result.RootElement.GetProperty("title").GetString());
             Assert.Equal("6.5.2", result.RootElement.GetProperty("wordpress_version").GetString());
+            Assert.Equal("+1 212-555-0100", result.RootElement.GetProperty("contact_info").GetProperty("phone")[0].GetString());
         }
 
-        await using var db = database.CreateContext();
         var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
         Assert.Equal((Tenant.DefaultId, "shop.test", "Shop", "About Shop", "en"), (domain.TenantId, domain.Name, domain.Title, domain.Description, domain.Language));
         Assert.True(domain.IsWordpress);
         Assert.Equal("6.5.2", domain.WordpressVersion);
-        Assert.Equal(["info@shop.test", "sales@shop.test"], domain.EmailAddresses);
-        Assert.Equal(["+1 212-555-0100"], domain.PhoneNumbers);
+        Assert.Equal(["info@shop.test", "sales@shop.test"], domain.Emails);
+        Assert.Equal(["+1 212-555-0100"], domain.Phones);
         Assert.Equal("https://facebook.com/shop", domain.FacebookUrl);
         Assert.Null(domain.YoutubeUrl);
-        Assert.Equal((now, now, 1), (domain.FirstScanAt, domain.LastScanAt, domain.ScanCount));
-        using (var techStack = JsonDocument.Parse(domain.TechStack!))
-        {
-            Assert.Equal("WordPress", techStack.RootElement.GetProperty("cms")[0].GetString());
-        }
-
-        using (var metadata = JsonDocument.Parse(domain.Metadata!))
-        {
-            Assert.Equal("+1 212-555-0100", metadata.RootElement.GetProperty("contact_info").GetProperty("phone")[0].GetString());
-        }
+        Assert.Equal((now, now, now, 1), (domain.FirstScanAt, domain.LastScanAt, domain.LastCompletedAt, domain.ScanCount));
+        Assert.Equal((JobStatus.Completed, (string?)null, (Guid?)shop.Id, (Guid?)scan.Id), (domain.LastStatus, domain.LastError, domain.LastJobId, domain.LastScanId));
+        Assert.Contains("WordPress", domain.TechnologyNames);
+        Assert.Contains("WordPress 6.5.2", domain.Technologies);
 
         var batch = await database.BatchAsync(batchId);
         Assert.Equal((1, 0, BatchStatus.InProgress, (DateTime?)null), (batch.CompletedJobs, batch.FailedJobs, batch.Status, batch.CompletedAt));
 
-        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "other.test"), Metadata("Other"), Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "other.test"), Metadata("Other"), null, Ct));
         batch = await database.BatchAsync(batchId);
         Assert.Equal((2, 0, BatchStatus.Completed, (DateTime?)now), (batch.CompletedJobs, batch.FailedJobs, batch.Status, batch.CompletedAt));
     }
@@ -216,8 +219,8 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var queue = database.CreateQueue();
         var claim = (await queue.ClaimAsync("worker-1", 2, Ct)).Single(c => c.Domain == "once.test");
 
-        Assert.True(await queue.CompleteAsync(claim, Metadata("Once"), Ct));
-        Assert.False(await queue.CompleteAsync(claim, Metadata("Twice"), Ct));
+        Assert.True(await queue.CompleteAsync(claim, Metadata("Once"), null, Ct));
+        Assert.False(await queue.CompleteAsync(claim, Metadata("Twice"), null, Ct));
         Assert.Equal(FailureOutcome.LeaseLost, await queue.FailAsync(claim, "late failure", isTransient: true, Ct));
 
         await using var db = database.CreateContext();
@@ -281,7 +284,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var queue = database.CreateQueue();
         var claims = await queue.ClaimAsync("worker-1", 2, Ct);
 
-        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "good.test"), Metadata("Good"), Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "good.test"), Metadata("Good"), null, Ct));
         var gone = claims.Single(c => c.Domain == "gone.test");
         Assert.Equal(FailureOutcome.Failed, await queue.FailAsync(gone, "The site answered 404 Not Found", isTransient: false, Ct));
 
@@ -290,8 +293,18 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var batch = await database.BatchAsync(batchId);
         Assert.Equal((1, 1, BatchStatus.Partial), (batch.CompletedJobs, batch.FailedJobs, batch.Status));
         Assert.NotNull(batch.CompletedAt);
+        // The failed domain is listed with its error, and its failed scan is in its history without a result.
         await using var db = database.CreateContext();
-        Assert.Equal(["good.test"], await db.Domains.Select(d => d.Name).ToListAsync(Ct));
+        var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Name)
+            .Select(d => new { d.Name, d.LastStatus, d.LastError, d.Title, d.ScanCount }).ToListAsync(Ct);
+        Assert.Equal(
+            [
+                new { Name = "gone.test", LastStatus = JobStatus.Failed, LastError = (string?)"The site answered 404 Not Found", Title = (string?)null, ScanCount = 1 },
+                new { Name = "good.test", LastStatus = JobStatus.Completed, LastError = (string?)null, Title = (string?)"Good", ScanCount = 1 },
+            ],
+            domains);
+        var failedScan = await db.DomainScans.AsNoTracking().SingleAsync(s => s.JobId == gone.Id, Ct);
+        Assert.Equal((JobStatus.Failed, "The site answered 404 Not Found", (string?)null), (failedScan.Status, failedScan.Error, failedScan.Result));
     }
 
     [Fact]
@@ -347,7 +360,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
 
         var again = Assert.Single(await queue.ClaimAsync("worker-2", 1, Ct));
         Assert.Equal((claim.Id, 1), (again.Id, again.Attempts));
-        Assert.False(await queue.CompleteAsync(claim, Metadata("Stale"), Ct));
+        Assert.False(await queue.CompleteAsync(claim, Metadata("Stale"), null, Ct));
     }
 
     [Fact]
@@ -364,7 +377,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         Assert.Equal(Jobs, claims.Count);
 
         var results = await Task.WhenAll(claims.Select(c => Task.Run(
-            () => database.CreateQueue().CompleteAsync(c, Metadata("Same"), Ct), Ct)));
+            () => database.CreateQueue().CompleteAsync(c, Metadata("Same"), null, Ct), Ct)));
 
         Assert.All(results, Assert.True);
         await using var db = database.CreateContext();
@@ -387,12 +400,12 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         };
 
         Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading \0", Ct));
-        Assert.True(await queue.CompleteAsync(claim, metadata, Ct));
+        Assert.True(await queue.CompleteAsync(claim, metadata, null, Ct));
 
         await using var db = database.CreateContext();
         var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
-        Assert.Equal(("Shop", @"a backslash \ then u0000: \u0000", "info@nul.test"), (domain.Title, domain.Description, domain.EmailAddresses.Single()));
-        using var result = JsonDocument.Parse((await database.JobAsync(claim.Id)).Result!);
+        Assert.Equal(("Shop", @"a backslash \ then u0000: \u0000", "info@nul.test"), (domain.Title, domain.Description, domain.Emails.Single()));
+        using var result = JsonDocument.Parse((await db.DomainScans.AsNoTracking().SingleAsync(s => s.JobId == claim.Id, Ct)).Result!);
         Assert.Equal("Shop", result.RootElement.GetProperty("title").GetString());
         Assert.Equal(@"a backslash \ then u0000: \u0000", result.RootElement.GetProperty("description").GetString());
     }
@@ -407,8 +420,8 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var queue = database.CreateQueue();
         var claims = await queue.ClaimAsync("worker-1", 2, Ct);
 
-        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == Tenant.DefaultId), Metadata("Default's view"), Ct));
-        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == other), Metadata("Other's view"), Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == Tenant.DefaultId), Metadata("Default's view"), null, Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.TenantId == other), Metadata("Other's view"), null, Ct));
 
         await using var db = database.CreateContext();
         var rows = await db.Domains.AsNoTracking().OrderBy(d => d.Title).Select(d => new { d.TenantId, d.Title, d.ScanCount }).ToListAsync(Ct);

@@ -124,7 +124,11 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
             Assert.True(await before.SitemapFiles.AnyAsync(f => f.Id == old.Id, Ct));
         }
 
-        await rescan.CompleteAsync(new SitemapSummary(), Ct);
+        // The transaction that stores the rescan's result retires the earlier collection.
+        await database.EnqueueAsync("shop.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Sitemaps = new SitemapSummary() }, rescan.CollectedAt, Ct));
 
         await using var db = database.CreateContext();
         Assert.Equal([current.Id], await db.SitemapFiles.Where(f => f.Domain == "shop.test").Select(f => f.Id).ToListAsync(Ct));

@@ -127,9 +127,8 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
             job.StartedAt = DateTime.UtcNow;
             job.ProgressStep = step;
             job.ProgressMessage = message;
-            // A result written early must not leak before the job completes.
-            job.Result = "{\"title\":\"early\"}";
-        });
+        }, result: "{\"title\":\"early\"}");
+        // A result written early must not leak before the job completes.
 
         var body = await (await client.GetPathAsync($"/api/v1/status/{jobId}")).JsonAsync();
         Assert.Equal("running", body.GetProperty("status").GetString());
@@ -165,8 +164,7 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
             job.CompletedAt = completedAt;
             job.ProgressStep = ScanSteps.Completed;
             job.ProgressMessage = "Scan completed successfully";
-            job.Result = stored;
-        });
+        }, result: stored);
 
         var body = await (await client.GetPathAsync($"/api/v1/status/{jobId}")).JsonAsync();
         Assert.Equal("completed", body.GetProperty("status").GetString());
@@ -367,7 +365,8 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
         var now = DateTime.UtcNow;
         foreach (var (id, state) in jobIds.Zip(states.Split(',')))
         {
-            await UpdateJobAsync(PublicIds.Format("scan_", id), job => SetState(job, EnumNames.FromWire<JobStatus>(state), now));
+            await UpdateJobAsync(PublicIds.Format("scan_", id), job => SetState(job, EnumNames.FromWire<JobStatus>(state), now),
+                state == "completed" ? "{\"title\":\"done\"}" : null);
         }
 
         var body = await (await client.GetPathAsync($"/api/v1/batch/status/{batchId}")).JsonAsync();
@@ -598,13 +597,23 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
         return fixture.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == id, TestContext.Current.CancellationToken));
     }
 
-    private Task UpdateJobAsync(string jobId, Action<Job> change)
+    /// Changes a job's row; a <paramref name="result"/> is stored as the job's completed scan, where results live.
+    private Task UpdateJobAsync(string jobId, Action<Job> change, string? result = null)
     {
         var id = ParseId(jobId, "scan_");
         return fixture.UpdateDbAsync(async db =>
         {
             var job = await db.Jobs.SingleAsync(j => j.Id == id, TestContext.Current.CancellationToken);
             change(job);
+            if (result is not null)
+            {
+                db.DomainScans.Add(new DomainScan
+                {
+                    Id = Guid.CreateVersion7(), TenantId = job.TenantId, Domain = job.Domain, JobId = job.Id,
+                    Status = JobStatus.Completed, ScannedAt = DateTime.UtcNow, Result = result,
+                });
+            }
+
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         });
     }
@@ -620,11 +629,6 @@ public abstract partial class ApiContractTests(ApiFixture fixture)
         if (status is JobStatus.Completed or JobStatus.Failed)
         {
             job.CompletedAt = now;
-        }
-
-        if (status == JobStatus.Completed)
-        {
-            job.Result = "{\"title\":\"done\"}";
         }
 
         if (status == JobStatus.Failed)

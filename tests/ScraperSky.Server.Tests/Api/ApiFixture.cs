@@ -38,7 +38,8 @@ public abstract class ApiFixture : IAsyncLifetime
         // A test that makes an insert fail on purpose needs no error log of it.
         settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None";
         settings["Auth:RequireApiKey"] = "true";
-        settings["RateLimits:RequestsPerWindow"] = "1000000";
+        settings["RateLimits:ReadsPerWindow"] = "1000000";
+        settings["RateLimits:SubmissionsPerWindow"] = "1000000";
         settings["RateLimits:BatchesPerWindow"] = "1000000";
         Configure(settings);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>

@@ -5,11 +5,13 @@ namespace ScraperSky.Server.Tests.Api;
 public sealed class RateLimitedApiFixture : SqliteApiFixture
 {
     public const int Requests = 5;
+    public const int Submissions = 4;
     public const int Batches = 2;
 
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["RateLimits:RequestsPerWindow"] = Requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["RateLimits:ReadsPerWindow"] = Requests.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["RateLimits:SubmissionsPerWindow"] = Submissions.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:BatchesPerWindow"] = Batches.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:Window"] = "01:00:00";
     }
@@ -33,7 +35,15 @@ public sealed class RateLimitTests(RateLimitedApiFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 3600);
-        Assert.Contains("Rate limit exceeded", await refused.DetailAsync(), StringComparison.Ordinal);
+        var problem = await refused.JsonAsync();
+        Assert.Contains("Rate limit exceeded", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Too Many Requests", problem.GetProperty("title").GetString());
+        Assert.StartsWith("https://", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        // Reads and submissions have budgets of their own: a client that polled its fill still submits.
+        using var submit = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = "after-reads.com" });
+        Assert.Equal(HttpStatusCode.OK, submit.StatusCode);
 
         // Another key has its own budget, and health checks are never limited.
         var other = await fixture.CreateTenantAsync("quiet");
@@ -59,9 +69,26 @@ public sealed class RateLimitTests(RateLimitedApiFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.True(refused.Headers.Contains("Retry-After"));
 
-        // Single scans still fit in the overall budget.
+        // Single scans still fit in the submission budget.
         using var scan = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = "batch-limit-scan.com" });
         Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_refused_for_its_content_does_not_use_up_the_batch_budget()
+    {
+        var tenant = await fixture.CreateTenantAsync("careless");
+        using var client = fixture.CreateClient(tenant);
+        using var empty = await client.PostJsonAsync("/api/v1/batch", new { domains = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        using var malformed = await client.PostJsonAsync("/api/v1/batch", new { domains = "not a list" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, malformed.StatusCode);
+
+        for (var i = 0; i < RateLimitedApiFixture.Batches; i++)
+        {
+            using var allowed = await client.PostJsonAsync("/api/v1/batch", new { domains = new[] { $"careless-{i}.com" } });
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
     }
 
     [Fact]

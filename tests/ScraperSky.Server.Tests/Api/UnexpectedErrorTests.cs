@@ -15,9 +15,16 @@ public sealed class UnexpectedErrorTests(SqliteApiFixture fixture) : IClassFixtu
         var jobId = (await submitted.JsonAsync()).GetProperty("job_id").GetString()!;
         var id = PublicIds.TryParse(jobId, Job.PublicPrefix, out var parsed) ? parsed.Value : Guid.Empty;
         // Only SQLite lets a result that is not JSON into the column (PostgreSQL stores jsonb), which makes the read fail.
-        await fixture.UpdateDbAsync(db => db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Completed)
-            .SetProperty(j => j.Result, "{not json"), TestContext.Current.CancellationToken));
+        await fixture.UpdateDbAsync(async db =>
+        {
+            await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Completed), TestContext.Current.CancellationToken);
+            db.DomainScans.Add(new DomainScan
+            {
+                Id = Guid.CreateVersion7(), TenantId = Tenant.DefaultId, Domain = "broken-result.com", JobId = id,
+                Status = JobStatus.Completed, ScannedAt = DateTime.UtcNow, Result = "{not json",
+            });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
 
         using var response = await client.GetPathAsync($"/api/v1/status/{jobId}");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

@@ -1,4 +1,4 @@
-namespace ScraperSky.Server.Sitemaps;
+namespace ScraperSky.Server.Domains;
 
 public sealed record DomainSitemaps(string Domain, int TotalFiles, long TotalUrls, IReadOnlyList<SitemapFileView> Files);
 

@@ -10,7 +10,7 @@ using ScraperSky.Data.Entities;
 using ScraperSky.Scanning.Domains;
 using ScraperSky.Server.Tenancy;
 
-namespace ScraperSky.Server.Sitemaps;
+namespace ScraperSky.Server.Domains;
 
 /// What the latest scan of a domain found in its sitemaps. Tenant-scoped: with an API key, the key's tenant (a
 /// `tenant_id` naming another is refused); in local mode, `tenant_id` or the default tenant. A domain the tenant never
@@ -19,15 +19,15 @@ namespace ScraperSky.Server.Sitemaps;
 /// `/urls` lists URLs in `loc` order and pages with a cursor: `?limit=` (1 to 10,000, default 1,000) and `?cursor=`
 /// taken from the previous page's `next_cursor` (opaque); a cursor stays valid while rows change, unlike page numbers,
 /// and each page is one seek on the (tenant, domain, loc) index however deep it is.
-public static class SitemapEndpoints
+public static class DomainSitemapEndpoints
 {
     public const string NotFoundDetail = "Domain not found";
     public const int DefaultLimit = 1_000;
     public const int MaxLimit = 10_000;
 
-    public static IEndpointRouteBuilder MapSitemaps(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapDomainSitemaps(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/domains/{domain}").WithTags("Sitemaps").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/v1/domains/{domain}").WithTags("Domains").RequireAuthorization();
         group.MapGet("/sitemaps", GetSitemapsAsync).WithName("GetDomainSitemaps");
         group.MapGet("/urls", GetUrlsAsync).WithName("GetDomainUrls");
         return endpoints;

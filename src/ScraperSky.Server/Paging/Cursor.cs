@@ -1,0 +1,59 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace ScraperSky.Server.Paging;
+
+/// Opaque keyset cursors: the sort key of the last row a page returned, as base64url JSON. A cursor stays valid while
+/// rows change (unlike page numbers) and each page is one index seek however deep it is.
+public static class Cursor
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1_000;
+
+    public static string Encode<T>(T position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position));
+
+    public static bool TryDecode<T>(string? cursor, out T? position) where T : class
+    {
+        position = null;
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 4096)
+        {
+            return false;
+        }
+
+        try
+        {
+            position = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor));
+            return position is not null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// The page size a request asked for, or why it cannot have it.
+    public static bool TryLimit(int? limit, int max, out int pageSize, out string? problem)
+    {
+        pageSize = limit ?? Math.Min(DefaultLimit, max);
+        problem = pageSize < 1 || pageSize > max
+            ? $"Query parameter 'limit' must be between 1 and {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}."
+            : null;
+        return problem is null;
+    }
+
+    public static string Text(string value) => Encode(new TextPosition(value));
+
+    public static bool TryText(string? cursor, out string value)
+    {
+        value = "";
+        if (!TryDecode<TextPosition>(cursor, out var position) || position!.Value is null)
+        {
+            return false;
+        }
+
+        value = position.Value;
+        return true;
+    }
+
+    private sealed record TextPosition(string Value);
+}
