@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
 using ScraperSky.Data.Entities;
+using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Scanning.Domains;
 using ScraperSky.Server.Tenancy;
 
@@ -57,11 +58,13 @@ public static class DomainSitemapEndpoints
                 f.UrlCount, f.HttpStatus, f.FetchMs, f.Truncated, f.Error, f.CollectedAt));
         if (WantsCsv(format, request))
         {
-            return Csv(name, "sitemaps", files.AsAsyncEnumerable(),
-                "url,type,discovery,parent_id,bytes,gzipped,url_count,http_status,fetch_ms,truncated,error,id",
-                f => [f.Url, f.Type, f.Discovery, f.ParentId?.ToString(), Number(f.Bytes), f.Gzipped ? "true" : "false",
-                    Number(f.UrlCount), f.HttpStatus is { } s ? Number(s) : null, Number(f.FetchMs),
-                    f.Truncated ? "true" : "false", f.Error, f.Id.ToString()]);
+            return Csv(name, "sitemaps", files.AsAsyncEnumerable(), cancellationToken,
+            [
+                new("url", f => f.Url), new("type", f => f.Type), new("discovery", f => f.Discovery),
+                new("parent_id", f => f.ParentId), new("bytes", f => f.Bytes), new("gzipped", f => f.Gzipped),
+                new("url_count", f => f.UrlCount), new("http_status", f => f.HttpStatus), new("fetch_ms", f => f.FetchMs),
+                new("truncated", f => f.Truncated), new("error", f => f.Error), new("id", f => f.Id),
+            ]);
         }
 
         var list = await files.ToListAsync(cancellationToken);
@@ -92,11 +95,12 @@ public static class DomainSitemapEndpoints
         {
             return Csv(name, "urls", urls.Select(u => new SitemapUrlView(
                     u.Loc, u.Lastmod, u.ChangeFreq, u.Priority, u.ImageCount, u.VideoCount, u.NewsCount, u.AlternateCount, u.FileId))
-                .AsAsyncEnumerable(),
-                "loc,lastmod,changefreq,priority,image_count,video_count,news_count,alternate_count",
-                u => [u.Loc, u.Lastmod?.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture), u.Changefreq,
-                    u.Priority?.ToString(CultureInfo.InvariantCulture), Number(u.ImageCount), Number(u.VideoCount),
-                    Number(u.NewsCount), Number(u.AlternateCount)]);
+                .AsAsyncEnumerable(), cancellationToken,
+            [
+                new("loc", u => u.Loc), new("lastmod", u => u.Lastmod), new("changefreq", u => u.Changefreq),
+                new("priority", u => u.Priority), new("image_count", u => u.ImageCount), new("video_count", u => u.VideoCount),
+                new("news_count", u => u.NewsCount), new("alternate_count", u => u.AlternateCount),
+            ]);
         }
 
         var pageSize = limit ?? DefaultLimit;
@@ -170,55 +174,10 @@ public static class DomainSitemapEndpoints
 
     // Rows go out as they are read, so a million URLs never sit in memory.
     private static PushStreamHttpResult Csv<T>(
-        string domain, string what, IAsyncEnumerable<T> rows, string header, Func<T, string?[]> fields) =>
-        TypedResults.Stream(async body =>
-        {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
-            await writer.WriteAsync(header + "\r\n");
-            var line = new StringBuilder();
-            await foreach (var row in rows)
-            {
-                line.Clear();
-                var values = fields(row);
-                for (var i = 0; i < values.Length; i++)
-                {
-                    if (i > 0)
-                    {
-                        line.Append(',');
-                    }
-
-                    AppendField(line, values[i]);
-                }
-
-                await writer.WriteAsync(line.Append("\r\n"));
-            }
-        }, "text/csv; charset=utf-8", $"{domain}-{what}.csv");
-
-    // RFC 4180 quoting, and a leading quote mark for values a spreadsheet would run as a formula.
-    private static void AppendField(StringBuilder line, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return;
-        }
-
-        var formula = value[0] is '=' or '+' or '-' or '@';
-        if (!formula && value.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            line.Append(value);
-            return;
-        }
-
-        line.Append('"');
-        if (formula)
-        {
-            line.Append('\'');
-        }
-
-        line.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-    }
-
-    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+        string domain, string what, IAsyncEnumerable<T> rows, CancellationToken cancellationToken, TableColumn<T>[] columns) =>
+        TypedResults.Stream(
+            body => TableWriter.WriteAsync(body, TableFormat.Csv, columns, rows, cancellationToken),
+            TableFormat.Csv.ContentType(), domain + "-" + what + TableFormat.Csv.FileExtension());
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: detail);
