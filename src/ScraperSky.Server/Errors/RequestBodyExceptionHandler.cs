@@ -1,11 +1,12 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ScraperSky.Server.Errors;
 
 /// A body that cannot be bound (malformed JSON, a field of the wrong type, no body, not JSON) is a 422 with a detail
 /// saying what was wrong, as v1 clients expect; never the framework's bare 400.
-public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class RequestBodyExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public const string NotJsonDetail = "The request body must be JSON sent with Content-Type: application/json.";
     private const string ObjectExpectedDetail = "The request body must be a JSON object.";
@@ -15,6 +16,24 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDe
         if (exception is not BadHttpRequestException bad || httpContext.Response.HasStarted)
         {
             return false;
+        }
+
+        // A query, route, header or form value that does not convert is the client's 400, naming the parameter;
+        // only a body that cannot be read is the 422 v1 clients expect.
+        if (UnboundParameter().Match(bad.Message) is { Success: true } unbound)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(unbound.Groups["name"].Value);
+            var type = unbound.Groups["type"].Value.TrimEnd('?');
+            return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Detail = $"Parameter '{name}' is invalid: '{unbound.Groups["value"].Value}' is not {Expected(type)}.",
+                },
+            });
         }
 
         var status = bad.StatusCode is StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType
@@ -27,6 +46,19 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problemDe
             ProblemDetails = { Status = status, Detail = Describe(bad) },
         });
     }
+
+    private static string Expected(string type) => type switch
+    {
+        "int" or "long" or "Int32" or "Int64" => "a whole number",
+        "bool" or "Boolean" => "true or false",
+        "DateTime" or "DateTimeOffset" => "an ISO 8601 date and time",
+        "Guid" => "a UUID",
+        _ => "a valid " + type,
+    };
+
+    // The framework's wording: Failed to bind parameter "int? Limit" from "abc".
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^"]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex UnboundParameter();
 
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
