@@ -40,6 +40,7 @@ public sealed partial class JobSubmission(
     public async Task<Job> SubmitScanAsync(
         Guid tenantId, string domain, ScanJobOptions scanOptions, CancellationToken cancellationToken)
     {
+        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, 1, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var job = PendingJob(tenantId, domain, null, scanOptions.ToJson(), now, Guid.CreateVersion7());
         db.Jobs.Add(job);
@@ -81,6 +82,7 @@ public sealed partial class JobSubmission(
             }
         }
 
+        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, jobs.Count - failed, cancellationToken);
         batch.TotalJobs = jobs.Count;
         batch.FailedJobs = failed;
         batch.Status = BatchJob.StatusFor(jobs.Count, 0, failed, anyStarted: false);
