@@ -32,6 +32,8 @@ public static class DataServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Jobs:PollInterval must be positive.")
             .Validate(o => o.FirstRetryDelay >= TimeSpan.Zero, "Jobs:FirstRetryDelay must not be negative.")
             .Validate(o => o.MaxBatchSize >= 1, "Jobs:MaxBatchSize must be at least 1.")
+            .Validate(o => o.MaxRunningPerTenant >= 0, "Jobs:MaxRunningPerTenant must not be negative (0 means no cap).")
+            .Validate(o => o.MaxQueuedPerTenant >= 0, "Jobs:MaxQueuedPerTenant must not be negative (0 means no cap).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobQueueSignal>();

@@ -21,4 +21,11 @@ public sealed class JobOptions
 
     /// Largest batch a client may submit.
     public int MaxBatchSize { get; set; } = 10_000;
+
+    /// Scans one tenant may have running at once across every process; 0 leaves it to fair claiming alone. A cap
+    /// below the total worker count keeps slots free for other tenants while one tenant's long scans run.
+    public int MaxRunningPerTenant { get; set; }
+
+    /// Pending jobs one tenant may have waiting; a submission that would pass it is refused. 0 means no cap.
+    public int MaxQueuedPerTenant { get; set; } = 100_000;
 }

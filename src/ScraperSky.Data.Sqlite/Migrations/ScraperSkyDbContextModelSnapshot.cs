@@ -506,6 +506,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "CreatedAt")
                         .HasDatabaseName("ix_jobs_tenant_id_created_at");
 
+                    b.HasIndex("TenantId", "BatchId", "NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_jobs_tenant_id_batch_id_next_attempt_at_id")
+                        .HasFilter("status = 'pending'");
+
                     b.ToTable("jobs", (string)null);
                 });
 

@@ -17,6 +17,9 @@ internal sealed class JobConfiguration(bool isPostgres) : IEntityTypeConfigurati
         builder.Property(j => j.LeaseOwner).HasMaxLength(200);
         // Claiming scans pending work in due order; lookups go by tenant and batch.
         builder.HasIndex(j => new { j.Status, j.NextAttemptAt });
+        // Fair claiming walks the pending jobs by tenant and batch and reads each queue's head in due order; only
+        // pending rows, so the index stays as small as the queue however many jobs have ended.
+        builder.HasIndex(j => new { j.TenantId, j.BatchId, j.NextAttemptAt, j.Id }).HasFilter("status = 'pending'");
         builder.HasIndex(j => new { j.TenantId, j.CreatedAt });
         builder.HasIndex(j => new { j.BatchId, j.EndSequence });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Cascade);

@@ -26,11 +26,18 @@ public sealed partial class JobQueue(
 
     private const int ExpiredSweepSize = 100;
 
+    // The PostgreSQL advisory lock that makes claimers take turns ("SKYCLAIM" in ASCII).
+    private const long ClaimLockKey = 0x534B_5943_4C41_494D;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// Claims up to <paramref name="limit"/> due jobs for <paramref name="owner"/>: pending jobs whose next attempt is
     /// due, and running jobs whose lease expired (their process died). Running jobs that expired with no attempts
     /// left are failed instead. Never hands one job to two claimers.
+    /// Claims are fair: each due job's turn is its place in its tenant's queue plus the scans that tenant already
+    /// runs, and the lowest turns go first, so a tenant with one job is served before another's ten thousand wait
+    /// their turn. Within a tenant the batches (and the single scans) take turns the same way. A tenant at
+    /// <see cref="JobOptions.MaxRunningPerTenant"/> running scans gets nothing until one ends.
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -38,27 +45,81 @@ public sealed partial class JobQueue(
 
         var now = Now;
         var expires = now + options.Value.LeaseDuration;
+        var cap = options.Value.MaxRunningPerTenant;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         List<Job> claimed;
-        // `status IN (...)` lets the (status, next_attempt_at) index skip the ever-growing ended jobs.
+        // Only the first `limit` due jobs of each (tenant, batch) can win a turn, so each is read from the pending-jobs
+        // index by a loose scan (one seek per tenant and per batch) rather than ranking every pending row: a claim costs
+        // the same with 100,000 jobs waiting as with ten. Status literals, not parameters, so the planners match
+        // the partial index.
         if (db.IsPostgres)
         {
-            // One statement: SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting, and
-            // the row lock re-checks the WHERE clause, so a row claimed a moment ago is not claimed again.
+            // Turns count running rows, so claimers take turns: each starts after the previous one committed and sees
+            // its claims (a fresh snapshot per statement). SKIP LOCKED still passes over rows another statement holds,
+            // and the row lock re-checks the WHERE clause, so a row claimed a moment ago is not claimed again.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ClaimLockKey})", cancellationToken);
             claimed = await db.Jobs.FromSql($"""
-                WITH claimed AS (
+                WITH RECURSIVE
+                tenants_waiting(tenant_id) AS (
+                    (SELECT tenant_id FROM jobs WHERE status = 'pending' ORDER BY tenant_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT j.tenant_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id > w.tenant_id ORDER BY j.tenant_id LIMIT 1)
+                    FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL),
+                batches_waiting(tenant_id, batch_id) AS (
+                    SELECT w.tenant_id, (SELECT j.batch_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id = w.tenant_id AND j.batch_id IS NOT NULL
+                            ORDER BY j.batch_id LIMIT 1)
+                    FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL
+                    UNION ALL
+                    SELECT b.tenant_id, (SELECT j.batch_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id = b.tenant_id AND j.batch_id > b.batch_id
+                            ORDER BY j.batch_id LIMIT 1)
+                    FROM batches_waiting b WHERE b.batch_id IS NOT NULL),
+                due AS (
+                    SELECT c.* FROM batches_waiting b CROSS JOIN LATERAL (
+                        SELECT j.id, j.tenant_id, j.batch_id, j.next_attempt_at FROM jobs j
+                        WHERE j.status = 'pending' AND j.tenant_id = b.tenant_id AND j.batch_id = b.batch_id
+                          AND j.next_attempt_at <= {now}
+                        ORDER BY j.next_attempt_at, j.id LIMIT {limit}) c
+                    UNION ALL
+                    SELECT c.* FROM tenants_waiting w CROSS JOIN LATERAL (
+                        SELECT j.id, j.tenant_id, j.batch_id, j.next_attempt_at FROM jobs j
+                        WHERE j.status = 'pending' AND j.tenant_id = w.tenant_id AND j.batch_id IS NULL
+                          AND j.next_attempt_at <= {now}
+                        ORDER BY j.next_attempt_at, j.id LIMIT {limit}) c
+                    UNION ALL
+                    SELECT id, tenant_id, batch_id, next_attempt_at FROM jobs
+                    WHERE status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts),
+                running AS (
+                    SELECT tenant_id, batch_id, COUNT(*) AS n FROM jobs
+                    WHERE status = 'running' AND lease_expires_at >= {now}
+                    GROUP BY tenant_id, batch_id),
+                batch_turns AS (
+                    SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.tenant_id, d.batch_id ORDER BY d.next_attempt_at, d.id)
+                        + COALESCE((SELECT r.n FROM running r
+                                    WHERE r.tenant_id = d.tenant_id AND r.batch_id IS NOT DISTINCT FROM d.batch_id), 0) AS turn
+                    FROM due d),
+                tenant_turns AS (
+                    SELECT t.id, t.next_attempt_at,
+                        ROW_NUMBER() OVER (PARTITION BY t.tenant_id ORDER BY t.turn, t.next_attempt_at, t.id)
+                        + COALESCE((SELECT SUM(r.n) FROM running r WHERE r.tenant_id = t.tenant_id), 0) AS turn
+                    FROM batch_turns t),
+                claimed AS (
                     UPDATE jobs
                     SET status = 'running', lease_owner = {owner}, lease_expires_at = {expires},
                         attempts = attempts + 1, started_at = COALESCE(started_at, {now}),
                         progress_step = 'starting', progress_message = 'Scan started'
                     WHERE id IN (
-                        SELECT id FROM jobs
-                        WHERE status IN ('pending', 'running')
-                          AND ((status = 'pending' AND next_attempt_at <= {now})
-                            OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
-                        ORDER BY next_attempt_at
+                        SELECT j.id FROM jobs j JOIN tenant_turns t ON t.id = j.id
+                        WHERE j.status IN ('pending', 'running')
+                          AND ((j.status = 'pending' AND j.next_attempt_at <= {now})
+                            OR (j.status = 'running' AND j.lease_expires_at < {now} AND j.attempts < j.max_attempts))
+                          AND ({cap} = 0 OR t.turn <= {cap})
+                        ORDER BY t.turn, t.next_attempt_at, t.id
                         LIMIT {limit}
-                        FOR UPDATE SKIP LOCKED)
+                        FOR UPDATE OF j SKIP LOCKED)
                     RETURNING *),
                 started_batches AS (
                     UPDATE batch_jobs SET status = 'in_progress', started_at = COALESCE(started_at, {now})
@@ -68,20 +129,61 @@ public sealed partial class JobQueue(
         }
         else
         {
-            // SQLite has one writer at a time; the UPDATE takes the write lock as its first statement, so the claim and the
-            // batch update below commit together without another writer in between.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // SQLite has one writer at a time and the transaction takes the write lock when it begins, so turns are
+            // counted and the claim and the batch update below commit without another writer in between.
             claimed = await db.Jobs.FromSql($"""
+                WITH RECURSIVE
+                tenants_waiting(tenant_id) AS (
+                    SELECT (SELECT tenant_id FROM jobs WHERE status = 'pending' ORDER BY tenant_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT j.tenant_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id > w.tenant_id ORDER BY j.tenant_id LIMIT 1)
+                    FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL),
+                batches_waiting(tenant_id, batch_id) AS (
+                    SELECT w.tenant_id, (SELECT j.batch_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id = w.tenant_id AND j.batch_id IS NOT NULL
+                            ORDER BY j.batch_id LIMIT 1)
+                    FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL
+                    UNION ALL
+                    SELECT b.tenant_id, (SELECT j.batch_id FROM jobs j
+                            WHERE j.status = 'pending' AND j.tenant_id = b.tenant_id AND j.batch_id > b.batch_id
+                            ORDER BY j.batch_id LIMIT 1)
+                    FROM batches_waiting b WHERE b.batch_id IS NOT NULL),
+                queues(tenant_id, batch_id) AS (
+                    SELECT tenant_id, NULL FROM tenants_waiting WHERE tenant_id IS NOT NULL
+                    UNION ALL
+                    SELECT tenant_id, batch_id FROM batches_waiting WHERE batch_id IS NOT NULL),
+                due AS (
+                    SELECT j.id, j.tenant_id, j.batch_id, j.next_attempt_at FROM queues q JOIN jobs j ON j.id IN (
+                        SELECT x.id FROM jobs x
+                        WHERE x.status = 'pending' AND x.tenant_id = q.tenant_id AND x.batch_id IS q.batch_id
+                          AND x.next_attempt_at <= {now}
+                        ORDER BY x.next_attempt_at, x.id LIMIT {limit})
+                    UNION ALL
+                    SELECT id, tenant_id, batch_id, next_attempt_at FROM jobs
+                    WHERE status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts),
+                running AS (
+                    SELECT tenant_id, batch_id, COUNT(*) AS n FROM jobs
+                    WHERE status = 'running' AND lease_expires_at >= {now}
+                    GROUP BY tenant_id, batch_id),
+                batch_turns AS (
+                    SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.tenant_id, d.batch_id ORDER BY d.next_attempt_at, d.id)
+                        + COALESCE((SELECT r.n FROM running r
+                                    WHERE r.tenant_id = d.tenant_id AND r.batch_id IS d.batch_id), 0) AS turn
+                    FROM due d),
+                tenant_turns AS (
+                    SELECT t.id, t.next_attempt_at,
+                        ROW_NUMBER() OVER (PARTITION BY t.tenant_id ORDER BY t.turn, t.next_attempt_at, t.id)
+                        + COALESCE((SELECT SUM(r.n) FROM running r WHERE r.tenant_id = t.tenant_id), 0) AS turn
+                    FROM batch_turns t)
                 UPDATE jobs
                 SET status = 'running', lease_owner = {owner}, lease_expires_at = {expires},
                     attempts = attempts + 1, started_at = COALESCE(started_at, {now}),
                     progress_step = 'starting', progress_message = 'Scan started'
                 WHERE id IN (
-                    SELECT id FROM jobs
-                    WHERE status IN ('pending', 'running')
-                      AND ((status = 'pending' AND next_attempt_at <= {now})
-                        OR (status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts))
-                    ORDER BY next_attempt_at
+                    SELECT id FROM tenant_turns
+                    WHERE {cap} = 0 OR turn <= {cap}
+                    ORDER BY turn, next_attempt_at, id
                     LIMIT {limit})
                 RETURNING *
                 """).AsNoTracking().ToListAsync(cancellationToken);
@@ -93,10 +195,9 @@ public sealed partial class JobQueue(
                         .SetProperty(b => b.Status, BatchStatus.InProgress)
                         .SetProperty(b => b.StartedAt, b => b.StartedAt ?? now), cancellationToken);
             }
-
-            await transaction.CommitAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return claimed.Select(j => new ClaimedJob
         {
             Id = j.Id,

@@ -46,6 +46,7 @@ public sealed partial class JobSubmission(
     public async Task<Job> SubmitScanAsync(
         Guid tenantId, string domain, ScanJobOptions scanOptions, CancellationToken cancellationToken)
     {
+        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, 1, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var job = PendingJob(tenantId, domain, null, scanOptions.ToJson(), now, Guid.CreateVersion7());
         db.Jobs.Add(job);
@@ -113,6 +114,7 @@ public sealed partial class JobSubmission(
             });
         }
 
+        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, jobs.Count - failed, cancellationToken);
         batch.TotalJobs = jobs.Count;
         batch.FailedJobs = failed;
         batch.EndSequence = failed;

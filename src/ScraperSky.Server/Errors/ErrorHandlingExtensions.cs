@@ -20,6 +20,7 @@ public static class ErrorHandlingExtensions
             context.ProblemDetails.Detail ??= context.ProblemDetails.Title;
         });
         builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
+        builder.Services.AddExceptionHandler<QueueLimitExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
     }
