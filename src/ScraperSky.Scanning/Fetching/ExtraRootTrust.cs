@@ -58,6 +58,17 @@ public sealed class ExtraRootTrust
         }
     }
 
+    /// The policy of every chain the scanner builds: nothing is downloaded (no AIA "CA Issuers" fetch of a missing
+    /// intermediate, no OCSP or CRL request). Those requests would be made by the runtime's own HTTP client, outside
+    /// the address guard, to whatever address a hostile certificate names (cloud metadata included). A server that
+    /// leaves out its intermediates fails the handshake, and the fetcher falls back to http as for any untrusted
+    /// certificate.
+    public static X509ChainPolicy OfflineChainPolicy() => new()
+    {
+        DisableCertificateDownloads = true,
+        RevocationMode = X509RevocationMode.NoCheck,
+    };
+
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
@@ -72,9 +83,9 @@ public sealed class ExtraRootTrust
         }
 
         using var custom = new X509Chain();
+        custom.ChainPolicy = OfflineChainPolicy();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(_roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         custom.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
         if (chain is not null)
         {

@@ -5,9 +5,13 @@ namespace ScraperSky.Scanning.Fetching;
 
 /// The SocketsHttpHandler ConnectCallback. Checking here, rather than on the URL, covers every way an address reaches
 /// a socket: the first request, each redirect, and whatever DNS answers (a public name may resolve to 10.0.0.1).
-/// TLS SNI and the Host header still carry the original name; only the socket's destination changes.
-public sealed class GuardedConnector(HostMap hostMap)
+/// TLS SNI and the Host header still carry the original name; only the socket's destination changes. Besides the
+/// registries' special-purpose ranges, the addresses of this machine's own interfaces are refused
+/// (<see cref="LocalAddresses"/>).
+public sealed class GuardedConnector(HostMap hostMap, LocalAddresses? localAddresses = null)
 {
+    private readonly LocalAddresses _local = localAddresses ?? LocalAddresses.Shared;
+
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -42,7 +46,7 @@ public sealed class GuardedConnector(HostMap hostMap)
         AddressRefusedException? refused = null;
         foreach (var address in candidates)
         {
-            var reason = AddressGuard.RefusalReason(address);
+            var reason = AddressGuard.RefusalReason(address, _local);
             if (reason is null)
             {
                 allowed.Add(new IPEndPoint(address, port));

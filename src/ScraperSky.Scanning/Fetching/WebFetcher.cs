@@ -417,7 +417,9 @@ public sealed partial class WebFetcher(
 
     /// Creates the primary handler of the named client: no automatic redirects (we follow them ourselves), the address
     /// guard in the connect step, transport decompression (the caps count decompressed bytes), and certificate
-    /// validation that also trusts `ExtraRootCertificates` when any are configured.
+    /// validation that also trusts `ExtraRootCertificates` when any are configured. Chains are built offline
+    /// (<see cref="ExtraRootTrust.OfflineChainPolicy"/>): a certificate's AIA, OCSP or CRL address would otherwise be
+    /// fetched by the runtime's own HTTP client, outside <see cref="GuardedConnector"/>.
     public static SocketsHttpHandler CreateHandler(ScanningOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -428,6 +430,8 @@ public sealed partial class WebFetcher(
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = extraRoots is null ? null : extraRoots.Validate,
+                CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                CertificateChainPolicy = ExtraRootTrust.OfflineChainPolicy(),
             },
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,

@@ -120,6 +120,14 @@ public sealed class TestSiteFleet : IAsyncDisposable
     /// unless set otherwise).
     public void SetTls(string host, TlsMode mode) => _tls[host] = mode;
 
+    /// Makes <paramref name="host"/> serve a certificate whose intermediate is left out of the handshake and whose AIA
+    /// "CA Issuers" field names <paramref name="caIssuersUrl"/> (<see cref="TlsMode.MissingIntermediate"/>).
+    public void SetCaIssuers(string host, Uri caIssuersUrl)
+    {
+        _certificates.SetCaIssuers(host, caIssuersUrl);
+        _tls[host] = TlsMode.MissingIntermediate;
+    }
+
     /// Registers a handler for an exact host (`shop.test`) or every host under a suffix (`*.slow.test`).
     public void Map(string hostPattern, RequestDelegate handler)
     {
