@@ -114,6 +114,14 @@ public sealed class FingerprintRegressionTests(ITestOutputHelper output)
                 output.WriteLine(line);
             }
 
+            if (configured is not null)
+            {
+                // The test runner shows a passing test's output only in its reports; the file is where to read it.
+                var file = Path.Combine(AppContext.BaseDirectory, "fingerprint-changes.txt");
+                File.WriteAllLines(file, [$"{report.Count} fixture cases change with {configured}:", .. report]);
+                TestContext.Current.SendDiagnosticMessage($"Fingerprint changes written to {file}");
+            }
+
             if (configured is null)
             {
                 Assert.Contains("OWL Carousel detect[0]: +Widget Hub", report);
