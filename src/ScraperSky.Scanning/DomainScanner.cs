@@ -18,6 +18,7 @@ public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
     HtmlExtractor extractor,
+    Fingerprints.WordPressFeed wordPressFeed,
     SitemapCollector sitemaps,
     IOptions<ScanningOptions> options,
     ILogger<DomainScanner> logger) : IDomainScanner
@@ -42,6 +43,11 @@ public sealed partial class DomainScanner(
         var home = extractor.Extract(page);
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
+        if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && await wordPressFeed.ReadAsync(home, cancellationToken) is { } feed)
+        {
+            contactPages.Add(feed);
+        }
+
         var metadata = SiteResult.Build(home, contactPages);
         if (!request.IncludeSitemaps)
         {

@@ -116,7 +116,15 @@ public sealed record PagePerformance
     public int TotalElements { get; init; }
 }
 
-public sealed record DetectedTechnology(string Name, IReadOnlyList<string> Categories, string? Version, int Confidence);
+public sealed record DetectedTechnology(string Name, IReadOnlyList<string> Categories, string? Version, int Confidence)
+{
+    // Added fields: why the technology was reported. `version_source` names the signal the version came from
+    // (`meta:generator`, `script_url`, ...); `confidence_source` is `seen` or `implied`.
+    public string? VersionSource { get; init; }
+    public string ConfidenceSource { get; init; } = Fingerprints.ConfidenceSources.Seen;
+    public IReadOnlyList<string> ImpliedBy { get; init; } = [];
+    public IReadOnlyList<Fingerprints.TechnologyEvidence> Evidence { get; init; } = [];
+}
 
 /// What a scan learned of a site's sitemaps (the `sitemaps` metadata field).
 public sealed record SitemapSummary

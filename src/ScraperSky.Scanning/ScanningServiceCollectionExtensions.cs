@@ -71,6 +71,7 @@ public static class ScanningServiceCollectionExtensions
         services.TryAddSingleton(sp => new FingerprintMatcher(
             FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
         services.TryAddSingleton<HtmlExtractor>();
+        services.TryAddTransient<WordPressFeed>();
 
         services.TryAddTransient<IWebFetcher, WebFetcher>();
         services.TryAddTransient<RobotsPolicy>();

@@ -70,12 +70,29 @@ public static class SiteResult
     private static List<DetectedTechnology> MergeTechnologies(IEnumerable<DetectedTechnology> all) =>
         [.. all
             .GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.First() with
-            {
-                Version = g.Select(t => t.Version).FirstOrDefault(v => v is not null),
-                Confidence = g.Max(t => t.Confidence),
-            })
+            .Select(MergeTechnology)
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+
+    // One technology as seen on several pages (the homepage first): the first page's version with its source, the
+    // strongest confidence (seen wins a tie with implied), and each page's evidence, a signal repeated on several
+    // pages kept once with the first page that showed it.
+    private static DetectedTechnology MergeTechnology(IGrouping<string, DetectedTechnology> pages)
+    {
+        var versioned = pages.FirstOrDefault(t => t.Version is not null);
+        var strongest = pages
+            .OrderByDescending(t => t.Confidence)
+            .ThenBy(t => t.ConfidenceSource == ConfidenceSources.Seen ? 0 : 1)
+            .First();
+        return pages.First() with
+        {
+            Version = versioned?.Version,
+            VersionSource = versioned?.VersionSource,
+            Confidence = strongest.Confidence,
+            ConfidenceSource = strongest.ConfidenceSource,
+            ImpliedBy = [.. pages.SelectMany(t => t.ImpliedBy).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Evidence = [.. pages.SelectMany(t => t.Evidence).DistinctBy(e => (e.Kind, e.Name, e.Match))],
+        };
+    }
 
     private static SocialLinks MergeSocial(List<PageExtraction> pages)
     {

@@ -66,11 +66,11 @@ public sealed class FingerprintMatcher
             {
                 if (name.EndsWith('*'))
                 {
-                    cookiePrefixes.Add((name[..^1], new Entry(r, pattern, Channel.Cookies)));
+                    cookiePrefixes.Add((name[..^1], new Entry(r, pattern, Channel.Cookies, Name: name)));
                 }
                 else
                 {
-                    Add(cookies, name, new Entry(r, pattern, Channel.Cookies));
+                    Add(cookies, name, new Entry(r, pattern, Channel.Cookies, Name: name));
                 }
             }
 
@@ -96,12 +96,12 @@ public sealed class FingerprintMatcher
 
     public int TechnologyCount => _rulesByName.Count;
 
-    /// Technologies detected on the page, with categories, version (when a pattern captured one) and confidence
-    /// (summed over matching patterns, at most 100), sorted by name.
+    /// Technologies detected on the page, with categories, version (when a pattern captured one), confidence
+    /// (summed over matching patterns, at most 100) and the evidence for each, sorted by name.
     public IReadOnlyList<DetectedTechnology> Detect(PageSignals page)
     {
         var rules = _catalog.Rules;
-        var hits = new Hit?[rules.Count];
+        var hits = new Hits(new Hit?[rules.Count], page.Url);
         var found = FindLiterals(page);
 
         RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], unfilteredCap: MaxUnfilteredHtmlChars);
@@ -129,14 +129,17 @@ public sealed class FingerprintMatcher
         {
             if (_cookies.TryGetValue(name, out var entries))
             {
-                RunAll(entries, hits, Cap(value, MaxValueChars));
+                foreach (var entry in entries)
+                {
+                    Run(entry, hits, Cap(value, MaxValueChars), cookieName: name);
+                }
             }
 
             foreach (var (prefix, entry) in _cookiePrefixes)
             {
                 if (name.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    Run(entry, hits, Cap(value, MaxValueChars));
+                    Run(entry, hits, Cap(value, MaxValueChars), cookieName: name);
                 }
             }
         }
@@ -164,7 +167,7 @@ public sealed class FingerprintMatcher
     {
         foreach (var (name, pattern) in patterns)
         {
-            Add(target, name, new Entry(rule, pattern, channel));
+            Add(target, name, new Entry(rule, pattern, channel, Name: name));
         }
     }
 
@@ -209,7 +212,7 @@ public sealed class FingerprintMatcher
     }
 
     private static void RunPrefiltered(
-        Entry[] entries, bool[] found, Hit?[] hits, ReadOnlyMemory<char>[] inputs, int? unfilteredCap = null)
+        Entry[] entries, bool[] found, Hits hits, ReadOnlyMemory<char>[] inputs, int? unfilteredCap = null)
     {
         if (inputs.Length == 0)
         {
@@ -257,7 +260,7 @@ public sealed class FingerprintMatcher
         return false;
     }
 
-    private static void RunAll(Entry[] entries, Hit?[] hits, ReadOnlyMemory<char> input)
+    private static void RunAll(Entry[] entries, Hits hits, ReadOnlyMemory<char> input)
     {
         foreach (var entry in entries)
         {
@@ -265,19 +268,38 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private static bool Run(Entry entry, Hit?[] hits, ReadOnlyMemory<char> input)
+    private static bool Run(Entry entry, Hits hits, ReadOnlyMemory<char> input, string? cookieName = null)
     {
-        if (!entry.Pattern.TryMatch(input, out var version))
+        if (!entry.Pattern.TryMatch(input, out var version, out var matched))
         {
             return false;
         }
 
-        var hit = hits[entry.Rule] ??= new Hit();
-        hit.Add(entry.Pattern.Confidence, version, entry.Channel);
+        // Evidence is built only here, for a match: the excerpt costs a small string per signal of a found technology.
+        var match = entry.Channel switch
+        {
+            Channel.Cookies => cookieName ?? entry.Name ?? string.Empty,
+            Channel.Html or Channel.Scripts => EvidenceExcerpt.InSource(input.Span, matched),
+            _ => EvidenceExcerpt.OfValue(input.Span, matched),
+        };
+        var evidence = new TechnologyEvidence(KindOf(entry.Channel), cookieName ?? entry.Name, match, hits.PageUrl) { Version = version };
+        hits.For(entry.Rule).Add(entry.Pattern.Confidence, entry.Channel, evidence);
         return true;
     }
 
-    private void RunDom(IDocument document, bool[] found, Hit?[] hits)
+    private static string KindOf(Channel channel) => channel switch
+    {
+        Channel.Meta => EvidenceKinds.Meta,
+        Channel.Headers => EvidenceKinds.Header,
+        Channel.ScriptSrc => EvidenceKinds.ScriptUrl,
+        Channel.Scripts => EvidenceKinds.InlineScript,
+        Channel.Html => EvidenceKinds.Html,
+        Channel.Dom => EvidenceKinds.Dom,
+        Channel.Url => EvidenceKinds.Url,
+        _ => EvidenceKinds.Cookie,
+    };
+
+    private void RunDom(IDocument document, bool[] found, Hits hits)
     {
         foreach (var (rule, dom, literalId) in _dom)
         {
@@ -303,26 +325,27 @@ public sealed class FingerprintMatcher
                 continue;
             }
 
-            var matched = dom.Text is null && dom.Attributes.Count == 0;
+            // A bare selector shows the element it found; a text or attribute pattern shows what it matched.
+            string? excerpt = dom.Text is null && dom.Attributes.Count == 0 ? "<" + element.LocalName + ">" : null;
             string? version = null;
-            if (dom.Text is not null && dom.Text.TryMatch(Cap(element.TextContent, MaxValueChars), out var v))
+            if (dom.Text is not null && Cap(element.TextContent, MaxValueChars) is var text && dom.Text.TryMatch(text, out var v, out var at))
             {
-                matched = true;
+                excerpt = EvidenceExcerpt.OfValue(text.Span, at);
                 version = v;
             }
 
             foreach (var (name, pattern) in dom.Attributes)
             {
-                if (element.GetAttribute(name) is { } value && pattern.TryMatch(Cap(value, MaxValueChars), out var av))
+                if (element.GetAttribute(name) is { } value && pattern.TryMatch(Cap(value, MaxValueChars), out var av, out var attributeAt))
                 {
-                    matched = true;
+                    excerpt ??= name + "=" + EvidenceExcerpt.OfValue(value.AsSpan(0, Math.Min(value.Length, MaxValueChars)), attributeAt);
                     version ??= av;
                 }
             }
 
-            if (matched)
+            if (excerpt is not null)
             {
-                (hits[rule] ??= new Hit()).Add(100, version, Channel.Dom);
+                hits.For(rule).Add(100, Channel.Dom, new TechnologyEvidence(EvidenceKinds.Dom, dom.Selector, excerpt, hits.PageUrl) { Version = version });
             }
         }
     }
@@ -346,9 +369,10 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private List<DetectedTechnology> Resolve(Hit?[] hits)
+    private List<DetectedTechnology> Resolve(Hits page)
     {
         var rules = _catalog.Rules;
+        var hits = page.ByRule;
         var byName = new Dictionary<string, Hit>(StringComparer.OrdinalIgnoreCase);
         for (var r = 0; r < hits.Length; r++)
         {
@@ -365,7 +389,7 @@ public sealed class FingerprintMatcher
             }
         }
 
-        AddImplied(byName);
+        AddImplied(byName, page.PageUrl);
 
         foreach (var name in byName.Keys.ToList())
         {
@@ -388,17 +412,30 @@ public sealed class FingerprintMatcher
         }
 
         return [.. byName
-            .Select(p => new DetectedTechnology(CanonicalName(p.Key), _categoriesByName[p.Key], p.Value.BestVersion(), p.Value.Confidence))
+            .Select(p => Describe(CanonicalName(p.Key), _categoriesByName[p.Key], p.Value))
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
-    private void AddImplied(Dictionary<string, Hit> byName)
+    private static DetectedTechnology Describe(string name, IReadOnlyList<string> categories, Hit hit)
+    {
+        var version = hit.BestVersion();
+        return new DetectedTechnology(name, categories, version?.Version, hit.Confidence)
+        {
+            VersionSource = version is { } v ? v.Kind + (v.Name is null ? string.Empty : ":" + v.Name) : null,
+            ConfidenceSource = hit.Implied ? ConfidenceSources.Implied : ConfidenceSources.Seen,
+            ImpliedBy = hit.ImpliedBy,
+            Evidence = hit.Evidence,
+        };
+    }
+
+    private void AddImplied(Dictionary<string, Hit> byName, string pageUrl)
     {
         var rules = _catalog.Rules;
         var queue = new Queue<string>(byName.Keys);
         while (queue.TryDequeue(out var name))
         {
             var parent = byName[name];
+            var parentName = CanonicalName(name);
             foreach (var r in _rulesByName[name])
             {
                 foreach (var implied in rules[r].Implies)
@@ -412,6 +449,7 @@ public sealed class FingerprintMatcher
 
                     if (byName.TryGetValue(impliedName, out var existing))
                     {
+                        existing.AddImpliedBy(parentName, pageUrl);
                         if (confidence > existing.Confidence && existing.Implied)
                         {
                             existing.RaiseImplied(confidence);
@@ -421,7 +459,9 @@ public sealed class FingerprintMatcher
                         continue;
                     }
 
-                    byName[impliedName] = Hit.ImpliedWith(confidence);
+                    var hit = Hit.ImpliedWith(confidence);
+                    hit.AddImpliedBy(parentName, pageUrl);
+                    byName[impliedName] = hit;
                     queue.Enqueue(impliedName);
                 }
             }
@@ -430,6 +470,7 @@ public sealed class FingerprintMatcher
 
     private string CanonicalName(string name) => _catalog.Rules[_rulesByName[name][0]].Name;
 
+    /// Channels in order of how explicit their evidence of a version is (a tie between versions goes to the first).
     private enum Channel
     {
         Meta,
@@ -442,28 +483,60 @@ public sealed class FingerprintMatcher
         Cookies,
     }
 
-    private sealed record Entry(int Rule, FingerprintPattern Pattern, Channel Channel, int[]? LiteralIds = null)
+    /// <param name="Name">The header, meta or cookie name a named pattern reads; null for page-wide channels.</param>
+    private sealed record Entry(int Rule, FingerprintPattern Pattern, Channel Channel, int[]? LiteralIds = null, string? Name = null)
     {
         public int[] LiteralIds { get; } = LiteralIds ?? [];
     }
 
+    /// One page's hits by rule index, with the page URL its evidence names.
+    private sealed class Hits(Hit?[] byRule, string pageUrl)
+    {
+        public Hit?[] ByRule { get; } = byRule;
+
+        public string PageUrl { get; } = pageUrl;
+
+        public Hit For(int rule) => ByRule[rule] ??= new Hit();
+    }
+
     private sealed class Hit
     {
-        private List<(string Version, Channel Channel)>? _versions;
+        private List<(TechnologyEvidence Evidence, Channel Channel)>? _versions;
+        private List<TechnologyEvidence>? _evidence;
+        private List<string>? _impliedBy;
 
         public int Confidence { get; private set; }
 
         public bool Implied { get; private set; }
 
+        public IReadOnlyList<string> ImpliedBy => _impliedBy ?? [];
+
+        /// Each distinct signal once; of two patterns that matched the same text, the one that read a version.
+        public IReadOnlyList<TechnologyEvidence> Evidence => _evidence is null ? [] : [.. _evidence
+            .GroupBy(e => (e.Kind, e.Name, e.Match))
+            .Select(g => g.FirstOrDefault(e => e.Version is not null) ?? g.First())];
+
         public static Hit ImpliedWith(int confidence) => new() { Confidence = confidence, Implied = true };
 
-        public void Add(int confidence, string? version, Channel channel)
+        public void Add(int confidence, Channel channel, TechnologyEvidence evidence)
         {
             Confidence = Math.Min(100, Confidence + confidence);
-            if (version is not null)
+            (_evidence ??= []).Add(evidence);
+            if (evidence.Version is not null)
             {
-                (_versions ??= []).Add((version, channel));
+                (_versions ??= []).Add((evidence, channel));
             }
+        }
+
+        public void AddImpliedBy(string technology, string pageUrl)
+        {
+            if (_impliedBy?.Contains(technology, StringComparer.OrdinalIgnoreCase) is true)
+            {
+                return;
+            }
+
+            (_impliedBy ??= []).Add(technology);
+            (_evidence ??= []).Add(new TechnologyEvidence(EvidenceKinds.Implied, null, technology, pageUrl));
         }
 
         public void RaiseImplied(int confidence) => Confidence = confidence;
@@ -475,15 +548,21 @@ public sealed class FingerprintMatcher
             {
                 (_versions ??= []).AddRange(other._versions);
             }
+
+            if (other._evidence is not null)
+            {
+                (_evidence ??= []).AddRange(other._evidence);
+            }
         }
 
         /// The version most patterns agree on; ties go to the most explicit evidence (a generator meta tag before a
-        /// `?ver=` on an asset before free HTML).
-        public string? BestVersion() => _versions?
-            .GroupBy(v => v.Version, StringComparer.OrdinalIgnoreCase)
+        /// `?ver=` on an asset before free HTML). Returned with the evidence it was first read from.
+        public TechnologyEvidence? BestVersion() => _versions?
+            .GroupBy(v => v.Evidence.Version, StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(g => g.Count())
             .ThenBy(g => g.Min(v => v.Channel))
-            .ThenByDescending(g => g.Key.Length)
-            .First().Key;
+            .ThenByDescending(g => g.Key!.Length)
+            .First()
+            .MinBy(v => v.Channel).Evidence;
     }
 }

@@ -57,9 +57,14 @@ internal sealed class FingerprintPattern
 
     /// Matches <paramref name="input"/> (a slice of a string: a capped page is not copied to be matched); on success
     /// <paramref name="version"/> is the filled-in version template.
-    public bool TryMatch(ReadOnlyMemory<char> input, out string? version)
+    public bool TryMatch(ReadOnlyMemory<char> input, out string? version) => TryMatch(input, out version, out _);
+
+    /// As <see cref="TryMatch(ReadOnlyMemory{char}, out string?)"/>, with where in <paramref name="input"/> the match
+    /// lies (the whole input for an empty pattern, which matches any value).
+    public bool TryMatch(ReadOnlyMemory<char> input, out string? version, out Range matched)
     {
         version = null;
+        matched = Range.All;
         if (Source.Length == 0)
         {
             return true;
@@ -97,6 +102,7 @@ internal sealed class FingerprintPattern
             version = FillVersion(VersionTemplate, match);
         }
 
+        matched = new Range(match.Index - start, match.Index - start + match.Length);
         return true;
     }
 

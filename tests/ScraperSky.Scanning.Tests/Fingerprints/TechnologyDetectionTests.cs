@@ -72,10 +72,10 @@ public sealed class TechnologyDetectionTests
     }
 
     [Fact]
-    public void Implied_technologies_are_added_with_the_implying_confidence()
+    public void Implied_technologies_are_added_with_the_implying_confidence_capped_by_their_implies_tag()
     {
         var technologies = FixturePages.Extract("wordpress-elementor.test").Technologies.ToDictionary(t => t.Name);
-        Assert.Equal(100, technologies["PHP"].Confidence);
+        Assert.Equal(90, technologies["PHP"].Confidence);
         Assert.Contains("Programming languages", technologies["PHP"].Categories);
         Assert.Contains("MySQL", technologies.Keys);
     }

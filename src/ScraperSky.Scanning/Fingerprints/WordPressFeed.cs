@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using ScraperSky.Scanning.Extraction;
+using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Robots;
+
+namespace ScraperSky.Scanning.Fingerprints;
+
+/// A WordPress site's version when its pages hide it: sites often drop the generator meta and the `ver=` of core
+/// assets (security and caching plugins do), but the RSS feed still names the version in its `<generator>`. Read only
+/// for a homepage where WordPress was found without a version, one same-site request that robots.txt allows: the
+/// declared RSS feed, else WordPress's default `/feed/`. Only WordPress is taken from the feed: its posts may show
+/// anything, and what they show says nothing about the site.
+public sealed partial class WordPressFeed(IWebFetcher fetcher, RobotsPolicy robots, FingerprintMatcher matcher)
+{
+    private const string WordPress = "WordPress";
+
+    /// The feed as a page carrying only its WordPress detection, or null when there is nothing to learn or read.
+    public async Task<PageExtraction?> ReadAsync(PageExtraction homepage, CancellationToken cancellationToken)
+    {
+        if (!homepage.Technologies.Any(t => t.Name == WordPress && t.Version is null) || FeedUrl(homepage) is not { } url
+            || !await robots.IsAllowedAsync(url, cancellationToken))
+        {
+            return null;
+        }
+
+        FetchedPage feed;
+        try
+        {
+            feed = await fetcher.GetPageAsync(url, cancellationToken);
+        }
+        catch (ScanException)
+        {
+            return null;
+        }
+
+        if (!feed.IsSuccess || !string.Equals(feed.FinalUrl.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var wordpress = matcher.Detect(new PageSignals { Url = feed.FinalUrl.AbsoluteUri, Html = feed.Html })
+            .Where(t => t.Name == WordPress && t.Version is not null)
+            .ToList();
+        return wordpress.Count == 0 ? null : new PageExtraction { Page = feed, FaviconUrl = homepage.FaviconUrl, Technologies = wordpress };
+    }
+
+    private static Uri? FeedUrl(PageExtraction homepage)
+    {
+        var home = homepage.Page.FinalUrl;
+        foreach (Match link in RssLink().Matches(homepage.Page.Html))
+        {
+            if (Href().Match(link.Value) is { Success: true } href
+                && Uri.TryCreate(home, System.Net.WebUtility.HtmlDecode(href.Groups[1].Value), out var url)
+                && url.Scheme is "http" or "https"
+                && string.Equals(url.IdnHost, home.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                return url;
+            }
+        }
+
+        return new Uri(home, "/feed/");
+    }
+
+    [GeneratedRegex("""<link\b[^>]*\btype\s*=\s*["']application/rss\+xml["'][^>]*>""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    private static partial Regex RssLink();
+
+    [GeneratedRegex("""\bhref\s*=\s*["']([^"']+)["']""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    private static partial Regex Href();
+}
