@@ -71,6 +71,9 @@ public sealed record SiteMetadata
     public IReadOnlyList<string> PagesScanned { get; init; } = [];
     public string? ElementorVersion { get; init; }
     public SitemapSummary? Sitemaps { get; init; }
+
+    /// Where `language` was read: `html_lang`, `content_language`, `og_locale`, `json_ld` or `detected` (from the text).
+    public string? LanguageSource { get; init; }
 }
 
 public sealed record ContactInfo

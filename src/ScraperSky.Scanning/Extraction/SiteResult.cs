@@ -24,6 +24,7 @@ public static class SiteResult
             Title = homepage.Title,
             Description = homepage.Description,
             Language = homepage.Language,
+            LanguageSource = homepage.LanguageSource,
             IsWordpress = wordpress is not null,
             WordpressVersion = wordpress?.Version,
             HasElementor = elementor is not null,
