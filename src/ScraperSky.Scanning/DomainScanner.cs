@@ -30,7 +30,7 @@ public sealed partial class DomainScanner(
             throw new ScanException($"Invalid domain format: {request.Domain}", false);
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Fetching {homepage}"));
+        progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
         var page = await fetcher.GetPageAsync(homepage, cancellationToken);
         LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
         if (!page.IsSuccess)
@@ -38,11 +38,18 @@ public sealed partial class DomainScanner(
             throw FailureFor(page);
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
+        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
         var home = extractor.Extract(page);
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
         var metadata = SiteResult.Build(home, contactPages);
+        if (metadata.FaviconUrl is null)
+        {
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Checking for {page.FinalUrl.IdnHost}/favicon.ico"));
+            var icon = await FaviconProbe.FindAsync(fetcher, page.FinalUrl, cancellationToken);
+            metadata = metadata with { FaviconUrl = icon is null ? null : HostForm.Ascii(icon) };
+        }
+
         if (!request.IncludeSitemaps)
         {
             return metadata;

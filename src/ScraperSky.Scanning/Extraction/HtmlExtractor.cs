@@ -119,7 +119,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             Description = description,
             Language = language,
             LanguageSource = languageSource,
-            FaviconUrl = walk.Favicon ?? new Uri(page.FinalUrl, "/favicon.ico").AbsoluteUri,
+            FaviconUrl = walk.Favicon,
             LogoUrl = logo,
             Emails = emails,
             Phones = phones,
