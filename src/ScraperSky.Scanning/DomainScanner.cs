@@ -33,6 +33,13 @@ public sealed partial class DomainScanner(
         progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
         var page = await fetcher.GetPageAsync(homepage, cancellationToken);
         LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
+        if (BotChallenge.Detect(page) is { } blocker)
+        {
+            // Retrying meets the same wall, and the challenge page says nothing about the site.
+            var by = blocker.Length > 0 ? $" ({blocker})" : "";
+            throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
+        }
+
         if (!page.IsSuccess)
         {
             throw FailureFor(page);
@@ -98,7 +105,7 @@ public sealed partial class DomainScanner(
                 continue;
             }
 
-            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage)
+            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
                 || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
             {
                 LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
