@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
+using ScraperSky.Benchmarks.Extraction;
 using ScraperSky.Benchmarks.Sitemaps;
 
 if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
 {
     return await SitemapLoadRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == LanguageDetectionRun.Command)
+{
+    return LanguageDetectionRun.Run();
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

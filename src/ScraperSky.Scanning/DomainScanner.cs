@@ -31,15 +31,22 @@ public sealed partial class DomainScanner(
             throw new ScanException($"Invalid domain format: {request.Domain}", false);
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Fetching {homepage}"));
+        progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
         var page = await fetcher.GetPageAsync(homepage, cancellationToken);
         LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
+        if (BotChallenge.Detect(page) is { } blocker)
+        {
+            // Retrying meets the same wall, and the challenge page says nothing about the site.
+            var by = blocker.Length > 0 ? $" ({blocker})" : "";
+            throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
+        }
+
         if (!page.IsSuccess)
         {
             throw FailureFor(page);
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
+        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
         var home = extractor.Extract(page);
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
@@ -49,6 +56,13 @@ public sealed partial class DomainScanner(
         }
 
         var metadata = SiteResult.Build(home, contactPages);
+        if (metadata.FaviconUrl is null)
+        {
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Checking for {page.FinalUrl.IdnHost}/favicon.ico"));
+            var icon = await FaviconProbe.FindAsync(fetcher, page.FinalUrl, cancellationToken);
+            metadata = metadata with { FaviconUrl = icon is null ? null : HostForm.Ascii(icon) };
+        }
+
         if (!request.IncludeSitemaps)
         {
             return metadata;
@@ -97,7 +111,7 @@ public sealed partial class DomainScanner(
                 continue;
             }
 
-            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage)
+            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
                 || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
             {
                 LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);

@@ -71,6 +71,9 @@ public sealed record SiteMetadata
     public IReadOnlyList<string> PagesScanned { get; init; } = [];
     public string? ElementorVersion { get; init; }
     public SitemapSummary? Sitemaps { get; init; }
+
+    /// Where `language` was read: `html_lang`, `content_language`, `og_locale`, `json_ld` or `detected` (from the text).
+    public string? LanguageSource { get; init; }
 }
 
 public sealed record ContactInfo
@@ -127,6 +130,13 @@ public sealed record DetectedTechnology(string Name, IReadOnlyList<string> Categ
 }
 
 /// What a scan learned of a site's sitemaps (the `sitemaps` metadata field).
+///
+/// One rule for this summary and the sitemaps endpoint (`total_files`): a file counts in <see cref="Files"/> when it
+/// was read, that is when it answered with a success status (<see cref="CountsAsFile"/>). A file that was tried and
+/// could not be read (404, a timeout, disallowed by robots.txt) is not counted, yet it is not forgotten either: the
+/// endpoint lists it with its error, its error is in <see cref="Errors"/>, and how it was found is in
+/// <see cref="DiscoveryMethods"/>, which names how every file tried was found. Well-known paths probed without being
+/// declared anywhere are neither counted nor listed when they are missing.
 public sealed record SitemapSummary
 {
     public int Files { get; init; }
@@ -137,6 +147,8 @@ public sealed record SitemapSummary
 
     // Added after the fields.
     public int TruncatedFiles { get; init; }
+
+    public static bool CountsAsFile(int? httpStatus) => httpStatus is >= 200 and < 300;
 }
 
 public static class ScanJson

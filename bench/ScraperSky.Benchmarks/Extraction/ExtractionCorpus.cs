@@ -26,14 +26,16 @@ internal static class ExtractionCorpus
         "local", "family", "fast", "reliable", "price", "offer", "season", "experience", "contact", "order", "today",
     ];
 
-    public static List<FetchedPage> Generate(int count, int seed = 20261124, int syntheticTechnologies = 0)
+    /// <param name="declareLanguage">False leaves out `lang` (and every other declaration), so the extractor has to
+    /// detect the language from the text.</param>
+    public static List<FetchedPage> Generate(int count, int seed = 20261124, int syntheticTechnologies = 0, bool declareLanguage = true)
     {
         var random = new Random(seed);
         var pages = new List<FetchedPage>(count);
         for (var i = 0; i < count; i++)
         {
             var host = $"site{i.ToString(CultureInfo.InvariantCulture)}.example-corpus.de";
-            var html = Page(random, host, i, syntheticTechnologies);
+            var html = Page(random, host, i, syntheticTechnologies, declareLanguage);
             var url = new Uri($"https://{host}/");
             pages.Add(new FetchedPage
             {
@@ -55,11 +57,11 @@ internal static class ExtractionCorpus
         return pages;
     }
 
-    private static string Page(Random random, string host, int index, int syntheticTechnologies)
+    private static string Page(Random random, string host, int index, int syntheticTechnologies, bool declareLanguage)
     {
         var target = 150_000 + random.Next(200_000);
         var b = new StringBuilder(target + 20_000);
-        b.Append("<!DOCTYPE html>\n<html lang=\"de-DE\">\n<head>\n<meta charset=\"utf-8\">\n");
+        b.Append(declareLanguage ? "<!DOCTYPE html>\n<html lang=\"de-DE\">\n" : "<!DOCTYPE html>\n<html>\n").Append("<head>\n<meta charset=\"utf-8\">\n");
         b.Append("<title>").Append(Sentence(random, 6)).Append(" | ").Append(host).Append("</title>\n");
         b.Append("<meta name=\"description\" content=\"").Append(Sentence(random, 20)).Append("\">\n");
         b.Append("<meta property=\"og:image\" content=\"/img/og-").Append(index).Append(".jpg\">\n");

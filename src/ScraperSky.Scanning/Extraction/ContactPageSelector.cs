@@ -27,14 +27,14 @@ public static class ContactPageSelector
             return [];
         }
 
-        var site = SiteHost(homepage.Host);
+        var site = SiteHost(homepage.IdnHost);
         var home = Normalize(homepage);
         var scored = new Dictionary<string, (Uri Url, int Score, int Order)>(StringComparer.Ordinal);
         var order = 0;
         foreach (var link in links)
         {
             order++;
-            if (link.Url is not { } url || SiteHost(url.Host) != site
+            if (link.Url is not { } url || SiteHost(url.IdnHost) != site
                 || SkippedExtensions.Any(e => url.AbsolutePath.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
@@ -110,6 +110,7 @@ public static class ContactPageSelector
         return builder.ToString();
     }
 
+    // Compared in ASCII form: a page may link to its own IDN host in Unicode while the homepage URL is punycode.
     private static string SiteHost(string host)
     {
         host = host.ToLowerInvariant().TrimEnd('.');
@@ -118,5 +119,5 @@ public static class ContactPageSelector
 
     /// The key two links to the same page share: no fragment, no trailing slash, no `www.`.
     private static string Normalize(Uri url) =>
-        SiteHost(url.Host) + url.AbsolutePath.TrimEnd('/') + url.Query;
+        SiteHost(url.IdnHost) + url.AbsolutePath.TrimEnd('/') + url.Query;
 }

@@ -46,8 +46,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
         var description = Clean(walk.MetaContent("description")) ?? Clean(walk.MetaContent("og:description"))
             ?? Clean(walk.MetaContent("twitter:description"));
-        var language = Clean(walk.HtmlLang) ?? Clean(walk.ContentLanguage) ?? HeaderValue(page, "Content-Language");
-        language = language?.Split(',')[0].Trim();
+        var (language, languageSource) = PageLanguage.Resolve(
+            new(walk.HtmlLang, walk.ContentLanguage, HeaderValue(page, "Content-Language"), walk.MetaContent("og:locale"), walk.Json.InLanguage),
+            walk.Text.Span);
 
         var region = RegionHints.Infer(page.FinalUrl, walk.Json.Country, language) ?? siteRegion;
         var emails = new List<string>();
@@ -117,7 +118,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             Title = title,
             Description = description,
             Language = language,
-            FaviconUrl = walk.Favicon ?? new Uri(page.FinalUrl, "/favicon.ico").AbsoluteUri,
+            LanguageSource = languageSource,
+            FaviconUrl = walk.Favicon,
             LogoUrl = logo,
             Emails = emails,
             Phones = phones,

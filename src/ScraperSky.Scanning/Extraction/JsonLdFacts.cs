@@ -21,6 +21,9 @@ internal sealed class JsonLdFacts : IDisposable
     public List<string> Telephones { get; } = [];
     public string? Country { get; private set; }
 
+    /// The first `inLanguage` as written (`en-US`), or the `alternateName` of a `Language` object.
+    public string? InLanguage { get; private set; }
+
     public void Add(string json)
     {
         if (json.Length > MaxBlockChars)
@@ -116,6 +119,16 @@ internal sealed class JsonLdFacts : IDisposable
         if (element.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String && element.EnumerateObject().Count() > 1)
         {
             _byId.TryAdd(id.GetString()!, element);
+        }
+
+        if (InLanguage is null && element.TryGetProperty("inLanguage", out var inLanguage))
+        {
+            InLanguage = inLanguage.ValueKind switch
+            {
+                JsonValueKind.String => NonEmpty(inLanguage.GetString()),
+                JsonValueKind.Object when inLanguage.TryGetProperty("alternateName", out var a) && a.ValueKind == JsonValueKind.String => NonEmpty(a.GetString()),
+                _ => null,
+            };
         }
 
         var isPerson = HasType(element, t => t.Equals("Person", StringComparison.OrdinalIgnoreCase));

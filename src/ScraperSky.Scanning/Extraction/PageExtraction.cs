@@ -10,7 +10,12 @@ public sealed record PageExtraction
     public string? Title { get; init; }
     public string? Description { get; init; }
     public string? Language { get; init; }
-    public required string FaviconUrl { get; init; }
+
+    /// Where <see cref="Language"/> was read (a <see cref="Extraction.LanguageSource"/> value); null with it.
+    public string? LanguageSource { get; init; }
+
+    /// The icon the page declares; null when it declares none (the scanner then checks `/favicon.ico`).
+    public string? FaviconUrl { get; init; }
     public string? LogoUrl { get; init; }
     public IReadOnlyList<string> Emails { get; init; } = [];
     public IReadOnlyList<PhoneNumberInfo> Phones { get; init; } = [];

@@ -4,7 +4,7 @@ namespace ScraperSky.Scanning.Extraction;
 
 /// Builds a domain's <see cref="SiteMetadata"/> from its homepage and the contact pages read after it: page facts
 /// (title, logo, performance ...) come from the homepage; emails, phones, profiles and technologies are merged, the
-/// homepage's first.
+/// homepage's first. Every URL is in the host form of `final_url` (see <see cref="HostForm"/>).
 public static class SiteResult
 {
     public static SiteMetadata Build(PageExtraction homepage, IReadOnlyList<PageExtraction> contactPages)
@@ -24,12 +24,13 @@ public static class SiteResult
             Title = homepage.Title,
             Description = homepage.Description,
             Language = homepage.Language,
+            LanguageSource = homepage.LanguageSource,
             IsWordpress = wordpress is not null,
             WordpressVersion = wordpress?.Version,
             HasElementor = elementor is not null,
             ElementorVersion = elementor?.Version,
-            FaviconUrl = homepage.FaviconUrl,
-            LogoUrl = homepage.LogoUrl,
+            FaviconUrl = HostForm.Ascii(homepage.FaviconUrl),
+            LogoUrl = HostForm.Ascii(homepage.LogoUrl),
             ContactInfo = new ContactInfo
             {
                 Email = emails,
@@ -39,15 +40,15 @@ public static class SiteResult
             SocialLinks = MergeSocial(pages),
             TechStack = StackOf(technologies),
             Performance = homepage.Performance,
-            FinalUrl = page.FinalUrl.AbsoluteUri,
+            FinalUrl = HostForm.Ascii(page.FinalUrl),
             HttpStatus = page.StatusCode,
-            RedirectChain = [.. page.RedirectChain.Select(u => u.AbsoluteUri)],
+            RedirectChain = [.. page.RedirectChain.Select(HostForm.Ascii)],
             Server = Header(page.Headers, "Server"),
             PoweredBy = Header(page.Headers, "X-Powered-By"),
             PageBytes = page.Bytes,
             FetchMs = page.ElapsedMs,
             Technologies = technologies,
-            PagesScanned = [.. pages.Select(p => p.Page.FinalUrl.AbsoluteUri).Distinct(StringComparer.Ordinal)],
+            PagesScanned = [.. pages.Select(p => HostForm.Ascii(p.Page.FinalUrl)).Distinct(StringComparer.Ordinal)],
         };
     }
 
@@ -96,7 +97,8 @@ public static class SiteResult
 
     private static SocialLinks MergeSocial(List<PageExtraction> pages)
     {
-        string? First(Func<SocialLinks, string?> pick) => pages.Select(p => pick(p.SocialLinks)).FirstOrDefault(v => v is not null);
+        string? First(Func<SocialLinks, string?> pick) =>
+            HostForm.Ascii(pages.Select(p => pick(p.SocialLinks)).FirstOrDefault(v => v is not null));
 
         return new SocialLinks
         {

@@ -82,8 +82,10 @@ public static class SocialProfiles
         }
         else if (IsHost(host, "twitter.com") || IsHost(host, "x.com"))
         {
+            // An x.com link is reported as X's own URL; the field keeps its v1 name `twitter`.
             platform = SocialPlatform.Twitter;
-            canonical = FirstSegment(segments, TwitterReserved, 15) is { } handle ? "https://twitter.com/" + handle.ToLowerInvariant() : null;
+            var site = IsHost(host, "x.com") ? "https://x.com/" : "https://twitter.com/";
+            canonical = FirstSegment(segments, TwitterReserved, 15) is { } handle ? site + handle.ToLowerInvariant() : null;
         }
         else if (IsHost(host, "linkedin.com"))
         {
@@ -96,7 +98,7 @@ public static class SocialProfiles
         else if (IsHost(host, "instagram.com"))
         {
             platform = SocialPlatform.Instagram;
-            canonical = FirstSegment(segments, InstagramReserved, 30) is { } handle ? "https://instagram.com/" + handle.ToLowerInvariant() : null;
+            canonical = FirstSegment(segments, InstagramReserved, 30, allowDots: true) is { } handle ? "https://instagram.com/" + handle.ToLowerInvariant() : null;
         }
         else if (IsHost(host, "youtube.com"))
         {
@@ -196,7 +198,7 @@ public static class SocialProfiles
     private static bool IsHandle(string value, int maxLength, bool allowDots = false) =>
         value.Length > 0 && value.Length <= maxLength
         && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' || (allowDots && c == '.'))
-        && !value.StartsWith('.');
+        && !value.StartsWith('.') && !value.EndsWith('.');
 
     private static bool IsHost(string host, string domain) =>
         host == domain || host.EndsWith("." + domain, StringComparison.Ordinal);

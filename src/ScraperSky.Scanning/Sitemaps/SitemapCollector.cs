@@ -326,16 +326,18 @@ public sealed partial class SitemapCollector(
         {
             lock (_lock)
             {
-                _files++;
+                // See SitemapSummary for the rule: a file is counted when read, its discovery kept either way.
+                if (SitemapSummary.CountsAsFile(record.HttpStatus))
+                {
+                    _files++;
+                }
+
                 if (record.Truncated)
                 {
                     _truncated++;
                 }
 
-                if (record.Error is null || record.UrlCount > 0 || record.Kind != SitemapKind.Unknown)
-                {
-                    _methods.Add(record.Discovery);
-                }
+                _methods.Add(record.Discovery);
 
                 if (newest > _newest || _newest is null)
                 {

@@ -1,5 +1,7 @@
 namespace ScraperSky.Server.Domains;
 
+/// `total_files` counts the files read, as the scan's `sitemaps.files` does (see `SitemapSummary`); `files` lists
+/// every file tried, those that could not be read with their `error`.
 public sealed record DomainSitemaps(string Domain, int TotalFiles, long TotalUrls, IReadOnlyList<SitemapFileView> Files);
 
 public sealed record SitemapFileView(

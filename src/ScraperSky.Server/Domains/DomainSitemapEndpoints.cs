@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Spreadsheets;
+using ScraperSky.Scanning;
 using ScraperSky.Scanning.Domains;
 using ScraperSky.Server.Tenancy;
 
@@ -69,7 +70,7 @@ public static class DomainSitemapEndpoints
 
         var list = await files.ToListAsync(cancellationToken);
         var urls = await db.SitemapUrls.LongCountAsync(u => u.TenantId == tenant && u.Domain == name, cancellationToken);
-        return TypedResults.Ok(new DomainSitemaps(name, list.Count, urls, list));
+        return TypedResults.Ok(new DomainSitemaps(name, list.Count(f => SitemapSummary.CountsAsFile(f.HttpStatus)), urls, list));
     }
 
     private static async Task<Results<Ok<DomainUrls>, PushStreamHttpResult, ProblemHttpResult>> GetUrlsAsync(

@@ -31,14 +31,14 @@ public sealed class PageMetadataTests
     }
 
     [Fact]
-    public void A_page_without_tags_gives_nulls_and_the_default_favicon()
+    public void A_page_without_tags_gives_nulls_and_no_favicon_of_its_own()
     {
         var page = FixturePages.Extract("missing-tags.test");
         Assert.Null(page.Title);
         Assert.Null(page.Description);
         Assert.Null(page.Language);
         Assert.Null(page.LogoUrl);
-        Assert.Equal("https://missing-tags.test/favicon.ico", page.FaviconUrl);
+        Assert.Null(page.FaviconUrl);
         Assert.Empty(page.Emails);
         Assert.Empty(page.Phones);
     }

@@ -18,7 +18,7 @@ public sealed class SocialProfileTests
     [Fact]
     public void Json_ld_same_as_gives_profiles_in_canonical_form()
     {
-        Assert.Equal("https://twitter.com/northwindout", Links.Twitter);
+        Assert.Equal("https://x.com/northwindout", Links.Twitter);
         Assert.Equal("https://youtube.com/@northwindoutfitters", Links.Youtube);
         Assert.Equal("https://tiktok.com/@northwind.out", Links.Tiktok);
     }
@@ -39,6 +39,9 @@ public sealed class SocialProfileTests
     [InlineData("https://www.linkedin.com/sharing/share-offsite/?url=x")]
     [InlineData("https://www.instagram.com/p/C1a2b3c4d5/")]
     [InlineData("https://www.instagram.com/explore/tags/bread/")]
+    [InlineData("https://www.instagram.com/.hidden/")]
+    [InlineData("https://www.instagram.com/trailing./")]
+    [InlineData("https://box.com/acme")]
     [InlineData("https://www.youtube.com/watch?v=dQw4w9WgXcQ")]
     [InlineData("https://www.youtube.com/embed/dQw4w9WgXcQ")]
     [InlineData("https://www.tiktok.com/@acme/video/7234567890")]
@@ -60,6 +63,10 @@ public sealed class SocialProfileTests
     [InlineData("https://www.youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw", SocialPlatform.Youtube, "https://youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw")]
     [InlineData("https://youtube.com/user/AcmeVideos", SocialPlatform.Youtube, "https://youtube.com/user/AcmeVideos")]
     [InlineData("https://instagram.com/@acme", SocialPlatform.Instagram, "https://instagram.com/acme")]
+    [InlineData("https://www.instagram.com/some.brand/", SocialPlatform.Instagram, "https://instagram.com/some.brand")]
+    [InlineData("https://instagram.com/_acme.bakery_", SocialPlatform.Instagram, "https://instagram.com/_acme.bakery_")]
+    [InlineData("https://x.com/Acme_HQ", SocialPlatform.Twitter, "https://x.com/acme_hq")]
+    [InlineData("https://www.x.com/AcmeHQ/status/123", SocialPlatform.Twitter, "https://x.com/acmehq")]
     public void Profile_links_are_canonicalised(string url, SocialPlatform platform, string canonical)
     {
         Assert.True(SocialProfiles.TryParse(url, out var actualPlatform, out var profile));

@@ -64,7 +64,7 @@ public sealed class SitemapCollectorTests(FleetFixture fixture)
         var (summary, sink) = await CollectAsync("sm-robots.test", links);
 
         Assert.Equal("/from-homepage.xml", Assert.Single(links).AbsolutePath);
-        Assert.Equal(5, summary.Files);
+        Assert.Equal(4, summary.Files);
         Assert.Equal(["robots", "homepage_link"], summary.DiscoveryMethods);
         Assert.Equal(
             ["/from-homepage/", "/log/c", "/news/a", "/news/b", "/t/one", "/t/three", "/t/two"],

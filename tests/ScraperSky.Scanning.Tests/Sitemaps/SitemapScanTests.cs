@@ -18,7 +18,10 @@ public sealed class SitemapScanTests(FleetFixture fixture)
 
         var summary = Assert.IsType<SitemapSummary>(metadata.Sitemaps);
         Assert.Equal("Robots sitemaps", metadata.Title);
-        Assert.Equal(5, summary.Files);
+        // Five files tried; missing.xml, declared in robots.txt, answered 404: listed, not counted, its method kept.
+        Assert.Equal(4, summary.Files);
+        Assert.Equal(5, sink.Files.Count);
+        Assert.Equal(404, sink.File("/missing.xml").HttpStatus);
         Assert.Equal(7, summary.Urls);
         Assert.Equal(["robots", "homepage_link"], summary.DiscoveryMethods);
         Assert.Single(summary.Errors);

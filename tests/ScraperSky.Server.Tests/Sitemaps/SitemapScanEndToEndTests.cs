@@ -86,6 +86,28 @@ public sealed class SitemapScanEndToEndTests(ScanningSqliteApiFixture fixture) :
     }
 
     [Fact]
+    public async Task The_scan_summary_and_the_sitemaps_endpoint_count_the_same_files_and_name_the_same_discovery()
+    {
+        using var client = fixture.CreateClient(fixture.TenantB);
+
+        var status = await ScanAsync(client, "sm-robots.test");
+
+        // robots.txt declares missing.xml, which answers 404: listed by the endpoint, counted by neither.
+        var summary = status.GetProperty("metadata").GetProperty("sitemaps");
+        using var sitemaps = await client.GetPathAsync("/api/v1/domains/sm-robots.test/sitemaps");
+        var listed = await sitemaps.JsonAsync();
+        var files = listed.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(4, summary.GetProperty("files").GetInt32());
+        Assert.Equal(4, listed.GetProperty("total_files").GetInt32());
+        Assert.Equal(5, files.Count);
+        var missing = files.Single(f => f.GetProperty("url").GetString()!.EndsWith("/missing.xml", StringComparison.Ordinal));
+        Assert.Equal((404, "robots"), (missing.GetProperty("http_status").GetInt32(), missing.GetProperty("discovery").GetString()));
+        Assert.Equal(
+            files.Select(f => f.GetProperty("discovery").GetString()).Distinct().Order(StringComparer.Ordinal),
+            summary.GetProperty("discovery_methods").EnumerateArray().Select(m => m.GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_scan_with_include_sitemaps_false_reads_and_stores_no_sitemaps()
     {
         using var client = fixture.CreateClient(fixture.TenantA);

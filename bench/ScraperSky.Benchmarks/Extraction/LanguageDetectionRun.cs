@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+using ScraperSky.Scanning.Extraction;
+
+namespace ScraperSky.Benchmarks.Extraction;
+
+/// `language-memory`: what the text language detector holds in memory once every model it may need is loaded (the
+/// figure BenchmarkDotNet cannot show, since models load once, before measuring), and its time per page sample.
+internal static class LanguageDetectionRun
+{
+    public const string Command = "language-memory";
+
+    // A sentence in each of a spread of the detector's languages, repeated to the length of a page sample.
+    private static readonly string[] Samples =
+    [
+        "We bake fresh bread every morning and deliver cakes to your door across the whole city.",
+        "Wir backen jeden Morgen frisches Brot und liefern Kuchen in der ganzen Stadt bis an Ihre Tür.",
+        "Nous préparons du pain frais chaque matin et livrons les gâteaux à domicile dans toute la ville.",
+        "Horneamos pan fresco cada mañana y llevamos las tartas a su casa en toda la ciudad.",
+        "Sforniamo pane fresco ogni mattina e consegniamo le torte a domicilio in tutta la città.",
+        "Wij bakken elke ochtend vers brood en bezorgen taarten in de hele stad aan huis.",
+        "Codziennie rano pieczemy świeży chleb i dowozimy ciasta pod drzwi w całym mieście.",
+        "Vi bakar färskt bröd varje morgon och levererar tårtor hem till dig i hela staden.",
+        "Každé ráno pečeme čerstvý chléb a dorty rozvážíme až k vašim dveřím po celém městě.",
+        "Fazemos pão fresco todas as manhãs e entregamos bolos em casa em toda a cidade.",
+        "Каждое утро мы печём свежий хлеб и доставляем торты на дом по всему городу.",
+        "Her sabah taze ekmek pişiriyor ve pastaları şehrin her yerine kapınıza kadar getiriyoruz.",
+    ];
+
+    public static int Run()
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var texts = Samples.Select(s => string.Join(' ', Enumerable.Repeat(s, 3_000 / s.Length + 1))).ToList();
+        var watch = Stopwatch.StartNew();
+        var first = texts.Select(t => TextLanguageDetector.Detect(t)).ToList();
+        var loading = watch.Elapsed;
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"detected: {string.Join(' ', first)}\nmodels in memory: {(after - before) / 1024.0 / 1024.0:F1} MiB (first round incl. loading {loading.TotalMilliseconds:F0} ms)"));
+        // Each text is longer than the detector's sample, so this is the time per page that reaches detection.
+        const int Rounds = 30;
+        watch.Restart();
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var text in texts)
+            {
+                TextLanguageDetector.Detect(text);
+            }
+        }
+
+        var perSample = watch.Elapsed.TotalMilliseconds / (Rounds * texts.Count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"per page: {perSample:F3} ms"));
+        return 0;
+    }
+}
