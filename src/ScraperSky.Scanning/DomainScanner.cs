@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Mail;
 using ScraperSky.Scanning.Robots;
 using ScraperSky.Scanning.Sitemaps;
 
@@ -12,14 +13,15 @@ namespace ScraperSky.Scanning;
 /// Scans one domain: fetches its homepage (https first, http when https cannot connect), turns an unusable answer into
 /// a transient or permanent <see cref="ScanException"/>, extracts the page, then reads up to `ContactPages` same-site
 /// pages that likely carry contact details (bounded by the request's `max_pages`), politely: robots.txt is obeyed for
-/// them and they are fetched one after another. Their contacts and profiles are merged into the result. Last come the
-/// site's sitemaps, streamed into the request's sink.
+/// them and they are fetched one after another. Their contacts and profiles are merged into the result, and the email
+/// domains are checked for mail exchangers. Last come the site's sitemaps, streamed into the request's sink.
 public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
     HtmlExtractor extractor,
     Fingerprints.WordPressFeed wordPressFeed,
     SitemapCollector sitemaps,
+    MailDomainChecker mailDomains,
     IOptions<ScanningOptions> options,
     ILogger<DomainScanner> logger) : IDomainScanner
 {
@@ -63,6 +65,7 @@ public sealed partial class DomainScanner(
             metadata = metadata with { FaviconUrl = icon is null ? null : HostForm.Ascii(icon) };
         }
 
+        metadata = metadata with { ContactInfo = await mailDomains.CheckAsync(metadata.ContactInfo, cancellationToken) };
         if (!request.IncludeSitemaps)
         {
             return metadata;

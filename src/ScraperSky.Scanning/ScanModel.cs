@@ -74,6 +74,8 @@ public sealed record SiteMetadata
 
     /// Where `language` was read: `html_lang`, `content_language`, `og_locale`, `json_ld` or `detected` (from the text).
     public string? LanguageSource { get; init; }
+    public IReadOnlyList<SocialProfile> SocialProfiles { get; init; } = [];
+    public CompanyDetails? Company { get; init; }
 }
 
 public sealed record ContactInfo
@@ -86,9 +88,22 @@ public sealed record ContactInfo
 
     /// The same numbers with their E.164 form alongside.
     public IReadOnlyList<PhoneNumberInfo> Phones { get; init; } = [];
+
+    /// The addresses of <see cref="Email"/>, each with its kind, pages and whether its domain takes mail.
+    public IReadOnlyList<EmailContact> EmailsDetail { get; init; } = [];
 }
 
-public sealed record PhoneNumberInfo(string Display, string E164);
+public sealed record PhoneNumberInfo(string Display, string E164)
+{
+    /// libphonenumber's type in snake_case: `fixed_line`, `mobile`, `fixed_line_or_mobile`, `toll_free` ...
+    public string Type { get; init; } = "unknown";
+
+    /// The country (ISO 3166 alpha-2) the number belongs to.
+    public string? Region { get; init; }
+
+    /// The pages the number was found on, in the order they were read.
+    public IReadOnlyList<string> Pages { get; init; } = [];
+}
 
 public sealed record SocialLinks
 {

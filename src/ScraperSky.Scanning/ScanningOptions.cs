@@ -32,4 +32,16 @@ public sealed class ScanningOptions
 
     /// Optional directory of extra fingerprint files in the Wappalyzer schema, loaded at start.
     public string? FingerprintsDirectory { get; set; }
+
+    /// Whether each email domain found is asked for its MX (`deliverable_domain`); off leaves it null.
+    public bool CheckMx { get; set; } = true;
+
+    /// The resolver for MX checks, `<ip>` or `<ip>:<port>`; none means the system's resolvers.
+    public string? DnsServer { get; set; }
+
+    /// Per DNS query try (one retry follows a timeout).
+    public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// How long an email domain's answer is remembered, process-wide.
+    public TimeSpan MxCacheDuration { get; set; } = TimeSpan.FromHours(1);
 }

@@ -8,6 +8,7 @@ using Polly;
 using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Fingerprints;
+using ScraperSky.Scanning.Mail;
 using ScraperSky.Scanning.Robots;
 using ScraperSky.Scanning.Sitemaps;
 
@@ -40,6 +41,12 @@ public static class ScanningServiceCollectionExtensions
             .Validate(
                 o => o.ExtraRootCertificates.All(ExtraRootTrust.IsReadable),
                 "Every Scanning:ExtraRootCertificates entry must name a PEM file holding at least one certificate.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.DnsServer) || MailDomainChecker.TryParseEndpoint(o.DnsServer, out _),
+                "Scanning:DnsServer must be <ip> or <ip>:<port>, e.g. 1.1.1.1 or 127.0.0.1:5353.")
+            .Validate(o => o.DnsTimeout > TimeSpan.Zero && o.DnsTimeout <= TimeSpan.FromSeconds(30),
+                "Scanning:DnsTimeout must be positive and at most 30 seconds.")
+            .Validate(o => o.MxCacheDuration >= TimeSpan.Zero, "Scanning:MxCacheDuration must not be negative.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -72,6 +79,7 @@ public static class ScanningServiceCollectionExtensions
             FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
         services.TryAddSingleton<HtmlExtractor>();
         services.TryAddTransient<WordPressFeed>();
+        services.TryAddSingleton<MailDomainChecker>();
 
         services.TryAddTransient<IWebFetcher, WebFetcher>();
         services.TryAddTransient<RobotsPolicy>();

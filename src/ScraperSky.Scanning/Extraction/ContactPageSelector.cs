@@ -11,7 +11,8 @@ public static class ContactPageSelector
         ("contact", 10), ("kontakt", 10), ("contacto", 10), ("contato", 10), ("contatti", 10), ("contactez", 10),
         ("contacte", 10), ("yhteystiedot", 10), ("kapcsolat", 10), ("get-in-touch", 9), ("reach-us", 8),
         ("impressum", 9), ("imprint", 9), ("mentions-legales", 8), ("aviso-legal", 8), ("legal-notice", 8),
-        ("colofon", 7), ("note-legali", 7), ("about", 6), ("uber-uns", 6), ("ueber-uns", 6), ("about-us", 6),
+        ("colofon", 7), ("note-legali", 7), ("informations-legales", 8), ("informazioni-legali", 7), ("nota-legal", 7),
+        ("site-notice", 7), ("about", 6), ("uber-uns", 6), ("ueber-uns", 6), ("about-us", 6),
         ("a-propos", 6), ("qui-sommes-nous", 6), ("quienes-somos", 6), ("sobre", 5), ("chi-siamo", 6), ("over-ons", 6),
         ("om-oss", 6), ("team", 5), ("equipe", 5), ("equipo", 5), ("locations", 4), ("standorte", 4), ("offices", 4),
         ("support", 3), ("legal", 3), ("company", 3), ("unternehmen", 3), ("empresa", 3),
@@ -65,6 +66,20 @@ public static class ContactPageSelector
             .ThenBy(c => c.Order)
             .Take(max)
             .Select(c => c.Url)];
+    }
+
+    // The pages where a business must state who it is (§ 5 DDG, LCEN art. 6, LSSI art. 10, Italian and Dutch law).
+    private static readonly string[] LegalNoticeWords =
+    [
+        "impressum", "imprint", "mentions-legales", "informations-legales", "aviso-legal", "nota-legal", "note-legali",
+        "informazioni-legali", "colofon", "legal-notice", "site-notice",
+    ];
+
+    /// Whether a page is a legal notice, by its path or title (not its text: every German footer links "Impressum").
+    public static bool IsLegalNotice(Uri url, string? title)
+    {
+        var haystack = Fold(Uri.UnescapeDataString(url.AbsolutePath)) + " " + (title is null ? string.Empty : Fold(title).Replace(' ', '-'));
+        return LegalNoticeWords.Any(w => haystack.Contains(w, StringComparison.Ordinal));
     }
 
     private static int Score(string path, string text)

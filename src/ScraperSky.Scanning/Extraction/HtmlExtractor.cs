@@ -13,6 +13,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 {
     private const int MaxTextChars = 400_000;
     private const int MaxLinks = 5_000;
+    private const int MaxContactBlocks = 64;
 
     // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
     internal static readonly HtmlParserOptions ParserOptions = new()
@@ -50,7 +51,17 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             new(walk.HtmlLang, walk.ContentLanguage, HeaderValue(page, "Content-Language"), walk.MetaContent("og:locale"), walk.Json.InLanguage),
             walk.Text.Span);
 
-        var region = RegionHints.Infer(page.FinalUrl, walk.Json.Country, language) ?? siteRegion;
+        var text = walk.Text.Span;
+        var isLegalNotice = ContactPageSelector.IsLegalNotice(page.FinalUrl, title);
+        var blocks = new List<string>(walk.ContactBlocks.Count);
+        foreach (var block in walk.ContactBlocks)
+        {
+            blocks.Add(text[block].ToString());
+        }
+
+        var company = CompanyFinder.Find(text, blocks, isLegalNotice, walk.Json,
+            RegionHints.Infer(page.FinalUrl, addressCountry: null, language), page.FinalUrl.AbsoluteUri);
+        var region = RegionHints.Infer(page.FinalUrl, walk.Json.Country ?? company?.Address?.Country, language) ?? siteRegion;
         var emails = new List<string>();
         foreach (var href in walk.MailtoLinks)
         {
@@ -67,7 +78,6 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             EmailFinder.FindIn(decoded, emails);
         }
 
-        var text = walk.Text.Span;
         EmailFinder.FindIn(text, emails);
         foreach (var value in walk.AttributeTexts)
         {
@@ -85,7 +95,8 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             AddPhone(phones, PhoneFinder.TryParse(telephone, region, out var phone) ? phone : null);
         }
 
-        PhoneFinder.FindIn(text, region, phones);
+        // On a legal notice every number is the business's own, as in its address and footer blocks.
+        PhoneFinder.FindIn(text, region, phones, isLegalNotice ? [Range.All] : walk.ContactBlocks);
 
         var social = new SocialCandidates();
         foreach (var sameAs in walk.Json.SameAs)
@@ -124,6 +135,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             Emails = emails,
             Phones = phones,
             SocialLinks = social.Best(),
+            SocialProfileUrls = social.All(),
+            Company = company,
+            IsLegalNotice = isLegalNotice,
             Technologies = matcher.Detect(signals),
             Performance = walk.Performance(),
             Region = region,
@@ -250,6 +264,9 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         public List<string> ScriptSources { get; } = [];
         public List<KeyValuePair<string, string>> Meta { get; } = [];
         public List<PageLink> Links { get; } = [];
+
+        /// Where the text of `<address>` and footer blocks lies in <see cref="Text"/> (outermost blocks only).
+        public List<Range> ContactBlocks { get; } = [];
         public string? HeaderLogo { get; private set; }
         public string? OtherLogo { get; private set; }
 
@@ -297,6 +314,11 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             {
                 if (frame.Exit)
                 {
+                    if (frame.BlockStart >= 0 && ContactBlocks.Count < MaxContactBlocks)
+                    {
+                        ContactBlocks.Add(new Range(frame.BlockStart, Text.Length));
+                    }
+
                     Text.Append('\n');
                     continue;
                 }
@@ -329,9 +351,18 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
                         context |= Context.Header | Context.Chrome;
                     }
 
-                    if (name is "footer" or "nav" || (idSays && Mentions(id, "footer")) || (classSays && Mentions(className, "footer")))
+                    var isFooter = name == "footer" || (idSays && Mentions(id, "footer")) || (classSays && Mentions(className, "footer"));
+                    if (isFooter || name == "nav")
                     {
                         context |= Context.Chrome;
+                    }
+
+                    // Contact blocks: phones in them need no cue, and the company's own address is written there.
+                    var blockStart = -1;
+                    if ((isFooter || name == "address") && !context.HasFlag(Context.ContactBlock))
+                    {
+                        context |= Context.ContactBlock;
+                        blockStart = Text.Length;
                     }
 
                     if ((idSays && Mentions(id, "logo")) || (classSays && (Mentions(className, "logo") || Mentions(className, "brand"))))
@@ -347,7 +378,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
                     if (IsBlock(name))
                     {
-                        stack.Push(new Frame(element, context, Exit: true));
+                        stack.Push(new Frame(element, context, Exit: true, blockStart));
                     }
                 }
 
@@ -624,9 +655,13 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
 
             // Header, footer and navigation: where a site links its own profiles rather than someone else's.
             Chrome = 4,
+
+            // Inside an <address> or footer block already.
+            ContactBlock = 8,
         }
 
-        private readonly record struct Frame(INode Node, Context Context, bool Exit);
+        /// <param name="BlockStart">For the exit of a contact block, where its text starts; else -1.</param>
+        private readonly record struct Frame(INode Node, Context Context, bool Exit, int BlockStart = -1);
     }
 
     /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of

@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace ScraperSky.Scanning.Extraction;
 
-/// What a page's JSON-LD blocks say about the business: its logo, `sameAs` profiles, emails, telephones and country.
+/// What a page's JSON-LD blocks say about the business: its logo, `sameAs` profiles, emails, telephones, country, and
+/// the company facts (`legalName`, an organisation's `name`, `vatID`/`taxID`, its `address`).
 /// Reads plain objects, arrays of objects, `@graph` and nested objects (publisher, brand ...), and follows `@id`
 /// references for the logo the way Yoast and Rank Math write it.
 internal sealed class JsonLdFacts : IDisposable
@@ -20,6 +21,13 @@ internal sealed class JsonLdFacts : IDisposable
     public List<string> Emails { get; } = [];
     public List<string> Telephones { get; } = [];
     public string? Country { get; private set; }
+    public string? LegalName { get; private set; }
+    public string? OrganizationName { get; private set; }
+    public List<string> TaxIds { get; } = [];
+
+    /// The first organisation's or place's postal address; <see cref="PostalAddress.Page"/> is left empty for the
+    /// extractor to fill.
+    public PostalAddress? Address { get; private set; }
 
     /// The first `inLanguage` as written (`en-US`), or the `alternateName` of a `Language` object.
     public string? InLanguage { get; private set; }
@@ -139,6 +147,19 @@ internal sealed class JsonLdFacts : IDisposable
                 _logos.Add((logo, HasType(element, IsOrganizationType)));
             }
 
+            if (HasType(element, IsOrganizationType))
+            {
+                OrganizationName ??= StringOf(element, "name");
+            }
+
+            LegalName ??= StringOf(element, "legalName");
+            Collect(element, "vatID", TaxIds);
+            Collect(element, "taxID", TaxIds);
+            if (Address is null && element.TryGetProperty("address", out var address))
+            {
+                Address = AddressOf(address, 0);
+            }
+
             Collect(element, "sameAs", SameAs);
             Collect(element, "email", Emails);
             Collect(element, "telephone", Telephones);
@@ -159,6 +180,29 @@ internal sealed class JsonLdFacts : IDisposable
             {
                 Visit(property.Value, depth + 1);
             }
+        }
+    }
+
+    private static string? StringOf(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? NonEmpty(value.GetString()) : null;
+
+    private static PostalAddress? AddressOf(JsonElement value, int depth)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String when NonEmpty(value.GetString()) is { } text:
+                return new PostalAddress(text, null, null, null, string.Empty);
+            case JsonValueKind.Array when depth < 2:
+                return value.EnumerateArray().Select(item => AddressOf(item, depth + 1)).FirstOrDefault(a => a is not null);
+            case JsonValueKind.Object:
+                var country = value.TryGetProperty("addressCountry", out var c)
+                    ? c.ValueKind == JsonValueKind.Object ? StringOf(c, "name") : c.ValueKind == JsonValueKind.String ? NonEmpty(c.GetString()) : null
+                    : null;
+                var address = new PostalAddress(StringOf(value, "streetAddress"), StringOf(value, "postalCode"),
+                    StringOf(value, "addressLocality"), country is null ? null : RegionHints.CountryCode(country) ?? country, string.Empty);
+                return address is { Street: null, Postcode: null, City: null } ? null : address;
+            default:
+                return null;
         }
     }
 

@@ -20,8 +20,17 @@ public sealed record PageExtraction
     public IReadOnlyList<string> Emails { get; init; } = [];
     public IReadOnlyList<PhoneNumberInfo> Phones { get; init; } = [];
     public SocialLinks SocialLinks { get; init; } = new();
+
+    /// Every profile the page links to, in canonical form (<see cref="SocialLinks"/> holds the chosen ones).
+    public IReadOnlyList<string> SocialProfileUrls { get; init; } = [];
     public IReadOnlyList<DetectedTechnology> Technologies { get; init; } = [];
     public PagePerformance Performance { get; init; } = new();
+
+    /// What the page says of the company behind the site, each fact sourced to this page; null when nothing.
+    public CompanyDetails? Company { get; init; }
+
+    /// The page is a legal notice (Impressum, mentions légales ...), whose company facts outrank other pages'.
+    public bool IsLegalNotice { get; init; }
 
     /// Region (ISO 3166 alpha-2) phone numbers were read in, inferred from the site; null when nothing said.
     public string? Region { get; init; }

@@ -13,24 +13,36 @@ internal static partial class PhoneFinder
     private const int MaxCandidates = 200;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-    // Words that announce a phone number shortly before it, in the languages the contact-page selector knows.
+    // Words and labels that announce a phone number shortly before it, in the languages the contact-page selector
+    // knows; a cue matches at a word start, so "tel" covers "Telefon", "Tel.-Nr." and "telephone".
     private static readonly string[] Cues =
     [
-        "tel", "phone", "call", "fon", "mobil", "mobile", "cell", "hotline", "whatsapp", "ring", "téléphone",
-        "telefono", "teléfono", "telefone", "telefoon", "puhelin", "telefonnummer", "numer", "☎", "📞", "📱",
+        // English
+        "tel", "phone", "call", "office", "mobile", "cell", "hotline", "whatsapp", "ring", "landline", "switchboard",
+        "toll-free", "toll free", "freephone", "reach us", "text us",
+        // German
+        "fon", "mobil", "handy", "festnetz", "rufen", "anruf", "zentrale", "büro", "durchwahl", "erreichen sie",
+        "telefonnummer", "rufnummer", "servicenummer",
+        // French
+        "tél", "téléphone", "appel", "portable", "standard", "joindre", "numéro",
+        // Spanish, Italian, Dutch, Portuguese, Nordic, Polish
+        "teléfono", "llam", "llámanos", "móvil", "movil", "oficina", "centralita", "chiama", "cellulare", "ufficio",
+        "centralino", "numero verde", "bel ons", "bel ons op", "mobiel", "kantoor", "telefone", "ligue", "celular",
+        "puhelin", "numer", "☎", "📞", "📱",
     ];
 
     // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
-    // their cues and `+` signs: vectorised searches for the ASCII cues and for the first characters of the other
-    // ones (a per-cue ignore-case search, or one SearchValues of all cues, cost more than the rest of the phone work
-    // together). Cues such as "téléphone" need no character of their own: they contain an ASCII cue ("phone").
+    // their cues and `+` signs: vectorised searches for the ASCII cues (ignoring case) and for the others (ordinal,
+    // in the spellings pages use: a SearchValues ignoring case over non-ASCII cues, or a per-cue search, cost more than
+    // the rest of the phone work together). Cues such as "téléphone" need no entry of their own: they contain an ASCII
+    // cue ("phone").
     private static readonly SearchValues<string> AsciiCues =
         SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly SearchValues<char> OtherCueStarts = SearchValues.Create([.. Cues
+    private static readonly SearchValues<string> OtherCues = SearchValues.Create([.. Cues
         .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
-        .Select(c => c[0])
-        .Distinct()]);
+        .SelectMany(c => new[] { c, char.ToUpperInvariant(c[0]) + c[1..], c.ToUpperInvariant() })
+        .Distinct()], StringComparison.Ordinal);
 
     // How far before a number LooksLikePhone reads for its cue; a number starts within that much of its cue and is
     // never longer than the rest of the window.
@@ -40,11 +52,18 @@ internal static partial class PhoneFinder
     // A line this short may be a number standing on its own (a footer's `<span>(030) 1234 5678</span>`).
     private const int MaxShortLine = 40;
 
+    // A contact block's line is kept whole up to this length (`Sonnenallee 1 · 12045 Berlin · 030 1234567`).
+    private const int MaxBlockLine = 400;
+
     // Words that announce a number which is not a phone to call.
     private static readonly string[] NonPhoneCues =
     [
-        "fax", "telefax", "vat", "ust", "tax", "iban", "bic", "swift", "reg", "kvk", "siret", "siren", "hrb", "order",
-        "invoice", "isbn", "id:", "ref",
+        "fax", "telefax", "vat", "ust", "tax", "iban", "bic", "swift", "reg", "kvk", "siret", "siren", "hrb", "hra", "order",
+        "invoice", "isbn", "id:", "ref", "tva", "iva", "btw", "cif", "nif", "rcs", "uid", "steuer", "bestell", "auftrag",
+        "kundennummer", "kundennr", "rechnung", "commande", "facture", "pedido", "factura", "ordine", "fattura", "bestelling", "factuur",
+        "tracking", "sendung", "ticket", "artikel", "article", "sku", "plz", "postcode", "zip", "postleitzahl",
+        "code postal", "código postal", "cap ", "capital", "stammkapital", "amtsgericht", "tribunal", "company number",
+        "registered", "fiscal", "konto", "blz", "aktenzeichen", "az.", "dossier",
     ];
 
     public static bool TryParseTel(string href, string? region, out PhoneNumberInfo phone)
@@ -94,15 +113,30 @@ internal static partial class PhoneFinder
         }
     }
 
-    /// Numbers written in <paramref name="text"/> (the page's visible text, blocks separated by new lines).
-    public static void FindIn(ReadOnlySpan<char> pageText, string? region, ICollection<PhoneNumberInfo> found)
+    /// Numbers written in <paramref name="pageText"/> (the page's visible text, blocks separated by new lines).
+    /// <param name="contactBlocks">Parts of the text (`&lt;address&gt;`, footers, a whole legal notice) where a number
+    /// written as a phone is the business's own and needs no cue; the other checks still apply.</param>
+    public static void FindIn(ReadOnlySpan<char> pageText, string? region, ICollection<PhoneNumberInfo> found,
+        IReadOnlyList<Range>? contactBlocks = null)
     {
         if (pageText.Length > MaxTextChars)
         {
             pageText = pageText[..MaxTextChars];
         }
 
-        var text = CandidateLines(pageText);
+        var blocks = new List<(int Start, int End)>();
+        foreach (var range in contactBlocks ?? [])
+        {
+            var start = range.Start.GetOffset(pageText.Length);
+            var end = Math.Min(range.End.GetOffset(pageText.Length), pageText.Length);
+            if (start < end)
+            {
+                blocks.Add((start, end));
+            }
+        }
+
+        var candidateBlocks = new List<(int Start, int End)>();
+        var text = CandidateLines(pageText, blocks, candidateBlocks);
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -111,7 +145,8 @@ internal static partial class PhoneFinder
                 break;
             }
 
-            if (!LooksLikePhone(text, match))
+            var inBlock = candidateBlocks.Any(b => match.Start >= b.Start && match.Start < b.End);
+            if (!LooksLikePhone(text, match, inBlock))
             {
                 continue;
             }
@@ -119,17 +154,18 @@ internal static partial class PhoneFinder
             var e164 = Util.Format(match.Number, PhoneNumberFormat.E164);
             if (!found.Any(p => p.E164 == e164))
             {
-                found.Add(new PhoneNumberInfo(Util.Format(match.Number, PhoneNumberFormat.INTERNATIONAL), e164));
+                found.Add(ToInfo(match.Number));
             }
         }
     }
 
     /// Only the text <see cref="LooksLikePhone"/> could accept a number in: lines with digits and a cue, a `+`, or
     /// short enough to be a number on its own line, each after the end of the line before (a label such as
-    /// `<dt>Phone</dt>`). Of a long line only windows around its cues and `+` signs are kept, reaching as far as a
+    /// `<dt>Phone</dt>`), and whole lines of contact blocks (noted in <paramref name="candidateBlocks"/> by their place
+    /// in the result). Of a long line only windows around its cues and `+` signs are kept, reaching as far as a
     /// cue may stand before its number: libphonenumber's matcher is the costly part of a page, and most of a page's
     /// text is sentences, dates and prices it would only reject.
-    private static string CandidateLines(ReadOnlySpan<char> text)
+    private static string CandidateLines(ReadOnlySpan<char> text, List<(int Start, int End)> blocks, List<(int Start, int End)> candidateBlocks)
     {
         var builder = new StringBuilder(4096);
         var appendedLineEnd = -1;
@@ -155,7 +191,8 @@ internal static partial class PhoneFinder
             }
 
             var previous = lineStart == 0 ? [] : text[(text[..(lineStart - 1)].LastIndexOf('\n') + 1)..(lineStart - 1)];
-            var whole = line.Trim().Length <= MaxShortLine;
+            var inBlock = blocks.Count > 0 && blocks.Exists(b => lineStart < b.End && lineEnd > b.Start);
+            var whole = inBlock ? line.Length <= MaxBlockLine : line.Trim().Length <= MaxShortLine;
             var afterLabel = HasCue(previous);
             if (!whole && !afterLabel && !HasCue(line, plus: true))
             {
@@ -167,9 +204,14 @@ internal static partial class PhoneFinder
                 builder.Append(previous[Math.Max(0, previous.Length - CueReach)..]).Append('\n');
             }
 
+            var start = builder.Length;
             if (whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel))
             {
                 appendedLineEnd = lineEnd;
+                if (inBlock)
+                {
+                    candidateBlocks.Add((start, builder.Length));
+                }
             }
         }
 
@@ -214,7 +256,7 @@ internal static partial class PhoneFinder
         for (var i = 0; i < line.Length; i++)
         {
             ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
-            other = other == -1 || other >= i ? other : After(i, line[i..].IndexOfAny(OtherCueStarts));
+            other = other == -1 || other >= i ? other : After(i, line[i..].IndexOfAny(OtherCues));
             plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
             var next = First(First(ascii, other), plus);
             if (next < 0)
@@ -264,11 +306,11 @@ internal static partial class PhoneFinder
     /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
     private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
     {
-        var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCueStarts));
+        var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCues));
         return plus ? First(first, text.IndexOf('+')) : first;
     }
 
-    private static bool LooksLikePhone(string text, PhoneNumberMatch match)
+    private static bool LooksLikePhone(string text, PhoneNumberMatch match, bool inContactBlock)
     {
         var lineStart = match.Start == 0 ? 0 : text.LastIndexOf('\n', match.Start - 1) + 1;
         var contextStart = lineStart;
@@ -301,8 +343,14 @@ internal static partial class PhoneFinder
             return true;
         }
 
-        // Without a cue: an international number written as one, or a separately written national number that fills
-        // its own line (a footer's `<span>(030) 1234 5678</span>`), never a digit run inside a sentence.
+        // Without a cue: an international number written as one, a national number written as one in a contact block,
+        // or a separately written national number that fills its own line (a footer's `<span>(030) 1234 5678</span>`),
+        // never a digit run inside a sentence.
+        if (inContactBlock && grouped && digits >= 7)
+        {
+            return true;
+        }
+
         var lineEnd = text.IndexOf('\n', (match.Start + match.Length));
         var line = text.AsSpan(lineStart, (lineEnd < 0 ? text.Length : lineEnd) - lineStart).Trim();
         return (international && grouped) || (grouped && digits >= 7 && line.Length <= match.RawString.Length + 4);
@@ -335,7 +383,11 @@ internal static partial class PhoneFinder
     private static bool IsWordStart(ReadOnlySpan<char> text, int index) => index == 0 || !char.IsLetter(text[index - 1]);
 
     private static PhoneNumberInfo ToInfo(PhoneNumber number) =>
-        new(Util.Format(number, PhoneNumberFormat.INTERNATIONAL), Util.Format(number, PhoneNumberFormat.E164));
+        new(Util.Format(number, PhoneNumberFormat.INTERNATIONAL), Util.Format(number, PhoneNumberFormat.E164))
+        {
+            Type = Util.GetNumberType(number).ToString().ToLowerInvariant(),
+            Region = Util.GetRegionCodeForNumber(number),
+        };
 
     public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region);
 

@@ -1,8 +1,8 @@
 namespace ScraperSky.Scanning.Extraction;
 
-/// The region national phone numbers are read in: the country-code TLD, else the JSON-LD address country, else the
-/// region of the page language (`de-AT`), else the country a language is mostly spoken in. Country-code TLDs sold as
-/// generic names (.io, .co, .ai ...) say nothing.
+/// The region national phone numbers are read in: the country of the site's postal address (JSON-LD or a published
+/// address), else the country-code TLD, else the region of the page language (`de-AT`), else the country a language is
+/// mostly spoken in. Country-code TLDs sold as generic names (.io, .co, .ai ...) say nothing.
 internal static class RegionHints
 {
     private static readonly HashSet<string> GenericCcTlds = new(StringComparer.OrdinalIgnoreCase)
@@ -25,26 +25,27 @@ internal static class RegionHints
         ["uk"] = "GB", ["france"] = "FR", ["austria"] = "AT", ["österreich"] = "AT", ["switzerland"] = "CH",
         ["schweiz"] = "CH", ["netherlands"] = "NL", ["spain"] = "ES", ["españa"] = "ES", ["italy"] = "IT", ["italia"] = "IT",
         ["canada"] = "CA", ["australia"] = "AU", ["ireland"] = "IE", ["belgium"] = "BE", ["poland"] = "PL", ["sweden"] = "SE",
+        ["allemagne"] = "DE", ["germania"] = "DE", ["alemania"] = "DE", ["frankreich"] = "FR", ["francia"] = "FR",
+        ["spanien"] = "ES", ["espagne"] = "ES", ["spagna"] = "ES", ["italien"] = "IT", ["italie"] = "IT", ["nederland"] = "NL",
+        ["the netherlands"] = "NL", ["pays-bas"] = "NL", ["niederlande"] = "NL", ["belgique"] = "BE", ["belgië"] = "BE",
+        ["belgien"] = "BE", ["autriche"] = "AT", ["suisse"] = "CH", ["svizzera"] = "CH", ["england"] = "GB",
+        ["great britain"] = "GB", ["portugal"] = "PT", ["polska"] = "PL", ["luxembourg"] = "LU", ["luxemburg"] = "LU",
+        ["danmark"] = "DK", ["denmark"] = "DK", ["sverige"] = "SE", ["us"] = "US", ["u.s.a."] = "US",
     };
 
     public static string? Infer(Uri url, string? addressCountry, string? language)
     {
+        if (addressCountry is not null && CountryCode(addressCountry) is { } country)
+        {
+            return country;
+        }
+
         var host = url.Host.TrimEnd('.');
         var tld = host[(host.LastIndexOf('.') + 1)..];
         if (tld.Length == 2 && !GenericCcTlds.Contains(tld))
         {
             var region = tld.Equals("uk", StringComparison.OrdinalIgnoreCase) ? "GB" : tld.ToUpperInvariant();
             if (PhoneFinder.IsSupportedRegion(region))
-            {
-                return region;
-            }
-        }
-
-        if (addressCountry is not null)
-        {
-            var country = addressCountry.Trim();
-            var region = country.Length == 2 ? country.ToUpperInvariant() : CountryNames.GetValueOrDefault(country);
-            if (region is not null && PhoneFinder.IsSupportedRegion(region))
             {
                 return region;
             }
@@ -65,5 +66,15 @@ internal static class RegionHints
         }
 
         return null;
+    }
+
+    /// The ISO 3166 alpha-2 code of a country written as a code or a name (`DE`, `Deutschland`, `France`), or null.
+    public static string? CountryCode(string written)
+    {
+        var country = written.Trim().TrimEnd('.');
+        var region = country.Length == 2 && country.All(char.IsAsciiLetter)
+            ? country.ToUpperInvariant() is "UK" ? "GB" : country.ToUpperInvariant()
+            : CountryNames.GetValueOrDefault(country);
+        return region is not null && PhoneFinder.IsSupportedRegion(region) ? region : null;
     }
 }

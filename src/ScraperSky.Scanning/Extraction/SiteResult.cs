@@ -13,7 +13,10 @@ public static class SiteResult
         pages.AddRange(contactPages);
 
         var emails = pages.SelectMany(p => p.Emails).Distinct(StringComparer.Ordinal).ToList();
-        var phones = pages.SelectMany(p => p.Phones).DistinctBy(p => p.E164).ToList();
+        var phones = pages.SelectMany(p => p.Phones).DistinctBy(p => p.E164)
+            .Select(phone => phone with { Pages = PagesWith(pages, p => p.Phones.Any(q => q.E164 == phone.E164)) })
+            .ToList();
+        var socialLinks = MergeSocial(pages);
         var technologies = MergeTechnologies(pages.SelectMany(p => p.Technologies));
         var wordpress = technologies.FirstOrDefault(t => t.Name == "WordPress");
         var elementor = technologies.FirstOrDefault(t => t.Name == "Elementor");
@@ -36,8 +39,12 @@ public static class SiteResult
                 Email = emails,
                 Phone = [.. phones.Select(p => p.Display)],
                 Phones = phones,
+                EmailsDetail = [.. emails.Select(email => new EmailContact(
+                    email, EmailKind.Of(email), PagesWith(pages, p => p.Emails.Contains(email)), DeliverableDomain: null))],
             },
-            SocialLinks = MergeSocial(pages),
+            SocialLinks = socialLinks,
+            SocialProfiles = ProfilesOf(socialLinks, pages),
+            Company = CompanyMerge.Merge(pages),
             TechStack = StackOf(technologies),
             Performance = homepage.Performance,
             FinalUrl = HostForm.Ascii(page.FinalUrl),
@@ -110,6 +117,23 @@ public static class SiteResult
             Tiktok = First(s => s.Tiktok),
             Pinterest = First(s => s.Pinterest),
         };
+    }
+
+    /// The pages a fact was found on, each once, in the order they were read.
+    private static List<string> PagesWith(List<PageExtraction> pages, Func<PageExtraction, bool> has) =>
+        [.. pages.Where(has).Select(p => p.Page.FinalUrl.AbsoluteUri).Distinct(StringComparer.Ordinal)];
+
+    private static List<SocialProfile> ProfilesOf(SocialLinks links, List<PageExtraction> pages)
+    {
+        var chosen = new (string Platform, string? Url)[]
+        {
+            ("facebook", links.Facebook), ("twitter", links.Twitter), ("linkedin", links.Linkedin),
+            ("instagram", links.Instagram), ("youtube", links.Youtube), ("tiktok", links.Tiktok),
+            ("pinterest", links.Pinterest),
+        };
+
+        return [.. chosen.Where(c => c.Url is not null).Select(c => new SocialProfile(c.Platform, c.Url!,
+            PagesWith(pages, p => p.SocialProfileUrls.Contains(c.Url!, StringComparer.OrdinalIgnoreCase))))];
     }
 
     private static string? Header(IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string name) =>

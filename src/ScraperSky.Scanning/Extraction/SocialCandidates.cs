@@ -40,6 +40,9 @@ internal sealed class SocialCandidates
         }
     }
 
+    /// Every profile seen, whatever its weight.
+    public List<string> All() => [.. _candidates.Values.SelectMany(list => list.Select(c => c.Profile))];
+
     public SocialLinks Best() => new()
     {
         Facebook = Pick(SocialPlatform.Facebook),

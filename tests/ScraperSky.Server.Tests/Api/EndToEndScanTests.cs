@@ -19,6 +19,7 @@ public sealed class EndToEndApiFixture : SqliteApiFixture
     {
         settings["Server:Role"] = "Both";
         settings["Scanning:HostMap:test"] = _fleet!.HostMapValue;
+        settings["Scanning:CheckMx"] = "false"; // no DNS beyond loopback in tests
         settings["Jobs:PollInterval"] = "00:00:00.200";
         settings["Jobs:Concurrency"] = "4";
     }

@@ -15,6 +15,7 @@ public sealed class ScanningSqliteApiFixture : SqliteApiFixture
         _fleet = await TestSiteFleet.StartAsync();
         var settings = await base.DatabaseSettingsAsync();
         settings["Scanning:HostMap:test"] = _fleet.HostMapValue;
+        settings["Scanning:CheckMx"] = "false"; // no DNS beyond loopback in tests
         return settings;
     }
 
