@@ -16,7 +16,7 @@ public sealed class BatchBudget(IOptions<RateLimitOptions> options, LocalMode lo
     /// Null when the budget allowed it; otherwise the 429 to answer with (its `Retry-After` header is set).
     public ProblemHttpResult? TryTake(HttpContext context)
     {
-        if (localMode.IsActive)
+        if (localMode.IsActiveFor(context))
         {
             return null;
         }

@@ -26,7 +26,7 @@ public static class RateLimitingExtensions
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 if (!context.Request.Path.StartsWithSegments("/api")
-                    || context.RequestServices.GetRequiredService<LocalMode>().IsActive)
+                    || context.RequestServices.GetRequiredService<LocalMode>().IsActiveFor(context))
                 {
                     return RateLimitPartition.GetNoLimiter("");
                 }

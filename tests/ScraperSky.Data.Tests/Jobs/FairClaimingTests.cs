@@ -106,7 +106,7 @@ public abstract class FairClaimingTests(DatabaseProvider provider)
 
         // A finished scan frees its tenant's slot for the next claim, and only that one.
         var queue = database.CreateQueue();
-        Assert.True(await queue.CompleteAsync(claims.First(c => c.TenantId == busy), new Scanning.SiteMetadata(), Ct));
+        Assert.True(await queue.CompleteAsync(claims.First(c => c.TenantId == busy), new Scanning.SiteMetadata(), null, Ct));
         var next = Assert.Single(await queue.ClaimAsync("worker-0", 5, Ct));
         Assert.Equal(busy, next.TenantId);
     }
