@@ -8,28 +8,3 @@ public sealed record TechnologyEvidence(string Kind, string? Name, string Match,
 {
     public string? Version { get; init; }
 }
-
-/// The `kind` values of <see cref="TechnologyEvidence"/>.
-public static class EvidenceKinds
-{
-    public const string Header = "header";
-    public const string Cookie = "cookie";
-    public const string Meta = "meta";
-    public const string ScriptUrl = "script_url";
-    public const string InlineScript = "inline_script";
-    public const string Html = "html";
-    public const string Url = "url";
-    public const string Dom = "dom";
-
-    /// Inferred from another technology (`implies`); the match is that technology's name.
-    public const string Implied = "implied";
-}
-
-/// The `confidence_source` values of a detected technology: seen on a page, or only implied by another technology
-/// (Wappalyzer's semantics: an implied technology takes the implying one's confidence, capped by the `implies` entry's
-/// own `\;confidence:` tag, and is never reported as seen).
-public static class ConfidenceSources
-{
-    public const string Seen = "seen";
-    public const string Implied = "implied";
-}
