@@ -50,6 +50,9 @@ public sealed partial class DomainScanner(
 
         progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
         var home = extractor.Extract(page);
+
+        // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
+        var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, page.FinalUrl, cancellationToken) : null;
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
         if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && await wordPressFeed.ReadAsync(home, cancellationToken) is { } feed)
@@ -58,23 +61,23 @@ public sealed partial class DomainScanner(
         }
 
         var metadata = SiteResult.Build(home, contactPages);
-        if (metadata.FaviconUrl is null)
+        if (request.IncludeSitemaps)
         {
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Checking for {page.FinalUrl.IdnHost}/favicon.ico"));
-            var icon = await FaviconProbe.FindAsync(fetcher, page.FinalUrl, cancellationToken);
-            metadata = metadata with { FaviconUrl = icon is null ? null : HostForm.Ascii(icon) };
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
+            metadata = metadata with
+            {
+                Sitemaps = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+                    request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken),
+            };
         }
 
         metadata = metadata with { ContactInfo = await mailDomains.CheckAsync(metadata.ContactInfo, cancellationToken) };
-        if (!request.IncludeSitemaps)
+        if (iconCheck is not null && await iconCheck is { } icon)
         {
-            return metadata;
+            metadata = metadata with { FaviconUrl = HostForm.Ascii(icon) };
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-        var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
-            request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken);
-        return metadata with { Sitemaps = sitemapSummary };
+        return metadata;
     }
 
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
