@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using ScraperSky.Scanning;
@@ -32,6 +33,9 @@ public sealed class SiteMetadataTransformer : IOpenApiDocumentTransformer
             OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, new OpenApiSchemaReference(nameof(SiteMetadata), document)],
         });
         Replace(schemas, nameof(DomainView), new OpenApiSchemaReference(nameof(SiteMetadata), document));
+
+        // Only those two properties used the untyped schema; a reference left to it would fail the document test.
+        schemas.Remove(nameof(JsonElement));
     }
 
     private static void Replace(IDictionary<string, IOpenApiSchema> schemas, string owner, IOpenApiSchema metadata)
