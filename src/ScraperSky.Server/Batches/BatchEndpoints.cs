@@ -11,6 +11,7 @@ using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Server.Errors;
 using ScraperSky.Server.Exports;
+using ScraperSky.Server.OpenApi;
 using ScraperSky.Server.Paging;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Tenancy;
@@ -24,33 +25,48 @@ public static class BatchEndpoints
 
     public static IEndpointRouteBuilder MapBatches(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/batch").WithTags("Batches").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/v1/batch").WithTags("Batches").RequireAuthorization().ProducesProblems(401, 429);
         group.MapPost("", SubmitBatchAsync).WithName("SubmitBatch")
             .WithSummary("Scan many domains")
             .WithDescription("Every entry becomes a job at once; duplicates (after normalisation) are scanned once and " +
-                             "entries that are not domains become failed jobs.");
+                             "entries that are not domains become failed jobs. 429 when the batch budget is spent.")
+            .ProducesProblems(400, 403, 422);
         group.MapPost("/upload", UploadBatchAsync).WithName("UploadBatch").DisableAntiforgery()
             .WithSummary("Scan the domains of a CSV or Excel file")
             .WithDescription("`multipart/form-data` with `file` (CSV in any common dialect, or XLSX) and optional " +
-                             "`column`, `max_pages`, `include_sitemaps`. The results keep the file's own columns.");
+                             "`column`, `max_pages`, `include_sitemaps`. The results keep the file's own columns. A " +
+                             "malformed or empty file, or one without a domain column, is a 400 that says where.")
+            .ProducesProblems(400, 403, 422);
         group.MapGet("/status/{batchId}", GetBatchStatusAsync).WithName("GetBatchStatus")
             .WithSummary("A batch's status, counters and jobs")
             .WithDescription("Without `jobs_limit` every job is listed, as v1 clients expect; with it, the jobs are " +
-                             "paged by `jobs_cursor` (`next_jobs_cursor`).");
+                             "paged by `jobs_cursor` (`next_jobs_cursor`).")
+            .ProducesProblems(400, 404);
         group.MapGet("/{batchId}/results", GetBatchResultsAsync).WithName("GetBatchResults")
             .WithSummary("One row per submitted entry, in submission order, with its scan's facts")
             .WithDescription("`format=csv|xlsx|jsonl` (or `Accept`) streams every row; for an uploaded file the " +
-                             "file's columns come first.");
+                             "file's columns come first.")
+            .ProducesProblems(400, 404)
+            .ProducesFiles(TableFormat.Csv, TableFormat.Xlsx, TableFormat.Jsonl);
         group.MapPost("/{batchId}/cancel", CancelBatchAsync).WithName("CancelBatch")
-            .WithSummary("Cancel a batch: pending jobs become cancelled, running ones finish");
+            .WithSummary("Cancel a batch: pending jobs become cancelled, running ones finish")
+            .WithDescription("The batch's status becomes `cancelled`; `affected_jobs` counts the jobs cancelled. A retry " +
+                             "queues them again.")
+            .ProducesProblems(404);
         group.MapPost("/{batchId}/retry", RetryBatchAsync).WithName("RetryBatch")
-            .WithSummary("Run a batch's failed and cancelled jobs again");
+            .WithSummary("Run a batch's failed and cancelled jobs again")
+            .WithDescription("`affected_jobs` counts the jobs queued again. Uses the batch budget like a new batch.")
+            .ProducesProblems(404);
         group.MapGet("/{batchId}/events", BatchEvents.FollowAsync).WithName("FollowBatch")
             .WithSummary("Server-Sent Events: counters as they change and each job as it ends")
             .WithDescription("Events `counters`, `job` (id = the job's place in the order the batch's jobs ended) " +
-                             "and `end`; a late client first gets the jobs that already ended; `Last-Event-ID` resumes.");
+                             "and `end`; a late client first gets the jobs that already ended; `Last-Event-ID` resumes.")
+            .ProducesProblems(400, 404);
         endpoints.MapGet("/api/v1/batches", ListBatchesAsync).WithTags("Batches").RequireAuthorization()
-            .WithName("ListBatches").WithSummary("The tenant's batches, newest first, with their counters");
+            .WithName("ListBatches").WithSummary("The tenant's batches, newest first, with their counters")
+            .WithDescription("Cursor-paged (`limit`, `cursor`, `next_cursor`). With an API key, the key's tenant's; in " +
+                             "local mode `tenant_id` or the default tenant's.")
+            .ProducesProblems(400, 401, 403, 429);
         return endpoints;
     }
 

@@ -10,6 +10,7 @@ using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Scanning.Domains;
 using ScraperSky.Server.Errors;
 using ScraperSky.Server.Exports;
+using ScraperSky.Server.OpenApi;
 using ScraperSky.Server.Paging;
 using ScraperSky.Server.Scans;
 using ScraperSky.Server.Tenancy;
@@ -24,18 +25,29 @@ public static class DomainEndpoints
 
     public static IEndpointRouteBuilder MapDomains(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/domains").WithTags("Domains").RequireAuthorization();
+        var group = endpoints.MapGroup("/api/v1/domains").WithTags("Domains").RequireAuthorization()
+            .ProducesProblems(401, 403, 429);
         group.MapGet("", ListDomainsAsync).WithName("ListDomains")
             .WithSummary("Search the scanned domains")
             .WithDescription("Filters combine with AND; `tech` may be repeated. Cursor-paged (`limit`, `cursor`, " +
-                             "`next_cursor`); `format=csv|xlsx|jsonl` (or `Accept`) streams every matching domain.");
+                             "`next_cursor`); `format=csv|xlsx|jsonl` (or `Accept`) streams every matching domain.")
+            .ProducesProblems(400)
+            .ProducesFiles(TableFormat.Csv, TableFormat.Xlsx, TableFormat.Jsonl);
         group.MapGet("/{domain}", GetDomainAsync).WithName("GetDomain")
-            .WithSummary("One domain: its current facts and the newest completed scan's full metadata");
+            .WithSummary("One domain: its current facts and the newest completed scan's full metadata")
+            .WithDescription("`metadata` is what `GET /api/v1/status/{jobId}` shows for that scan. 404 when the tenant " +
+                             "never scanned the domain.")
+            .ProducesProblems(400, 404);
         group.MapGet("/{domain}/scans", ListScansAsync).WithName("ListDomainScans")
             .WithSummary("A domain's scan history, newest first")
-            .WithDescription("Cursor-paged; `format=csv|xlsx|jsonl` streams the whole history.");
+            .WithDescription("Cursor-paged; `format=csv|xlsx|jsonl` streams the whole history.")
+            .ProducesProblems(400, 404)
+            .ProducesFiles(TableFormat.Csv, TableFormat.Xlsx, TableFormat.Jsonl);
         group.MapPost("/{domain}/rescan", RescanAsync).WithName("RescanDomain")
-            .WithSummary("Queue a new scan of a domain");
+            .WithSummary("Queue a new scan of a domain")
+            .WithDescription("The body (`max_pages`, `include_sitemaps`) may be left out. Answers as " +
+                             "`POST /api/v1/scrapersky` does; 404 when the tenant never scanned the domain.")
+            .ProducesProblems(400, 404, 422);
         return endpoints;
     }
 

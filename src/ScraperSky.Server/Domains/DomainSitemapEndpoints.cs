@@ -10,6 +10,7 @@ using ScraperSky.Data.Entities;
 using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Scanning;
 using ScraperSky.Scanning.Domains;
+using ScraperSky.Server.OpenApi;
 using ScraperSky.Server.Tenancy;
 
 namespace ScraperSky.Server.Domains;
@@ -29,9 +30,17 @@ public static class DomainSitemapEndpoints
 
     public static IEndpointRouteBuilder MapDomainSitemaps(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/domains/{domain}").WithTags("Domains").RequireAuthorization();
-        group.MapGet("/sitemaps", GetSitemapsAsync).WithName("GetDomainSitemaps");
-        group.MapGet("/urls", GetUrlsAsync).WithName("GetDomainUrls");
+        var group = endpoints.MapGroup("/api/v1/domains/{domain}").WithTags("Domains").RequireAuthorization()
+            .ProducesProblems(400, 401, 403, 404, 429)
+            .ProducesFiles(TableFormat.Csv);
+        group.MapGet("/sitemaps", GetSitemapsAsync).WithName("GetDomainSitemaps")
+            .WithSummary("The sitemap files the latest scan of a domain read")
+            .WithDescription("Every file tried, with its URL count, size and fetch time; a file that could not be read " +
+                             "has its `error`. `format=csv` (or `Accept: text/csv`) streams the list.");
+        group.MapGet("/urls", GetUrlsAsync).WithName("GetDomainUrls")
+            .WithSummary("The URLs a domain's sitemaps list")
+            .WithDescription("In `loc` order, cursor-paged by `limit` (1 to 10,000, default 1,000) and `cursor` " +
+                             "(`next_cursor`); `format=csv` (or `Accept: text/csv`) streams every URL.");
         return endpoints;
     }
 

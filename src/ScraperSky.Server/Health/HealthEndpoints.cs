@@ -8,7 +8,10 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", GetHealth).WithTags("Health").AllowAnonymous();
+        endpoints.MapGet("/health", GetHealth).WithTags("Health").AllowAnonymous()
+            .WithSummary("Whether the server is up")
+            .WithDescription("Answers `{\"status\":\"healthy\"}` while the server runs; it needs no API key and is not rate " +
+                             "limited.");
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ScraperSky.Data.Jobs;
+using ScraperSky.Server.OpenApi;
 
 namespace ScraperSky.Server.Hosting;
 
@@ -16,7 +17,7 @@ public static class ApiServiceExtensions
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
         builder.Services.AddScoped<JobSubmission>();
         return builder;
     }

@@ -7,6 +7,7 @@ using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
 using ScraperSky.Scanning.Domains;
+using ScraperSky.Server.OpenApi;
 using ScraperSky.Server.Tenancy;
 
 namespace ScraperSky.Server.Scans;
@@ -17,9 +18,18 @@ public static class ScanEndpoints
 
     public static IEndpointRouteBuilder MapScans(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1").WithTags("Scans").RequireAuthorization();
-        group.MapPost("/scrapersky", SubmitScanAsync).WithName("SubmitScan");
-        group.MapGet("/status/{jobId}", GetScanStatusAsync).WithName("GetScanStatus");
+        var group = endpoints.MapGroup("/api/v1").WithTags("Scans").RequireAuthorization().ProducesProblems(401, 429);
+        group.MapPost("/scrapersky", SubmitScanAsync).WithName("SubmitScan")
+            .WithSummary("Scan one domain")
+            .WithDescription("Queues a scan of `base_url` (a domain or a URL; the host is what is scanned) and answers at " +
+                             "once with the job id and its status URL. `max_pages` bounds the pages read; " +
+                             "`include_sitemaps: false` skips the sitemaps. 429 when the tenant's queue is full.")
+            .ProducesProblems(400, 403, 422);
+        group.MapGet("/status/{jobId}", GetScanStatusAsync).WithName("GetScanStatus")
+            .WithSummary("A scan's status, progress and result")
+            .WithDescription("`metadata` is the scan's full result once `status` is `completed` (null before); `error` " +
+                             "says why a `failed` scan failed.")
+            .ProducesProblems(404);
         return endpoints;
     }
 
