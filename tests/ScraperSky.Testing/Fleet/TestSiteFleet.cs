@@ -89,6 +89,9 @@ public sealed class TestSiteFleet : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The fleet answers any *.test name; the server's appsettings.json, copied beside the tests, allows only
+        // loopback names, which would turn every virtual host away.
+        builder.Configuration["AllowedHosts"] = "*";
         var certificates = new FleetCertificates();
         TestSiteFleet? fleet = null;
         builder.WebHost.UseKestrel(k =>
