@@ -14,12 +14,17 @@ namespace ScraperSky.Scanning;
 /// pages that likely carry contact details (bounded by the request's `max_pages`), politely: robots.txt is obeyed for
 /// them and they are fetched one after another. Their contacts and profiles are merged into the result. Last come the
 /// site's sitemaps, streamed into the request's sink.
+///
+/// Bounded: the whole scan ends by `Scanning:ScanDeadline` with what it has read, marked partial with the reason
+/// (<see cref="ScanDeadline"/>); each page's extraction has a CPU budget; contact pages stay on the homepage's host and
+/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>).
 public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
     HtmlExtractor extractor,
     SitemapCollector sitemaps,
     IOptions<ScanningOptions> options,
+    TimeProvider time,
     ILogger<DomainScanner> logger) : IDomainScanner
 {
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
@@ -30,28 +35,63 @@ public sealed partial class DomainScanner(
             throw new ScanException($"Invalid domain format: {request.Domain}", false);
         }
 
+        using var deadline = new ScanDeadline(options.Value.ScanDeadline, time, cancellationToken);
         progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Fetching {homepage}"));
-        var page = await fetcher.GetPageAsync(homepage, cancellationToken);
-        LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
-        if (!page.IsSuccess)
+        FetchedPage page;
+        PageExtraction home;
+        try
         {
-            throw FailureFor(page);
+            page = await fetcher.GetPageAsync(homepage, deadline.Token);
+            LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
+            if (!page.IsSuccess)
+            {
+                throw FailureFor(page);
+            }
+
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
+            home = extractor.Extract(page, null, deadline.Token);
+        }
+        catch (OperationCanceledException e) when (deadline.Ended(e))
+        {
+            // Nothing read yet to return: worth another attempt later.
+            throw new ScanException($"The homepage of {request.Domain} could not be read within the scan's time limit of {deadline.Seconds} s.", true, e);
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading metadata from {page.FinalUrl}"));
-        var home = extractor.Extract(page);
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
-        var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
+        var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
         var metadata = SiteResult.Build(home, contactPages);
-        if (!request.IncludeSitemaps)
+        if (request.IncludeSitemaps && deadline.Passed)
         {
-            return metadata;
+            deadline.Missed("the sitemaps were not read");
+        }
+        else if (request.IncludeSitemaps)
+        {
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
+            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+                request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
+            if (deadline.Passed)
+            {
+                deadline.Missed("sitemap reading was cut off (see the sitemap errors)");
+            }
+
+            metadata = metadata with { Sitemaps = sitemapSummary };
         }
 
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-        var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
-            request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken);
-        return metadata with { Sitemaps = sitemapSummary };
+        return ScanResultSize.Fit(deadline.Apply(metadata), options.Value.MaxResultBytes);
+    }
+
+    private async Task<List<PageExtraction>> ReadContactPagesAsync(
+        PageExtraction home, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
+    {
+        try
+        {
+            return await ReadContactPagesAsync(home, budget, progress, deadline.Token);
+        }
+        catch (ContactPagesCutOff cut) when (deadline.Ended(cut.InnerException!))
+        {
+            deadline.Missed($"{cut.Pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
+            return cut.Pages;
+        }
     }
 
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
@@ -72,43 +112,74 @@ public sealed partial class DomainScanner(
                 break;
             }
 
-            if (!await robots.IsAllowedAsync(url, cancellationToken))
+            // Another host or port is another site: not read at all.
+            if (!SameSite(url, homepage))
             {
-                LogDisallowed(logger, url);
                 continue;
             }
 
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
-            FetchedPage page;
             try
             {
-                page = await fetcher.GetPageAsync(url, cancellationToken);
-            }
-            catch (ScanException e)
-            {
-                // A broken contact page costs that page, not the scan: the homepage already succeeded.
-                LogContactPageFailed(logger, url, e.Message);
-                continue;
-            }
+                if (!await robots.IsAllowedAsync(url, cancellationToken))
+                {
+                    LogDisallowed(logger, url);
+                    continue;
+                }
 
-            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage)
-                || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
-            {
-                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
-                continue;
-            }
+                progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+                FetchedPage page;
+                try
+                {
+                    page = await fetcher.GetPageAsync(url, cancellationToken);
+                }
+                catch (ScanException e)
+                {
+                    // A broken contact page costs that page, not the scan: the homepage already succeeded.
+                    LogContactPageFailed(logger, url, e.Message);
+                    continue;
+                }
 
-            pages.Add(extractor.Extract(page, home.Region));
+                if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage)
+                    || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+                {
+                    LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                    continue;
+                }
+
+                try
+                {
+                    pages.Add(extractor.Extract(page, home.Region, cancellationToken));
+                }
+                catch (ScanException e)
+                {
+                    // Over its CPU budget: that page is left out.
+                    LogContactPageFailed(logger, url, e.Message);
+                }
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new ContactPagesCutOff(pages, e);
+            }
         }
 
         return pages;
     }
 
+    // The scan's token ended while contact pages were read; carries the pages read so far.
+    private sealed class ContactPagesCutOff(List<PageExtraction> pages, OperationCanceledException inner)
+        : OperationCanceledException("Reading contact pages was stopped.", inner)
+    {
+        public List<PageExtraction> Pages { get; } = pages;
+    }
+
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);
 
+    // The same host (give or take `www.`) and the same port, a default port of either scheme counting as the same:
+    // https://example.com/ and http://www.example.com/contact are one site, http://example.com:8080/ another.
     private static bool SameSite(Uri url, Uri homepage) =>
-        string.Equals(TrimWww(url.IdnHost), TrimWww(homepage.IdnHost), StringComparison.OrdinalIgnoreCase);
+        string.Equals(TrimWww(url.IdnHost), TrimWww(homepage.IdnHost), StringComparison.OrdinalIgnoreCase)
+        && (url.IsDefaultPort ? homepage.IsDefaultPort : !homepage.IsDefaultPort && url.Port == homepage.Port);
 
     private static string TrimWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
 
