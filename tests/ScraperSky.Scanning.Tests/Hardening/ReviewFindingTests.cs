@@ -26,7 +26,12 @@ public sealed class ReviewFindingTests(FleetFixture fixture)
     [Fact]
     public async Task Finding_2_a_deeply_nested_sitemap_leaves_short_errors_of_our_own()
     {
-        using var services = fixture.CreateServices();
+        // Time enough to read the whole file, as a fast network would.
+        using var services = fixture.CreateServices(new Dictionary<string, string?>
+        {
+            ["Scanning:ResponseTimeout"] = "00:02:00",
+            ["Sitemaps:FileTimeout"] = "00:02:00",
+        });
         var sink = new RecordingSink();
 
         var summary = await services.GetRequiredService<SitemapCollector>().CollectAsync(
