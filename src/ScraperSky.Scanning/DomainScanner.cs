@@ -14,7 +14,12 @@ namespace ScraperSky.Scanning;
 /// a transient or permanent <see cref="ScanException"/>, extracts the page, then reads up to `ContactPages` same-site
 /// pages that likely carry contact details (bounded by the request's `max_pages`), politely: robots.txt is obeyed for
 /// them and they are fetched one after another. Their contacts and profiles are merged into the result, and the email
-/// domains are checked for mail exchangers. Last come the site's sitemaps, streamed into the request's sink.
+/// domains are checked for mail exchangers. Last come the site's sitemaps, streamed into the request's sink. A bot
+/// challenge instead of the homepage fails the scan for good.
+///
+/// Bounded: the whole scan ends by `Scanning:ScanDeadline` with what it has read, marked partial with the reason
+/// (<see cref="ScanDeadline"/>); each page's extraction has a CPU budget; contact pages stay on the homepage's host and
+/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>).
 public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
@@ -23,6 +28,7 @@ public sealed partial class DomainScanner(
     SitemapCollector sitemaps,
     MailDomainChecker mailDomains,
     IOptions<ScanningOptions> options,
+    TimeProvider time,
     ILogger<DomainScanner> logger) : IDomainScanner
 {
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
@@ -33,51 +39,102 @@ public sealed partial class DomainScanner(
             throw new ScanException($"Invalid domain format: {request.Domain}", false);
         }
 
+        using var deadline = new ScanDeadline(options.Value.ScanDeadline, time, cancellationToken);
         progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
-        var page = await fetcher.GetPageAsync(homepage, cancellationToken);
-        LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
-        if (BotChallenge.Detect(page) is { } blocker)
+        FetchedPage page;
+        PageExtraction home;
+        try
         {
-            // Retrying meets the same wall, and the challenge page says nothing about the site.
-            var by = blocker.Length > 0 ? $" ({blocker})" : "";
-            throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
-        }
+            page = await fetcher.GetPageAsync(homepage, deadline.Token);
+            LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
+            if (BotChallenge.Detect(page) is { } blocker)
+            {
+                // Retrying meets the same wall, and the challenge page says nothing about the site.
+                var by = blocker.Length > 0 ? $" ({blocker})" : "";
+                throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
+            }
 
-        if (!page.IsSuccess)
+            if (!page.IsSuccess)
+            {
+                throw FailureFor(page);
+            }
+
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
+            home = extractor.Extract(page, null, deadline.Token);
+        }
+        catch (OperationCanceledException e) when (deadline.Ended(e))
         {
-            throw FailureFor(page);
+            // Nothing read yet to return: worth another attempt later.
+            throw new ScanException($"The homepage of {request.Domain} could not be read within the scan's time limit of {deadline.Seconds} s.", true, e);
         }
-
-        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
-        var home = extractor.Extract(page);
 
         // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
-        var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, page.FinalUrl, cancellationToken) : null;
+        var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, page.FinalUrl, deadline.Token) : null;
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
-        var contactPages = await ReadContactPagesAsync(home, budget, progress, cancellationToken);
-        if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && await wordPressFeed.ReadAsync(home, cancellationToken) is { } feed)
+        var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
+        if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
+            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(home, deadline.Token), deadline) is { } feed)
         {
             contactPages.Add(feed);
         }
 
         var metadata = SiteResult.Build(home, contactPages);
-        if (request.IncludeSitemaps)
+        if (request.IncludeSitemaps && deadline.Passed)
+        {
+            deadline.Missed("the sitemaps were not read");
+        }
+        else if (request.IncludeSitemaps)
         {
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-            metadata = metadata with
+            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+                request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
+            if (deadline.Passed)
             {
-                Sitemaps = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
-                    request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken),
-            };
+                deadline.Missed("sitemap reading was cut off (see the sitemap errors)");
+            }
+
+            metadata = metadata with { Sitemaps = sitemapSummary };
         }
 
-        metadata = metadata with { ContactInfo = await mailDomains.CheckAsync(metadata.ContactInfo, cancellationToken) };
-        if (iconCheck is not null && await iconCheck is { } icon)
+        if (!deadline.Passed && await WithinDeadlineAsync<ContactInfo>(
+                async () => await mailDomains.CheckAsync(metadata.ContactInfo, deadline.Token), deadline) is { } contacts)
+        {
+            metadata = metadata with { ContactInfo = contacts };
+        }
+
+        if (iconCheck is not null && await WithinDeadlineAsync(() => iconCheck, deadline) is { } icon)
         {
             metadata = metadata with { FaviconUrl = HostForm.Ascii(icon) };
         }
 
-        return metadata;
+        return ScanResultSize.Fit(deadline.Apply(metadata), options.Value.MaxResultBytes);
+    }
+
+    /// An optional step's answer, or null when the scan's deadline stopped it.
+    private static async Task<T?> WithinDeadlineAsync<T>(Func<Task<T?>> step, ScanDeadline deadline) where T : class
+    {
+        try
+        {
+            return await step();
+        }
+        catch (OperationCanceledException e) when (deadline.Ended(e))
+        {
+            return null;
+        }
+    }
+
+    private async Task<List<PageExtraction>> ReadContactPagesAsync(
+        PageExtraction home, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
+    {
+        try
+        {
+            return await ReadContactPagesAsync(home, budget, progress, deadline.Token);
+        }
+        catch (ContactPagesCutOff cut) when (deadline.Ended(cut.InnerException!))
+        {
+            deadline.Missed($"{cut.Pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
+            return cut.Pages;
+        }
     }
 
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
@@ -98,43 +155,74 @@ public sealed partial class DomainScanner(
                 break;
             }
 
-            if (!await robots.IsAllowedAsync(url, cancellationToken))
+            // Another host or port is another site: not read at all.
+            if (!SameSite(url, homepage))
             {
-                LogDisallowed(logger, url);
                 continue;
             }
 
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
-            FetchedPage page;
             try
             {
-                page = await fetcher.GetPageAsync(url, cancellationToken);
-            }
-            catch (ScanException e)
-            {
-                // A broken contact page costs that page, not the scan: the homepage already succeeded.
-                LogContactPageFailed(logger, url, e.Message);
-                continue;
-            }
+                if (!await robots.IsAllowedAsync(url, cancellationToken))
+                {
+                    LogDisallowed(logger, url);
+                    continue;
+                }
 
-            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
-                || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
-            {
-                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
-                continue;
-            }
+                progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+                FetchedPage page;
+                try
+                {
+                    page = await fetcher.GetPageAsync(url, cancellationToken);
+                }
+                catch (ScanException e)
+                {
+                    // A broken contact page costs that page, not the scan: the homepage already succeeded.
+                    LogContactPageFailed(logger, url, e.Message);
+                    continue;
+                }
 
-            pages.Add(extractor.Extract(page, home.Region));
+                if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
+                    || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+                {
+                    LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                    continue;
+                }
+
+                try
+                {
+                    pages.Add(extractor.Extract(page, home.Region, cancellationToken));
+                }
+                catch (ScanException e)
+                {
+                    // Over its CPU budget: that page is left out.
+                    LogContactPageFailed(logger, url, e.Message);
+                }
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new ContactPagesCutOff(pages, e);
+            }
         }
 
         return pages;
     }
 
+    // The scan's token ended while contact pages were read; carries the pages read so far.
+    private sealed class ContactPagesCutOff(List<PageExtraction> pages, OperationCanceledException inner)
+        : OperationCanceledException("Reading contact pages was stopped.", inner)
+    {
+        public List<PageExtraction> Pages { get; } = pages;
+    }
+
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);
 
+    // The same host (give or take `www.`) and the same port, a default port of either scheme counting as the same:
+    // https://example.com/ and http://www.example.com/contact are one site, http://example.com:8080/ another.
     private static bool SameSite(Uri url, Uri homepage) =>
-        string.Equals(TrimWww(url.IdnHost), TrimWww(homepage.IdnHost), StringComparison.OrdinalIgnoreCase);
+        string.Equals(TrimWww(url.IdnHost), TrimWww(homepage.IdnHost), StringComparison.OrdinalIgnoreCase)
+        && (url.IsDefaultPort ? homepage.IsDefaultPort : !homepage.IsDefaultPort && url.Port == homepage.Port);
 
     private static string TrimWww(string host) => host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? host[4..] : host;
 

@@ -36,9 +36,10 @@ public interface IDomainScanner
 }
 
 /// A scan that cannot produce a result. Transient failures (timeouts, connection errors, 5xx, 429) may be retried;
-/// permanent ones (invalid domain, 4xx, a refused address) fail the job at once. The message is shown to users.
+/// permanent ones (invalid domain, 4xx, a refused address) fail the job at once. The message is shown to users and
+/// stored, so it is capped (<see cref="ErrorText"/>).
 public sealed class ScanException(string message, bool isTransient, Exception? innerException = null)
-    : Exception(message, innerException)
+    : Exception(ErrorText.Cap(message), innerException)
 {
     public bool IsTransient { get; } = isTransient;
 }
@@ -76,6 +77,11 @@ public sealed record SiteMetadata
     public string? LanguageSource { get; init; }
     public IReadOnlyList<SocialProfile> SocialProfiles { get; init; } = [];
     public CompanyDetails? Company { get; init; }
+
+    /// The scan ended before reading everything it would have (its deadline came), or its result was shortened to fit
+    /// the size cap; <see cref="PartialReason"/> says what is missing.
+    public bool Partial { get; init; }
+    public string? PartialReason { get; init; }
 }
 
 public sealed record ContactInfo

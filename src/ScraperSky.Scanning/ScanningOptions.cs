@@ -44,4 +44,18 @@ public sealed class ScanningOptions
 
     /// How long an email domain's answer is remembered, process-wide.
     public TimeSpan MxCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// The longest a scan may take: at the deadline it ends with what it has read, marked `partial` with the reason.
+    /// Contact pages and sitemaps share it.
+    public TimeSpan ScanDeadline { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// CPU time one page's parse and extraction may use; a page that needs more is not read (the homepage fails the
+    /// scan with a permanent error, a contact page is skipped).
+    public TimeSpan PageCpuBudget { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// Requests in flight at once to one registrable domain, across every scan of the process.
+    public int MaxConcurrentRequestsPerHost { get; set; } = 4;
+
+    /// Cap on a scan result's size as JSON; long lists are shortened to fit and the result marked `partial`.
+    public int MaxResultBytes { get; set; } = 256 * 1024;
 }

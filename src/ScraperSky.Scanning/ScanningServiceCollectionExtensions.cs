@@ -20,7 +20,8 @@ public static class ScanningServiceCollectionExtensions
     /// HttpClient, <see cref="IWebFetcher"/>, <see cref="RobotsPolicy"/>, the extractor with its fingerprint matcher
     /// (singletons, compiled once) and <see cref="IDomainScanner"/>. The fetcher, robots policy and scanner are
     /// transient: resolve them once per scan, so robots.txt already read never outlives the scan. Which hosts lack
-    /// https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>).
+    /// https is remembered process-wide for a few minutes (<see cref="HttpsFallbackMemory"/>), and requests in flight per
+    /// registrable domain are counted process-wide (<see cref="HostConcurrency"/>).
     public static IServiceCollection AddScanning(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -32,6 +33,10 @@ public static class ScanningServiceCollectionExtensions
             .Validate(o => o.MaxPageBytes > 0, "Scanning:MaxPageBytes must be positive.")
             .Validate(o => o.MaxRedirects is >= 0 and <= 20, "Scanning:MaxRedirects must be between 0 and 20.")
             .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
+            .Validate(o => o.ScanDeadline > TimeSpan.Zero, "Scanning:ScanDeadline must be positive.")
+            .Validate(o => o.PageCpuBudget > TimeSpan.Zero, "Scanning:PageCpuBudget must be positive.")
+            .Validate(o => o.MaxConcurrentRequestsPerHost >= 1, "Scanning:MaxConcurrentRequestsPerHost must be at least 1.")
+            .Validate(o => o.MaxResultBytes >= 16 * 1024, "Scanning:MaxResultBytes must be at least 16384.")
             .Validate(
                 o => string.IsNullOrWhiteSpace(o.FingerprintsDirectory) || Directory.Exists(o.FingerprintsDirectory),
                 "Scanning:FingerprintsDirectory must name an existing directory.")
@@ -51,6 +56,7 @@ public static class ScanningServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HttpsFallbackMemory>();
+        services.TryAddSingleton<HostConcurrency>();
 
         services.AddHttpClient(WebFetcher.HttpClientName)
             .ConfigureHttpClient((sp, client) =>

@@ -8,8 +8,9 @@ using ScraperSky.Scanning.Fingerprints;
 namespace ScraperSky.Scanning.Extraction;
 
 /// Reads one fetched page: a single AngleSharp parse and a single walk over the tree gather the metadata, contacts,
-/// social profiles, performance counts and the signals the fingerprint matcher needs.
-public sealed class HtmlExtractor(FingerprintMatcher matcher)
+/// social profiles, performance counts and the signals the fingerprint matcher needs. Each page runs within a CPU
+/// budget and a cancellation token (see HtmlExtractor.Budget.cs).
+public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 {
     private const int MaxTextChars = 400_000;
     private const int MaxLinks = 5_000;
@@ -21,6 +22,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
         IsScripting = false,
         DisableElementPositionTracking = true,
         SkipComments = true,
+        OnToken = OnToken,
     };
 
     // A parser builds its own browsing context and configuration, a measurable share of a page's time; one per thread
@@ -33,12 +35,10 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
     // does (a page with one `€` cost a millisecond per search).
     private static readonly SearchValues<string> BaseTag = SearchValues.Create(["<base"], StringComparison.OrdinalIgnoreCase);
 
-    /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
-    /// (no `lang`, no address) reads national numbers the same way.</param>
-    public PageExtraction Extract(FetchedPage page, string? siteRegion = null)
+    private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, CpuBudget budget)
     {
         // The document may read its source until it is disposed, so the pooled input outlives it.
-        using var prescan = HtmlPrescan.Prepare(page.Html);
+        using var prescan = HtmlPrescan.Prepare(page.Html, budget);
         using var document = (t_parser ??= new HtmlParser(ParserOptions)).ParseDocument(prescan.ParseInput);
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
         walk.Visit(document, mayHaveBase: page.Html.AsSpan().ContainsAny(BaseTag));
@@ -109,6 +109,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             social.Add(url, weight: inChrome ? 2 : 1);
         }
 
+        budget.Check();
         var logo = Resolve(baseUrl, walk.Json.LogoUrl()) ?? walk.HeaderLogo ?? walk.OtherLogo
             ?? Resolve(baseUrl, walk.MetaContent("og:image"));
 
@@ -312,6 +313,7 @@ public sealed class HtmlExtractor(FingerprintMatcher matcher)
             stack.Push(new Frame(root, Context.None, Exit: false));
             while (stack.TryPop(out var frame))
             {
+                t_budget?.Check(every: 1024);
                 if (frame.Exit)
                 {
                     if (frame.BlockStart >= 0 && ContactBlocks.Count < MaxContactBlocks)

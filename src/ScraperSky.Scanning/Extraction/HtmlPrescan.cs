@@ -7,7 +7,10 @@ namespace ScraperSky.Scanning.Extraction;
 ///
 /// Depth: the HTML tree builder checks its stack of open elements on every tag, so a page nesting elements a hundred
 /// thousand deep costs minutes of parsing. Real pages stay below a few hundred levels; the source is cut where the
-/// estimated depth passes <see cref="MaxDepth"/>, keeping everything before it.
+/// estimated depth passes <see cref="MaxDepth"/>, keeping everything before it. The estimate follows the builder's
+/// stack (<see cref="OpenElements"/>): an end tag lowers it only when it closes an open element, so stray end tags
+/// cannot hold it down, and those the builder would ignore after walking its whole stack are dropped from the input.
+/// `/>` closes an element only where the builder says so (void elements, and inside `svg` or `math`).
 ///
 /// Speed: inline scripts and styles are often a third of a page (framework state, bundled CSS) and the tokenizer
 /// walks them character by character only for us to ignore them. Their bodies are lifted out here (scripts are kept
@@ -40,12 +43,12 @@ internal static class HtmlPrescan
         }
     }
 
-    public static Result Prepare(string html)
+    public static Result Prepare(string html, CpuBudget? budget = null)
     {
         var output = new Output(html);
         try
         {
-            return Prepare(html, ref output);
+            return Prepare(html, ref output, budget);
         }
         catch
         {
@@ -54,14 +57,15 @@ internal static class HtmlPrescan
         }
     }
 
-    private static Result Prepare(string html, ref Output output)
+    private static Result Prepare(string html, ref Output output, CpuBudget? budget)
     {
         var scripts = new List<ReadOnlyMemory<char>>();
         var copiedUpTo = 0;
-        var depth = 0;
+        var open = new OpenElements();
         var i = html.IndexOf('<');
         while (i >= 0 && i < html.Length - 1)
         {
+            budget?.Check(every: 4096);
             var next = html[i + 1];
             if (next == '!')
             {
@@ -86,9 +90,10 @@ internal static class HtmlPrescan
                 var name = html.AsSpan(nameStart, nameEnd - nameStart);
                 if (closing)
                 {
-                    if (Counts(name))
+                    if (Counts(name) && !open.Close(name) && open.IsDroppable(name))
                     {
-                        depth = Math.Max(0, depth - 1);
+                        output.Append(html.AsSpan(copiedUpTo, i - copiedUpTo));
+                        copiedUpTo = tagEnd + 1;
                     }
 
                     i = tagEnd + 1;
@@ -117,9 +122,13 @@ internal static class HtmlPrescan
                 }
                 else
                 {
-                    if (Counts(name) && html[tagEnd - 1] != '/' && ++depth > MaxDepth)
+                    if (Counts(name) && !(html[tagEnd - 1] == '/' && open.InForeignContent))
                     {
-                        return Finish(html, ref output, copiedUpTo, i, scripts);
+                        open.Open(name);
+                        if (open.Depth > MaxDepth)
+                        {
+                            return Finish(html, ref output, copiedUpTo, i, scripts);
+                        }
                     }
 
                     i = tagEnd + 1;

@@ -45,9 +45,10 @@ internal sealed class JsonLdFacts : IDisposable
             _documents.Add(document);
             Visit(document.RootElement, 0);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            // Broken JSON-LD is common in the wild; the rest of the page still counts.
+            // Broken JSON-LD is common in the wild; the rest of the page still counts. (A lone surrogate in the
+            // block makes the parser throw ArgumentException: the text cannot be transcoded to UTF-8.)
         }
     }
 

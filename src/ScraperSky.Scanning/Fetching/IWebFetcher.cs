@@ -14,7 +14,12 @@ public interface IWebFetcher
     /// Opens a response body as a stream for incremental reading (sitemaps), transport-decompressed and capped at
     /// <paramref name="maxBytes"/>: reading past the cap throws <see cref="ResponseTooLargeException"/>, reading after
     /// `ResponseTimeout` (counted from the request) throws <see cref="ResponseTimeoutException"/>.
-    Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken);
+    Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken) =>
+        OpenAsync(url, maxBytes, null, cancellationToken);
+
+    /// As above; a redirect whose target <paramref name="mayRedirectTo"/> refuses is not followed (a permanent
+    /// <see cref="ScanException"/>), so a caller that keeps to a scope (a site's sitemaps) is not led out of it.
+    Task<FetchedStream> OpenAsync(Uri url, long maxBytes, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken);
 }
 
 public sealed record FetchedPage

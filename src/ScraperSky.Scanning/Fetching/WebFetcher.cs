@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -14,11 +15,13 @@ namespace ScraperSky.Scanning.Fetching;
 /// The scanner's HTTP client. Redirects are followed here rather than by the handler so that each hop can be
 /// recorded, checked for scheme and loops, and retried over http when https cannot connect. Every connection goes
 /// through <see cref="GuardedConnector"/>. Hosts whose https failed are remembered for a while
-/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http.
+/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http. Every request first takes a slot of
+/// its registrable domain (<see cref="HostConcurrency"/>), before its response timeout starts.
 public sealed partial class WebFetcher(
     IHttpClientFactory clients,
     IOptions<ScanningOptions> options,
     HttpsFallbackMemory httpsFallback,
+    HostConcurrency hosts,
     TimeProvider time,
     ILogger<WebFetcher> logger) : IWebFetcher
 {
@@ -27,12 +30,14 @@ public sealed partial class WebFetcher(
     public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        EnsureFetchable(url);
+        var slot = await hosts.EnterAsync(url, cancellationToken);
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(settings.ResponseTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var (response, chain) = await SendFollowingRedirectsAsync(url, linked.Token);
+            (var response, var chain, slot) = await SendFollowingRedirectsAsync(url, slot, null, linked.Token);
             using (response)
             {
                 if (response.Content.Headers.ContentLength > settings.MaxPageBytes)
@@ -69,23 +74,39 @@ public sealed partial class WebFetcher(
         {
             throw failure;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // The caller cancelled; whatever the cancellation broke on the way is reported as what it is.
+            throw new OperationCanceledException("The fetch was cancelled.", ex, cancellationToken);
+        }
+        finally
+        {
+            slot.Dispose();
+        }
     }
 
-    public async Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken)
+    public Task<FetchedStream> OpenAsync(Uri url, long maxBytes, CancellationToken cancellationToken) =>
+        OpenAsync(url, maxBytes, null, cancellationToken);
+
+    public async Task<FetchedStream> OpenAsync(Uri url, long maxBytes, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         var settings = options.Value;
+        EnsureFetchable(url);
+        HostConcurrency.Lease? slot = await hosts.EnterAsync(url, cancellationToken);
         var started = time.GetTimestamp();
         var deadline = new CancellationTokenSource(settings.ResponseTimeout, time);
         var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         HttpResponseMessage? response = null;
         try
         {
-            (response, var chain) = await SendFollowingRedirectsAsync(url, linked.Token);
+            (response, var chain, slot) = await SendFollowingRedirectsAsync(url, slot, mayRedirectTo, linked.Token);
             var stream = await response.Content.ReadAsStreamAsync(linked.Token);
             var owned = response;
+            var held = slot;
             response = null;
-            return new FetchedStream(new CappedStream(stream, maxBytes, deadline.Token), new Owned(owned, linked, deadline))
+            slot = null;
+            return new FetchedStream(new CappedStream(stream, maxBytes, deadline.Token), new Owned(owned, linked, deadline, held))
             {
                 FinalUrl = owned.RequestMessage!.RequestUri!,
                 StatusCode = (int)owned.StatusCode,
@@ -97,6 +118,7 @@ public sealed partial class WebFetcher(
         catch (Exception ex)
         {
             response?.Dispose();
+            slot?.Dispose();
             linked.Dispose();
             deadline.Dispose();
             if (Translate(ex, url, settings, cancellationToken) is { } failure)
@@ -104,12 +126,36 @@ public sealed partial class WebFetcher(
                 throw failure;
             }
 
+            if (ex is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The fetch was cancelled.", ex, cancellationToken);
+            }
+
+            throw;
+        }
+    }
+
+    /// Follows redirects from <paramref name="url"/>, holding <paramref name="slot"/> (its registrable domain's) and
+    /// trading it for another domain's when a redirect leaves it. Returns the slot the final response holds; on
+    /// failure the slot it held is given back.
+    private async Task<(HttpResponseMessage Response, IReadOnlyList<Uri> Chain, HostConcurrency.Lease Slot)> SendFollowingRedirectsAsync(
+        Uri url, HostConcurrency.Lease slot, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken)
+    {
+        var held = new StrongBox<HostConcurrency.Lease>(slot);
+        try
+        {
+            var (response, chain) = await SendFollowingRedirectsAsync(url, held, mayRedirectTo, cancellationToken);
+            return (response, chain, held.Value!);
+        }
+        catch
+        {
+            held.Value!.Dispose();
             throw;
         }
     }
 
     private async Task<(HttpResponseMessage Response, IReadOnlyList<Uri> Chain)> SendFollowingRedirectsAsync(
-        Uri url, CancellationToken cancellationToken)
+        Uri url, StrongBox<HostConcurrency.Lease> slot, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var chain = new List<Uri>();
@@ -120,6 +166,12 @@ public sealed partial class WebFetcher(
         for (var hop = 0; ; hop++)
         {
             EnsureFetchable(current);
+            if (slot.Value!.Key != HostConcurrency.KeyOf(current))
+            {
+                slot.Value.Dispose();
+                slot.Value = await hosts.EnterAsync(current, cancellationToken);
+            }
+
             var response = await SendPreferringHttpsAsync(current, upgradeHttp: hop == 0, cookies, cancellationToken);
             var fetched = response.RequestMessage!.RequestUri!;
             sent.Add((fetched, response.RequestMessage.Headers.TryGetValues("Cookie", out var cookie) ? string.Join("; ", cookie) : ""));
@@ -142,6 +194,12 @@ public sealed partial class WebFetcher(
 
             response.Dispose();
             chain.Add(fetched);
+            if (mayRedirectTo is not null && !mayRedirectTo(location))
+            {
+                throw new ScanException(
+                    $"{ErrorText.Url(fetched)} redirects to {ErrorText.Url(location)}, outside what this scan reads; not followed.", false);
+            }
+
             if (chain.Count > settings.MaxRedirects)
             {
                 throw new ScanException(

@@ -7,11 +7,23 @@ namespace ScraperSky.Scanning.Robots;
 /// groups naming the crawler's product token (case-insensitively, by whole token) merged, else the `*` groups, else
 /// no rules. The longest matching rule decides and `allow` wins a tie; `*` matches any run of characters and a final
 /// `$` anchors the end; paths compare case-sensitively after percent-encoding is normalised. `/robots.txt` is always
-/// allowed. `Sitemap` lines (global, relative ones resolved) and `Crawl-delay` are kept.
+/// allowed. `Sitemap` lines (global, relative ones resolved) and `Crawl-delay` are kept. Matching a URL costs at most
+/// one linear pass per rule (<see cref="MaxRules"/>, <see cref="MaxWildcardRules"/>, <see cref="MaxPatternLength"/>).
 public sealed class RobotsTxt
 {
     /// The parse limit. RFC 9309 requires at least 500 KiB; the rest of a larger file is ignored.
     public const int MaxLength = 512 * 1024;
+
+    /// Rules applied to one crawler (its groups merged); later ones are ignored. Each costs at most one pass over the
+    /// path and the pattern when a URL is checked.
+    public const int MaxRules = 10_000;
+
+    /// Of those, rules with a `*`: a literal rule usually fails on its first character, a wildcard rule may read the
+    /// whole path, so these are fewer. Later ones are ignored.
+    public const int MaxWildcardRules = 1_000;
+
+    /// A longer pattern (normalised) is ignored: no URL we fetch has a path that long.
+    public const int MaxPatternLength = 4_096;
 
     private readonly IReadOnlyList<Group> _groups;
 
@@ -83,9 +95,10 @@ public sealed class RobotsTxt
                 case Key.Allow or Key.Disallow when current is not null:
                     expectingMoreAgents = false;
                     // An empty rule matches nothing (`Disallow:` alone allows everything).
-                    if (value.Length > 0)
+                    if (value.Length > 0 && value.Length <= MaxPatternLength
+                        && NormalizePath(value) is { Length: <= MaxPatternLength } pattern)
                     {
-                        current.Rules.Add(new Rule(KeyOf(key) == Key.Allow, NormalizePath(value)));
+                        current.Rules.Add(new Rule(KeyOf(key) == Key.Allow, pattern));
                     }
 
                     break;
@@ -122,9 +135,24 @@ public sealed class RobotsTxt
             matching = [.. _groups.Where(g => g.Agents.Contains("*"))];
         }
 
-        return new RobotsRules(
-            [.. matching.SelectMany(g => g.Rules)],
-            matching.Select(g => g.CrawlDelay).FirstOrDefault(d => d is not null));
+        var rules = new List<Rule>();
+        var wildcards = 0;
+        foreach (var rule in matching.SelectMany(g => g.Rules))
+        {
+            if (rules.Count == MaxRules)
+            {
+                break;
+            }
+
+            if (rule.IsWildcard && ++wildcards > MaxWildcardRules)
+            {
+                continue;
+            }
+
+            rules.Add(rule);
+        }
+
+        return new RobotsRules(rules, matching.Select(g => g.CrawlDelay).FirstOrDefault(d => d is not null));
     }
 
     public bool IsAllowed(string productToken, string pathAndQuery) => ForAgent(productToken).IsAllowed(pathAndQuery);
@@ -247,20 +275,132 @@ public sealed class RobotsTxt
     }
 }
 
-internal sealed record Rule(bool Allow, string Pattern);
+/// One `allow` or `disallow` line, its pattern compiled for <see cref="RobotsRules"/>: the literal runs between `*`s
+/// (consecutive stars are one), whether a final `$` anchors the end, and a KMP failure table per run so that matching
+/// never backtracks. <see cref="Length"/> is the pattern's length as written (normalised), which ranks matches.
+internal sealed class Rule
+{
+    public Rule(bool allow, string pattern)
+    {
+        Allow = allow;
+        Pattern = pattern;
+        Anchored = pattern.Length > 0 && pattern[^1] == '$';
+        var body = Anchored ? pattern[..^1] : pattern;
+        Segments = body.Split('*');
+        IsWildcard = Segments.Length > 1;
+        if (IsWildcard)
+        {
+            // Drop the empty runs that consecutive stars leave, keeping the first (the anchored prefix) and the last.
+            Segments = [Segments[0], .. Segments[1..^1].Where(s => s.Length > 0), Segments[^1]];
+            Failure = [.. Segments.Select(FailureTable)];
+        }
+    }
+
+    public bool Allow { get; }
+    public string Pattern { get; }
+    public int Length => Pattern.Length;
+    public bool Anchored { get; }
+    public bool IsWildcard { get; }
+    public string[] Segments { get; }
+    public int[][] Failure { get; } = [];
+
+    /// Whether the rule matches <paramref name="path"/>, in O(path + pattern): the first run must start the path,
+    /// every later run is found at its leftmost place after the one before (leftmost is always right when `*` is the
+    /// only wildcard), and an anchored last run must end the path without overlapping what came before.
+    public bool Matches(string path)
+    {
+        var first = Segments[0];
+        if (!path.AsSpan().StartsWith(first, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (!IsWildcard)
+        {
+            return !Anchored || path.Length == first.Length;
+        }
+
+        var at = first.Length;
+        for (var i = 1; i < Segments.Length - 1; i++)
+        {
+            var found = IndexOf(path, at, Segments[i], Failure[i]);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            at = found + Segments[i].Length;
+        }
+
+        var last = Segments[^1];
+        if (Anchored)
+        {
+            return path.Length - last.Length >= at && path.AsSpan().EndsWith(last, StringComparison.Ordinal);
+        }
+
+        return last.Length == 0 || IndexOf(path, at, last, Failure[^1]) >= 0;
+    }
+
+    // Knuth-Morris-Pratt: linear in the text searched and the run, whatever either holds.
+    private static int IndexOf(string text, int from, string run, int[] failure)
+    {
+        var matched = 0;
+        for (var i = from; i < text.Length; i++)
+        {
+            while (matched > 0 && text[i] != run[matched])
+            {
+                matched = failure[matched - 1];
+            }
+
+            if (text[i] == run[matched] && ++matched == run.Length)
+            {
+                return i - run.Length + 1;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int[] FailureTable(string run)
+    {
+        var failure = new int[run.Length];
+        var k = 0;
+        for (var i = 1; i < run.Length; i++)
+        {
+            while (k > 0 && run[i] != run[k])
+            {
+                k = failure[k - 1];
+            }
+
+            if (run[i] == run[k])
+            {
+                k++;
+            }
+
+            failure[i] = k;
+        }
+
+        return failure;
+    }
+}
 
 /// The merged rules for one crawler.
 public sealed class RobotsRules
 {
-    private readonly IReadOnlyList<Rule> _rules;
+    private readonly Rule[] _rules;
 
     internal RobotsRules(IReadOnlyList<Rule> rules, TimeSpan? crawlDelay)
     {
-        _rules = rules;
+        // Longest first: the first rule of each kind that matches is the longest match of that kind.
+        _rules = [.. rules.OrderByDescending(r => r.Length)];
         CrawlDelay = crawlDelay;
     }
 
     public TimeSpan? CrawlDelay { get; }
+
+    /// How many rules apply (after the caps of <see cref="RobotsTxt.MaxRules"/> and
+    /// <see cref="RobotsTxt.MaxWildcardRules"/>).
+    public int Count => _rules.Length;
 
     public bool IsAllowed(string pathAndQuery)
     {
@@ -271,72 +411,34 @@ public sealed class RobotsRules
             return true;
         }
 
-        // One scratch buffer for every rule: a file at the parse limit holds thousands of them.
-        var positions = path.Length < 512 ? stackalloc int[path.Length + 1] : new int[path.Length + 1];
-        var longestAllow = -1;
+        // Longest first, so the first match decides, except that an allow as long as a matching disallow wins the tie.
         var longestDisallow = -1;
         foreach (var rule in _rules)
         {
-            if (rule.Pattern.Length > (rule.Allow ? longestAllow : longestDisallow) && Matches(path, rule.Pattern, positions))
+            if (longestDisallow >= 0)
+            {
+                if (rule.Length < longestDisallow)
+                {
+                    break;
+                }
+
+                if (!rule.Allow)
+                {
+                    continue;
+                }
+            }
+
+            if (rule.Matches(path))
             {
                 if (rule.Allow)
                 {
-                    longestAllow = rule.Pattern.Length;
+                    return true;
                 }
-                else
-                {
-                    longestDisallow = rule.Pattern.Length;
-                }
+
+                longestDisallow = rule.Length;
             }
         }
 
-        return longestDisallow < 0 || longestAllow >= longestDisallow;
-    }
-
-    /// Prefix match with `*` (any run) and a final `$` (end of path). Tracks the set of path positions reachable after
-    /// each pattern character, so it runs in O(path × pattern) with no backtracking blow-up.
-    private static bool Matches(string path, string pattern, Span<int> positions)
-    {
-        var count = 1;
-        positions[0] = 0;
-        for (var j = 0; j < pattern.Length; j++)
-        {
-            var p = pattern[j];
-            if (p == '$' && j == pattern.Length - 1)
-            {
-                return positions[count - 1] == path.Length;
-            }
-
-            if (p == '*')
-            {
-                var first = positions[0];
-                count = path.Length - first + 1;
-                for (var i = 0; i < count; i++)
-                {
-                    positions[i] = first + i;
-                }
-
-                continue;
-            }
-
-            var next = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var at = positions[i];
-                if (at < path.Length && path[at] == p)
-                {
-                    positions[next++] = at + 1;
-                }
-            }
-
-            if (next == 0)
-            {
-                return false;
-            }
-
-            count = next;
-        }
-
-        return true;
+        return longestDisallow < 0;
     }
 }

@@ -21,22 +21,35 @@ public sealed partial class SitemapCollector(
     private readonly SitemapParser _parser = new(options.Value);
 
     /// <paramref name="robots"/> is the scan's robots.txt policy (read once per scan); <paramref name="homepageLinks"/>
-    /// the homepage's `<link rel="sitemap">` targets (see <see cref="SitemapLinks"/>).
+    /// the homepage's `<link rel="sitemap">` targets (see <see cref="SitemapLinks"/>). Only files in the
+    /// <see cref="SitemapScope"/> are read. When <paramref name="stopReading"/> fires (the scan's deadline) no further
+    /// file is started, the files being read are cut off where they are, and the summary says how many were left.
     public async Task<SitemapSummary> CollectAsync(
-        string domain, RobotsPolicy robots, IReadOnlyList<Uri> homepageLinks, ISitemapSink sink, CancellationToken cancellationToken)
+        string domain, RobotsPolicy robots, IReadOnlyList<Uri> homepageLinks, ISitemapSink sink, CancellationToken cancellationToken,
+        CancellationToken stopReading = default)
     {
         ArgumentNullException.ThrowIfNull(robots);
         ArgumentNullException.ThrowIfNull(homepageLinks);
-        var run = new Run(this, robots, sink, cancellationToken);
-        var robotsTxt = await robots.GetAsync(new Uri($"https://{domain}/"), cancellationToken);
-        var declared = 0;
-        foreach (var line in robotsTxt.Sitemaps)
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopReading);
+        RobotsTxt robotsTxt;
+        try
         {
-            if (SitemapValues.ParseUrl(line, new Uri($"https://{domain}/"), allowRelative: false) is { } url)
-            {
-                declared++;
-                run.TryEnqueue(new Work(url, SitemapDiscovery.Robots, null, 0, Probe: false));
-            }
+            robotsTxt = await robots.GetAsync(new Uri($"https://{domain}/"), reading.Token);
+        }
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            robotsTxt = RobotsTxt.AllowAll;
+        }
+
+        var named = robotsTxt.Sitemaps
+            .Select(line => SitemapValues.ParseUrl(line, new Uri($"https://{domain}/"), allowRelative: false))
+            .OfType<Uri>().ToList();
+        using var run = new Run(this, robots, sink, new SitemapScope(domain, named), cancellationToken, stopReading);
+        var declared = 0;
+        foreach (var url in named)
+        {
+            declared++;
+            run.TryEnqueue(new Work(url, SitemapDiscovery.Robots, null, 0, Probe: false));
         }
 
         foreach (var url in homepageLinks)
@@ -64,7 +77,7 @@ public sealed partial class SitemapCollector(
     {
         var cancellationToken = run.CancellationToken;
         using var timeout = new CancellationTokenSource(_options.FileTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, run.StopReading);
         var started = time.GetTimestamp();
         var file = new FileReading(run, new SitemapFileRecord
         {
@@ -84,7 +97,7 @@ public sealed partial class SitemapCollector(
                 return;
             }
 
-            fetched = await fetcher.OpenAsync(work.Url, _options.MaxBytesPerFile, linked.Token);
+            fetched = await fetcher.OpenAsync(work.Url, _options.MaxBytesPerFile, run.Scope.Allows, linked.Token);
         }
         catch (ScanException e)
         {
@@ -93,7 +106,9 @@ public sealed partial class SitemapCollector(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await FailAsync($"No response within {_options.FileTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+            await FailAsync(run.StopReading.IsCancellationRequested
+                ? "Not read: the scan's deadline came first."
+                : $"No response within {_options.FileTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
             return;
         }
 
@@ -119,7 +134,9 @@ public sealed partial class SitemapCollector(
                 cancellationToken.ThrowIfCancellationRequested();
                 result = result with
                 {
-                    Error = $"Reading took longer than {_options.FileTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the URLs read before were kept.",
+                    Error = run.StopReading.IsCancellationRequested
+                        ? "The scan's deadline came while reading; the URLs read before were kept."
+                        : $"Reading took longer than {_options.FileTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the URLs read before were kept.",
                 };
             }
             else if (result.Truncated && result.UrlCount >= budget && budget < _options.MaxUrlsPerFile)
@@ -144,12 +161,12 @@ public sealed partial class SitemapCollector(
                 UrlCount = file.Stored,
                 FetchMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
                 Truncated = result.Truncated,
-                Error = result.Error,
+                Error = result.Error is null ? null : ErrorText.Cap(result.Error),
             };
             await file.CloseAsync(result.Kind is SitemapKind.Index ? null : result.NewestLastmod);
             if (result.Error is not null)
             {
-                run.AddError($"{fetched.FinalUrl}: {result.Error}");
+                run.AddError($"{ErrorText.Url(fetched.FinalUrl)}: {result.Error}");
             }
 
             string[] ancestors = [.. work.Ancestors, Key(work.Url), Key(fetched.FinalUrl)];
@@ -158,15 +175,15 @@ public sealed partial class SitemapCollector(
                 var key = Key(child.Url);
                 if (key == Key(fetched.FinalUrl) || key == Key(work.Url))
                 {
-                    run.AddError($"{fetched.FinalUrl}: the index lists itself; not read again.");
+                    run.AddError($"{ErrorText.Url(fetched.FinalUrl)}: the index lists itself; not read again.");
                 }
                 else if (ancestors.Contains(key))
                 {
-                    run.AddError($"{fetched.FinalUrl}: lists {child.Url}, an index above it (a cycle); not read again.");
+                    run.AddError($"{ErrorText.Url(fetched.FinalUrl)}: lists {ErrorText.Url(child.Url)}, an index above it (a cycle); not read again.");
                 }
                 else if (work.Depth + 1 > _options.MaxIndexDepth)
                 {
-                    run.AddError($"{child.Url}: indexes nest deeper than {_options.MaxIndexDepth.ToString(CultureInfo.InvariantCulture)} levels; not read.");
+                    run.AddError($"{ErrorText.Url(child.Url)}: indexes nest deeper than {_options.MaxIndexDepth.ToString(CultureInfo.InvariantCulture)} levels; not read.");
                 }
                 else
                 {
@@ -188,11 +205,11 @@ public sealed partial class SitemapCollector(
 
             file.Record = file.Record with
             {
-                Error = error,
+                Error = ErrorText.Cap(error),
                 FetchMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             };
             await file.CloseAsync(null);
-            run.AddError($"{work.Url}: {error}");
+            run.AddError($"{ErrorText.Url(work.Url)}: {error}");
             LogFileFailed(logger, work.Url, error);
         }
     }
@@ -236,7 +253,7 @@ public sealed partial class SitemapCollector(
     }
 
     // One collection: the queue of files, what was visited, the distinct URLs, the figures for the summary.
-    private sealed class Run
+    private sealed class Run : IDisposable
     {
         private readonly SitemapCollector _collector;
         private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>();
@@ -251,14 +268,26 @@ public sealed partial class SitemapCollector(
         private int _truncated;
         private bool _fileLimitReported;
         private DateTimeOffset? _newest;
+        private int _notRead;
+        private CancellationTokenRegistration _stop;
 
-        public Run(SitemapCollector collector, RobotsPolicy robots, ISitemapSink sink, CancellationToken cancellationToken)
+        public Run(SitemapCollector collector, RobotsPolicy robots, ISitemapSink sink, SitemapScope scope,
+            CancellationToken cancellationToken, CancellationToken stopReading)
         {
             _collector = collector;
             Robots = robots;
             Sink = sink;
+            Scope = scope;
             CancellationToken = cancellationToken;
+            StopReading = stopReading;
+            // At the deadline the queue closes: the workers finish the files in hand (cut off) and take no more.
+            _stop = stopReading.Register(static r => ((Run)r!)._queue.Writer.TryComplete(), this);
         }
+
+        public SitemapScope Scope { get; }
+        public CancellationToken StopReading { get; }
+
+        public void Dispose() => _stop.Dispose();
 
         public ISitemapSink Sink { get; }
         public RobotsPolicy Robots { get; }
@@ -285,6 +314,18 @@ public sealed partial class SitemapCollector(
                 if (!_visited.Add(Key(work.Url)))
                 {
                     return false;
+                }
+
+                if (Scope.RefusalReason(work.Url) is { } outOfScope)
+                {
+                    AddErrorLocked($"{ErrorText.Url(work.Url)}: {outOfScope}");
+                    return false;
+                }
+
+                if (StopReading.IsCancellationRequested)
+                {
+                    _notRead++;
+                    return true;
                 }
 
                 if (_visited.Count > _collector._options.MaxFilesPerDomain)
@@ -358,7 +399,7 @@ public sealed partial class SitemapCollector(
         {
             if (_errors.Count < MaxReportedErrors)
             {
-                _errors.Add(error);
+                _errors.Add(ErrorText.Cap(error));
             }
         }
 
@@ -377,6 +418,11 @@ public sealed partial class SitemapCollector(
             await Task.WhenAll(workers);
             lock (_lock)
             {
+                if (StopReading.IsCancellationRequested)
+                {
+                    AddErrorLocked($"Reading stopped at the scan's deadline; {_notRead.ToString(CultureInfo.InvariantCulture)} sitemap files found were not read.");
+                }
+
                 return new SitemapSummary
                 {
                     Files = _files,
@@ -395,6 +441,16 @@ public sealed partial class SitemapCollector(
             {
                 try
                 {
+                    if (StopReading.IsCancellationRequested)
+                    {
+                        lock (_lock)
+                        {
+                            _notRead++;
+                        }
+
+                        continue;
+                    }
+
                     await _collector.ReadFileAsync(this, work);
                 }
                 finally

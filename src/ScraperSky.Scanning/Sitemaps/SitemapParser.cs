@@ -15,6 +15,14 @@ public sealed class SitemapParser(SitemapOptions options)
 {
     private const int MaxGzipLayers = 2;
 
+    /// Deepest element nesting read. Sitemaps and feeds nest five or six levels (a video's restriction, a feed item's
+    /// media group); a file nesting deeper is cut there, before the XML reader's stack of open elements (and the
+    /// message it would write about them) grows with the file.
+    public const int MaxXmlDepth = 32;
+
+    // An element name as it appears in an error.
+    private const int MaxNameInError = 40;
+
     private static readonly XmlReaderSettings XmlSettings = new()
     {
         Async = true,
@@ -95,25 +103,26 @@ public sealed class SitemapParser(SitemapOptions options)
         {
             reading.Stop($"The file is larger than {e.Limit.ToString(CultureInfo.InvariantCulture)} bytes uncompressed; the rest was not read.");
         }
+        // The parser's own message is never stored: it quotes the document (an unclosed file lists every open element).
         catch (XmlException e) when (reading.Kind != SitemapKind.Unknown)
         {
             reading.Stop(e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
                 ? "A DTD or entity declaration was refused; the rest was not read."
-                : $"The XML is broken or cut off ({e.Message}); the entries before that point were kept.");
+                : $"The XML is broken or cut off at line {Position(e)}; the entries before that point were kept.");
         }
         catch (XmlException e)
         {
             reading.Stop(e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
                 ? "The file declares a DTD, which sitemaps may not; refused."
-                : $"Not a sitemap: the XML could not be read ({e.Message}).");
+                : $"Not a sitemap: the XML could not be read (broken at line {Position(e)}).");
         }
         catch (InvalidDataException)
         {
             reading.Stop("The gzip data is corrupt or cut off; the entries before that point were kept.");
         }
-        catch (IOException e)
+        catch (IOException)
         {
-            reading.Stop($"The download broke off ({e.Message}); the entries before that point were kept.");
+            reading.Stop("The download broke off; the entries before that point were kept.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -123,6 +132,11 @@ public sealed class SitemapParser(SitemapOptions options)
 
         return reading.Result(Math.Min(capped?.BytesRead ?? 0, options.MaxBytesPerFile));
     }
+
+    private static string Position(XmlException e) =>
+        $"{e.LineNumber.ToString(CultureInfo.InvariantCulture)}, position {e.LinePosition.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string Name(string name) => name.Length <= MaxNameInError ? name : name[..MaxNameInError] + "…";
 
     private static bool IsBlank(ReadOnlySpan<byte> bytes)
     {
@@ -217,7 +231,7 @@ public sealed class SitemapParser(SitemapOptions options)
         reading.Kind = kind;
         if (kind == SitemapKind.Unknown)
         {
-            reading.Stop($"Not a sitemap: the root element is <{reader.LocalName}>.");
+            reading.Stop($"Not a sitemap: the root element is <{Name(reader.LocalName)}>.");
             return;
         }
 
@@ -231,6 +245,12 @@ public sealed class SitemapParser(SitemapOptions options)
             {
                 case XmlNodeType.Element:
                     var depth = reader.Depth;
+                    if (depth >= MaxXmlDepth)
+                    {
+                        reading.Stop($"The XML nests deeper than {MaxXmlDepth.ToString(CultureInfo.InvariantCulture)} levels; the entries before that point were kept.");
+                        return;
+                    }
+
                     if (entryDepth < 0)
                     {
                         if (reader.LocalName == entryName)

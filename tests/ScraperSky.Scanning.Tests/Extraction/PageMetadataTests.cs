@@ -26,7 +26,8 @@ public sealed class PageMetadataTests
     public void Content_language_header_is_the_last_resort_for_the_language()
     {
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase) { ["Content-Language"] = ["nl-BE, nl"] };
-        var page = FixturePages.Extractor.Extract(FixturePages.Load("missing-tags.test", headers: headers));
+        var page = FixturePages.Extractor.Extract(
+            FixturePages.Load("missing-tags.test", headers: headers), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("nl-BE", page.Language);
     }
 

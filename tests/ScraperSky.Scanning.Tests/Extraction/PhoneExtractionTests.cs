@@ -73,7 +73,8 @@ public sealed class PhoneExtractionTests
     public void A_contact_page_without_hints_reads_national_numbers_in_the_site_region()
     {
         var page = FixturePages.Extractor.Extract(
-            FixturePages.Page(new Uri("https://shop.test/contact"), "<p>Telefon: 030 12345678</p>"), siteRegion: "DE");
+            FixturePages.Page(new Uri("https://shop.test/contact"), "<p>Telefon: 030 12345678</p>"), siteRegion: "DE",
+            TestContext.Current.CancellationToken);
         Assert.Equal(["+493012345678"], page.Phones.Select(p => p.E164));
     }
 

@@ -90,7 +90,8 @@ public sealed class TechnologyDetectionTests
             ["Set-Cookie"] = ["laravel_session=abc; path=/; httponly", "XSRF-TOKEN=x; path=/"],
             ["CF-RAY"] = ["8a1b2c3d4e5f-FRA"],
         };
-        var page = FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://app.test/"), "<html></html>", headers));
+        var page = FixturePages.Extractor.Extract(
+            FixturePages.Page(new Uri("https://app.test/"), "<html></html>", headers), cancellationToken: TestContext.Current.CancellationToken);
         var technologies = page.Technologies.ToDictionary(t => t.Name);
         Assert.Equal("1.25.3", technologies["Nginx"].Version);
         Assert.Equal("8.2.12", technologies["PHP"].Version);

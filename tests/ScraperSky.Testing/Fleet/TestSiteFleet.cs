@@ -28,7 +28,8 @@ namespace ScraperSky.Testing.Fleet;
 /// `*.suffix` pattern; a generated site when the host ends in `.gen.test` (see <see cref="GeneratedSite"/>); the
 /// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404. Every fleet also serves the misbehaving
 /// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/>, the generated sitemap
-/// hosts of <see cref="SitemapSites"/> and the scheme-dependent hosts of <see cref="SchemeSites"/>.
+/// hosts of <see cref="SitemapSites"/>, the scheme-dependent hosts of <see cref="SchemeSites"/> and the hostile
+/// sites of the hardening review (<see cref="HardeningSites"/>).
 public sealed class TestSiteFleet : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -39,6 +40,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TlsMode> _tls = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Host, string Scheme), int> _hits = new();
     private readonly ConcurrentDictionary<string, int> _handshakes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _hostHeaders = new(StringComparer.OrdinalIgnoreCase);
 
     private TestSiteFleet(WebApplication app, FleetCertificates certificates, string sitesRoot)
     {
@@ -82,6 +84,10 @@ public sealed class TestSiteFleet : IAsyncDisposable
     /// Requests served per host over one scheme (`http` or `https`).
     public int HitsFor(string host, string scheme) => _hits.TryGetValue((host.ToLowerInvariant(), scheme), out var n) ? n : 0;
 
+    /// Requests whose Host header was exactly <paramref name="hostHeader"/> (`name` or `name:port`): the port a
+    /// client meant shows there, although the fleet routes every connection to its own port.
+    public int HitsForHostHeader(string hostHeader) => _hostHeaders.TryGetValue(hostHeader, out var n) ? n : 0;
+
     /// TLS handshakes begun for a host (its SNI name), whether or not they succeeded.
     public int HandshakesFor(string host) => _handshakes.TryGetValue(host, out var n) ? n : 0;
 
@@ -111,6 +117,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
         CompressedSites.MapAll(fleet);
         SitemapSites.MapAll(fleet);
         SchemeSites.MapAll(fleet);
+        HardeningSites.MapAll(fleet);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(address => new Uri(address)).ToList();
@@ -192,6 +199,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
         finally
         {
             _hits.AddOrUpdate((host, context.Request.Scheme), 1, (_, n) => n + 1);
+            _hostHeaders.AddOrUpdate(context.Request.Host.Value ?? "", 1, (_, n) => n + 1);
         }
     }
 

@@ -1,0 +1,67 @@
+using System.Globalization;
+using AngleSharp.Html.Parser.Tokens;
+using AngleSharp.Text;
+using Microsoft.Extensions.Options;
+using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Fingerprints;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// Bounded work per page: every extraction runs within <see cref="PageCpuBudget"/> of CPU time and observes a
+/// cancellation token. The prescan, the parser (between any two tokens), the tree walk and the stages after it check
+/// the budget; a page that runs out is abandoned with a <see cref="ScanException"/> saying so, and a cancelled token
+/// ends the extraction with <see cref="OperationCanceledException"/>. Nothing of the page is kept half-read.
+public sealed partial class HtmlExtractor
+{
+    public static readonly TimeSpan DefaultPageCpuBudget = TimeSpan.FromSeconds(3);
+
+    // The budget of the extraction running on this thread (extraction is synchronous), for the parser's token callback.
+    [ThreadStatic]
+    private static CpuBudget? t_budget;
+
+    public HtmlExtractor(FingerprintMatcher matcher, IOptions<ScanningOptions> options)
+        : this(matcher)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        PageCpuBudget = options.Value.PageCpuBudget;
+    }
+
+    /// CPU time one page may use (`Scanning:PageCpuBudget`).
+    public TimeSpan PageCpuBudget { get; init; } = DefaultPageCpuBudget;
+
+    /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
+    /// (no `lang`, no address) reads national numbers the same way.</param>
+    /// <exception cref="ScanException">The page needed more than <see cref="PageCpuBudget"/> (permanent).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public PageExtraction Extract(FetchedPage page, string? siteRegion = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        cancellationToken.ThrowIfCancellationRequested();
+        var budget = new CpuBudget(PageCpuBudget, cancellationToken);
+        var outer = t_budget;
+        t_budget = budget;
+        try
+        {
+            return ExtractPage(page, siteRegion, budget);
+        }
+        catch (Exception e) when (e is CpuBudgetExceededException or OperationCanceledException)
+        {
+            // The parser was left mid-document: the next page gets a fresh one.
+            t_parser = null;
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new ScanException(
+                $"{ErrorText.Url(page.FinalUrl)} needs more than {PageCpuBudget.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s of CPU time to read; the page was not used.",
+                false, e);
+        }
+        finally
+        {
+            t_budget = outer;
+        }
+    }
+
+    private static void OnToken(HtmlToken token, TextRange range) => t_budget?.Check(every: 256);
+}
