@@ -13,14 +13,36 @@ internal static partial class CompanyFinder
     private const int MaxLines = 2_000;
     private const int MaxDirectors = 5;
 
-    // The words that open a labelled fact; a superset, as each line found is matched by the patterns below.
-    private static readonly SearchValues<string> LabelWords = SearchValues.Create(
+    // The words that open a labelled fact; a superset, as each line found is matched by the patterns below. The
+    // abbreviations in the spellings registers use, matched exactly: ignoring case, "ust" and "vat" are in "customers"
+    // and "private", and every line of prose would be matched.
+    private static readonly SearchValues<string> Abbreviations = SearchValues.Create(
     [
-        "HRB", "HRA", "SIRE", "RCS", "CIF", "NIF", "IVA", "KvK", "K.v.K", "Kamer van", "company n", "company reg",
-        "registered", "VAT", "TVA", "BTW", "UID", "USt", "Umsatzsteuer", "MWST", "gesch", "vertreten", "rant", "direct",
-        "administrador", "amministratore", "bestuurder", "firma", "raison", "nomination", "social", "ragione",
-        "bedrijfsnaam", "legal name", "company name", "registered name",
-    ], StringComparison.OrdinalIgnoreCase);
+        "HRB", "HRA", "SIRE", "Sire", "RCS", "CIF", "NIF", "N.I.F", "C.I.F", "IVA", "Iva", "KvK", "KVK", "K.v.K",
+        "VAT", "Vat ", "TVA", "BTW", "Btw", "UID", "USt", "UST", "MWST",
+    ], StringComparison.Ordinal);
+
+    private static readonly string[] LabelWordList =
+    [
+        "umsatzsteuer", "partita", "siret", "siren", "kamer van koophandel", "company n", "company reg", "registered in",
+        "registered no", "registered number", "vertreten durch", "geschaeftsf", "directeur", "directrice", "administrador",
+        "amministrator", "bestuurder", "managing director", "raison sociale", "nomination", "denominaci", "social:",
+        "social :", "ragione sociale", "denominazione", "bedrijfsnaam", "statutaire naam", "firma:", "firmenname",
+        "firmenbezeichnung", "legal name", "company name", "registered name",
+    ];
+
+    private static readonly SearchValues<string> LabelWords = SearchValues.Create(LabelWordList, StringComparison.OrdinalIgnoreCase);
+
+    // Labels with letters beyond ASCII, in the spellings pages use.
+    private static readonly SearchValues<string> OtherLabelWords = SearchValues.Create(
+        ["Geschäftsf", "geschäftsf", "GESCHÄFTSF", "Gérant", "gérant", "GÉRANT", "Razón social", "razón social"], StringComparison.Ordinal);
+
+    private static int IndexOfLabel(ReadOnlySpan<char> text) =>
+        First(First(text.IndexOfAny(Abbreviations), text.IndexOfAny(LabelWords)), text.IndexOfAny(OtherLabelWords));
+
+    private static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
+    private static int After(int from, int found) => found < 0 ? -1 : from + found;
 
     /// <param name="blocks">Text of the page's `&lt;address&gt;` and footer blocks.</param>
     /// <param name="regionHint">The region the TLD or language suggests, for an address that names no country.</param>
@@ -31,7 +53,7 @@ internal static partial class CompanyFinder
         string? vat = null;
         var ids = new List<RegistrationId>();
         var directors = new List<SourcedValue>();
-        if (text.ContainsAny(LabelWords))
+        if (IndexOfLabel(text) >= 0)
         {
             ReadLabelledLines(text, page, ref labelledName, ref vat, ids, directors);
         }
@@ -66,17 +88,21 @@ internal static partial class CompanyFinder
     private static void ReadLabelledLines(ReadOnlySpan<char> text, string page, ref string? name, ref string? vat,
         List<RegistrationId> ids, List<SourcedValue> directors)
     {
+        // Three cursors, each searched again only once passed, so a page costs one pass per kind of label.
+        int abbreviation = -2, word = -2, other = -2;
         var lines = 0;
         var from = 0;
         while (from < text.Length && lines++ < MaxLines)
         {
-            var hit = text[from..].IndexOfAny(LabelWords);
+            abbreviation = abbreviation == -1 || abbreviation >= from ? abbreviation : After(from, text[from..].IndexOfAny(Abbreviations));
+            word = word == -1 || word >= from ? word : After(from, text[from..].IndexOfAny(LabelWords));
+            other = other == -1 || other >= from ? other : After(from, text[from..].IndexOfAny(OtherLabelWords));
+            var hit = First(First(abbreviation, word), other);
             if (hit < 0)
             {
                 return;
             }
 
-            hit += from;
             var lineStart = text[..hit].LastIndexOf('\n') + 1;
             var lineEnd = text[hit..].IndexOf('\n') is var end and >= 0 ? hit + end : text.Length;
             var nextEnd = lineEnd < text.Length && text[(lineEnd + 1)..].IndexOf('\n') is var next and >= 0 ? lineEnd + 1 + next : text.Length;

@@ -265,7 +265,14 @@ internal static partial class PhoneFinder
             }
 
             i = next;
-            Add(builder, line, i, ref windowStart, ref windowEnd, ref any);
+
+            // A cue with no number starting within its reach ("our office", "call" in prose) costs the matcher nothing:
+            // LooksLikePhone would not take one further away for it (a `(` or `+` may come before the first digit).
+            if (line[i..Math.Min(line.Length, i + CueReach + 2)].IndexOfAnyInRange('0', '9') >= 0
+                && HasDigits(line[i..Math.Min(line.Length, i + WindowAfter)], 5))
+            {
+                Add(builder, line, i, ref windowStart, ref windowEnd, ref any);
+            }
         }
 
         if (windowEnd > windowStart)
@@ -383,11 +390,26 @@ internal static partial class PhoneFinder
     private static bool IsWordStart(ReadOnlySpan<char> text, int index) => index == 0 || !char.IsLetter(text[index - 1]);
 
     private static PhoneNumberInfo ToInfo(PhoneNumber number) =>
-        new(Util.Format(number, PhoneNumberFormat.INTERNATIONAL), Util.Format(number, PhoneNumberFormat.E164))
+        new(Util.Format(number, PhoneNumberFormat.INTERNATIONAL), Util.Format(number, PhoneNumberFormat.E164));
+
+    /// <paramref name="phone"/> with its type and country. Asked once per distinct number of a site, not per page:
+    /// libphonenumber tells the type by matching the number against each type's patterns.
+    public static PhoneNumberInfo Describe(PhoneNumberInfo phone)
+    {
+        try
         {
-            Type = Util.GetNumberType(number).ToString().ToLowerInvariant(),
-            Region = Util.GetRegionCodeForNumber(number),
-        };
+            var number = Util.Parse(phone.E164, "ZZ");
+            return phone with
+            {
+                Type = Util.GetNumberType(number).ToString().ToLowerInvariant(),
+                Region = Util.GetRegionCodeForNumber(number),
+            };
+        }
+        catch (NumberParseException)
+        {
+            return phone;
+        }
+    }
 
     public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region);
 

@@ -14,7 +14,7 @@ public static class SiteResult
 
         var emails = pages.SelectMany(p => p.Emails).Distinct(StringComparer.Ordinal).ToList();
         var phones = pages.SelectMany(p => p.Phones).DistinctBy(p => p.E164)
-            .Select(phone => phone with { Pages = PagesWith(pages, p => p.Phones.Any(q => q.E164 == phone.E164)) })
+            .Select(phone => PhoneFinder.Describe(phone) with { Pages = PagesWith(pages, p => p.Phones.Any(q => q.E164 == phone.E164)) })
             .ToList();
         var socialLinks = MergeSocial(pages);
         var technologies = MergeTechnologies(pages.SelectMany(p => p.Technologies));
