@@ -89,6 +89,9 @@ public sealed class TestSiteFleet : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The fleet answers for every test host name; the output folder's appsettings.json is the server's, whose
+        // AllowedHosts lists only loopback names.
+        builder.Configuration["AllowedHosts"] = "*";
         var certificates = new FleetCertificates();
         TestSiteFleet? fleet = null;
         builder.WebHost.UseKestrel(k =>
