@@ -7,7 +7,8 @@ using ScraperSky.Data.Tenancy;
 namespace ScraperSky.Server.Tenancy;
 
 /// Authenticates a request by its API key, or, in local mode and without a key, as the local user.
-/// A presented key must be valid even in local mode: a wrong key is a mistake worth reporting.
+/// A presented key must be valid even in local mode: a wrong key is a mistake worth reporting. In local mode a keyless
+/// request naming another host is refused with 400 (DNS rebinding) rather than asked for a key.
 public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -25,7 +26,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
         var key = ApiKeyCredentials.Read(Request);
         if (key is null)
         {
-            return localMode.IsActive
+            return localMode.IsActiveFor(Context)
                 ? AuthenticateResult.Success(new AuthenticationTicket(
                     new ClaimsPrincipal(new ClaimsIdentity([], LocalScheme)), SchemeName))
                 : AuthenticateResult.NoResult();
@@ -50,6 +51,17 @@ public sealed partial class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (result.None && localMode.Judge(Request) == LocalRequest.Rebound)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            await problemDetails.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Bad Request", Detail = LocalMode.RebindingDetail },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problemDetails.WriteAsync(new ProblemDetailsContext

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ScraperSky.Server.Tests.Api;
 
-/// Local mode judged from where the real server (Kestrel) listens, with `Auth:RequireApiKey` left false.
+/// Local mode judged from where the server listens (Kestrel, or the in-process server with no addresses), with
+/// `Auth:RequireApiKey` left false.
 public sealed class ListeningAddressTests : IAsyncDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"scrapersky-listen-{Guid.NewGuid():N}.db");
@@ -29,9 +30,41 @@ public sealed class ListeningAddressTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_loopback_server_refuses_requests_for_other_host_names_by_default()
+    {
+        using var client = Start(IPAddress.Loopback);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health") { Headers = { Host = "evil.example" } };
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_server_reporting_no_listening_addresses_requires_a_key()
+    {
+        // The in-process server reports the configured URLs as its addresses; with none it reports none, and
+        // nothing then says it cannot be reached from elsewhere.
+        _factory = Configure().WithWebHostBuilder(builder => builder.UseSetting("Urls", ""));
+        using var client = _factory.CreateClient();
+        using var response = await client.PostJsonAsync("/api/v1/scrapersky", new { base_url = "listen-nowhere.com" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     private HttpClient Start(IPAddress address)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        _factory = Configure();
+        _factory.UseKestrel(kestrel => kestrel.Listen(address, 0));
+        _factory.StartServer();
+        var client = _factory.CreateClient();
+        // A wildcard listening address is not one to connect to; this machine answers on loopback either way.
+        client.BaseAddress = new UriBuilder(client.BaseAddress!) { Host = "127.0.0.1" }.Uri;
+        return client;
+    }
+
+    private WebApplicationFactory<Program> Configure() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
             builder.UseSetting("Database:Provider", "Sqlite");
@@ -40,13 +73,6 @@ public sealed class ListeningAddressTests : IAsyncDisposable
             builder.UseSetting("Auth:RequireApiKey", "false");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         });
-        _factory.UseKestrel(kestrel => kestrel.Listen(address, 0));
-        _factory.StartServer();
-        var client = _factory.CreateClient();
-        // A wildcard listening address is not one to connect to; this machine answers on loopback either way.
-        client.BaseAddress = new UriBuilder(client.BaseAddress!) { Host = "127.0.0.1" }.Uri;
-        return client;
-    }
 
     public async ValueTask DisposeAsync()
     {
