@@ -30,14 +30,19 @@ public sealed class ListeningAddressTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_loopback_server_refuses_requests_for_other_host_names_by_default()
+    [Theory]
+    [InlineData("evil.example", HttpStatusCode.BadRequest)]
+    [InlineData("127.0.0.1.evil.example:80", HttpStatusCode.BadRequest)]
+    [InlineData("localhost:5080", HttpStatusCode.OK)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("[::1]:5080", HttpStatusCode.OK)]
+    public async Task By_default_only_loopback_host_names_are_answered(string host, HttpStatusCode expected)
     {
         using var client = Start(IPAddress.Loopback);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health") { Headers = { Host = "evil.example" } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health") { Headers = { Host = host } };
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
