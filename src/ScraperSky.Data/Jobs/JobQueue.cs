@@ -143,18 +143,18 @@ public sealed partial class JobQueue(
             claimed = await db.Jobs.FromSql($"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
-                    SELECT (SELECT tenant_id FROM jobs WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
+                    SELECT (SELECT tenant_id FROM jobs INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
                     UNION ALL
-                    SELECT (SELECT j.tenant_id FROM jobs j
+                    SELECT (SELECT j.tenant_id FROM jobs j INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id
                             WHERE j.status = 'pending' AND j.tenant_id > w.tenant_id ORDER BY j.tenant_id, j.batch_id, j.next_attempt_at, j.id LIMIT 1)
                     FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL),
                 batches_waiting(tenant_id, batch_id) AS (
-                    SELECT w.tenant_id, (SELECT j.batch_id FROM jobs j
+                    SELECT w.tenant_id, (SELECT j.batch_id FROM jobs j INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id
                             WHERE j.status = 'pending' AND j.tenant_id = w.tenant_id AND j.batch_id IS NOT NULL
                             ORDER BY j.batch_id, j.next_attempt_at, j.id LIMIT 1)
                     FROM tenants_waiting w WHERE w.tenant_id IS NOT NULL
                     UNION ALL
-                    SELECT b.tenant_id, (SELECT j.batch_id FROM jobs j
+                    SELECT b.tenant_id, (SELECT j.batch_id FROM jobs j INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id
                             WHERE j.status = 'pending' AND j.tenant_id = b.tenant_id AND j.batch_id > b.batch_id
                             ORDER BY j.batch_id, j.next_attempt_at, j.id LIMIT 1)
                     FROM batches_waiting b WHERE b.batch_id IS NOT NULL),
@@ -164,15 +164,15 @@ public sealed partial class JobQueue(
                     SELECT tenant_id, batch_id FROM batches_waiting WHERE batch_id IS NOT NULL),
                 due AS (
                     SELECT j.id, j.tenant_id, j.batch_id, j.next_attempt_at FROM queues q JOIN jobs j ON j.id IN (
-                        SELECT x.id FROM jobs x
+                        SELECT x.id FROM jobs x INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id
                         WHERE x.status = 'pending' AND x.tenant_id = q.tenant_id AND x.batch_id IS q.batch_id
                           AND x.next_attempt_at <= {now}
                         ORDER BY x.next_attempt_at, x.id LIMIT {limit})
                     UNION ALL
-                    SELECT id, tenant_id, batch_id, next_attempt_at FROM jobs
+                    SELECT id, tenant_id, batch_id, next_attempt_at FROM jobs INDEXED BY ix_jobs_status_next_attempt_at
                     WHERE status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts),
                 running AS (
-                    SELECT tenant_id, batch_id, COUNT(*) AS n FROM jobs
+                    SELECT tenant_id, batch_id, COUNT(*) AS n FROM jobs INDEXED BY ix_jobs_status_next_attempt_at
                     WHERE status = 'running' AND lease_expires_at >= {now}
                     GROUP BY tenant_id, batch_id),
                 batch_turns AS (
