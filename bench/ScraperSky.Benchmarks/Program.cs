@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
+using ScraperSky.Benchmarks.Hardening;
 using ScraperSky.Benchmarks.Sitemaps;
 
 if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
 {
     return await SitemapLoadRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == HostileInputRun.Command)
+{
+    return await HostileInputRun.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
