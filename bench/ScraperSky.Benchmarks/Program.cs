@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using ScraperSky.Benchmarks.Extraction;
+using ScraperSky.Benchmarks.Hardening;
 using ScraperSky.Benchmarks.Sitemaps;
 
 if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
@@ -10,6 +11,11 @@ if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
 if (args.Length > 0 && args[0] == LanguageDetectionRun.Command)
 {
     return LanguageDetectionRun.Run();
+}
+
+if (args.Length > 0 && args[0] == HostileInputRun.Command)
+{
+    return await HostileInputRun.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -33,7 +33,7 @@ public static class ScanningServiceCollectionExtensions
             .Validate(o => o.MaxPageBytes > 0, "Scanning:MaxPageBytes must be positive.")
             .Validate(o => o.MaxRedirects is >= 0 and <= 20, "Scanning:MaxRedirects must be between 0 and 20.")
             .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
-            .Validate(o => o.ScanDeadline > TimeSpan.Zero, "Scanning:ScanDeadline must be positive.")
+            .Validate(o => o.ScanDeadline > TimeSpan.Zero && o.ScanDeadline <= TimeSpan.FromDays(1), "Scanning:ScanDeadline must be positive and at most a day.")
             .Validate(o => o.PageCpuBudget > TimeSpan.Zero, "Scanning:PageCpuBudget must be positive.")
             .Validate(o => o.MaxConcurrentRequestsPerHost >= 1, "Scanning:MaxConcurrentRequestsPerHost must be at least 1.")
             .Validate(o => o.MaxResultBytes >= 16 * 1024, "Scanning:MaxResultBytes must be at least 16384.")

@@ -11,6 +11,9 @@ internal static partial class EmailFinder
     private const int MaxLocal = 64;
     private const int MaxAddress = 254;
 
+    /// Addresses kept per page: no site lists more, and the de-duplication stays cheap on a page that lists thousands.
+    internal const int MaxAddresses = 1_000;
+
     private static readonly HashSet<string> AssetExtensions = new(StringComparer.OrdinalIgnoreCase)
     {
         "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "heic", "css", "js", "mjs",
@@ -79,7 +82,7 @@ internal static partial class EmailFinder
     private static void FindAddresses(ReadOnlySpan<char> text, ICollection<string> found)
     {
         var at = text.IndexOf('@');
-        while (at >= 0)
+        while (at >= 0 && found.Count < MaxAddresses)
         {
             var start = at;
             while (start > 0 && start > at - MaxLocal && IsLocalChar(text[start - 1]))

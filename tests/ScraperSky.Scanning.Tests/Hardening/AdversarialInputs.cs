@@ -73,7 +73,7 @@ internal static class AdversarialInputs
             var mutations = random.Next(1, 8);
             for (var m = 0; m < mutations; m++)
             {
-                Mutate(text, random, HtmlSnippets);
+                Mutate(text, random, HtmlSnippets, maxLength: 1024 * 1024);
             }
 
             yield return ($"mutated html #{i}", text.ToString());
@@ -110,7 +110,7 @@ internal static class AdversarialInputs
             var mutations = random.Next(1, 8);
             for (var m = 0; m < mutations; m++)
             {
-                Mutate(text, random, snippets);
+                Mutate(text, random, snippets, maxLength: 2 * 1024 * 1024);
             }
 
             yield return ($"mutated sitemap #{i}", Encoding.UTF8.GetBytes(text.ToString()));
@@ -143,7 +143,7 @@ internal static class AdversarialInputs
             var mutations = random.Next(1, 10);
             for (var m = 0; m < mutations; m++)
             {
-                Mutate(text, random, snippets);
+                Mutate(text, random, snippets, maxLength: 600 * 1024);
             }
 
             yield return ($"mutated robots #{i}", text.ToString());
@@ -157,7 +157,17 @@ internal static class AdversarialInputs
         "/%E9t%C3%A9", "/" + new string('x', 4000),
     ];
 
-    private static void Mutate(StringBuilder text, Random random, string[] snippets)
+    /// One random edit; the text is then cut to <paramref name="maxLength"/> (a little over each parser's own limit).
+    private static void Mutate(StringBuilder text, Random random, string[] snippets, int maxLength)
+    {
+        MutateOnce(text, random, snippets);
+        if (text.Length > maxLength)
+        {
+            text.Length = maxLength;
+        }
+    }
+
+    private static void MutateOnce(StringBuilder text, Random random, string[] snippets)
     {
         var at = text.Length == 0 ? 0 : random.Next(text.Length);
         switch (random.Next(6))

@@ -47,8 +47,8 @@ public sealed class ReviewFindingTests(FleetFixture fixture)
         Assert.InRange(JsonSerializer.Serialize(summary, ScanJson.Options).Length, 1, 4096);
     }
 
-    /// Finding 2, the job result: whatever a page holds, the scan result stays under 256 KiB of JSON, shortened and
-    /// marked partial.
+    /// Finding 2, the job result: whatever a page holds (a 200 KB title and description, twenty thousand addresses), the scan result
+    /// stays under 256 KiB of JSON, shortened and marked partial.
     [Fact]
     public async Task Finding_2_a_page_of_twenty_thousand_addresses_gives_a_result_under_the_cap()
     {
@@ -61,7 +61,7 @@ public sealed class ReviewFindingTests(FleetFixture fixture)
         Assert.InRange(Encoding.UTF8.GetByteCount(json), 1, 256 * 1024);
         Assert.Contains("\"partial\":true", json, StringComparison.Ordinal);
         Assert.NotEmpty(metadata.ContactInfo.Email);
-        Assert.Equal("Huge Result", metadata.Title);
+        Assert.StartsWith("Huge Result x", metadata.Title, StringComparison.Ordinal);
     }
 
     /// Finding 3: `<q></zz>` repeated 80,000 times took 38 s of CPU to extract (more here): the prescan's depth

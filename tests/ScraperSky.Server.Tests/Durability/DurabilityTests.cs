@@ -135,6 +135,8 @@ public sealed class DurabilityTests : IAsyncLifetime
         ["ConnectionStrings__ScraperSky"] = database.ConnectionString,
         ["Scanning__HostMap__test"] = _fleet.HostMapValue,
         ["Scanning__CheckMx"] = "false", // no DNS beyond loopback in tests
+        // Every generated site is under one registrable domain (gen.test): lift the per-domain politeness limit.
+        ["Scanning__MaxConcurrentRequestsPerHost"] = "1000",
         // A short lease, so the jobs of a killed process are taken again within seconds.
         ["Jobs__LeaseDuration"] = "00:00:03",
         ["Jobs__PollInterval"] = "00:00:00.250",

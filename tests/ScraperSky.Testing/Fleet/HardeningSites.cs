@@ -18,7 +18,7 @@ namespace ScraperSky.Testing.Fleet;
 ///                               elsewhere-redirect.test, and an allowed www. child); every other host answers a tiny
 ///                               urlset
 ///   contact-port.test           homepage linking its contact page on port 8081 and an about page on its own port
-///   huge-result.hostile.test    homepage listing 20,000 distinct email addresses
+///   huge-result.hostile.test    homepage with a 200 KB title, a 200 KB description and 20,000 distinct addresses
 ///   *.polite-scan.test          answers after 300 ms and counts the requests in flight at once (see
 ///                               <see cref="PoliteMaxInFlight"/>)
 ///
@@ -221,7 +221,8 @@ public static class HardeningSites
 
     private static Task HugeResultAsync(HttpContext context)
     {
-        var page = new StringBuilder("<!doctype html><html><head><title>Huge Result</title></head><body>");
+        var page = new StringBuilder("<!doctype html><html><head><title>Huge Result ").Append('x', 200_000)
+            .Append("</title><meta name=\"description\" content=\"").Append('y', 200_000).Append("\"></head><body>");
         for (var i = 0; i < HugeResultEmails; i++)
         {
             page.Append(CultureInfo.InvariantCulture, $"<p>person-{i}@huge-result.hostile.test</p>");
