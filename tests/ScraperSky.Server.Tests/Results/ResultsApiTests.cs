@@ -112,6 +112,49 @@ public abstract class ResultsApiTests(ApiFixture fixture)
         Assert.Empty((await theirs.JsonAsync()).GetProperty("items").EnumerateArray());
     }
 
+    [Fact]
+    public async Task Domains_filter_by_batch_and_scan_time_and_export_exactly_the_filtered_set()
+    {
+        var tenant = await fixture.CreateTenantAsync("exporter");
+        using var client = fixture.CreateClient(tenant);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var first = await SubmitBatchAsync(client, [$"one-{suffix}.com", $"two-{suffix}.com"]);
+        await RunDueJobsAsync(d => Site(d, wordpress: true));
+        var between = DateTime.UtcNow;
+        await Task.Delay(50, Ct);
+        var second = await SubmitBatchAsync(client, [$"three-{suffix}.com", $"two-{suffix}.com"]);
+        await RunDueJobsAsync(d => Site(d, email: $"info@{d}"));
+
+        async Task<List<string>> NamesAsync(string query)
+        {
+            using var response = await client.GetPathAsync("/api/v1/domains?" + query);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return [.. (await response.JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("domain").GetString()!)];
+        }
+
+        Assert.Equal([$"one-{suffix}.com", $"two-{suffix}.com"], await NamesAsync($"batch_id={first}"));
+        Assert.Equal([$"three-{suffix}.com", $"two-{suffix}.com"], await NamesAsync($"batch_id={second}"));
+        var after = Uri.EscapeDataString(between.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([$"three-{suffix}.com", $"two-{suffix}.com"], await NamesAsync($"scanned_after={after}"));
+
+        // The files hold exactly the filtered domains, one row each, in the listing's order.
+        using var csv = await client.GetPathAsync($"/api/v1/domains?has_email=true&format=csv");
+        var lines = (await csv.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("domain,status,error,title,", lines[0], StringComparison.Ordinal);
+        Assert.Equal([$"three-{suffix}.com", $"two-{suffix}.com"], lines.Skip(1).Select(l => l.Split(',')[0]));
+        using var jsonl = await client.GetPathAsync($"/api/v1/domains?wordpress=true&format=jsonl");
+        Assert.Equal("application/x-ndjson", jsonl.Content.Headers.ContentType?.MediaType);
+        var records = (await jsonl.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([$"one-{suffix}.com"], records.Select(r => JsonDocument.Parse(r).RootElement.GetProperty("domain").GetString()));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/domains");
+        request.Headers.Accept.ParseAdd("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        using var xlsx = await client.SendAsync(request, Ct);
+        await using var book = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync(Ct));
+        var sheet = MiniExcel.Query(book, useHeaderRow: true, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal([$"one-{suffix}.com", $"three-{suffix}.com", $"two-{suffix}.com"], sheet.Select(r => r["domain"]?.ToString()));
+        Assert.Equal("WordPress 6.5.2; jQuery", sheet[0]["technologies"]?.ToString());
+    }
+
     [Theory]
     [InlineData("limit=abc", "limit")]
     [InlineData("limit=0", "limit")]
