@@ -146,7 +146,8 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         try
         {
-            await JobRows.WaitUntilAsync(async () => condition(await database.JobStatesAsync(Ct)), TimeSpan.FromSeconds(75), what, Ct);
+            // Generous: the whole suite runs its test projects side by side on two cores, and these processes share them.
+            await JobRows.WaitUntilAsync(async () => condition(await database.JobStatesAsync(Ct)), TimeSpan.FromSeconds(180), what, Ct);
         }
         catch (TimeoutException e)
         {
