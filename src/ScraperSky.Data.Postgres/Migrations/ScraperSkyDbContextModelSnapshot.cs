@@ -202,6 +202,14 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CompanyName")
+                        .HasColumnType("text")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("text")
+                        .HasColumnName("country");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -247,6 +255,10 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("language");
 
+                    b.Property<string>("LanguageSource")
+                        .HasColumnType("text")
+                        .HasColumnName("language_source");
+
                     b.Property<DateTime?>("LastCompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_completed_at");
@@ -281,11 +293,21 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("logo_url");
 
+                    b.PrimitiveCollection<List<string>>("ManagingDirectors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("managing_directors");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)")
                         .HasColumnName("name");
+
+                    b.PrimitiveCollection<List<string>>("PersonalEmails")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("personal_emails");
 
                     b.PrimitiveCollection<List<string>>("Phones")
                         .IsRequired()
@@ -295,6 +317,11 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.Property<string>("PinterestUrl")
                         .HasColumnType("text")
                         .HasColumnName("pinterest_url");
+
+                    b.PrimitiveCollection<List<string>>("RoleEmails")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("role_emails");
 
                     b.Property<int>("ScanCount")
                         .HasColumnType("integer")
@@ -338,6 +365,10 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("VatId")
+                        .HasColumnType("text")
+                        .HasColumnName("vat_id");
 
                     b.Property<string>("WordpressVersion")
                         .HasColumnType("text")

@@ -194,6 +194,14 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("CompanyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -239,6 +247,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("language");
 
+                    b.Property<string>("LanguageSource")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("language_source");
+
                     b.Property<DateTime?>("LastCompletedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_completed_at");
@@ -273,11 +285,21 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("logo_url");
 
+                    b.PrimitiveCollection<string>("ManagingDirectors")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("managing_directors");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(253)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.PrimitiveCollection<string>("PersonalEmails")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("personal_emails");
 
                     b.PrimitiveCollection<string>("Phones")
                         .IsRequired()
@@ -287,6 +309,11 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.Property<string>("PinterestUrl")
                         .HasColumnType("TEXT")
                         .HasColumnName("pinterest_url");
+
+                    b.PrimitiveCollection<string>("RoleEmails")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role_emails");
 
                     b.Property<int>("ScanCount")
                         .HasColumnType("INTEGER")
@@ -330,6 +357,10 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
+
+                    b.Property<string>("VatId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vat_id");
 
                     b.Property<string>("WordpressVersion")
                         .HasColumnType("TEXT")

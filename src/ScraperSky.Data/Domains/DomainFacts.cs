@@ -30,6 +30,13 @@ public sealed record DomainFacts
     public IReadOnlyList<string> TechnologyNames { get; init; } = [];
     public IReadOnlyList<string> TechnologyCategories { get; init; } = [];
     public long? SitemapUrls { get; init; }
+    public string? CompanyName { get; init; }
+    public string? Country { get; init; }
+    public string? VatId { get; init; }
+    public IReadOnlyList<string> ManagingDirectors { get; init; } = [];
+    public IReadOnlyList<string> RoleEmails { get; init; } = [];
+    public IReadOnlyList<string> PersonalEmails { get; init; } = [];
+    public string? LanguageSource { get; init; }
 
     public static DomainFacts From(SiteMetadata metadata) => new()
     {
@@ -55,5 +62,12 @@ public sealed record DomainFacts
         TechnologyNames = [.. metadata.Technologies.Select(t => t.Name)],
         TechnologyCategories = [.. metadata.Technologies.SelectMany(t => t.Categories).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         SitemapUrls = metadata.Sitemaps?.Urls,
+        CompanyName = metadata.Company?.LegalName?.Value,
+        Country = metadata.Company?.Country?.Value,
+        VatId = metadata.Company?.VatId?.Value,
+        ManagingDirectors = metadata.Company is { } company ? [.. company.ManagingDirectors.Select(d => d.Value)] : [],
+        RoleEmails = [.. metadata.ContactInfo.EmailsDetail.Where(e => e.Type == "role").Select(e => e.Email)],
+        PersonalEmails = [.. metadata.ContactInfo.EmailsDetail.Where(e => e.Type != "role").Select(e => e.Email)],
+        LanguageSource = metadata.LanguageSource,
     };
 }

@@ -51,6 +51,13 @@ public sealed record DomainRecord
             TechnologyNames = d.TechnologyNames,
             TechnologyCategories = d.TechnologyCategories,
             SitemapUrls = d.SitemapUrlCount,
+            CompanyName = d.CompanyName,
+            Country = d.Country,
+            VatId = d.VatId,
+            ManagingDirectors = d.ManagingDirectors,
+            RoleEmails = d.RoleEmails,
+            PersonalEmails = d.PersonalEmails,
+            LanguageSource = d.LanguageSource,
         },
     };
 }

@@ -35,6 +35,9 @@ internal static class DomainStore
         var technologies = StoredText.Clean(facts.Technologies);
         var technologyNames = StoredText.Clean(facts.TechnologyNames);
         var categories = StoredText.Clean(facts.TechnologyCategories);
+        var directors = StoredText.Clean(facts.ManagingDirectors);
+        var roleEmails = StoredText.Clean(facts.RoleEmails);
+        var personalEmails = StoredText.Clean(facts.PersonalEmails);
         await EnsureRowAsync(db, job.TenantId, job.Domain, now, cancellationToken);
         await Row(db, job).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Title, StoredText.Clean(facts.Title))
@@ -59,6 +62,13 @@ internal static class DomainStore
             .SetProperty(d => d.TechnologyNames, technologyNames)
             .SetProperty(d => d.TechnologyCategories, categories)
             .SetProperty(d => d.SitemapUrlCount, d => facts.SitemapUrls ?? d.SitemapUrlCount)
+            .SetProperty(d => d.CompanyName, StoredText.Clean(facts.CompanyName))
+            .SetProperty(d => d.Country, StoredText.Clean(facts.Country))
+            .SetProperty(d => d.VatId, StoredText.Clean(facts.VatId))
+            .SetProperty(d => d.ManagingDirectors, directors)
+            .SetProperty(d => d.RoleEmails, roleEmails)
+            .SetProperty(d => d.PersonalEmails, personalEmails)
+            .SetProperty(d => d.LanguageSource, StoredText.Clean(facts.LanguageSource))
             .SetProperty(d => d.LastStatus, JobStatus.Completed)
             .SetProperty(d => d.LastError, (string?)null)
             .SetProperty(d => d.LastJobId, job.Id)
@@ -123,9 +133,11 @@ internal static class DomainStore
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
-                                     technology_names, technology_categories, last_status, scan_count, created_at, updated_at)
+                                     technology_names, technology_categories, managing_directors, role_emails,
+                                     personal_emails, last_status, scan_count, created_at, updated_at)
                 VALUES ({id}, {tenantId}, {name}, ARRAY[]::text[], ARRAY[]::text[], FALSE, FALSE, ARRAY[]::text[],
-                        ARRAY[]::text[], ARRAY[]::text[], {failed}, 0, {now}, {now})
+                        ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], {failed}, 0,
+                        {now}, {now})
                 ON CONFLICT (tenant_id, name) DO NOTHING
                 """, cancellationToken);
         }
@@ -133,8 +145,10 @@ internal static class DomainStore
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
-                                     technology_names, technology_categories, last_status, scan_count, created_at, updated_at)
-                VALUES ({id}, {tenantId}, {name}, '[]', '[]', 0, 0, '[]', '[]', '[]', {failed}, 0, {now}, {now})
+                                     technology_names, technology_categories, managing_directors, role_emails,
+                                     personal_emails, last_status, scan_count, created_at, updated_at)
+                VALUES ({id}, {tenantId}, {name}, '[]', '[]', 0, 0, '[]', '[]', '[]', '[]', '[]', '[]', {failed}, 0,
+                        {now}, {now})
                 ON CONFLICT (tenant_id, name) DO NOTHING
                 """, cancellationToken);
         }

@@ -35,6 +35,19 @@ public sealed class Domain
     public List<string> TechnologyCategories { get; set; } = [];
     public long? SitemapUrlCount { get; set; }
 
+    /// Who is behind the site, as its JSON-LD or legal notice publishes it.
+    public string? CompanyName { get; set; }
+    public string? Country { get; set; }
+    public string? VatId { get; set; }
+    public List<string> ManagingDirectors { get; set; } = [];
+
+    /// The emails split by kind: shared mailboxes (info@, sales@ ...) and people.
+    public List<string> RoleEmails { get; set; } = [];
+    public List<string> PersonalEmails { get; set; } = [];
+
+    /// Where the language came from: `html_lang`, `content_language`, `og_locale`, `json_ld` or `detected`.
+    public string? LanguageSource { get; set; }
+
     /// The newest scan's outcome (completed or failed), its error, job and scan.
     public JobStatus LastStatus { get; set; }
     public string? LastError { get; set; }

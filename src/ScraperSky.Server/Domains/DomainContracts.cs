@@ -62,6 +62,13 @@ public sealed record DomainView(
     DateTime? LastCompletedAt,
     int ScanCount,
     string? LastJobId,
+    string? LanguageSource,
+    IReadOnlyList<string> RoleEmails,
+    IReadOnlyList<string> PersonalEmails,
+    string? CompanyName,
+    string? Country,
+    string? VatId,
+    IReadOnlyList<string> ManagingDirectors,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Metadata = null)
 {
     public static DomainView From(DomainRecord record, JsonElement? metadata = null)
@@ -100,6 +107,13 @@ public sealed record DomainView(
             record.LastCompletedAt,
             record.ScanCount,
             record.LastJobId is { } job ? PublicIds.Format(Job.PublicPrefix, job) : null,
+            facts.LanguageSource,
+            facts.RoleEmails,
+            facts.PersonalEmails,
+            facts.CompanyName,
+            facts.Country,
+            facts.VatId,
+            facts.ManagingDirectors,
             metadata);
     }
 }

@@ -90,5 +90,12 @@ public static class ResultColumns
         new("sitemap_urls", r => facts(r)?.SitemapUrls),
         new("favicon_url", r => facts(r)?.FaviconUrl),
         new("logo_url", r => facts(r)?.LogoUrl),
+        new("role_emails", r => facts(r)?.RoleEmails),
+        new("personal_emails", r => facts(r)?.PersonalEmails),
+        new("company_name", r => facts(r)?.CompanyName),
+        new("country", r => facts(r)?.Country),
+        new("vat_id", r => facts(r)?.VatId),
+        new("managing_directors", r => facts(r)?.ManagingDirectors),
+        new("language_source", r => facts(r)?.LanguageSource),
     ];
 }

@@ -23,7 +23,24 @@ public abstract class ResultsApiTests(ApiFixture fixture)
         IsWordpress = wordpress,
         WordpressVersion = wordpress ? "6.5.2" : null,
         FinalUrl = $"https://{domain}/",
-        ContactInfo = new ContactInfo { Email = email is null ? [] : [email], Phone = email is null ? [] : ["+1 212-555-0100"] },
+        ContactInfo = new ContactInfo
+        {
+            Email = email is null ? [] : [email, $"jane.doe@{domain}"],
+            Phone = email is null ? [] : ["+1 212-555-0100"],
+            EmailsDetail = email is null ? [] :
+            [
+                new EmailContact(email, "role", [$"https://{domain}/contact"], true),
+                new EmailContact($"jane.doe@{domain}", "personal", [$"https://{domain}/team"], true),
+            ],
+        },
+        Company = email is null ? null : new CompanyDetails
+        {
+            LegalName = new SourcedValue($"{domain} GmbH", $"https://{domain}/impressum"),
+            Country = new SourcedValue("DE", $"https://{domain}/impressum"),
+            VatId = new SourcedValue("DE301234567", $"https://{domain}/impressum"),
+            ManagingDirectors = [new SourcedValue("Anna Schmidt", $"https://{domain}/impressum")],
+        },
+        LanguageSource = "html_lang",
         SocialLinks = new SocialLinks { Linkedin = $"https://linkedin.com/company/{domain}" },
         Technologies = wordpress
             ? [new DetectedTechnology("WordPress", ["CMS", "Blogs"], "6.5.2", 100), new DetectedTechnology("jQuery", ["JavaScript libraries"], null, 100)]
@@ -194,7 +211,12 @@ public abstract class ResultsApiTests(ApiFixture fixture)
         Assert.Equal("failed", body.GetProperty("status").GetString());
         Assert.Contains("404", body.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal($"Welcome to {domain}", body.GetProperty("title").GetString());
-        Assert.Equal([$"sales@{domain}"], body.GetProperty("emails").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([$"sales@{domain}", $"jane.doe@{domain}"], body.GetProperty("emails").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([$"sales@{domain}"], body.GetProperty("role_emails").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([$"jane.doe@{domain}"], body.GetProperty("personal_emails").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(($"{domain} GmbH", "DE", "DE301234567", "html_lang"), (body.GetProperty("company_name").GetString(),
+            body.GetProperty("country").GetString(), body.GetProperty("vat_id").GetString(), body.GetProperty("language_source").GetString()));
+        Assert.Equal(["Anna Schmidt"], body.GetProperty("managing_directors").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["WordPress 6.5.2", "jQuery"], body.GetProperty("technologies").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(2, body.GetProperty("scan_count").GetInt32());
         Assert.Equal(rescanJob, body.GetProperty("last_job_id").GetString());
@@ -263,7 +285,9 @@ public abstract class ResultsApiTests(ApiFixture fixture)
         Assert.Equal(["Müller; Söhne", "Broken Ltd", "Again", "Shop"], sheet.Select(r => r["Company"]?.ToString()));
         Assert.Equal(["Anna \"A\" M", "Bob", "Carl", "Dora"], sheet.Select(r => r["Owner"]?.ToString()));
         Assert.Equal(["completed", "failed", "completed", "completed"], sheet.Select(r => r["status"]?.ToString()));
-        Assert.Equal($"hello@shop-{suffix}.com", sheet[3]["emails"]?.ToString());
+        Assert.Equal($"hello@shop-{suffix}.com; jane.doe@shop-{suffix}.com", sheet[3]["emails"]?.ToString());
+        Assert.Equal(($"shop-{suffix}.com GmbH", "DE", "Anna Schmidt"),
+            (sheet[3]["company_name"]?.ToString(), sheet[3]["country"]?.ToString(), sheet[3]["managing_directors"]?.ToString()));
 
         using var json = await client.GetPathAsync($"/api/v1/batch/{batchId}/results?limit=3");
         var page = await json.JsonAsync();
