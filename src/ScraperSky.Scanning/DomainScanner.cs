@@ -126,21 +126,22 @@ public sealed partial class DomainScanner(
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
         PageExtraction home, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
     {
+        // Filled as pages are read, so that what was read before the deadline is kept.
+        var pages = new List<PageExtraction>();
         try
         {
-            return await ReadContactPagesAsync(home, budget, progress, deadline.Token);
+            return await ReadContactPagesAsync(home, budget, progress, pages, deadline.Token);
         }
-        catch (ContactPagesCutOff cut) when (deadline.Ended(cut.InnerException!))
+        catch (OperationCanceledException e) when (deadline.Ended(e))
         {
-            deadline.Missed($"{cut.Pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
-            return cut.Pages;
+            deadline.Missed($"{pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
+            return pages;
         }
     }
 
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
-        PageExtraction home, int budget, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+        PageExtraction home, int budget, IProgress<ScanProgress>? progress, List<PageExtraction> pages, CancellationToken cancellationToken)
     {
-        var pages = new List<PageExtraction>();
         if (budget == 0)
         {
             return pages;
@@ -161,58 +162,44 @@ public sealed partial class DomainScanner(
                 continue;
             }
 
+            if (!await robots.IsAllowedAsync(url, cancellationToken))
+            {
+                LogDisallowed(logger, url);
+                continue;
+            }
+
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+            FetchedPage page;
             try
             {
-                if (!await robots.IsAllowedAsync(url, cancellationToken))
-                {
-                    LogDisallowed(logger, url);
-                    continue;
-                }
-
-                progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
-                FetchedPage page;
-                try
-                {
-                    page = await fetcher.GetPageAsync(url, cancellationToken);
-                }
-                catch (ScanException e)
-                {
-                    // A broken contact page costs that page, not the scan: the homepage already succeeded.
-                    LogContactPageFailed(logger, url, e.Message);
-                    continue;
-                }
-
-                if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
-                    || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
-                {
-                    LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
-                    continue;
-                }
-
-                try
-                {
-                    pages.Add(extractor.Extract(page, home.Region, cancellationToken));
-                }
-                catch (ScanException e)
-                {
-                    // Over its CPU budget: that page is left out.
-                    LogContactPageFailed(logger, url, e.Message);
-                }
+                page = await fetcher.GetPageAsync(url, cancellationToken);
             }
-            catch (OperationCanceledException e)
+            catch (ScanException e)
             {
-                throw new ContactPagesCutOff(pages, e);
+                // A broken contact page costs that page, not the scan: the homepage already succeeded.
+                LogContactPageFailed(logger, url, e.Message);
+                continue;
+            }
+
+            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
+                || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+            {
+                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                continue;
+            }
+
+            try
+            {
+                pages.Add(extractor.Extract(page, home.Region, cancellationToken));
+            }
+            catch (ScanException e)
+            {
+                // Over its CPU budget: that page is left out.
+                LogContactPageFailed(logger, url, e.Message);
             }
         }
 
         return pages;
-    }
-
-    // The scan's token ended while contact pages were read; carries the pages read so far.
-    private sealed class ContactPagesCutOff(List<PageExtraction> pages, OperationCanceledException inner)
-        : OperationCanceledException("Reading contact pages was stopped.", inner)
-    {
-        public List<PageExtraction> Pages { get; } = pages;
     }
 
     private static bool IsHtml(FetchedPage page) =>

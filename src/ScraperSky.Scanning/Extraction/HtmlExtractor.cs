@@ -22,7 +22,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         IsScripting = false,
         DisableElementPositionTracking = true,
         SkipComments = true,
-        OnToken = OnToken,
+        OnCreated = OnCreated,
     };
 
     // A parser builds its own browsing context and configuration, a measurable share of a page's time; one per thread

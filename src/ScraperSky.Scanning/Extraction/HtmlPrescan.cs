@@ -24,6 +24,10 @@ internal static class HtmlPrescan
 {
     public const int MaxDepth = 1024;
 
+    /// End tags in a row (no start tag between) kept when they close nothing we track: a real page closes at most
+    /// its depth at once, and the tree builder walks its stack for each one it ignores.
+    public const int MaxEndTagRun = 2048;
+
     /// The parser's input, valid until disposed, and the inline scripts (capped) as slices of the page.
     public sealed class Result(ReadOnlyMemory<char> parseInput, char[]? rented, IReadOnlyList<ReadOnlyMemory<char>> inlineScripts)
         : IDisposable
@@ -62,6 +66,7 @@ internal static class HtmlPrescan
         var scripts = new List<ReadOnlyMemory<char>>();
         var copiedUpTo = 0;
         var open = new OpenElements();
+        var endRun = 0;
         var i = html.IndexOf('<');
         while (i >= 0 && i < html.Length - 1)
         {
@@ -90,7 +95,9 @@ internal static class HtmlPrescan
                 var name = html.AsSpan(nameStart, nameEnd - nameStart);
                 if (closing)
                 {
-                    if (Counts(name) && !open.Close(name) && open.IsDroppable(name))
+                    var counts = Counts(name);
+                    if (!(counts && open.Close(name))
+                        && ((counts && open.IsDroppable(name)) || (++endRun > MaxEndTagRun && !MakesAnElement(name))))
                     {
                         output.Append(html.AsSpan(copiedUpTo, i - copiedUpTo));
                         copiedUpTo = tagEnd + 1;
@@ -100,6 +107,7 @@ internal static class HtmlPrescan
                 }
                 else if (RawTextEndTag(name) is { } endTagSearch)
                 {
+                    endRun = 0;
                     var endTag = html.AsSpan(tagEnd + 1).IndexOfAny(endTagSearch);
                     endTag = endTag < 0 ? -1 : endTag + tagEnd + 1;
                     var bodyEnd = endTag < 0 ? html.Length : endTag;
@@ -122,6 +130,7 @@ internal static class HtmlPrescan
                 }
                 else
                 {
+                    endRun = 0;
                     if (Counts(name) && !(html[tagEnd - 1] == '/' && open.InForeignContent))
                     {
                         open.Open(name);
@@ -216,6 +225,10 @@ internal static class HtmlPrescan
 
         return null;
     }
+
+    /// `</p>` and `</br>` without an open element make one (and so reach the parser's element callback).
+    private static bool MakesAnElement(ReadOnlySpan<char> name) =>
+        name.Equals("p", StringComparison.OrdinalIgnoreCase) || name.Equals("br", StringComparison.OrdinalIgnoreCase);
 
     /// Void elements and those whose end tag may be left out (a list of unclosed `<li>` is flat, not deep) do not count.
     private static bool Counts(ReadOnlySpan<char> name)

@@ -341,9 +341,16 @@ internal sealed class Rule
         return last.Length == 0 || IndexOf(path, at, last, Failure[^1]) >= 0;
     }
 
-    // Knuth-Morris-Pratt: linear in the text searched and the run, whatever either holds.
+    // Short runs go to the vectorised search (at most a run's length of work per character, so still linear);
+    // longer ones to Knuth-Morris-Pratt, linear in the text searched and the run whatever either holds.
     private static int IndexOf(string text, int from, string run, int[] failure)
     {
+        if (run.Length <= 16)
+        {
+            var found = text.AsSpan(from).IndexOf(run, StringComparison.Ordinal);
+            return found < 0 ? -1 : from + found;
+        }
+
         var matched = 0;
         for (var i = from; i < text.Length; i++)
         {

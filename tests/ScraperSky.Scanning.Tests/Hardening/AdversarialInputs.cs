@@ -55,6 +55,12 @@ internal static class AdversarialInputs
             yield return (name, "<!doctype html><html><head><title>Hostile</title></head><body>" + Repeat(pattern, times) + "</body></html>");
         }
 
+        // Runs of end tags the builder ignores only after walking its stack, under a deep stack.
+        foreach (var endTag in new[] { "</li>", "</b>", "</h1>", "</form>", "</body>", "</table>", "</zz>" })
+        {
+            yield return ($"deep then {endTag}", "<html><body>" + Repeat("<q>", 1_000) + Repeat(endTag, 150_000));
+        }
+
         yield return ("attribute flood", "<html><body><div " + Repeat("a=1 ", 200_000) + "></div></body></html>");
         yield return ("unclosed tag", "<html><body><x " + Repeat("y", 1_000_000));
         yield return ("long tag name", "<html><body><" + Repeat("abc", 300_000) + ">x</body></html>");
