@@ -1,3 +1,3 @@
 using ScraperSky.Cli;
 
-return await CliApplication.Create().Parse(args).InvokeAsync();
+return await CliApplication.RunAsync(args);

@@ -264,14 +264,12 @@ public static class BatchEndpoints
             return Problems.NotFound(NotFoundDetail);
         }
 
-        var originalColumns = batch.Columns is null ? null : JsonSerializer.Deserialize<List<string>>(batch.Columns);
-        var columns = ResultColumns.BatchResults(originalColumns);
+        var columns = ResultColumnsOf(batch);
         var entries = db.BatchEntries.AsNoTracking().Where(e => e.BatchId == batch.Id).OrderBy(e => e.Row);
         var publicId = PublicIds.Format(BatchJob.PublicPrefix, batch.Id);
         if (file is { } tableFormat)
         {
-            return TableResults.Stream(tableFormat, columns, ResultRows(db, entries).AsAsyncEnumerable().Select(ToRow),
-                $"{publicId}-results", cancellationToken);
+            return TableResults.Stream(tableFormat, columns, ResultRowsOf(db, batch.Id), $"{publicId}-results", cancellationToken);
         }
 
         if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
@@ -297,6 +295,15 @@ public static class BatchEndpoints
         var next = rows.Count > pageSize ? Cursor.Text(rows[pageSize - 1].Row.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null;
         return TypedResults.Ok(new BatchResultsPage(publicId, [.. columns.Select(c => c.Name)], items, next));
     }
+
+    /// A batch's results in submission order, as its results file lists them (the command line writes them too).
+    public static IAsyncEnumerable<BatchResultRow> ResultRowsOf(ScraperSkyDbContext db, Guid batchId) =>
+        ResultRows(db, db.BatchEntries.AsNoTracking().Where(e => e.BatchId == batchId).OrderBy(e => e.Row))
+            .AsAsyncEnumerable().Select(ToRow);
+
+    /// The columns of a batch's results: the uploaded file's own first.
+    public static IReadOnlyList<TableColumn<BatchResultRow>> ResultColumnsOf(BatchJob batch) =>
+        ResultColumns.BatchResults(batch.Columns is null ? null : JsonSerializer.Deserialize<List<string>>(batch.Columns));
 
     /// Each entry with its job and the newest scan that job ended with.
     private static IQueryable<ResultSource> ResultRows(ScraperSkyDbContext db, IQueryable<BatchEntry> entries) =>
