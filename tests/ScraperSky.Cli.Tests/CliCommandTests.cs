@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -73,11 +72,11 @@ public sealed partial class CliCommandTests : IAsyncLifetime
     {
         var unknown = Guid.NewGuid().ToString("D");
         var (createCode, _, createError) = await RunAsync(Sqlite, "keys", "create", "--tenant", unknown);
-        Assert.Equal(1, createCode);
+        Assert.Equal(2, createCode);
         Assert.Contains($"Tenant {unknown} does not exist", createError, StringComparison.Ordinal);
 
         var (revokeCode, _, revokeError) = await RunAsync(Sqlite, "keys", "revoke", unknown);
-        Assert.Equal(1, revokeCode);
+        Assert.Equal(2, revokeCode);
         Assert.Contains($"API key {unknown} does not exist", revokeError, StringComparison.Ordinal);
     }
 
@@ -154,8 +153,7 @@ public sealed partial class CliCommandTests : IAsyncLifetime
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApplication.Create(settings).Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        var code = await CliApplication.RunAsync(args, settings, output, error);
         return (code, output.ToString(), error.ToString());
     }
 
