@@ -59,7 +59,9 @@ public sealed class ListeningAddressTests : IAsyncDisposable
 
     private HttpClient Start(IPAddress address)
     {
-        _factory = Configure();
+        // The configured address is one Kestrel overrides here; a free port, so that the start-up check for a port
+        // in use never trips over a server someone runs on the default one.
+        _factory = Configure().WithWebHostBuilder(builder => builder.UseSetting("Urls", "http://127.0.0.1:0"));
         _factory.UseKestrel(kestrel => kestrel.Listen(address, 0));
         _factory.StartServer();
         var client = _factory.CreateClient();
