@@ -197,7 +197,8 @@ public sealed class WebUiTests(UiServerFixture fixture)
     {
         await using var probe = await fixture.OpenAsync("/docs");
         var page = probe.Page;
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "get /api/v1/domains", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Whether the server is up" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "post /api/v1/batch", Exact = true })).ToBeAttachedAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.Empty(probe.OffOriginRequests);
         await probe.ScreenshotAsync("docs");

@@ -56,7 +56,8 @@ document.addEventListener('click', (event) => {
     return;
   }
   const url = new URL(link.href, location.href);
-  if (url.origin !== location.origin) {
+  // Other origins, blob: files being saved and links to the site scanned are the browser's to follow.
+  if (url.origin !== location.origin || !url.protocol.startsWith('http') || link.target === '_blank') {
     return;
   }
   if (link.hasAttribute('data-download')) {
