@@ -17,6 +17,9 @@ public static class SiteImageEndpoints
     // An SVG opened on its own is a document: no script, no outside loads, no plugins, in a sandbox.
     private const string SvgPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
+    private static readonly string[] ImageTypes =
+        [.. new[] { ImageKind.Png, ImageKind.Jpeg, ImageKind.Gif, ImageKind.Webp, ImageKind.Icon, ImageKind.Bmp, ImageKind.Avif, ImageKind.Svg }.Select(k => k.ContentType)];
+
     public static WebApplicationBuilder AddSiteImages(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SiteImageFetcher>();
@@ -33,11 +36,11 @@ public static class SiteImageEndpoints
                              "and served as PNG, JPEG, GIF, WebP, ICO, BMP, AVIF or SVG (SVG with a restrictive " +
                              "Content-Security-Policy). 404 when the scan found none; 502 when the site's answer was " +
                              "not an image or could not be read.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+            .Produces<Stream>(StatusCodes.Status200OK, ImageTypes[0], ImageTypes[1..]);
         group.MapGet("/{domain}/logo", GetLogoAsync).WithName("GetDomainLogo")
             .WithSummary("The domain's logo, fetched from the site and cached")
             .WithDescription("As the favicon, for `logo_url`.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+            .Produces<Stream>(StatusCodes.Status200OK, ImageTypes[0], ImageTypes[1..]);
         return endpoints;
     }
 
