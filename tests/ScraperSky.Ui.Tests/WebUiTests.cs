@@ -108,6 +108,7 @@ public sealed class WebUiTests(UiServerFixture fixture)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Domain" }).ClickAsync();
         await Expect(page.Locator("th[aria-sort='descending']")).ToHaveCountAsync(1);
+        await Expect(table.Locator("tr[data-domain='hal.shop.ui.test']")).ToBeVisibleAsync(); // the re-sorted page has loaded
         var domains = await table.Locator("tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.domain)");
         Assert.Equal(domains.OrderByDescending(d => d, StringComparer.Ordinal), domains);
         Assert.DoesNotContain("gus.plain.ui.test", domains);
