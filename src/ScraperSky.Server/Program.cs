@@ -6,12 +6,15 @@ using ScraperSky.Server.Domains;
 using ScraperSky.Server.Errors;
 using ScraperSky.Server.Health;
 using ScraperSky.Server.Hosting;
+using ScraperSky.Server.Images;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
 using ScraperSky.Server.Tenancy;
+using ScraperSky.Server.Ui;
 using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultListeningAddress();
 
 builder.AddApiErrors();
 builder.Services.AddScraperSkyData(builder.Configuration);
@@ -19,9 +22,17 @@ builder.Services.AddScanning(builder.Configuration);
 builder.AddV1Api();
 builder.AddTenancy();
 builder.AddRateLimits();
+builder.AddSiteImages();
 builder.AddScanWorkers();
 
 var app = builder.Build();
+
+// A port another process holds ends the start here: one line, no migration, no worker.
+if (ListeningAddresses.FindAddressInUse(app) is { } taken)
+{
+    await Console.Error.WriteLineAsync(ListeningAddresses.InUseMessage(taken));
+    return 2;
+}
 
 await app.MigrateDatabaseAsync();
 
@@ -37,7 +48,20 @@ app.MapScans();
 app.MapBatches();
 app.MapDomains();
 app.MapDomainSitemaps();
+app.MapSiteImages();
+app.MapUi();
+app.ShowStartupBanner();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (ListeningAddresses.IsAddressInUse(ex))
+{
+    await Console.Error.WriteLineAsync(ListeningAddresses.InUseMessage(string.Join(", ", ListeningAddresses.Configured(app.Configuration))));
+    return 2;
+}
+
+return 0;
 
 public partial class Program;

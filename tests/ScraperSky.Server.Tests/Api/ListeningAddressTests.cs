@@ -1,6 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Mvc.Testing;
+using ScraperSky.Server.Hosting;
 
 namespace ScraperSky.Server.Tests.Api;
 
@@ -57,9 +60,46 @@ public sealed class ListeningAddressTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(null, null, "http://localhost:5080")]
+    [InlineData("http://127.0.0.1:6001", null, "http://127.0.0.1:6001")]
+    [InlineData(null, "http://0.0.0.0:6002", "http://0.0.0.0:6002")]
+    public void The_default_address_is_used_only_when_nothing_else_names_one(string? beforeDefault, string? afterDefault, string expected)
+    {
+        // A source present when the default goes in (as ASPNETCORE_URLS and --urls are), or added after it (as
+        // appsettings.json and environment variables are in a host's own order): either wins over the default.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        if (beforeDefault is not null)
+        {
+            builder.Configuration["urls"] = beforeDefault;
+        }
+
+        builder.UseDefaultListeningAddress();
+        if (afterDefault is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("urls", afterDefault)]);
+        }
+
+        Assert.Equal(expected, builder.Configuration["urls"]);
+    }
+
+    [Fact]
+    public void A_port_another_process_holds_is_found_before_the_server_starts()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = $"http://127.0.0.1:{((IPEndPoint)holder.LocalEndpoint).Port}";
+
+        Assert.Equal(taken, ListeningAddresses.FindAddressInUse(["http://127.0.0.1:0", taken]));
+        holder.Stop();
+        Assert.Null(ListeningAddresses.FindAddressInUse([taken]));
+    }
+
     private HttpClient Start(IPAddress address)
     {
-        _factory = Configure();
+        // The configured address is one Kestrel overrides here; a free port, so that the start-up check for a port
+        // in use never trips over a server someone runs on the default one.
+        _factory = Configure().WithWebHostBuilder(builder => builder.UseSetting("Urls", "http://127.0.0.1:0"));
         _factory.UseKestrel(kestrel => kestrel.Listen(address, 0));
         _factory.StartServer();
         var client = _factory.CreateClient();

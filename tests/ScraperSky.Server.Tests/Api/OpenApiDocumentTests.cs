@@ -194,6 +194,8 @@ public sealed class OpenApiDocumentTests(SqliteApiFixture fixture) : IClassFixtu
         .. fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText != DocumentRoute)
+            // The web UI's pages and the API reference at /docs are no part of the API.
+            .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription != true)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["(any method)"])
                 .Select(m => ("/" + e.RoutePattern.RawText!.Trim('/'), m.ToLowerInvariant(), e))),
     ];

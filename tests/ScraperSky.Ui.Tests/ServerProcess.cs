@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ScraperSky.Ui.Tests;
+
+/// The real server as a child process (`dotnet ScraperSky.Server.dll`), configured through environment variables and
+/// switches as an operator would run it; the idea of the durability tests' helper, with standard output and error
+/// kept apart so that tests can read the start-up banner and the one-line errors.
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+        BaseUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+    }
+
+    public int Port { get; }
+    public string BaseUrl { get; }
+    public HttpClient Client { get; }
+    public string StandardOutput => string.Join('\n', _stdout);
+    public string StandardError => string.Join('\n', _stderr);
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    /// Starts the server on a free loopback port (`--urls`, unless <paramref name="urlsSwitch"/> is false and the
+    /// environment says where) and waits until `/health` answers.
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        IEnumerable<string>? arguments = null, int? port = null, bool urlsSwitch = true)
+    {
+        var server = Launch(environment, arguments ?? [], port ?? FreePort(), urlsSwitch);
+        await server.WaitUntilHealthyAsync(cancellationToken);
+        return server;
+    }
+
+    /// Starts the server and returns at once, for tests of a start that must fail.
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, int port, bool urlsSwitch = true)
+    {
+        var directory = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(directory, "ScraperSky.Server.dll"));
+        if (urlsSwitch)
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("URLS");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__ScraperSky"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(process, port);
+        process.OutputDataReceived += (_, e) => Collect(server._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(server._stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:\n{StandardOutput}\n{StandardError}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/health", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+
+        throw new TimeoutException($"The server did not become healthy within 90 s:\n{StandardOutput}\n{StandardError}");
+    }
+
+    private static void Collect(ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lines.Enqueue(line);
+        while (lines.Count > 400 && lines.TryDequeue(out _))
+        {
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+    }
+}
