@@ -8,6 +8,7 @@ using ScraperSky.Server.Health;
 using ScraperSky.Server.Hosting;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
+using ScraperSky.Server.Schedules;
 using ScraperSky.Server.Tenancy;
 using ScraperSky.Server.Workers;
 
@@ -37,6 +38,7 @@ app.MapScans();
 app.MapBatches();
 app.MapDomains();
 app.MapDomainSitemaps();
+app.MapSchedules();
 
 await app.RunAsync();
 
