@@ -17,6 +17,7 @@ public sealed partial class ScheduleRuns(
     JobSubmission submission,
     TimeProvider time,
     IOptions<JobOptions> options,
+    JobQueueSignal signal,
     ILogger<ScheduleRuns> logger)
 {
     public const string PreviousRunPending = "Skipped: the previous run's batch has not ended yet.";
@@ -77,6 +78,12 @@ public sealed partial class ScheduleRuns(
             .SetProperty(x => x.LastBatchId, batchId)
             .SetProperty(x => x.RunCount, x => x.RunCount + submitted), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (run.BatchId is not null)
+        {
+            // Submission woke this process's workers before the jobs were committed; now they can see them.
+            signal.Notify();
+        }
+
         LogRun(logger, schedule.PublicId, run.BatchId is { } b ? PublicIds.Format(BatchJob.PublicPrefix, b) : null,
             run.DomainCount, run.Skipped, next);
         return run;
