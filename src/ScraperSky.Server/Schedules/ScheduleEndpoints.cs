@@ -67,7 +67,9 @@ public static class ScheduleEndpoints
             return Problems.Forbidden(RequestTenant.MismatchDetail);
         }
 
+        // Whole microseconds, as PostgreSQL stores them, so the answer shows what a later read shows.
         var now = time.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % 10));
         var read = await ScheduleRequestReader.ReadAsync(request, tenantId, db, jobOptions.Value.MaxBatchSize, now, cancellationToken);
         if (read.Schedule is not { } schedule)
         {
