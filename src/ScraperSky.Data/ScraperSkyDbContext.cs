@@ -16,6 +16,7 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
     public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
     public DbSet<SitemapFile> SitemapFiles => Set<SitemapFile>();
     public DbSet<SitemapUrl> SitemapUrls => Set<SitemapUrl>();
+    public DbSet<Schedule> Schedules => Set<Schedule>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -31,6 +32,7 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
         modelBuilder.ApplyConfiguration(new BatchJobConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new SitemapFileConfiguration());
         modelBuilder.ApplyConfiguration(new SitemapUrlConfiguration());
+        modelBuilder.ApplyConfiguration(new ScheduleConfiguration(postgres));
         modelBuilder.Entity<Tenant>().HasData(new Tenant
         {
             Id = Tenant.DefaultId,

@@ -552,6 +552,97 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.Schedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cron");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.PrimitiveCollection<List<string>>("Domains")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("domains");
+
+                    b.Property<string>("Every")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("every");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("filter");
+
+                    b.Property<Guid?>("LastBatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_batch_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_run_at");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("options");
+
+                    b.Property<int>("RunCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("run_count");
+
+                    b.Property<Guid?>("SourceBatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_batch_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_schedules");
+
+                    b.HasIndex("NextRunAt")
+                        .HasDatabaseName("ix_schedules_next_run_at")
+                        .HasFilter("state = 'active'");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_schedules_tenant_id_id");
+
+                    b.ToTable("schedules", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -813,6 +904,16 @@ namespace ScraperSky.Data.Postgres.Migrations
                         .HasConstraintName("fk_jobs_tenants_tenant_id");
 
                     b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.Schedule", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_schedules_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>

@@ -544,6 +544,97 @@ namespace ScraperSky.Data.Sqlite.Migrations
                     b.ToTable("jobs", (string)null);
                 });
 
+            modelBuilder.Entity("ScraperSky.Data.Entities.Schedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cron");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.PrimitiveCollection<string>("Domains")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("domains");
+
+                    b.Property<string>("Every")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("every");
+
+                    b.Property<string>("Filter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filter");
+
+                    b.Property<Guid?>("LastBatchId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_batch_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_run_at");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("options");
+
+                    b.Property<int>("RunCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("run_count");
+
+                    b.Property<Guid?>("SourceBatchId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_batch_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_schedules");
+
+                    b.HasIndex("NextRunAt")
+                        .HasDatabaseName("ix_schedules_next_run_at")
+                        .HasFilter("state = 'active'");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_schedules_tenant_id_id");
+
+                    b.ToTable("schedules", (string)null);
+                });
+
             modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -803,6 +894,16 @@ namespace ScraperSky.Data.Sqlite.Migrations
                         .HasConstraintName("fk_jobs_tenants_tenant_id");
 
                     b.Navigation("Batch");
+                });
+
+            modelBuilder.Entity("ScraperSky.Data.Entities.Schedule", b =>
+                {
+                    b.HasOne("ScraperSky.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_schedules_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("ScraperSky.Data.Entities.SitemapFile", b =>

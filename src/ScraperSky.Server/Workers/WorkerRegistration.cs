@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScraperSky.Server.Schedules;
 
 namespace ScraperSky.Server.Workers;
 
@@ -13,6 +14,7 @@ public static class WorkerRegistration
         if (server.RunsWorkers)
         {
             builder.Services.AddHostedService<ScanWorker>();
+            builder.Services.AddScheduleRunner();
         }
 
         return builder;
