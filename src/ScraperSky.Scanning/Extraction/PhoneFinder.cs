@@ -33,16 +33,15 @@ internal static partial class PhoneFinder
 
     // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
     // their cues and `+` signs: vectorised searches for the ASCII cues (ignoring case) and for the others (ordinal,
-    // in the spellings pages use: a SearchValues ignoring case over non-ASCII cues, or a per-cue search, cost more than
-    // the rest of the phone work together). Cues such as "téléphone" need no entry of their own: they contain an ASCII
-    // cue ("phone").
+    // in the spellings pages use, anchored on their non-ASCII letter: a SearchValues over them, ignoring case or not,
+    // or a per-cue search, cost more than the rest of the phone work together). Cues such as "téléphone" need no
+    // entry of their own: they contain an ASCII cue ("phone").
     private static readonly SearchValues<string> AsciiCues =
         SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly SearchValues<string> OtherCues = SearchValues.Create([.. Cues
+    private static readonly NonAsciiWords OtherCues = new(Cues
         .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
-        .SelectMany(c => new[] { c, char.ToUpperInvariant(c[0]) + c[1..], c.ToUpperInvariant() })
-        .Distinct()], StringComparison.Ordinal);
+        .SelectMany(c => new[] { c, char.ToUpperInvariant(c[0]) + c[1..], c.ToUpperInvariant() }));
 
     // How far before a number LooksLikePhone reads for its cue; a number starts within that much of its cue and is
     // never longer than the rest of the window.
@@ -256,7 +255,7 @@ internal static partial class PhoneFinder
         for (var i = 0; i < line.Length; i++)
         {
             ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
-            other = other == -1 || other >= i ? other : After(i, line[i..].IndexOfAny(OtherCues));
+            other = other == -1 || other >= i ? other : After(i, OtherCues.IndexOfAny(line[i..]));
             plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
             var next = First(First(ascii, other), plus);
             if (next < 0)
@@ -313,7 +312,7 @@ internal static partial class PhoneFinder
     /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
     private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
     {
-        var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCues));
+        var first = First(text.IndexOfAny(AsciiCues), OtherCues.IndexOfAny(text));
         return plus ? First(first, text.IndexOf('+')) : first;
     }
 
