@@ -34,11 +34,11 @@ internal static partial class CompanyFinder
     private static readonly SearchValues<string> LabelWords = SearchValues.Create(LabelWordList, StringComparison.OrdinalIgnoreCase);
 
     // Labels with letters beyond ASCII, in the spellings pages use.
-    private static readonly SearchValues<string> OtherLabelWords = SearchValues.Create(
-        ["Geschäftsf", "geschäftsf", "GESCHÄFTSF", "Gérant", "gérant", "GÉRANT", "Razón social", "razón social"], StringComparison.Ordinal);
+    private static readonly NonAsciiWords OtherLabelWords =
+        new(["Geschäftsf", "geschäftsf", "GESCHÄFTSF", "Gérant", "gérant", "GÉRANT", "Razón social", "razón social"]);
 
     private static int IndexOfLabel(ReadOnlySpan<char> text) =>
-        First(First(text.IndexOfAny(Abbreviations), text.IndexOfAny(LabelWords)), text.IndexOfAny(OtherLabelWords));
+        First(First(text.IndexOfAny(Abbreviations), text.IndexOfAny(LabelWords)), OtherLabelWords.IndexOfAny(text));
 
     private static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
@@ -96,7 +96,7 @@ internal static partial class CompanyFinder
         {
             abbreviation = abbreviation == -1 || abbreviation >= from ? abbreviation : After(from, text[from..].IndexOfAny(Abbreviations));
             word = word == -1 || word >= from ? word : After(from, text[from..].IndexOfAny(LabelWords));
-            other = other == -1 || other >= from ? other : After(from, text[from..].IndexOfAny(OtherLabelWords));
+            other = other == -1 || other >= from ? other : After(from, OtherLabelWords.IndexOfAny(text[from..]));
             var hit = First(First(abbreviation, word), other);
             if (hit < 0)
             {

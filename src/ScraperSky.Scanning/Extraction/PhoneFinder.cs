@@ -33,16 +33,15 @@ internal static partial class PhoneFinder
 
     // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
     // their cues and `+` signs: vectorised searches for the ASCII cues (ignoring case) and for the others (ordinal,
-    // in the spellings pages use: a SearchValues ignoring case over non-ASCII cues, or a per-cue search, cost more than
-    // the rest of the phone work together). Cues such as "téléphone" need no entry of their own: they contain an ASCII
-    // cue ("phone").
+    // in the spellings pages use, anchored on their non-ASCII letter: a SearchValues over them, ignoring case or not,
+    // or a per-cue search, cost more than the rest of the phone work together). Cues such as "téléphone" need no
+    // entry of their own: they contain an ASCII cue ("phone").
     private static readonly SearchValues<string> AsciiCues =
         SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly SearchValues<string> OtherCues = SearchValues.Create([.. Cues
+    private static readonly NonAsciiWords OtherCues = new(Cues
         .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
-        .SelectMany(c => new[] { c, char.ToUpperInvariant(c[0]) + c[1..], c.ToUpperInvariant() })
-        .Distinct()], StringComparison.Ordinal);
+        .SelectMany(c => new[] { c, char.ToUpperInvariant(c[0]) + c[1..], c.ToUpperInvariant() }));
 
     // How far before a number LooksLikePhone reads for its cue; a number starts within that much of its cue and is
     // never longer than the rest of the window.
@@ -65,6 +64,9 @@ internal static partial class PhoneFinder
         "code postal", "código postal", "cap ", "capital", "stammkapital", "amtsgericht", "tribunal", "company number",
         "registered", "fiscal", "konto", "blz", "aktenzeichen", "az.", "dossier",
     ];
+
+    private static readonly string[] UpperCues = [.. Cues.Select(c => c.ToUpperInvariant())];
+    private static readonly string[] UpperNonPhoneCues = [.. NonPhoneCues.Select(c => c.ToUpperInvariant())];
 
     public static bool TryParseTel(string href, string? region, out PhoneNumberInfo phone)
     {
@@ -256,7 +258,7 @@ internal static partial class PhoneFinder
         for (var i = 0; i < line.Length; i++)
         {
             ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
-            other = other == -1 || other >= i ? other : After(i, line[i..].IndexOfAny(OtherCues));
+            other = other == -1 || other >= i ? other : After(i, OtherCues.IndexOfAny(line[i..]));
             plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
             var next = First(First(ascii, other), plus);
             if (next < 0)
@@ -313,7 +315,7 @@ internal static partial class PhoneFinder
     /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
     private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
     {
-        var first = First(text.IndexOfAny(AsciiCues), text.IndexOfAny(OtherCues));
+        var first = First(text.IndexOfAny(AsciiCues), OtherCues.IndexOfAny(text));
         return plus ? First(first, text.IndexOf('+')) : first;
     }
 
@@ -329,8 +331,10 @@ internal static partial class PhoneFinder
 
         var windowStart = Math.Max(contextStart, match.Start - CueReach);
         var before = text.AsSpan(windowStart, match.Start - windowStart);
-        var nearest = NearestCue(before, NonPhoneCues);
-        var cue = NearestCue(before, Cues);
+        Span<char> upper = stackalloc char[before.Length];
+        before.ToUpperInvariant(upper);
+        var nearest = NearestCue(before, upper, UpperNonPhoneCues);
+        var cue = NearestCue(before, upper, UpperCues);
         if (nearest >= 0 && nearest >= cue)
         {
             // "Fax: ..." or "VAT no. ..." is at least as close as any phone cue.
@@ -363,13 +367,15 @@ internal static partial class PhoneFinder
         return (international && grouped) || (grouped && digits >= 7 && line.Length <= match.RawString.Length + 4);
     }
 
-    /// Position of the last cue in <paramref name="text"/>, or -1.
-    private static int NearestCue(ReadOnlySpan<char> text, string[] cues)
+    /// Position of the last cue in <paramref name="text"/>, or -1: an ordinal search of the upper-cased text for the
+    /// upper-cased cues, as an ignore-case one compares (which crawls character by character under invariant
+    /// globalization when the text or the cue has a letter beyond ASCII: a third of the phone work).
+    private static int NearestCue(ReadOnlySpan<char> text, ReadOnlySpan<char> upperText, string[] upperCues)
     {
         var best = -1;
-        foreach (var cue in cues)
+        foreach (var cue in upperCues)
         {
-            var index = text.LastIndexOf(cue, StringComparison.OrdinalIgnoreCase);
+            var index = upperText.LastIndexOf(cue);
             if (index >= 0 && IsWordStart(text, index))
             {
                 best = Math.Max(best, index);

@@ -92,6 +92,27 @@ public sealed class PhoneExtractionTests
         Assert.Equal([e164], page.Phones.Select(p => p.E164));
     }
 
+    [Theory]
+    [InlineData(Filler + "Unser Büro ist werktags unter 030 2345678 besetzt. " + Filler, "https://baeckerei.de/", "+49302345678")]
+    [InlineData(Filler + "BÜRO 030 2345678, montags geschlossen. " + Filler, "https://baeckerei.de/", "+49302345678")]
+    [InlineData(Filler + "Du lundi au vendredi, TÉL 01 42 68 53 00 sans attente. " + Filler, "https://boutique.fr/", "+33142685300")]
+    [InlineData(Filler + "Móvil 612 345 678 todos los días. " + Filler, "https://tienda.es/", "+34612345678")]
+    [InlineData(Filler + "Questions? 📞 (612) 555-0143, weekdays. " + Filler, "https://shop.com/", "+16125550143")]
+    public void Cues_with_letters_beyond_ascii_count_in_any_case_inside_long_paragraphs(string paragraph, string url, string e164)
+    {
+        var page = FixturePages.ExtractHtml($"<html><body><p>{paragraph}</p></body></html>", url);
+        Assert.Equal([e164], page.Phones.Select(p => p.E164));
+    }
+
+    [Theory]
+    [InlineData("Teléfono, CÓDIGO POSTAL: 612 345 678", false)]
+    [InlineData("CÓDIGO POSTAL, Teléfono: 612 345 678", true)]
+    public void A_non_phone_cue_beyond_ascii_in_any_case_keeps_out_a_number_it_stands_nearer_to(string sentence, bool phone)
+    {
+        var page = FixturePages.ExtractHtml($"<html><body><p>{Filler}{sentence}. {Filler}</p></body></html>", "https://tienda.es/");
+        Assert.Equal(phone ? ["+34612345678"] : [], page.Phones.Select(p => p.E164));
+    }
+
     [Fact]
     public void A_label_ending_the_line_before_a_long_paragraph_counts_for_the_number_opening_it()
     {
