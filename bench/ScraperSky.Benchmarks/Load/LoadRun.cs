@@ -17,7 +17,7 @@ namespace ScraperSky.Benchmarks.Load;
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
-///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace]
+///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
 public static class LoadRun
 {
     public const string Command = "load-run";
@@ -77,7 +77,7 @@ public static class LoadRun
                 servers.Add(await ServerUnderLoad.StartAsync(environment, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], ct));
             }
 
-            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath) : null;
+            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);

@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace]";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
@@ -15,6 +15,7 @@ internal sealed record LoadRunOptions
     public int? Concurrency { get; init; }
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
+    public int TraceSeconds { get; init; } = 30;
 
     public static LoadRunOptions Parse(IReadOnlyList<string> args)
     {
@@ -36,6 +37,7 @@ internal sealed record LoadRunOptions
                 "--processes" => options with { Processes = Number(name, value, 1, 2) },
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
+                "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),
             };

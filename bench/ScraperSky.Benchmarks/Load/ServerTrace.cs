@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ScraperSky.Benchmarks.Load;
 
 /// `dotnet-trace collect` (a .NET global tool: `dotnet tool install -g dotnet-trace`) attached to the first server
-/// process for the length of the batch, sampling thread stacks; read the file with
+/// process for a fixed time from the submission (`--trace-seconds`, 30 by default), sampling thread stacks; read the file with
 /// `dotnet-trace report <file> topN -n 40` (exclusive) or `--inclusive`.
 internal sealed class ServerTrace : IAsyncDisposable
 {
@@ -12,16 +12,15 @@ internal sealed class ServerTrace : IAsyncDisposable
 
     private ServerTrace(Process process) => _process = process;
 
-    public static ServerTrace Start(int processId, string path)
+    public static ServerTrace Start(int processId, string path, TimeSpan duration)
     {
         var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
         var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace")
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
+                        RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", path })
+        foreach (var argument in new[] { "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", path, "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
@@ -32,16 +31,11 @@ internal sealed class ServerTrace : IAsyncDisposable
         return new ServerTrace(process);
     }
 
-    /// Enter ends a collection; the file is complete when the tool exits.
+    /// The file is complete when the tool exits, at the end of its duration.
     public async Task StopAsync()
     {
-        if (!_process.HasExited)
-        {
-            await _process.StandardInput.WriteLineAsync();
-            await _process.StandardInput.FlushAsync();
-            using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await _process.WaitForExitAsync(wait.Token);
-        }
+        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await _process.WaitForExitAsync(wait.Token);
     }
 
     public async ValueTask DisposeAsync()
