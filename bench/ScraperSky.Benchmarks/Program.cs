@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using ScraperSky.Benchmarks.Extraction;
 using ScraperSky.Benchmarks.Hardening;
+using ScraperSky.Benchmarks.Load;
 using ScraperSky.Benchmarks.Sitemaps;
 
 if (args.Length > 0 && args[0] == SitemapLoadRun.Command)
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] == LanguageDetectionRun.Command)
 if (args.Length > 0 && args[0] == HostileInputRun.Command)
 {
     return await HostileInputRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == LoadRun.Command)
+{
+    return await LoadRun.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -13,8 +13,9 @@ public sealed class JobOptions
     /// How long a claimed job stays with its worker without a renewal; an expired lease is claimed again.
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// Concurrent scans per process; scans wait on the network, so this is well above the core count.
-    public int Concurrency { get; set; } = 32;
+    /// The most scans one process runs at once; scans wait on the network, so this is well above the core count. The
+    /// worker pool starts at 32 (or this, when lower) and grows toward it while the process's CPU has room.
+    public int Concurrency { get; set; } = 128;
 
     /// How often an idle worker looks for due jobs.
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

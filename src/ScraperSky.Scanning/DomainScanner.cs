@@ -251,7 +251,7 @@ public sealed partial class DomainScanner(
     [LoggerMessage(Level = LogLevel.Debug, Message = "robots.txt disallows {Url}; not read")]
     private static partial void LogDisallowed(ILogger logger, Uri url);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Contact page {Url} could not be read: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Contact page {Url} could not be read: {Reason}")]
     private static partial void LogContactPageFailed(ILogger logger, Uri url, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Contact page {Url} skipped: HTTP {Status} at {FinalUrl}")]

@@ -10,7 +10,7 @@ using ScraperSky.Scanning;
 
 namespace ScraperSky.Server.Workers;
 
-/// The scan worker pool of this process: up to `Jobs:Concurrency` scans at once. It claims due jobs with a lease,
+/// The scan worker pool of this process: up to `Jobs:Concurrency` scans at once (<see cref="AdaptiveConcurrency"/>). It claims due jobs with a lease,
 /// runs each in its own scope, renews the lease while the scan runs, and records the outcome. Idle, it polls every
 /// `Jobs:PollInterval`, or sooner when this process enqueues work. On shutdown, unfinished scans are stopped and
 /// their jobs released so another process can take them at once.
@@ -22,6 +22,7 @@ internal sealed partial class ScanWorker(
     ILogger<ScanWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly SemaphoreSlim _slotFreed = new(0);
 
     /// The lease owner written on every job this process claims.
     public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -29,22 +30,28 @@ internal sealed partial class ScanWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        LogStarted(logger, WorkerId, settings.Concurrency);
+        var concurrency = new AdaptiveConcurrency(
+            settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
+        LogStarted(logger, WorkerId, concurrency.Limit, settings.Concurrency);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Wait for a free slot, then claim as many jobs as there are free slots.
-                await slots.WaitAsync(stoppingToken);
-                slots.Release();
-                var free = slots.CurrentCount;
+                var limit = concurrency.Adjust();
+                var free = limit - _running.Count;
+                // A claim is one transaction whatever its size: with scans running, wait until an eighth of the slots
+                // are free and claim them together rather than one claim per finished scan.
+                if (free < Math.Max(1, limit / 8) && !_running.IsEmpty)
+                {
+                    concurrency.NoteSaturated();
+                    await _slotFreed.WaitAsync(stoppingToken);
+                    continue;
+                }
+
                 var claimed = await ClaimAsync(free, stoppingToken);
                 foreach (var job in claimed)
                 {
-                    // Only this loop takes slots and it claimed no more than were free, so this never waits.
-                    slots.Wait(CancellationToken.None);
-                    var run = new Task<Task>(() => RunAsync(job, slots, stoppingToken));
+                    var run = new Task<Task>(() => RunAsync(job, stoppingToken));
                     _running[job.Id] = run.Unwrap();
                     run.Start(TaskScheduler.Default);
                 }
@@ -79,7 +86,7 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    private async Task RunAsync(ClaimedJob job, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task RunAsync(ClaimedJob job, CancellationToken stoppingToken)
     {
         try
         {
@@ -93,7 +100,7 @@ internal sealed partial class ScanWorker(
         finally
         {
             _running.TryRemove(job.Id, out _);
-            slots.Release();
+            _slotFreed.Release();
         }
     }
 
@@ -113,12 +120,11 @@ internal sealed partial class ScanWorker(
         try
         {
             var scanner = scope.ServiceProvider.GetRequiredService<IDomainScanner>();
-            await using (var progress = new JobProgressWriter(queue, job, logger, scan.Token))
+            await using (var progress = new JobProgressWriter(queue, job, time, logger, scan.Token))
             {
                 // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
                 sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
                 metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
-                progress.Report(new ScanProgress(ScanSteps.Storing, "Storing the results"));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lease.Lost)
@@ -242,8 +248,8 @@ internal sealed partial class ScanWorker(
         public volatile bool Lost;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} started with {Concurrency} slots")]
-    private static partial void LogStarted(ILogger logger, string workerId, int concurrency);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} started with {Concurrency} slots, adapting up to {MaxConcurrency}")]
+    private static partial void LogStarted(ILogger logger, string workerId, int concurrency, int maxConcurrency);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} stopped")]
     private static partial void LogStopped(ILogger logger, string workerId);
@@ -251,10 +257,11 @@ internal sealed partial class ScanWorker(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scanning {Domain} for job {JobId}, attempt {Attempt}")]
     private static partial void LogScanning(ILogger logger, string jobId, string domain, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} completed: {Domain}")]
+    // Per job, so Debug: at a hundred scans a second, Information lines would cost more than the queue's own writes.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} completed: {Domain}")]
     private static partial void LogCompleted(ILogger logger, string jobId, string domain);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} for {Domain}: {Outcome} after error: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId} for {Domain}: {Outcome} after error: {Error}")]
     private static partial void LogFailed(ILogger logger, string jobId, string domain, FailureOutcome outcome, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} released for another worker")]

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using ScraperSky.Testing.Fleet;
+using ScraperSky.Testing.Postgres;
+
+namespace ScraperSky.Benchmarks.Load;
+
+/// The load run of issue 12: the real server, as a separate process with its default settings, scans a batch of
+/// generated realistic sites (<see cref="LoadSites"/>) on the local fleet, submitted and followed through the API.
+/// Prints domains/s, the server's CPU ms per domain and peak RSS (from /proc, the server processes only), failures,
+/// requests per domain (counted by the fleet), the submission time, status requests/s during the batch and the load
+/// average; verifies no domain was scanned twice. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
+/// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
+///
+///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
+///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
+public static class LoadRun
+{
+    public const string Command = "load-run";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        LoadRunOptions settings;
+        try
+        {
+            settings = LoadRunOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"load-run: {e.Message}\n{LoadRunOptions.Usage}");
+            return 2;
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        var ct = cancel.Token;
+        var sites = new LoadSites(TimeSpan.FromMilliseconds(settings.LatencyMs));
+        await using var fleet = await TestSiteFleet.StartAsync();
+        sites.MapOn(fleet);
+
+        var directory = Path.Combine(Path.GetTempPath(), $"scrapersky-load-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        PostgresServer? postgres = null;
+        var servers = new List<ServerUnderLoad>();
+        try
+        {
+            string connectionString;
+            if (settings.Postgres)
+            {
+                postgres = await PostgresServer.StartAsync();
+                connectionString = await postgres.CreateDatabaseAsync("load");
+            }
+            else
+            {
+                connectionString = $"Data Source={Path.Combine(directory, "scrapersky.db")}";
+            }
+
+            var environment = new Dictionary<string, string>
+            {
+                ["Database__Provider"] = settings.Postgres ? "Postgres" : "Sqlite",
+                ["ConnectionStrings__ScraperSky"] = connectionString,
+                ["Scanning__HostMap__test"] = fleet.HostMapValue,
+                // Email domains would be asked of real DNS, which this machine must not reach.
+                ["Scanning__CheckMx"] = "false",
+            };
+            if (settings.Concurrency is { } concurrency)
+            {
+                environment["Jobs__Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture);
+            }
+
+            for (var i = 0; i < settings.Processes; i++)
+            {
+                // The first process applies the migrations (always done for SQLite; asked for PostgreSQL).
+                servers.Add(await ServerUnderLoad.StartAsync(environment, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], ct));
+            }
+
+            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
+            var api = servers[0].Client;
+            var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
+            var cpuBefore = TotalCpu(servers);
+            var submitClock = Stopwatch.StartNew();
+            using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
+            var submitSeconds = submitClock.Elapsed.TotalSeconds;
+            var acceptedBody = await accepted.Content.ReadAsStringAsync(ct);
+            if (!accepted.IsSuccessStatusCode)
+            {
+                await Console.Error.WriteLineAsync($"POST /api/v1/batch answered {(int)accepted.StatusCode}: {acceptedBody}");
+                return 1;
+            }
+
+            var batchId = JsonDocument.Parse(acceptedBody).RootElement.GetProperty("batch_id").GetString()!;
+            var (counters, jobId) = await ReadBatchAsync(api, batchId, ct);
+            var loadSamples = new List<double>();
+            double statusPerSecond = double.NaN;
+            var hammerCpu = TimeSpan.Zero;
+            var hammered = false;
+            while (!counters.Ended)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+                (counters, _) = await ReadBatchAsync(api, batchId, ct);
+                loadSamples.Add(LoadAverage());
+                if (!hammered && counters.Ended is false && counters.Done >= settings.Domains / 4)
+                {
+                    // The hammer's own cost is not the scans': its CPU is taken out of the per-domain figure.
+                    hammered = true;
+                    var before = TotalCpu(servers);
+                    statusPerSecond = await StatusHammer.RunAsync(servers[0].Port, jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
+                    hammerCpu = TotalCpu(servers) - before;
+                }
+            }
+
+            var elapsed = submitClock.Elapsed.TotalSeconds;
+            if (trace is not null)
+            {
+                await trace.StopAsync();
+            }
+
+            var cpu = TotalCpu(servers) - cpuBefore - hammerCpu;
+            var scannedTwice = await ScannedTwiceAsync(settings.Postgres, connectionString, ct);
+
+            var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
+            Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
+            Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
+            Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
+            Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB");
+            Console.WriteLine($"completed / failed:   {counters.Completed} / {counters.Failed}");
+            Console.WriteLine($"requests/domain:      {sites.Requests / (double)settings.Domains:0.00} (fleet count)");
+            Console.WriteLine($"paths asked for:      {string.Join(", ", sites.TopPaths(8).Select(p => $"{p.Path} {p.Count}"))}");
+            Console.WriteLine($"submission:           {submitSeconds:0.000} s");
+            Console.WriteLine($"status requests/s:    {statusPerSecond:0} (GET /api/v1/status/{{id}}, {StatusHammer.Clients} clients, {settings.HammerSeconds} s, while the batch ran)");
+            Console.WriteLine($"scanned twice:        {scannedTwice} domains");
+            Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
+            return counters.Failed == 0 && scannedTwice == 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            postgres?.Stop();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static TimeSpan TotalCpu(List<ServerUnderLoad> servers) =>
+        servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+
+    private static double LoadAverage() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    private static async Task<(BatchCounters Counters, string FirstJobId)> ReadBatchAsync(HttpClient api, string batchId, CancellationToken ct)
+    {
+        using var json = JsonDocument.Parse(await api.GetStringAsync(new Uri($"/api/v1/batch/status/{batchId}?jobs_limit=1", UriKind.Relative), ct));
+        var root = json.RootElement;
+        var counters = new BatchCounters(
+            root.GetProperty("total_jobs").GetInt32(), root.GetProperty("completed_jobs").GetInt32(),
+            root.GetProperty("failed_jobs").GetInt32(), root.GetProperty("cancelled_jobs").GetInt32());
+        return (counters, root.GetProperty("jobs")[0].GetProperty("job_id").GetString()!);
+    }
+
+    private static async Task<long> ScannedTwiceAsync(bool postgres, string connectionString, CancellationToken ct)
+    {
+        const string sql = "SELECT COUNT(*) FROM (SELECT domain FROM domain_scans GROUP BY tenant_id, domain HAVING COUNT(*) > 1) AS twice";
+        if (postgres)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(sql, connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+
+        await using var sqlite = new SqliteConnection(connectionString);
+        await sqlite.OpenAsync(ct);
+        await using var query = sqlite.CreateCommand();
+        query.CommandText = sql;
+        return Convert.ToInt64(await query.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private sealed record BatchCounters(int Total, int Completed, int Failed, int Cancelled)
+    {
+        public int Done => Completed + Failed + Cancelled;
+
+        public bool Ended => Done >= Total;
+    }
+}

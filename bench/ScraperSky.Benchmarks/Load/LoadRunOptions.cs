@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace ScraperSky.Benchmarks.Load;
+
+/// The switches of <see cref="LoadRun"/>; anything else is an <see cref="ArgumentException"/> naming it.
+internal sealed record LoadRunOptions
+{
+    public const string Usage =
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]";
+
+    public int Domains { get; init; } = 1000;
+    public int LatencyMs { get; init; } = 100;
+    public bool Postgres { get; init; }
+    public int Processes { get; init; } = 1;
+    public int? Concurrency { get; init; }
+    public int HammerSeconds { get; init; } = 2;
+    public string? TracePath { get; init; }
+    public int TraceSeconds { get; init; } = 30;
+
+    public static LoadRunOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadRunOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            options = name switch
+            {
+                "--domains" => options with { Domains = Number(name, value, 1, 100_000) },
+                "--latency-ms" => options with { LatencyMs = Number(name, value, 0, 10_000) },
+                "--provider" => value.ToLowerInvariant() switch
+                {
+                    "sqlite" => options with { Postgres = false },
+                    "postgres" => options with { Postgres = true },
+                    _ => throw new ArgumentException($"--provider must be sqlite or postgres, not '{value}'."),
+                },
+                "--processes" => options with { Processes = Number(name, value, 1, 2) },
+                "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
+                "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
+                "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
+                "--trace" => options with { TracePath = Path.GetFullPath(value) },
+                _ => throw new ArgumentException($"Unknown switch '{name}'."),
+            };
+        }
+
+        if (options.Processes > 1 && !options.Postgres)
+        {
+            throw new ArgumentException("--processes 2 needs --provider postgres: SQLite is one process's database.");
+        }
+
+        return options;
+    }
+
+    private static int Number(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{value}'.");
+}

@@ -1,0 +1,75 @@
+namespace ScraperSky.Server.Workers;
+
+/// How many scans the worker pool runs at once. Scans mostly wait on distant servers, so the right number depends on
+/// their latency: the pool starts at 32 (or `Jobs:Concurrency` when lower) and, while every slot is taken and the
+/// process and the machine both use less than <see cref="GrowBelow"/> of the cores, adds a quarter more, up to
+/// `Jobs:Concurrency`; when either uses more than <see cref="ShrinkAbove"/>, it gives an eighth back, never below
+/// where it started. Both shares are read every <see cref="Period"/>: the process's from its own CPU time, the
+/// machine's from /proc/stat (<see cref="MachineCpu"/>) — a process starved by its neighbours is not waiting on
+/// latency, and more scans at once would only hold more pages in memory.
+internal sealed class AdaptiveConcurrency
+{
+    public const int Start = 32;
+    public const double GrowBelow = 0.70;
+    public const double ShrinkAbove = 0.90;
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    private readonly int _floor;
+    private readonly int _ceiling;
+    private readonly TimeProvider _time;
+    private readonly Func<TimeSpan> _cpuTime;
+    private readonly Func<MachineCpu.Sample?> _machine;
+    private MachineCpu.Sample? _machineAtMeasure;
+    private readonly int _cores;
+    private long _measuredAt;
+    private TimeSpan _cpuAtMeasure;
+    private bool _saturated;
+
+    public AdaptiveConcurrency(int ceiling, TimeProvider time, Func<TimeSpan> cpuTime, Func<MachineCpu.Sample?> machine, int cores)
+    {
+        _machine = machine;
+        _machineAtMeasure = machine();
+        _ceiling = Math.Max(1, ceiling);
+        _floor = Math.Min(Start, _ceiling);
+        _time = time;
+        _cpuTime = cpuTime;
+        _cores = Math.Max(1, cores);
+        Limit = _floor;
+        _measuredAt = time.GetTimestamp();
+        _cpuAtMeasure = cpuTime();
+    }
+
+    public int Limit { get; private set; }
+
+    /// Notes that every slot was taken (work was waiting for one) since the last adjustment.
+    public void NoteSaturated() => _saturated = true;
+
+    /// Adjusts <see cref="Limit"/> once a period has passed; returns it.
+    public int Adjust()
+    {
+        var elapsed = _time.GetElapsedTime(_measuredAt);
+        if (elapsed < Period || _floor == _ceiling)
+        {
+            return Limit;
+        }
+
+        var cpu = _cpuTime();
+        var share = (cpu - _cpuAtMeasure) / (elapsed * _cores);
+        var machine = _machine();
+        var machineShare = MachineCpu.BusyShare(_machineAtMeasure, machine) ?? share;
+        if (share < GrowBelow && machineShare < GrowBelow && _saturated)
+        {
+            Limit = Math.Min(_ceiling, Limit + Math.Max(1, Limit / 4));
+        }
+        else if (share > ShrinkAbove || machineShare > ShrinkAbove)
+        {
+            Limit = Math.Max(_floor, Limit - Math.Max(1, Limit / 8));
+        }
+
+        _measuredAt = _time.GetTimestamp();
+        _cpuAtMeasure = cpu;
+        _machineAtMeasure = machine;
+        _saturated = false;
+        return Limit;
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Time.Testing;
+using ScraperSky.Server.Workers;
+
+namespace ScraperSky.Server.Tests.Workers;
+
+public sealed class AdaptiveConcurrencyTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private TimeSpan _processCpu;
+    private MachineCpu.Sample? _machine = new(0, 0);
+
+    private AdaptiveConcurrency Create(int ceiling) =>
+        new(ceiling, _time, () => _processCpu, () => _machine, cores: 2);
+
+    /// Two seconds pass in which the process used <paramref name="process"/> and the machine was that busy plus
+    /// <paramref name="others"/> (shares of both cores).
+    private void Pass(double process, double others)
+    {
+        _time.Advance(AdaptiveConcurrency.Period);
+        _processCpu += AdaptiveConcurrency.Period * 2 * process;
+        var ticks = 400L; // two seconds of two cores at 100 ticks a second
+        _machine = new MachineCpu.Sample(_machine!.Busy + (long)(ticks * (process + others)), _machine.Total + ticks);
+    }
+
+    [Fact]
+    public void It_starts_at_32_or_the_configured_maximum_when_that_is_lower()
+    {
+        Assert.Equal(32, Create(128).Limit);
+        Assert.Equal(3, Create(3).Limit);
+    }
+
+    [Fact]
+    public void Waiting_scans_with_idle_cores_raise_the_limit_up_to_the_configured_maximum()
+    {
+        var concurrency = Create(50);
+        for (var i = 0; i < 10; i++)
+        {
+            concurrency.NoteSaturated();
+            Pass(process: 0.2, others: 0.1);
+            concurrency.Adjust();
+        }
+
+        Assert.Equal(50, concurrency.Limit);
+    }
+
+    [Fact]
+    public void Free_slots_do_not_raise_the_limit()
+    {
+        var concurrency = Create(128);
+        Pass(process: 0.2, others: 0.1);
+
+        Assert.Equal(32, concurrency.Adjust());
+    }
+
+    [Fact]
+    public void A_machine_busy_with_other_processes_does_not_raise_the_limit_and_lowers_it_back_toward_the_start()
+    {
+        var concurrency = Create(128);
+        concurrency.NoteSaturated();
+        Pass(process: 0.2, others: 0.1);
+        Assert.Equal(40, concurrency.Adjust());
+
+        concurrency.NoteSaturated();
+        Pass(process: 0.2, others: 0.75);
+        Assert.Equal(35, concurrency.Adjust());
+
+        for (var i = 0; i < 5; i++)
+        {
+            concurrency.NoteSaturated();
+            Pass(process: 0.3, others: 0.7);
+            concurrency.Adjust();
+        }
+
+        Assert.Equal(32, concurrency.Limit);
+    }
+
+    [Fact]
+    public void The_limit_changes_at_most_once_a_period()
+    {
+        var concurrency = Create(128);
+        concurrency.NoteSaturated();
+        _time.Advance(AdaptiveConcurrency.Period / 2);
+
+        Assert.Equal(32, concurrency.Adjust());
+    }
+
+    [Fact]
+    public void The_machine_share_comes_from_the_first_line_of_proc_stat()
+    {
+        var before = MachineCpu.Parse("cpu  100 0 50 800 50 0 0 0 0 0");
+        var after = MachineCpu.Parse("cpu  200 0 100 1600 100 0 0 0 0 0");
+
+        Assert.Equal(new MachineCpu.Sample(150, 1000), before);
+        Assert.Equal(0.15, MachineCpu.BusyShare(before, after)!.Value, 3);
+        Assert.Null(MachineCpu.Parse("intr 1 2 3"));
+    }
+}
