@@ -24,8 +24,9 @@ public sealed partial class ServerModeTests(FleetFixture fixture) : IClassFixtur
         var keys = await _workspace.RunAsync("keys", "list");
         Assert.Equal(2, keys.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
-        await using var server = await ServerProcess.StartAsync(CliProcess.Directory,
-            new Dictionary<string, string>(_workspace.Environment) { ["Auth__RequireApiKey"] = "true" }, cancellationToken);
+        await using var server = await ServerProcess.StartAsync(
+            new Dictionary<string, string>(_workspace.Environment) { ["Auth__RequireApiKey"] = "true" }, cancellationToken,
+            directory: CliProcess.Directory);
         // The CLI's own database is elsewhere: whatever it prints came from the server.
         var client = new Dictionary<string, string>(_workspace.Environment)
         {

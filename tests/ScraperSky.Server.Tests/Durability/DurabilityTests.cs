@@ -1,8 +1,12 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
 using ScraperSky.Data.Entities;
 using ScraperSky.Testing.Fleet;
 using ScraperSky.Testing.Postgres;
+using ScraperSky.Testing.Processes;
 
 namespace ScraperSky.Server.Tests.Durability;
 
@@ -35,9 +39,9 @@ public sealed class DurabilityTests : IAsyncLifetime
         var domains = SlowDomains("restart", 200);
 
         Guid batchId;
-        await using (var first = await ServerProcess.StartAsync(environment, [], Ct))
+        await using (var first = await ServerProcess.StartAsync(environment, Ct))
         {
-            batchId = await first.SubmitBatchAsync(domains, Ct);
+            batchId = await SubmitBatchAsync(first, domains);
             await WaitUntilAsync(database, jobs => jobs.Count(j => j.Status == JobStatus.Completed) >= 40, "40 jobs completed", first);
             first.Kill();
         }
@@ -47,7 +51,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.NotEmpty(inFlight);
         Assert.True(atKill.Count(j => j.Status == JobStatus.Completed) < domains.Count, "the kill came before the batch ended");
 
-        await using var second = await ServerProcess.StartAsync(environment, [], Ct);
+        await using var second = await ServerProcess.StartAsync(environment, Ct);
         await WaitUntilAsync(database, AllEnded, "every job ended", second);
 
         var jobs = await AssertBatchConsistentAsync(database, batchId, domains);
@@ -63,9 +67,9 @@ public sealed class DurabilityTests : IAsyncLifetime
         var domains = SlowDomains("shared", 500);
 
         // The first process applies the migrations (the explicit PostgreSQL step); the second finds them done.
-        await using var doomed = await ServerProcess.StartAsync(environment, ["--migrate", "true"], Ct);
-        await using var survivor = await ServerProcess.StartAsync(environment, [], Ct);
-        var batchId = await survivor.SubmitBatchAsync(domains, Ct);
+        await using var doomed = await ServerProcess.StartAsync(environment, Ct, ["--migrate", "true"]);
+        await using var survivor = await ServerProcess.StartAsync(environment, Ct);
+        var batchId = await SubmitBatchAsync(survivor, domains);
 
         // Both processes must hold leases at the same moment before one of them dies.
         var doomedOwner = $"/{doomed.ProcessId}/";
@@ -141,6 +145,18 @@ public sealed class DurabilityTests : IAsyncLifetime
         ["Jobs__LeaseDuration"] = "00:00:03",
         ["Jobs__PollInterval"] = "00:00:00.250",
     };
+
+    /// Submits a batch through the v1 API, as a client would; returns its id.
+    private static async Task<Guid> SubmitBatchAsync(ServerProcess server, IReadOnlyList<string> domains)
+    {
+        using var response = await server.Client.PostAsJsonAsync("/api/v1/batch", new { domains }, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /api/v1/batch answered {(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(domains.Count, json.RootElement.GetProperty("job_count").GetInt32());
+        Assert.True(PublicIds.TryParse(json.RootElement.GetProperty("batch_id").GetString(), BatchJob.PublicPrefix, out var id));
+        return id.Value;
+    }
 
     private static async Task WaitUntilAsync(Database database, Func<List<Job>, bool> condition, string what, ServerProcess server)
     {

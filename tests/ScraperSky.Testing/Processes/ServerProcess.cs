@@ -6,14 +6,15 @@ using System.Net.Sockets;
 
 namespace ScraperSky.Testing.Processes;
 
-/// The real server as a child process: `dotnet ScraperSky.Server.dll --urls http://127.0.0.1:<port>` from
-/// <paramref name="directory"/> (any build output holding the server), configured only through environment
-/// variables, as an operator would run it. Copied from the server tests' durability helper for other test projects.
+/// The real server as a child process (`dotnet ScraperSky.Server.dll`), configured through environment variables and
+/// switches as an operator would run it. Standard output and error are kept apart so that tests can read the start-up
+/// banner and one-line errors; <see cref="Kill"/> is SIGKILL, so no shutdown code runs.
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private const int OutputLines = 200;
+    private const int OutputLines = 400;
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
 
     private ServerProcess(Process process, int port)
     {
@@ -24,15 +25,51 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
     public Uri Url => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+    public string BaseUrl => Url.ToString().TrimEnd('/');
     public HttpClient Client { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public string StandardOutput => string.Join('\n', _stdout);
+    public string StandardError => string.Join('\n', _stderr);
 
     /// The process's last lines of output, for failure messages.
-    public string Output => string.Join('\n', _output);
+    public string Output => $"{StandardOutput}\n{StandardError}";
 
+    /// Starts the server on a free loopback port (`--urls`, unless <paramref name="urlsSwitch"/> is false and the
+    /// environment says where) and waits until `/health` answers. <paramref name="directory"/> is any build output
+    /// holding the server (default: the test's own output, which references it).
     public static async Task<ServerProcess> StartAsync(
-        string directory, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken,
+        IEnumerable<string>? arguments = null,
+        int? port = null,
+        bool urlsSwitch = true,
+        string? directory = null)
     {
-        var port = FreePort();
+        var server = Launch(environment, arguments ?? [], port ?? FreePort(), urlsSwitch, directory);
+        try
+        {
+            await server.WaitUntilHealthyAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// Starts the server and returns at once, for tests of a start that must fail.
+    public static ServerProcess Launch(
+        IReadOnlyDictionary<string, string> environment,
+        IEnumerable<string> arguments,
+        int port,
+        bool urlsSwitch = true,
+        string? directory = null)
+    {
+        directory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = directory,
@@ -41,10 +78,22 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(directory, "ScraperSky.Server.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        if (urlsSwitch)
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("URLS");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__ScraperSky"] = "Warning";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -52,13 +101,34 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process, port);
-        process.OutputDataReceived += (_, e) => server.Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
+        process.OutputDataReceived += (_, e) => Collect(server._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(server._stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthyAsync(cancellationToken);
         return server;
+    }
+
+    /// SIGKILL: the process gets no chance to release leases or finish writes.
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
@@ -90,24 +160,17 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server did not become healthy within 90 s:\n{Output}");
     }
 
-    private void Collect(string? line)
+    private static void Collect(ConcurrentQueue<string> lines, string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        _output.Enqueue(line);
-        while (_output.Count > OutputLines && _output.TryDequeue(out _))
+        lines.Enqueue(line);
+        while (lines.Count > OutputLines && lines.TryDequeue(out _))
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
