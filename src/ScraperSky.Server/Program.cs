@@ -1,6 +1,7 @@
 using ScraperSky.Data;
 using ScraperSky.Scanning;
 using ScraperSky.Server.Batches;
+using ScraperSky.Server.Changes;
 using ScraperSky.Server.Database;
 using ScraperSky.Server.Domains;
 using ScraperSky.Server.Errors;
@@ -9,6 +10,7 @@ using ScraperSky.Server.Hosting;
 using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
 using ScraperSky.Server.Tenancy;
+using ScraperSky.Server.Webhooks;
 using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +22,7 @@ builder.AddV1Api();
 builder.AddTenancy();
 builder.AddRateLimits();
 builder.AddScanWorkers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -37,6 +40,8 @@ app.MapScans();
 app.MapBatches();
 app.MapDomains();
 app.MapDomainSitemaps();
+app.MapChanges();
+app.MapWebhooks();
 
 await app.RunAsync();
 
