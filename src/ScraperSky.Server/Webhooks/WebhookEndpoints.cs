@@ -36,7 +36,8 @@ public static class WebhookEndpoints
                              "failing for days and deliveries stopped.");
         group.MapDelete("/{webhookId}", DeleteAsync).WithName("DeleteWebhook")
             .WithSummary("Delete a webhook and its deliveries")
-            .WithDescription("Deliveries not yet sent are dropped. 404 for another tenant's webhook.")
+            .WithDescription("Answers with the webhook as it was; deliveries not yet sent are dropped. 404 for another " +
+                             "tenant's webhook.")
             .ProducesProblems(404);
         group.MapGet("/{webhookId}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries")
             .WithSummary("A webhook's deliveries, newest first")
@@ -102,7 +103,7 @@ public static class WebhookEndpoints
         return TypedResults.Ok(new WebhookList([.. webhooks.Select(WebhookView.From)]));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    private static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> DeleteAsync(
         string webhookId, [FromQuery(Name = "tenant_id")] Guid? tenantId, ClaimsPrincipal user, ScraperSkyDbContext db,
         CancellationToken cancellationToken)
     {
@@ -111,13 +112,15 @@ public static class WebhookEndpoints
             return Problems.Forbidden(RequestTenant.MismatchDetail);
         }
 
-        if (!PublicIds.TryParse(webhookId, Webhook.PublicPrefix, out var id))
+        if (!PublicIds.TryParse(webhookId, Webhook.PublicPrefix, out var id)
+            || await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id && w.TenantId == tenant, cancellationToken) is not { } webhook)
         {
             return Problems.NotFound(NotFoundDetail);
         }
 
-        var deleted = await db.Webhooks.Where(w => w.Id == id && w.TenantId == tenant).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 1 ? TypedResults.NoContent() : Problems.NotFound(NotFoundDetail);
+        // Its deliveries go with it (ON DELETE CASCADE); one a sender holds right now may still arrive once.
+        await db.Webhooks.Where(w => w.Id == id && w.TenantId == tenant).ExecuteDeleteAsync(cancellationToken);
+        return TypedResults.Ok(WebhookView.From(webhook));
     }
 
     private static async Task<Results<Ok<WebhookDeliveryPage>, ProblemHttpResult>> ListDeliveriesAsync(

@@ -249,6 +249,39 @@ public abstract class WebhookTests(IWebhookFixture fixture)
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
         Assert.Contains("refused", delivery.GetProperty("last_error").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, receiver.Requests);
+
+        // The tests of this class share one clock and database: leave no delivery due for another test's rounds.
+        using var deleted = await sneaky.DeleteAsync(new Uri($"/api/v1/webhooks/{webhookId}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deleted_webhook_is_gone_with_its_deliveries_and_another_tenant_cannot_delete_it()
+    {
+        var tenant = await Api.CreateTenantAsync("deleter");
+        using var client = Api.CreateClient(tenant);
+        var receiver = new WebhookReceiver(fixture.Fleet, $"r{Guid.NewGuid():N}.hooks.test");
+        var webhookId = await CreateWebhookAsync(client, receiver.Url, "scan.completed");
+        await ScanAsync(client, $"gone-{Guid.NewGuid():N}"[..20] + ".com", Site("Gone"));
+
+        using (var theirs = await Api.CreateClient(Api.TenantB).DeleteAsync(new Uri($"/api/v1/webhooks/{webhookId}", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, theirs.StatusCode);
+        }
+
+        using (var deleted = await client.DeleteAsync(new Uri($"/api/v1/webhooks/{webhookId}", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(webhookId, (await deleted.JsonAsync()).GetProperty("id").GetString());
+        }
+
+        using (var again = await client.GetPathAsync($"/api/v1/webhooks/{webhookId}/deliveries"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+
+        Assert.Equal(0, await DeliverAsync());
+        Assert.Equal(0, receiver.Requests);
     }
 }
 
