@@ -6,15 +6,28 @@ namespace ScraperSky.Server.Webhooks;
 
 public static class WebhookRegistration
 {
-    /// The webhook endpoints' URL guard and the sender's HttpClient, built like the scanner's: the guarded connector
-    /// with the `Scanning:HostMap` routes, no redirects, no proxy. The delivery worker is registered with the scan
-    /// workers (<c>AddScanWorkers</c>).
+    /// The webhook endpoints' URL guard and the sender. The delivery worker is registered with the scan workers
+    /// (<c>AddScanWorkers</c>).
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<WebhookUrlGuard>();
-        builder.Services.AddScoped<WebhookSender>();
-        builder.Services.AddScoped<WebhookDispatcher>();
-        builder.Services.AddHttpClient(WebhookSender.HttpClientName)
+        builder.Services.AddWebhookSender();
+        return builder;
+    }
+
+    /// The sender, one delivery round (<see cref="WebhookDispatcher"/>) and the sender's HttpClient, built like the
+    /// scanner's: the guarded connector with the `Scanning:HostMap` routes, no redirects, no proxy. Safe to call twice
+    /// (the API and the workers each need it, and a worker-only host registers only the workers).
+    public static IServiceCollection AddWebhookSender(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(WebhookDispatcher)))
+        {
+            return services;
+        }
+
+        services.AddScoped<WebhookSender>();
+        services.AddScoped<WebhookDispatcher>();
+        services.AddHttpClient(WebhookSender.HttpClientName)
             .ConfigureHttpClient((sp, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
@@ -23,6 +36,6 @@ public static class WebhookRegistration
             })
             .ConfigurePrimaryHttpMessageHandler(sp =>
                 WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value));
-        return builder;
+        return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScraperSky.Server.Webhooks;
 
 namespace ScraperSky.Server.Workers;
 
@@ -13,7 +14,8 @@ public static class WorkerRegistration
         if (server.RunsWorkers)
         {
             builder.Services.AddHostedService<ScanWorker>();
-            builder.Services.AddHostedService<Webhooks.WebhookDeliveryWorker>();
+            builder.Services.AddHostedService<WebhookDeliveryWorker>();
+            builder.Services.AddWebhookSender();
         }
 
         return builder;
