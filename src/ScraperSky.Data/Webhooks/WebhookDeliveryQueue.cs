@@ -19,6 +19,15 @@ public sealed class WebhookDeliveryQueue(
         var expires = now + options.Value.LeaseDuration;
         var pending = EnumNames.ToWire(DeliveryStatus.Pending);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // A read first: an idle poll must not take SQLite's write lock from the scans completing beside it.
+        var anyDue = await db.WebhookDeliveries.AnyAsync(
+            d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeaseExpiresAt == null || d.LeaseExpiresAt < now),
+            cancellationToken);
+        if (!anyDue)
+        {
+            return [];
+        }
+
         List<Guid> ids;
         if (db.IsPostgres)
         {
