@@ -1,6 +1,7 @@
 using ScraperSky.Data;
 using ScraperSky.Scanning;
 using ScraperSky.Server.Batches;
+using ScraperSky.Server.Changes;
 using ScraperSky.Server.Database;
 using ScraperSky.Server.Domains;
 using ScraperSky.Server.Errors;
@@ -12,6 +13,7 @@ using ScraperSky.Server.Scans;
 using ScraperSky.Server.Schedules;
 using ScraperSky.Server.Tenancy;
 using ScraperSky.Server.Ui;
+using ScraperSky.Server.Webhooks;
 using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +27,7 @@ builder.AddTenancy();
 builder.AddRateLimits();
 builder.AddSiteImages();
 builder.AddScanWorkers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -50,6 +53,8 @@ app.MapBatches();
 app.MapDomains();
 app.MapDomainSitemaps();
 app.MapSchedules();
+app.MapChanges();
+app.MapWebhooks();
 app.MapSiteImages();
 app.MapUi();
 app.ShowStartupBanner();

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
 using ScraperSky.Server.Schedules;
+using ScraperSky.Server.Webhooks;
 
 namespace ScraperSky.Server.Workers;
 
 public static class WorkerRegistration
 {
-    /// Registers the scan worker pool unless `Server:Role` is `Api`. Needs <c>AddScraperSkyData</c> and an
+    /// Registers the scan worker pool and the webhook delivery worker unless `Server:Role` is `Api`. Needs <c>AddScraperSkyData</c> and an
     /// <c>IDomainScanner</c> (<c>AddScanning</c>).
     public static IHostApplicationBuilder AddScanWorkers(this IHostApplicationBuilder builder)
     {
@@ -15,6 +16,8 @@ public static class WorkerRegistration
         {
             builder.Services.AddHostedService<ScanWorker>();
             builder.Services.AddScheduleRunner();
+            builder.Services.AddHostedService<WebhookDeliveryWorker>();
+            builder.Services.AddWebhookSender();
         }
 
         return builder;

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using ScraperSky.Scanning;
+using ScraperSky.Scanning.Fetching;
+
+namespace ScraperSky.Server.Webhooks;
+
+public static class WebhookRegistration
+{
+    /// The webhook endpoints' URL guard and the sender. The delivery worker is registered with the scan workers
+    /// (<c>AddScanWorkers</c>).
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<WebhookUrlGuard>();
+        builder.Services.AddWebhookSender();
+        return builder;
+    }
+
+    /// The sender, one delivery round (<see cref="WebhookDispatcher"/>) and the sender's HttpClient, built like the
+    /// scanner's: the guarded connector with the `Scanning:HostMap` routes, no redirects, no proxy. Safe to call twice
+    /// (the API and the workers each need it, and a worker-only host registers only the workers).
+    public static IServiceCollection AddWebhookSender(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(WebhookDispatcher)))
+        {
+            return services;
+        }
+
+        services.AddScoped<WebhookSender>();
+        services.AddScoped<WebhookDispatcher>();
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.TryAddWithoutValidation(
+                    "User-Agent", sp.GetRequiredService<IOptions<ScanningOptions>>().Value.UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+                WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value));
+        return services;
+    }
+}
