@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Sitemaps;
+using ScraperSky.Data.Webhooks;
 
 namespace ScraperSky.Data;
 
@@ -35,8 +36,17 @@ public static class DataServiceCollectionExtensions
             .Validate(o => o.MaxRunningPerTenant >= 0, "Jobs:MaxRunningPerTenant must not be negative (0 means no cap).")
             .Validate(o => o.MaxQueuedPerTenant >= 0, "Jobs:MaxQueuedPerTenant must not be negative (0 means no cap).")
             .ValidateOnStart();
+        services.AddOptions<WebhookOptions>()
+            .Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(1), "Webhooks:Timeout must be positive and at most a minute.")
+            .Validate(o => o.FirstRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay, "Webhooks:FirstRetryDelay must be positive and at most Webhooks:MaxRetryDelay.")
+            .Validate(o => o.RetryFor > TimeSpan.Zero && o.DisableAfter > TimeSpan.Zero, "Webhooks:RetryFor and Webhooks:DisableAfter must be positive.")
+            .Validate(o => o.LeaseDuration > o.Timeout, "Webhooks:LeaseDuration must be longer than Webhooks:Timeout.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.Concurrency >= 1, "Webhooks:PollInterval must be positive and Webhooks:Concurrency at least 1.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobQueueSignal>();
+        services.TryAddScoped<WebhookDeliveryQueue>();
         services.TryAddScoped<JobQueue>();
         services.TryAddScoped<DatabaseMigrator>();
         services.TryAddScoped<SitemapStoreFactory>();

@@ -16,6 +16,10 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
     public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
     public DbSet<SitemapFile> SitemapFiles => Set<SitemapFile>();
     public DbSet<SitemapUrl> SitemapUrls => Set<SitemapUrl>();
+    public DbSet<DomainChange> DomainChanges => Set<DomainChange>();
+    public DbSet<DomainTechnology> DomainTechnologies => Set<DomainTechnology>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -31,6 +35,10 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
         modelBuilder.ApplyConfiguration(new BatchJobConfiguration(postgres));
         modelBuilder.ApplyConfiguration(new SitemapFileConfiguration());
         modelBuilder.ApplyConfiguration(new SitemapUrlConfiguration());
+        modelBuilder.ApplyConfiguration(new DomainChangeConfiguration());
+        modelBuilder.ApplyConfiguration(new DomainTechnologyConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookConfiguration());
+        modelBuilder.ApplyConfiguration(new WebhookDeliveryConfiguration(postgres));
         modelBuilder.Entity<Tenant>().HasData(new Tenant
         {
             Id = Tenant.DefaultId,

@@ -1,6 +1,7 @@
 using ScraperSky.Data;
 using ScraperSky.Scanning;
 using ScraperSky.Server.Batches;
+using ScraperSky.Server.Changes;
 using ScraperSky.Server.Database;
 using ScraperSky.Server.Domains;
 using ScraperSky.Server.Errors;
@@ -11,6 +12,7 @@ using ScraperSky.Server.RateLimiting;
 using ScraperSky.Server.Scans;
 using ScraperSky.Server.Tenancy;
 using ScraperSky.Server.Ui;
+using ScraperSky.Server.Webhooks;
 using ScraperSky.Server.Workers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +26,7 @@ builder.AddTenancy();
 builder.AddRateLimits();
 builder.AddSiteImages();
 builder.AddScanWorkers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -48,6 +51,8 @@ app.MapScans();
 app.MapBatches();
 app.MapDomains();
 app.MapDomainSitemaps();
+app.MapChanges();
+app.MapWebhooks();
 app.MapSiteImages();
 app.MapUi();
 app.ShowStartupBanner();

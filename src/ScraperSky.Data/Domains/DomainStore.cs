@@ -1,13 +1,16 @@
 using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
+using ScraperSky.Data.Webhooks;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Data.Domains;
 
 /// The one writer of scan results, called by the job queue inside the transaction that ends a job: it appends the
 /// scan to the domain's history (<see cref="DomainScan"/>) and brings the domain's current facts up to date. A scan
-/// that read the site's sitemaps also retires the files earlier collections of the domain stored.
+/// that read the site's sitemaps also retires the files earlier collections of the domain stored. The changes since
+/// the domain's previous scan and the webhook deliveries of the scan are written in the same transaction.
 internal static class DomainStore
 {
     public static async Task RecordCompletedAsync(
@@ -15,7 +18,7 @@ internal static class DomainStore
         CancellationToken cancellationToken)
     {
         var scanId = Guid.CreateVersion7();
-        db.DomainScans.Add(new DomainScan
+        var scan = new DomainScan
         {
             Id = scanId,
             TenantId = job.TenantId,
@@ -25,9 +28,12 @@ internal static class DomainStore
             Status = JobStatus.Completed,
             ScannedAt = now,
             Result = StoredText.Json(metadata),
-        });
+        };
+        db.DomainScans.Add(scan);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        var changes = await DomainChangeLog.RecordCompletedAsync(db, job.TenantId, job.Domain, scanId, metadata, now, cancellationToken);
+        await WebhookOutbox.ScanEndedAsync(db, job.TenantId, scan, changes, now, cancellationToken);
 
         var facts = DomainFacts.From(metadata);
         var emails = StoredText.Clean(facts.Emails);
@@ -94,7 +100,7 @@ internal static class DomainStore
         CancellationToken cancellationToken)
     {
         var scanId = Guid.CreateVersion7();
-        db.DomainScans.Add(new DomainScan
+        var scan = new DomainScan
         {
             Id = scanId,
             TenantId = tenantId,
@@ -104,9 +110,12 @@ internal static class DomainStore
             Status = JobStatus.Failed,
             ScannedAt = now,
             Error = error,
-        });
+        };
+        db.DomainScans.Add(scan);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        var changes = await DomainChangeLog.RecordFailedAsync(db, tenantId, domain, scanId, error, now, cancellationToken);
+        await WebhookOutbox.ScanEndedAsync(db, tenantId, scan, changes, now, cancellationToken);
 
         await EnsureRowAsync(db, tenantId, domain, now, cancellationToken);
         await db.Domains.Where(d => d.TenantId == tenantId && d.Name == domain).ExecuteUpdateAsync(s => s

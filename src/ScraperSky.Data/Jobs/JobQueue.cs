@@ -493,6 +493,10 @@ public sealed partial class JobQueue(
                 s.SetProperty(b => b.CompletedAt, b => b.CompletedAt ?? now);
             }
         }, cancellationToken);
+        if (allEnded)
+        {
+            await Webhooks.WebhookOutbox.BatchEndedAsync(db, batchId, now, cancellationToken);
+        }
     }
 
     private static Expression<Func<Job, bool>> Held(ClaimedJob job)

@@ -69,9 +69,10 @@ public sealed record DomainView(
     string? Country,
     string? VatId,
     IReadOnlyList<string> ManagingDirectors,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Metadata = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Metadata = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TechnologySeen>? TechnologiesSeen = null)
 {
-    public static DomainView From(DomainRecord record, JsonElement? metadata = null)
+    public static DomainView From(DomainRecord record, JsonElement? metadata = null, IReadOnlyList<TechnologySeen>? technologiesSeen = null)
     {
         var facts = record.Facts;
         return new DomainView(
@@ -114,9 +115,13 @@ public sealed record DomainView(
             facts.Country,
             facts.VatId,
             facts.ManagingDirectors,
-            metadata);
+            metadata,
+            technologiesSeen);
     }
 }
+
+/// When a technology was first and last reported on the domain (by any scan, whatever its confidence).
+public sealed record TechnologySeen(string Name, DateTime FirstSeen, DateTime LastSeen);
 
 public sealed record DomainPage(IReadOnlyList<DomainView> Items, string? NextCursor);
 

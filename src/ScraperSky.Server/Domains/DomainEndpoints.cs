@@ -35,8 +35,8 @@ public static class DomainEndpoints
             .ProducesFiles(TableFormat.Csv, TableFormat.Xlsx, TableFormat.Jsonl);
         group.MapGet("/{domain}", GetDomainAsync).WithName("GetDomain")
             .WithSummary("One domain: its current facts and the newest completed scan's full metadata")
-            .WithDescription("`metadata` is what `GET /api/v1/status/{jobId}` shows for that scan. 404 when the tenant " +
-                             "never scanned the domain.")
+            .WithDescription("`metadata` is what `GET /api/v1/status/{jobId}` shows for that scan; `technologies_seen` " +
+                             "gives each technology's `first_seen` and `last_seen`. 404 when the tenant never scanned the domain.")
             .ProducesProblems(400, 404);
         group.MapGet("/{domain}/scans", ListScansAsync).WithName("ListDomainScans")
             .WithSummary("A domain's scan history, newest first")
@@ -150,7 +150,11 @@ public static class DomainEndpoints
         var result = await db.DomainScans.AsNoTracking()
             .Where(s => s.TenantId == scope.Tenant && s.Domain == scope.Domain && s.Status == JobStatus.Completed)
             .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefaultAsync(cancellationToken);
-        return TypedResults.Ok(DomainView.From(record, ScanResults.Element(result)));
+        var seen = await db.DomainTechnologies.AsNoTracking()
+            .Where(t => t.TenantId == scope.Tenant && t.Domain == scope.Domain)
+            .OrderBy(t => t.Name).Select(t => new TechnologySeen(t.Name, t.FirstSeenAt, t.LastSeenAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(DomainView.From(record, ScanResults.Element(result), seen));
     }
 
     private static async Task<Results<Ok<DomainScanPage>, PushStreamHttpResult, ProblemHttpResult>> ListScansAsync(

@@ -4,7 +4,7 @@ namespace ScraperSky.Server.Workers;
 
 public static class WorkerRegistration
 {
-    /// Registers the scan worker pool unless `Server:Role` is `Api`. Needs <c>AddScraperSkyData</c> and an
+    /// Registers the scan worker pool and the webhook delivery worker unless `Server:Role` is `Api`. Needs <c>AddScraperSkyData</c> and an
     /// <c>IDomainScanner</c> (<c>AddScanning</c>).
     public static IHostApplicationBuilder AddScanWorkers(this IHostApplicationBuilder builder)
     {
@@ -13,6 +13,7 @@ public static class WorkerRegistration
         if (server.RunsWorkers)
         {
             builder.Services.AddHostedService<ScanWorker>();
+            builder.Services.AddHostedService<Webhooks.WebhookDeliveryWorker>();
         }
 
         return builder;

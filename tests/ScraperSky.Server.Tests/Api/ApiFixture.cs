@@ -30,6 +30,11 @@ public abstract class ApiFixture : IAsyncLifetime
     {
     }
 
+    /// Services replaced for the tests of one fixture (a fake clock, say).
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         var settings = await DatabaseSettingsAsync();
@@ -49,6 +54,8 @@ public abstract class ApiFixture : IAsyncLifetime
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureServices(ConfigureServices);
         });
 
         TenantA = await CreateTenantAsync("tenant a");
@@ -126,7 +133,7 @@ public class SqliteApiFixture : ApiFixture
     }
 }
 
-public sealed class PostgresApiFixture : ApiFixture
+public class PostgresApiFixture : ApiFixture
 {
     protected override async ValueTask<Dictionary<string, string?>> DatabaseSettingsAsync()
     {

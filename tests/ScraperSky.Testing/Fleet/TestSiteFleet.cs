@@ -29,7 +29,8 @@ namespace ScraperSky.Testing.Fleet;
 /// fixture folder `Sites/&lt;host&gt;/` (`/` serves `index.html`); else 404. Every fleet also serves the misbehaving
 /// hosts of <see cref="HostileSites"/>, the compressed pages of <see cref="CompressedSites"/>, the generated sitemap
 /// hosts of <see cref="SitemapSites"/>, the scheme-dependent hosts of <see cref="SchemeSites"/> and the hostile
-/// sites of the hardening review (<see cref="HardeningSites"/>).
+/// sites of the hardening review (<see cref="HardeningSites"/>). <see cref="SwitchableSite"/> serves a host whose
+/// content a test switches between versions.
 public sealed class TestSiteFleet : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -225,8 +226,10 @@ public sealed class TestSiteFleet : IAsyncDisposable
         return ServeFixtureAsync(context, context.Request.Host.Host.TrimEnd('.').ToLowerInvariant());
     }
 
-    private async Task ServeFixtureAsync(HttpContext context, string host)
+    /// Serves the request from a fixture folder under <see cref="SitesRoot"/> (a host's, or a version of it).
+    public async Task ServeFixtureAsync(HttpContext context, string host)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var siteRoot = Path.GetFullPath(Path.Combine(SitesRoot, host));
         var relative = Uri.UnescapeDataString(context.Request.Path.Value ?? "/").TrimStart('/');
         if (relative.Length == 0 || relative.EndsWith('/'))

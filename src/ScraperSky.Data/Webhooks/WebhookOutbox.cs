@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Entities;
+using ScraperSky.Scanning;
+
+namespace ScraperSky.Data.Webhooks;
+
+/// Writes one delivery row per subscribed, enabled webhook of the tenant, inside the caller's transaction: the event
+/// and its deliveries commit together or not at all, so a crash never loses one nor sends one for an event that
+/// rolled back. Failed scans are `scan.completed` events too, with `status: failed`.
+internal static class WebhookOutbox
+{
+    public static async Task ScanEndedAsync(
+        ScraperSkyDbContext db, Guid tenantId, DomainScan scan, IReadOnlyList<DomainChange> changes, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var subscribed = await SubscribedAsync(db, tenantId, cancellationToken);
+        if (subscribed.Count == 0)
+        {
+            return;
+        }
+
+        var scanData = new ScanEndedData(
+            scan.Id.ToString("N"),
+            PublicIds.Format(Job.PublicPrefix, scan.JobId),
+            scan.BatchId is { } batch ? PublicIds.Format(BatchJob.PublicPrefix, batch) : null,
+            scan.Domain,
+            EnumNames.ToWire(scan.Status),
+            scan.Error,
+            scan.ScannedAt);
+        Enqueue(db, subscribed, tenantId, WebhookEvents.ScanCompleted, scanData, now);
+        if (changes.Count > 0)
+        {
+            var changed = new DomainChangedData(scan.Domain, scan.Id.ToString("N"), [.. changes.Select(ChangeData.Of)]);
+            Enqueue(db, subscribed, tenantId, WebhookEvents.DomainChanged, changed, now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// Called where a batch's last job ends (its counters then add up to the total).
+    public static async Task BatchEndedAsync(ScraperSkyDbContext db, Guid batchId, DateTime now, CancellationToken cancellationToken)
+    {
+        var batch = await db.BatchJobs.AsNoTracking().Where(b => b.Id == batchId)
+            .Select(b => new { b.TenantId, b.Status, b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs, b.CompletedAt })
+            .SingleAsync(cancellationToken);
+        var subscribed = await SubscribedAsync(db, batch.TenantId, cancellationToken);
+        if (subscribed.Count == 0)
+        {
+            return;
+        }
+
+        var data = new BatchEndedData(
+            PublicIds.Format(BatchJob.PublicPrefix, batchId), EnumNames.ToWire(batch.Status), batch.TotalJobs,
+            batch.CompletedJobs, batch.FailedJobs, batch.CancelledJobs, batch.CompletedAt ?? now);
+        Enqueue(db, subscribed, batch.TenantId, WebhookEvents.BatchCompleted, data, now);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    private static async Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
+        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken) =>
+        [.. (await db.Webhooks.AsNoTracking().Where(w => w.TenantId == tenantId && w.DisabledAt == null)
+            .Select(w => new { w.Id, w.Events }).ToListAsync(cancellationToken)).Select(w => (w.Id, w.Events))];
+
+    private static void Enqueue<T>(
+        ScraperSkyDbContext db, List<(Guid Id, List<string> Events)> webhooks, Guid tenantId, string type, T data, DateTime now)
+    {
+        var eventId = Guid.CreateVersion7();
+        string? body = null;
+        foreach (var (webhookId, events) in webhooks)
+        {
+            if (!events.Contains(type, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            body ??= JsonSerializer.Serialize(
+                new WebhookEnvelope<T>(PublicIds.Format(WebhookEvents.EventPrefix, eventId), type, now, data), ScanJson.Options);
+            db.WebhookDeliveries.Add(new WebhookDelivery
+            {
+                Id = Guid.CreateVersion7(),
+                WebhookId = webhookId,
+                TenantId = tenantId,
+                EventId = eventId,
+                EventType = type,
+                Body = body,
+                Status = DeliveryStatus.Pending,
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+    }
+}
