@@ -52,6 +52,7 @@ public sealed class ChangesUiTests(UiServerFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Changes", Level = 1 })).ToBeVisibleAsync();
         var feed = page.Locator("#changes-table tbody");
         await Expect(feed.Locator($"tr[data-domain='{acme.Host}']")).ToHaveCountAsync(6);
+        await probe.ScreenshotAsync("changes");
 
         await page.GetByLabel("Type").SelectOptionAsync("tech_version_changed");
         await Expect(feed.Locator("tr")).ToHaveCountAsync(1);
@@ -62,7 +63,6 @@ public sealed class ChangesUiTests(UiServerFixture fixture)
         await Expect(page.GetByLabel("Domain")).ToHaveValueAsync(acme.Host);
         Assert.Contains($"domain={acme.Host}", page.Url, StringComparison.Ordinal);
         await Expect(feed.Locator("tr")).ToHaveCountAsync(1);
-        await probe.ScreenshotAsync("changes");
 
         // The downloads are exactly the filtered feed.
         var csv = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
