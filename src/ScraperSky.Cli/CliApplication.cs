@@ -20,6 +20,7 @@ public static class CliApplication
         root.Subcommands.Add(StatusCommand.Create(services));
         root.Subcommands.Add(DomainsCommand.Create(services));
         root.Subcommands.Add(ExportCommand.Create(services));
+        root.Subcommands.Add(ChangesCommand.Create(services));
         root.Subcommands.Add(MigrateCommand.Create(services));
         root.Subcommands.Add(TenantCommands.Create(services));
         root.Subcommands.Add(KeyCommands.Create(services));

@@ -16,6 +16,10 @@ public sealed class UsageErrorTests(FleetFixture fixture) : IClassFixture<FleetF
     [InlineData("Tenant 11111111-1111-1111-1111-111111111111 does not exist", "keys", "create", "--tenant", "11111111-1111-1111-1111-111111111111")]
     [InlineData("Batch batch_00000000000000000000000000000000 does not exist", "batch", "resume", "batch_00000000000000000000000000000000")]
     [InlineData("'job-1' is neither a batch id", "status", "job-1")]
+    [InlineData("--since 'last week' is not an ISO 8601 date or time", "changes", "--since", "last week")]
+    [InlineData("--type 'tech_churned' is not a change type: use one of tech_added,", "changes", "--type", "tech_churned")]
+    [InlineData("--domain 'not a domain' is not a domain name", "changes", "--domain", "not a domain")]
+    [InlineData("--out changes.txt: the file name must end in .csv, .xlsx or .jsonl.", "changes", "--out", "changes.txt")]
     public async Task A_usage_error_exits_2_with_one_sentence(string message, params string[] args)
     {
         var run = await _workspace.RunAsync(args);
@@ -44,7 +48,7 @@ public sealed class UsageErrorTests(FleetFixture fixture) : IClassFixture<FleetF
     [Fact]
     public async Task Every_command_has_help_with_an_example()
     {
-        foreach (var command in new[] { "scan", "batch", "batch resume", "status", "domains", "export", "tenants create", "tenants list", "keys create", "keys list", "keys revoke" })
+        foreach (var command in new[] { "scan", "batch", "batch resume", "status", "domains", "export", "changes", "tenants create", "tenants list", "keys create", "keys list", "keys revoke" })
         {
             var run = await _workspace.RunAsync([.. command.Split(' '), "--help"]);
             Assert.True(run.Code == 0, run.ToString());

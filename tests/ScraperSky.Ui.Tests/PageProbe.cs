@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ScraperSky.Ui.Tests;
@@ -7,7 +8,7 @@ namespace ScraperSky.Ui.Tests;
 /// <see cref="DisposeAsync"/> fails the test when it saw any. Screenshots go beside the test binaries
 /// (`screenshots/`) as the test run's artefacts, and to `docs/screenshots/` of the checkout when
 /// `SCRAPERSKY_UPDATE_SCREENSHOTS=1`.
-public sealed class PageProbe : IAsyncDisposable
+public sealed partial class PageProbe : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _offOrigin = new();
     private readonly ConcurrentQueue<string> _errors = new();
@@ -45,8 +46,16 @@ public sealed class PageProbe : IAsyncDisposable
     /// browser reports as a failed load).
     public void AllowConsoleError(string text) => _allowed.Add(text);
 
+    /// Saves the page's screenshot once it has settled, and fails the test when the page shows a value the script
+    /// printed raw ("null", "undefined", "[object Object]", "NaN"). The API reference is left out: its text is ours.
     public async Task ScreenshotAsync(string name)
     {
+        if (!new Uri(Page.Url).AbsolutePath.StartsWith("/docs", StringComparison.Ordinal))
+        {
+            var text = await Page.InnerTextAsync("body");
+            Assert.False(LeakedValue().IsMatch(text), $"The page {Page.Url} shows a raw script value: {LeakedValue().Match(text).Value}");
+        }
+
         var directory = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{name}.png");
@@ -90,4 +99,7 @@ public sealed class PageProbe : IAsyncDisposable
             await Page.Context.CloseAsync();
         }
     }
+
+    [GeneratedRegex(@"null|undefined|\[object Object\]|\bNaN\b")]
+    private static partial Regex LeakedValue();
 }

@@ -24,6 +24,9 @@ public class UiServerFixture : IAsyncLifetime
     internal UiSites Sites { get; } = new();
     internal ServerProcess Server => _server!;
     public TestSiteFleet Fleet { get; private set; } = null!;
+
+    /// `acme.switch.test`, serving its `v1` fixture until a test switches it.
+    public SwitchableSite Acme { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl => Server.BaseUrl;
     public HttpClient Api => Server.Client;
@@ -36,6 +39,7 @@ public class UiServerFixture : IAsyncLifetime
     {
         Fleet = await TestSiteFleet.StartAsync();
         Sites.MapAll(Fleet);
+        Acme = SwitchableSite.Map(Fleet, "acme.switch.test", "v1");
         var environment = new Dictionary<string, string>
         {
             ["Database__Provider"] = "Sqlite",

@@ -90,24 +90,7 @@ public static class ChangeEndpoints
             return Problems.BadRequest($"Query parameter 'type' must be one of {string.Join(", ", ChangeTypes.All)}.");
         }
 
-        var changes = db.DomainChanges.AsNoTracking().Where(c => c.TenantId == tenant);
-        if (domain is not null)
-        {
-            changes = changes.Where(c => c.Domain == domain);
-        }
-
-        if (query.Type is not null)
-        {
-            changes = changes.Where(c => c.Type == query.Type);
-        }
-
-        if (query.Since is { } since)
-        {
-            var from = since.ToUniversalTime();
-            changes = changes.Where(c => c.DetectedAt >= from);
-        }
-
-        var ordered = changes.OrderByDescending(c => c.Id);
+        var ordered = ChangeSearch.Filter(db, tenant, new ChangeFilter { Domain = domain, Type = query.Type, Since = query.Since });
         if (format is { } file)
         {
             var rows = ordered.AsAsyncEnumerable().Select(ChangeView.Of);

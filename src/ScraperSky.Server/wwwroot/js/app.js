@@ -9,9 +9,11 @@ const routes = [
   [/^\/batches\/(?<id>[^/]+)$/, () => import('./pages/batch.js'), 'Batch'],
   [/^\/domains$/, () => import('./pages/domains.js'), 'Domains'],
   [/^\/domains\/(?<domain>[^/]+)$/, () => import('./pages/domain.js'), 'Domain'],
+  [/^\/changes$/, () => import('./pages/changes.js'), 'Changes'],
 ];
 
 let leaving = null;
+let shown = null;
 
 async function show() {
   leaving?.abort();
@@ -19,6 +21,7 @@ async function show() {
   leaving = controller;
   const main = document.getElementById('main');
   const path = location.pathname.replace(/\/+$/, '') || '/';
+  shown = location.pathname + location.search;
   const route = routes.find(([pattern]) => pattern.test(path));
   for (const link of document.querySelectorAll('.top nav a')) {
     const target = link.getAttribute('href');
@@ -37,6 +40,12 @@ async function show() {
     const page = await load();
     const params = Object.fromEntries(Object.entries(pattern.exec(path).groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
     await page.render(main, params, controller.signal);
+    // A link to a part of a page (a scan in a domain's history) shows that part once the page is there.
+    const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && !controller.signal.aborted) {
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    }
   } catch (error) {
     if (!isAbort(error) && !controller.signal.aborted) {
       main.append(errorBox(error.message));
@@ -68,12 +77,18 @@ document.addEventListener('click', (event) => {
     }
     return;
   }
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) {
+    return; // a part of this page: the browser scrolls to it
+  }
   if (url.pathname.startsWith('/docs') || url.pathname.startsWith('/api/') || url.pathname.startsWith('/openapi/')) {
     return;
   }
   event.preventDefault();
-  navigate(url.pathname + url.search);
+  navigate(url.pathname + url.search + url.hash);
 });
 
-addEventListener('popstate', show);
+// Following a link to a part of the shown page (a fragment) stays on that page; only another page is rendered.
+addEventListener('popstate', () => {
+  if (location.pathname + location.search !== shown) show();
+});
 show();

@@ -30,7 +30,7 @@ export async function render(main, { id }, signal) {
     downloadLinks(`/api/v1/batch/${encode(batch.batch_id)}/results`, `${batch.batch_id}-results`),
     h('h2', {}, 'Entries'),
     h('label', { class: 'inline', for: 'failures-first' }, failuresFirst, 'Failures first'),
-    batch.total_jobs > SHOWN ? h('p', { class: 'hint' }, `The first ${SHOWN} of ${batch.total_jobs} entries; the downloads hold them all.`) : null,
+    batch.total_jobs > SHOWN ? h('p', { class: 'hint' }, `The first ${SHOWN} of ${batch.total_jobs} entries; the downloads hold them all.`) : '',
     table);
 
   const showCounters = (c) => {

@@ -1,7 +1,8 @@
 // One domain: everything known about it, where each contact was found, its technologies with evidence, sitemaps,
-// scan history and a rescan. A "Changes" section is reserved for change tracking.
+// scan history and a rescan, what changed between its scans and when each technology was first and last seen.
 import { get, post, imageUrl, isAbort } from '../api.js';
 import { h, text, statusTag, when, errorBox, downloadLinks, encode } from '../ui.js';
+import { changesTable } from '../changes.js';
 
 const pages = (list) => (list?.length ? h('span', { class: 'muted' }, ' found on ', ...list.flatMap((url, i) => [i ? ', ' : '', pageLink(url)])) : null);
 // Links to the site itself are plain links the user chooses to follow; nothing on this page loads from the site.
@@ -22,7 +23,7 @@ export async function render(main, { domain }, signal) {
 
   main.append(
     h('div', { class: 'identity' }, favicon, h('div', {}, h('h1', {}, view.title || view.domain), view.title ? h('p', { class: 'muted' }, view.domain) : null), logo),
-    view.description ? h('p', {}, view.description) : null,
+    view.description ? h('p', {}, view.description) : '',
     h('div', { class: 'actions' }, rescan), rescanStatus,
     facts([
       ['Status', statusTag(view.status)],
@@ -49,13 +50,14 @@ export async function render(main, { domain }, signal) {
       : listOrNone(Object.entries(view.social_links ?? {}).filter(([, url]) => url), ([name, url]) => [h('span', { class: 'tag' }, name), ' ', h('a', { href: url, rel: 'noopener noreferrer nofollow', target: '_blank' }, url)])),
     section('Technologies', technologies(m.technologies ?? [], view.technologies)),
     section('Sitemaps', h('div', { id: 'sitemaps' }, sitemapSummary(m.sitemaps))),
-    // Reserved for change tracking (issue 14): filled by its own module when that lands.
-    h('section', { id: 'changes', 'aria-labelledby': 'changes-title', hidden: true }, h('h2', { id: 'changes-title' }, 'Changes')),
+    h('section', { id: 'changes', 'aria-labelledby': 'changes-title' }, h('h2', { id: 'changes-title' }, 'Changes'),
+      h('div', { id: 'domain-changes' }, h('p', { class: 'muted' }, 'Loading…')),
+      h('h3', {}, 'Technologies seen'), technologiesSeen(view.technologies_seen ?? [])),
     section('Scan history', h('div', {},
       downloadLinks(`${path}/scans`, `${view.domain}-scans`),
       h('table', { id: 'history' }, h('caption', { class: 'visually-hidden' }, 'Scans of this domain, newest first'),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Scanned'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'Error'), h('th', { scope: 'col' }, 'Batch'))),
-        h('tbody', {}, history.items.map((s) => h('tr', {},
+        h('tbody', {}, history.items.map((s) => h('tr', { id: `scan-${s.scan_id}`, tabindex: '-1' },
           h('td', {}, when(s.scanned_at)), h('td', {}, statusTag(s.status)), h('td', {}, text(s.facts?.title)), h('td', {}, text(s.error)),
           h('td', {}, s.batch_id ? h('a', { href: `/batches/${encode(s.batch_id)}` }, 'batch') : '—'))))))));
 
@@ -67,7 +69,33 @@ export async function render(main, { domain }, signal) {
     const src = await imageUrl(`${path}/${kind}`, signal).catch(() => null);
     if (src && !signal.aborted) { img.src = src; img.hidden = false; }
   };
-  await Promise.all([show(favicon, 'favicon', view.favicon_url), show(logo, 'logo', view.logo_url), loadSitemaps(path, signal)]);
+  await Promise.all([show(favicon, 'favicon', view.favicon_url), show(logo, 'logo', view.logo_url), loadSitemaps(path, signal), loadChanges(path, view.domain, signal)]);
+}
+
+function technologiesSeen(seen) {
+  if (!seen.length) return h('p', { class: 'muted' }, 'No technology detected yet.');
+  return h('table', { id: 'technologies-seen' }, h('caption', { class: 'visually-hidden' }, 'When each technology was first and last detected'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Technology'), h('th', { scope: 'col' }, 'First seen'), h('th', { scope: 'col' }, 'Last seen'))),
+    h('tbody', {}, seen.map((t) => h('tr', { 'data-technology': t.name },
+      h('th', { scope: 'row' }, t.name), h('td', {}, when(t.first_seen)), h('td', {}, when(t.last_seen))))));
+}
+
+// The newest changes; the whole list is a download, and the Changes page pages through them.
+async function loadChanges(path, domain, signal) {
+  const target = document.getElementById('domain-changes');
+  try {
+    const page = await get(`${path}/changes?limit=100`, signal);
+    if (!page.items.length) {
+      target.replaceChildren(h('p', { class: 'muted' }, 'No changes yet: they are recorded from the second scan on.'));
+      return;
+    }
+    const { table, show } = changesTable('changes-list', `Changes between consecutive scans of ${domain}, newest first`, false);
+    show(page.items);
+    target.replaceChildren(downloadLinks(`${path}/changes`, `${domain}-changes`), table,
+      page.next_cursor ? h('p', {}, h('a', { href: `/changes?domain=${encode(domain)}` }, 'All changes of this domain')) : null);
+  } catch (error) {
+    if (!isAbort(error)) target.replaceChildren(errorBox(error.message));
+  }
 }
 
 const section = (title, content) => h('section', {}, h('h2', {}, title), content);
