@@ -48,6 +48,10 @@ public class UiServerFixture : IAsyncLifetime
             ["Scanning__CheckMx"] = "false",
             ["Jobs__Concurrency"] = "2",
             ["Jobs__PollInterval"] = "00:00:00.200",
+            // One browser client drives every test of the collection within a minute or two: the default budget of
+            // 5 batches and 60 requests a minute would refuse a later test's batch (the API tests cover the limits).
+            ["RateLimits__BatchesPerWindow"] = "1000",
+            ["RateLimits__RequestsPerWindow"] = "100000",
         };
         foreach (var (name, value) in Settings)
         {
