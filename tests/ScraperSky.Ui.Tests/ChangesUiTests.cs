@@ -64,6 +64,11 @@ public sealed class ChangesUiTests(UiServerFixture fixture)
         Assert.Contains($"domain={acme.Host}", page.Url, StringComparison.Ordinal);
         await Expect(feed.Locator("tr")).ToHaveCountAsync(1);
 
+        // The address is the page: reloaded (or shared), it opens the same filtered feed.
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Domain")).ToHaveValueAsync(acme.Host);
+        await Expect(feed.Locator("tr")).ToHaveCountAsync(1);
+
         // The downloads are exactly the filtered feed.
         var csv = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
         var lines = (await File.ReadAllTextAsync(await csv.PathAsync(), TestContext.Current.CancellationToken)).TrimStart('\uFEFF')

@@ -10,7 +10,7 @@ namespace ScraperSky.Server.Ui;
 public static class UiEndpoints
 {
     /// The browser paths that are pages of the UI, all served by `index.html`; anything else stays the API's 404.
-    public static readonly string[] PageRoutes = ["/", "/batches", "/batches/{id}", "/domains", "/domains/{domain}"];
+    public static readonly string[] PageRoutes = ["/", "/batches", "/batches/{id}", "/domains", "/domains/{domain}", "/changes"];
 
     // Every asset is ours: nothing may load from or connect to another origin; images may also be blob: (favicons and
     // logos are fetched with the API key and shown from memory).
