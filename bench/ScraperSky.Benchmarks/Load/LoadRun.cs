@@ -74,7 +74,7 @@ public static class LoadRun
             for (var i = 0; i < settings.Processes; i++)
             {
                 // The first process applies the migrations (always done for SQLite; asked for PostgreSQL).
-                servers.Add(await ServerUnderLoad.StartAsync(environment, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], ct));
+                servers.Add(await ServerUnderLoad.StartAsync(environment, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], settings.ServerDll, ct));
             }
 
             await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
@@ -119,7 +119,10 @@ public static class LoadRun
             }
 
             var cpu = TotalCpu(servers) - cpuBefore - hammerCpu;
-            var scannedTwice = await ScannedTwiceAsync(settings.Postgres, connectionString, ct);
+            // An older --server build may keep no scan history to count from.
+            long? scannedTwice = settings.ServerDll is null || HasScanHistory(settings.Postgres, connectionString)
+                ? await ScannedTwiceAsync(settings.Postgres, connectionString, ct)
+                : null;
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
@@ -131,9 +134,9 @@ public static class LoadRun
             Console.WriteLine($"paths asked for:      {string.Join(", ", sites.TopPaths(8).Select(p => $"{p.Path} {p.Count}"))}");
             Console.WriteLine($"submission:           {submitSeconds:0.000} s");
             Console.WriteLine($"status requests/s:    {statusPerSecond:0} (GET /api/v1/status/{{id}}, {StatusHammer.Clients} clients, {settings.HammerSeconds} s, while the batch ran)");
-            Console.WriteLine($"scanned twice:        {scannedTwice} domains");
+            Console.WriteLine($"scanned twice:        {scannedTwice?.ToString(CultureInfo.InvariantCulture) ?? "not known (this build keeps no scan history)"} domains");
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
-            return counters.Failed == 0 && scannedTwice == 0 ? 0 : 1;
+            return counters.Failed == 0 && scannedTwice is null or 0 ? 0 : 1;
         }
         finally
         {
@@ -160,8 +163,23 @@ public static class LoadRun
         var root = json.RootElement;
         var counters = new BatchCounters(
             root.GetProperty("total_jobs").GetInt32(), root.GetProperty("completed_jobs").GetInt32(),
-            root.GetProperty("failed_jobs").GetInt32(), root.GetProperty("cancelled_jobs").GetInt32());
+            root.GetProperty("failed_jobs").GetInt32(),
+            root.TryGetProperty("cancelled_jobs", out var cancelled) ? cancelled.GetInt32() : 0); // an older --server build has no cancelling
         return (counters, root.GetProperty("jobs")[0].GetProperty("job_id").GetString()!);
+    }
+
+    private static bool HasScanHistory(bool postgres, string connectionString)
+    {
+        if (postgres)
+        {
+            return true;
+        }
+
+        using var sqlite = new SqliteConnection(connectionString);
+        sqlite.Open();
+        using var query = sqlite.CreateCommand();
+        query.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'domain_scans'";
+        return Convert.ToInt64(query.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     private static async Task<long> ScannedTwiceAsync(bool postgres, string connectionString, CancellationToken ct)

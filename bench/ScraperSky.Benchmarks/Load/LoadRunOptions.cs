@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--server path/ScraperSky.Server.dll]";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
@@ -16,6 +16,9 @@ internal sealed record LoadRunOptions
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
     public int TraceSeconds { get; init; } = 30;
+
+    /// Another build of the server (an older commit's, say) to measure on this machine beside the current one.
+    public string? ServerDll { get; init; }
 
     public static LoadRunOptions Parse(IReadOnlyList<string> args)
     {
@@ -39,6 +42,9 @@ internal sealed record LoadRunOptions
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
+                "--server" => File.Exists(value)
+                    ? options with { ServerDll = Path.GetFullPath(value) }
+                    : throw new ArgumentException($"--server names no file: '{value}'."),
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),
             };
         }

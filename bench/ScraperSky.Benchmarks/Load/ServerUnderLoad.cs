@@ -43,9 +43,9 @@ internal sealed class ServerUnderLoad : IAsyncDisposable
         throw new InvalidOperationException("The load run must run from inside the repository (no ScraperSky.slnx above it).");
     }
 
-    public static async Task<ServerUnderLoad> StartAsync(IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static async Task<ServerUnderLoad> StartAsync(IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, string? serverDll, CancellationToken cancellationToken)
     {
-        var dll = ServerAssembly();
+        var dll = serverDll ?? ServerAssembly();
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
