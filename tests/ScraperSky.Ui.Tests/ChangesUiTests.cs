@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ScraperSky.Data.Changes;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScraperSky.Ui.Tests;
@@ -87,5 +88,14 @@ public sealed class ChangesUiTests(UiServerFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Invalid domain format");
         probe.AllowConsoleError("400");
+    }
+
+    [Fact]
+    public async Task The_type_filter_offers_exactly_the_change_types_the_server_records_in_its_order()
+    {
+        await using var probe = await fixture.OpenAsync("/changes");
+        await Expect(probe.Page.GetByLabel("Type")).ToBeVisibleAsync();
+        var options = await probe.Page.Locator("#change-type option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Equal(["", .. ChangeTypes.All], options);
     }
 }

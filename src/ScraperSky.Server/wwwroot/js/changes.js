@@ -2,7 +2,8 @@
 // Changes page (the tenant's feed). A change links to its scan and the scan compared with in the domain's history.
 import { h, text, when, encode } from './ui.js';
 
-/// The `type` values of GET /api/v1/changes, in the order the API documents them.
+/// The `type` values of GET /api/v1/changes, in the order the API documents them (ChangeTypes.All on the server; a UI
+/// test holds the two lists equal).
 export const CHANGE_TYPES = [
   'tech_added', 'tech_removed', 'tech_version_changed', 'email_added', 'email_removed', 'phone_added', 'phone_removed',
   'social_changed', 'title_changed', 'description_changed', 'language_changed', 'sitemap_urls_changed',
@@ -22,7 +23,7 @@ export function changesTable(id, caption, withDomain) {
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))), body);
   const show = (items) => body.replaceChildren(...items.map((c) => h('tr', { 'data-type': c.type, 'data-domain': c.domain },
     h('td', {}, h('time', { datetime: c.detected_at }, when(c.detected_at))),
-    withDomain ? h('td', {}, h('a', { href: `/domains/${encode(c.domain)}` }, c.domain)) : null,
+    withDomain ? h('td', { class: 'domain' }, h('a', { href: `/domains/${encode(c.domain)}` }, c.domain)) : null,
     h('td', {}, h('span', { class: `tag change-${c.type}` }, typeLabel(c.type))),
     h('td', {}, c.field),
     h('td', { class: 'from' }, text(c.from)),
