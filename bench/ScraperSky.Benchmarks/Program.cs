@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using ScraperSky.Benchmarks.Extraction;
 using ScraperSky.Benchmarks.Hardening;
+using ScraperSky.Benchmarks.Jobs;
 using ScraperSky.Benchmarks.Load;
 using ScraperSky.Benchmarks.Sitemaps;
 
@@ -17,6 +18,11 @@ if (args.Length > 0 && args[0] == LanguageDetectionRun.Command)
 if (args.Length > 0 && args[0] == HostileInputRun.Command)
 {
     return await HostileInputRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == ApiRun.Command)
+{
+    return await ApiRun.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == LoadRun.Command)

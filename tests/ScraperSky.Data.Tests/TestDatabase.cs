@@ -30,7 +30,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public FakeTimeProvider Time => (FakeTimeProvider)_services.GetRequiredService<TimeProvider>();
     public JobOptions Options => _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value;
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, Action<JobOptions>? configure = null, bool migrate = true)
+    public static async Task<TestDatabase> CreateAsync(
+        DatabaseProvider provider, Action<JobOptions>? configure = null, bool migrate = true, Action<IServiceCollection>? services = null)
     {
         string connectionString;
         string? sqliteFile = null;
@@ -50,13 +51,14 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Database:Provider"] = provider.ToString(),
             ["ConnectionStrings:ScraperSky"] = connectionString,
         }).Build();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)))
             .AddScraperSkyData(configuration);
-        services.Configure<JobOptions>(o => configure?.Invoke(o));
-        var database = new TestDatabase(services.BuildServiceProvider(), provider, connectionString, sqliteFile);
+        collection.Configure<JobOptions>(o => configure?.Invoke(o));
+        services?.Invoke(collection);
+        var database = new TestDatabase(collection.BuildServiceProvider(), provider, connectionString, sqliteFile);
         if (migrate)
         {
             await using var scope = database._services.CreateAsyncScope();

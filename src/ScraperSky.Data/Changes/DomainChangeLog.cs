@@ -87,16 +87,32 @@ internal static class DomainChangeLog
         return rows;
     }
 
-    /// First and last seen per technology: every technology the scan reports, whatever its confidence.
+    /// First and last seen per technology: every technology the scan reports, whatever its confidence. One upsert for
+    /// them all (names as an array parameter); a technology already known only moves its last sighting.
     private static async Task RecordTechnologiesAsync(
         ScraperSkyDbContext db, Guid tenantId, string domain, SiteMetadata metadata, DateTime now, CancellationToken cancellationToken)
     {
-        foreach (var name in metadata.Technologies.Select(t => StoredText.Clean(t.Name)!).Distinct(StringComparer.Ordinal))
+        var names = metadata.Technologies.Select(t => StoredText.Clean(t.Name)!).Distinct(StringComparer.Ordinal).ToArray();
+        if (names.Length == 0)
         {
-            // Both providers take this upsert; a technology already known only moves its last sighting.
+            return;
+        }
+
+        if (db.IsPostgres)
+        {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
-                VALUES ({tenantId}, {domain}, {name}, {now}, {now})
+                SELECT {tenantId}, {domain}, name, {now}, {now} FROM unnest({names}) AS name
+                ON CONFLICT (tenant_id, domain, name) DO UPDATE SET last_seen_at = excluded.last_seen_at
+                """, cancellationToken);
+        }
+        else
+        {
+            // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
+            var json = JsonSerializer.Serialize(names);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
+                SELECT {tenantId}, {domain}, value, {now}, {now} FROM json_each({json}) WHERE true
                 ON CONFLICT (tenant_id, domain, name) DO UPDATE SET last_seen_at = excluded.last_seen_at
                 """, cancellationToken);
         }

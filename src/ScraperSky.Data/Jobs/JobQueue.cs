@@ -221,12 +221,32 @@ public sealed partial class JobQueue(
     }
 
     /// Extends the lease; false when it is no longer ours and the work must stop.
-    public async Task<bool> RenewLeaseAsync(ClaimedJob job, CancellationToken cancellationToken)
+    public async Task<bool> RenewLeaseAsync(ClaimedJob job, CancellationToken cancellationToken) =>
+        (await RenewLeasesAsync(job.Owner, [job], cancellationToken)).Count == 0;
+
+    /// Extends the leases of all the jobs <paramref name="owner"/> runs in one statement (a worker renews once per
+    /// tick, not once per job); returns the jobs whose lease is no longer ours, whose work must stop.
+    public async Task<IReadOnlyList<ClaimedJob>> RenewLeasesAsync(
+        string owner, IReadOnlyCollection<ClaimedJob> jobs, CancellationToken cancellationToken)
     {
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+
         var expires = Now + options.Value.LeaseDuration;
+        var ids = jobs.Select(j => j.Id).ToList();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.Where(Held(job))
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), cancellationToken) == 1;
+        var held = db.Jobs.Where(j => ids.Contains(j.Id) && j.Status == JobStatus.Running && j.LeaseOwner == owner);
+        if (await held.ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), cancellationToken) == jobs.Count)
+        {
+            return [];
+        }
+
+        // Some lease was lost (another process took the job after this one stalled): find which, by attempt too.
+        var ours = (await held.Select(j => new { j.Id, j.Attempts }).ToListAsync(cancellationToken))
+            .Select(j => (j.Id, j.Attempts)).ToHashSet();
+        return [.. jobs.Where(j => !ours.Contains((j.Id, j.Attempts)))];
     }
 
     /// Persists the step and message a status call shows; false when the lease is no longer ours.
@@ -463,37 +483,38 @@ public sealed partial class JobQueue(
         .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null);
 
     /// Counts an ended job in its batch, gives it the batch's next end sequence (its event id in the batch's event
-    /// stream) and sets the status the counters imply, inside the caller's transaction.
+    /// stream) and sets the status the counters imply, inside the caller's transaction: one UPDATE of the batch row,
+    /// which returns it, and one of the job.
     private static async Task CountInBatchAsync(
         ScraperSkyDbContext db, Guid batchId, Guid jobId, JobStatus ended, DateTime now, CancellationToken cancellationToken)
     {
-        var batch = db.BatchJobs.Where(b => b.Id == batchId);
         var completed = ended == JobStatus.Completed ? 1 : 0;
         var failed = ended == JobStatus.Failed ? 1 : 0;
-        await batch.ExecuteUpdateAsync(s => s
-            .SetProperty(b => b.CompletedJobs, b => b.CompletedJobs + completed)
-            .SetProperty(b => b.FailedJobs, b => b.FailedJobs + failed)
-            .SetProperty(b => b.EndSequence, b => b.EndSequence + 1), cancellationToken);
-
-        // The increment holds the row (PostgreSQL row lock, SQLite write lock) until commit, so these counters are
-        // the committed truth plus ours: no other job's count can slip in between this read and the writes below.
-        var counts = await batch.AsNoTracking()
-            .Select(b => new { b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs, b.CancelledAt, b.EndSequence })
-            .SingleAsync(cancellationToken);
+        var (cancelledStatus, inProgress, completedStatus, failedStatus, partial) = (
+            EnumNames.ToWire(BatchStatus.Cancelled), EnumNames.ToWire(BatchStatus.InProgress),
+            EnumNames.ToWire(BatchStatus.Completed), EnumNames.ToWire(BatchStatus.Failed), EnumNames.ToWire(BatchStatus.Partial));
+        // The status is BatchJob.StatusFor of the new counters with a job started (SET sees the row before the
+        // update, hence the additions). The update holds the row (PostgreSQL row lock, SQLite write lock) until commit,
+        // so no other job's count slips in between.
+        var batch = (await db.BatchJobs.FromSql($"""
+            UPDATE batch_jobs
+            SET completed_jobs = completed_jobs + {completed}, failed_jobs = failed_jobs + {failed},
+                end_sequence = end_sequence + 1, started_at = COALESCE(started_at, {now}),
+                status = CASE
+                    WHEN cancelled_at IS NOT NULL THEN {cancelledStatus}
+                    WHEN completed_jobs + {completed} + failed_jobs + {failed} + cancelled_jobs < total_jobs THEN {inProgress}
+                    WHEN failed_jobs + {failed} = 0 THEN {completedStatus}
+                    WHEN completed_jobs + {completed} = 0 THEN {failedStatus}
+                    ELSE {partial} END,
+                completed_at = CASE
+                    WHEN completed_jobs + {completed} + failed_jobs + {failed} + cancelled_jobs >= total_jobs
+                    THEN COALESCE(completed_at, {now}) ELSE completed_at END
+            WHERE id = {batchId}
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken)).Single();
         await db.Jobs.Where(j => j.Id == jobId)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.EndSequence, (long?)counts.EndSequence), cancellationToken);
-        var status = BatchJob.StatusFor(
-            counts.TotalJobs, counts.CompletedJobs, counts.FailedJobs, counts.CancelledJobs, counts.CancelledAt, anyStarted: true);
-        var allEnded = counts.CompletedJobs + counts.FailedJobs + counts.CancelledJobs >= counts.TotalJobs;
-        await batch.ExecuteUpdateAsync(s =>
-        {
-            s.SetProperty(b => b.Status, status).SetProperty(b => b.StartedAt, b => b.StartedAt ?? now);
-            if (allEnded)
-            {
-                s.SetProperty(b => b.CompletedAt, b => b.CompletedAt ?? now);
-            }
-        }, cancellationToken);
-        if (allEnded)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.EndSequence, (long?)batch.EndSequence), cancellationToken);
+        if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
             await Webhooks.WebhookOutbox.BatchEndedAsync(db, batchId, now, cancellationToken);
         }

@@ -114,18 +114,26 @@ public sealed partial class JobSubmission(
             });
         }
 
-        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, jobs.Count - failed, cancellationToken);
         batch.TotalJobs = jobs.Count;
         batch.FailedJobs = failed;
         batch.EndSequence = failed;
         batch.Status = BatchJob.StatusFor(jobs.Count, 0, failed, 0, null, anyStarted: false);
         batch.CompletedAt = failed == jobs.Count ? now : null;
+        // One transaction (the caller's, when a schedule run submits inside its own), so a failing insert leaves no
+        // batch, job or entry behind. On SQLite it holds the write lock from its start, so the queue limit is checked
+        // against what is committed when the rows go in.
+        await using var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        await TenantQuota.EnsureRoomAsync(db, options.Value, tenantId, jobs.Count - failed, cancellationToken);
         db.BatchJobs.Add(batch);
-        db.Jobs.AddRange(jobs);
-        db.BatchEntries.AddRange(batchEntries);
-        // One SaveChanges is one transaction, so a failing insert leaves no batch, job or entry behind.
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        await BatchRowWriter.WriteAsync(db, jobs, batchEntries, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         LogBatchAccepted(logger, batch.PublicId, tenantId, jobs.Count, failed);
         if (failed < jobs.Count)
         {

@@ -9,7 +9,6 @@ using ScraperSky.Data;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Scanning;
-using ScraperSky.Scanning.Domains;
 using ScraperSky.Server.OpenApi;
 using ScraperSky.Server.Tenancy;
 
@@ -156,25 +155,21 @@ public static class DomainSitemapEndpoints
         }
     }
 
+    /// As <see cref="DomainEndpoints.Resolve"/>, and a 404 unless the domain was scanned or has sitemap files.
     private static async Task<((Guid Tenant, string Domain) Scope, ProblemHttpResult? Problem)> ResolveAsync(
         string domain, Guid? tenantId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken)
     {
-        if (!DomainName.TryNormalize(domain, out var name))
+        var (scope, problem) = DomainEndpoints.Resolve(domain, tenantId, user);
+        if (problem is not null)
         {
-            return (default, BadRequest($"Invalid domain format: {domain}"));
+            return (default, problem);
         }
 
-        var keyTenant = RequestTenant.ReadScope(user);
-        if (keyTenant is not null && tenantId is not null && tenantId != keyTenant)
-        {
-            return (default, TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: RequestTenant.MismatchDetail));
-        }
-
-        var tenant = keyTenant ?? tenantId ?? Tenant.DefaultId;
+        var (tenant, name) = scope;
         var known = await db.Domains.AnyAsync(d => d.TenantId == tenant && d.Name == name, cancellationToken)
             || await db.SitemapFiles.AnyAsync(f => f.TenantId == tenant && f.Domain == name, cancellationToken);
         return known
-            ? ((tenant, name), null)
+            ? (scope, null)
             : (default, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail));
     }
 

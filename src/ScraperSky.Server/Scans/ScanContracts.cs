@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ScraperSky.Server.Scans;
 
 /// Members are properties, not constructor parameters, so that a type error names the field's type.
@@ -21,7 +19,7 @@ public sealed record ScanStatus(
     string Status,
     DateTime StartedAt,
     DateTime? CompletedAt,
-    JsonElement? Metadata,
+    StoredJson? Metadata,
     string? Error,
     ScanProgressView Progress,
     string Domain);

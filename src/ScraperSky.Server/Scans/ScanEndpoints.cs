@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
-using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -78,13 +77,11 @@ public static class ScanEndpoints
         var scope = RequestTenant.ReadScope(user);
         var job = await db.Jobs.AsNoTracking()
             .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
-            .Select(j => new
-            {
+            .Select(j => new StatusRow(
                 j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
                 // The result lives in the domain's history; a retried job may have ended more than once.
-                Result = db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
-                    .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault(),
-            })
+                db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
+                    .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault()))
             .SingleOrDefaultAsync(cancellationToken);
         if (job is null)
         {
@@ -92,13 +89,12 @@ public static class ScanEndpoints
         }
 
         var ended = job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
-        var publicId = PublicIds.Format(Job.PublicPrefix, job.Id);
         return TypedResults.Ok(new ScanStatus(
-            publicId,
+            PublicIds.Format(Job.PublicPrefix, job.Id),
             EnumNames.ToWire(job.Status),
             job.CreatedAt,
             ended ? job.CompletedAt : null,
-            job.Status == JobStatus.Completed ? ScanResults.Element(job.Result) : null,
+            job.Status == JobStatus.Completed ? StoredJson.From(job.Result) : null,
             job.Status == JobStatus.Failed ? job.Error ?? JobQueue.FailedMessage : null,
             new ScanProgressView(
                 job.ProgressStep ?? DefaultStep(job.Status),
@@ -113,6 +109,10 @@ public static class ScanEndpoints
         JobStatus.Cancelled => JobQueue.CancelledStep,
         _ => ScanSteps.Starting,
     };
+
+    private sealed record StatusRow(
+        Guid Id, string Domain, JobStatus Status, DateTime CreatedAt, DateTime? CompletedAt, string? Error,
+        string? ProgressStep, string? ProgressMessage, string? Result);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail);

@@ -23,6 +23,7 @@ internal sealed partial class ScanWorker(
 {
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
+    private readonly ConcurrentDictionary<Guid, Lease> _leases = new();
 
     /// The lease owner written on every job this process claims.
     public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -33,6 +34,7 @@ internal sealed partial class ScanWorker(
         var concurrency = new AdaptiveConcurrency(
             settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
         LogStarted(logger, WorkerId, concurrency.Limit, settings.Concurrency);
+        var renewing = RenewLeasesAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -68,6 +70,7 @@ internal sealed partial class ScanWorker(
         }
 
         await Task.WhenAll(_running.Values);
+        await renewing;
         LogStopped(logger, WorkerId);
     }
 
@@ -109,9 +112,8 @@ internal sealed partial class ScanWorker(
         await using var scope = scopes.CreateAsyncScope();
         var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
         using var scan = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var lease = new LeaseState();
-        var renewing = RenewLeaseAsync(queue, job, lease, scan, renewal.Token);
+        var lease = new Lease(job, scan);
+        _leases[job.Id] = lease;
         LogScanning(logger, job.PublicId, job.Domain, job.Attempts);
 
         SiteMetadata? metadata = null;
@@ -143,8 +145,7 @@ internal sealed partial class ScanWorker(
         }
         finally
         {
-            await renewal.CancelAsync();
-            await renewing;
+            _leases.TryRemove(job.Id, out _);
         }
 
         // Recording an outcome is one short transaction; it runs even during shutdown so a finished scan is not lost.
@@ -186,39 +187,45 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    /// Renews the lease every third of its duration; if it was lost (this process stalled and another took the job),
-    /// stops the scan, whose result would be refused anyway.
-    private async Task RenewLeaseAsync(JobQueue queue, ClaimedJob job, LeaseState lease, CancellationTokenSource scan, CancellationToken cancellationToken)
+    /// Renews the leases of all running scans every third of the lease's duration, in one statement; a scan whose
+    /// lease was lost (this process stalled and another took the job) is stopped, as its result would be refused.
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.LeaseDuration / 3;
         try
         {
             while (true)
             {
-                await Task.Delay(interval, time, cancellationToken);
-                bool renewed;
-                try
+                await Task.Delay(interval, time, stoppingToken);
+                var held = _leases.Values.ToList();
+                if (held.Count == 0)
                 {
-                    renewed = await queue.RenewLeaseAsync(job, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A missed renewal is survivable: the lease has two more intervals to run.
-                    LogRenewFailed(logger, e, job.PublicId);
                     continue;
                 }
 
-                if (!renewed)
+                IReadOnlyList<ClaimedJob> lost;
+                try
                 {
-                    lease.Lost = true;
-                    await scan.CancelAsync();
-                    return;
+                    await using var scope = scopes.CreateAsyncScope();
+                    lost = await scope.ServiceProvider.GetRequiredService<JobQueue>()
+                        .RenewLeasesAsync(WorkerId, [.. held.Select(l => l.Job)], stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed renewal is survivable: the leases have two more intervals to run.
+                    LogRenewFailed(logger, e, WorkerId, held.Count);
+                    continue;
+                }
+
+                foreach (var job in lost)
+                {
+                    held.Find(l => l.Job == job)?.Lose();
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The scan ended.
+            // Shutting down.
         }
     }
 
@@ -243,9 +250,27 @@ internal sealed partial class ScanWorker(
         };
     }
 
-    private sealed class LeaseState
+    /// A running scan's lease, as the renewal loop sees it.
+    private sealed class Lease(ClaimedJob job, CancellationTokenSource scan)
     {
-        public volatile bool Lost;
+        private volatile bool _lost;
+
+        public ClaimedJob Job => job;
+
+        public bool Lost => _lost;
+
+        public void Lose()
+        {
+            _lost = true;
+            try
+            {
+                scan.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The scan had already ended; its outcome is refused by the lease check when it is stored.
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scan worker {WorkerId} started with {Concurrency} slots, adapting up to {MaxConcurrency}")]
@@ -282,6 +307,6 @@ internal sealed partial class ScanWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not claim jobs")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, string workerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: could not renew the lease")]
-    private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not renew the leases of its {Count} running scans")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string workerId, int count);
 }

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ScraperSky.Benchmarks.Load;
+using ScraperSky.Testing.Fleet;
+using ScraperSky.Testing.Postgres;
+
+namespace ScraperSky.Benchmarks.Jobs;
+
+/// The API's own share of throughput (issue 12), without scans competing for the cores: the real server as a separate
+/// process (SQLite, or PostgreSQL with `--provider postgres`). Two figures, each as wall time and as the server's CPU
+/// from /proc (the robust one on a shared machine):
+///   - submission: `POST /api/v1/batch` of N new domains (JSON parsed, validated, stored), repeated, to a server with
+///     `Server:Role=Api` so no worker claims them;
+///   - status: `GET /api/v1/status/{id}` of one completed scan (a real result on the fleet) from 16 keep-alive
+///     clients, with no batch running.
+///
+///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- api-run [--domains 10000] [--rounds 5]
+///       [--status-seconds 5] [--provider sqlite|postgres] [--server path/ScraperSky.Server.dll]
+public static class ApiRun
+{
+    public const string Command = "api-run";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (domains, rounds, statusSeconds, postgres, serverDll) = (10_000, 5, 5, false, (string?)null);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            switch (args[i])
+            {
+                case "--domains": domains = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--status-seconds": statusSeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--provider": postgres = value.Equals("postgres", StringComparison.OrdinalIgnoreCase); break;
+                case "--server": serverDll = Path.GetFullPath(value); break;
+                default:
+                    await Console.Error.WriteLineAsync($"api-run: unknown switch '{args[i]}'");
+                    return 2;
+            }
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        var ct = cancel.Token;
+        var directory = Path.Combine(Path.GetTempPath(), $"scrapersky-api-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        PostgresServer? cluster = null;
+        try
+        {
+            var sites = new LoadSites(TimeSpan.Zero);
+            await using var fleet = await TestSiteFleet.StartAsync();
+            sites.MapOn(fleet);
+            if (postgres)
+            {
+                cluster = await PostgresServer.StartAsync();
+            }
+
+            async Task<Dictionary<string, string>> EnvironmentAsync(string name) => new()
+            {
+                ["Database__Provider"] = postgres ? "Postgres" : "Sqlite",
+                ["ConnectionStrings__ScraperSky"] = postgres
+                    ? await cluster!.CreateDatabaseAsync(name)
+                    : $"Data Source={Path.Combine(directory, name + ".db")}",
+                ["Scanning__HostMap__test"] = fleet.HostMapValue,
+                ["Scanning__CheckMx"] = "false",
+            };
+
+            var migrate = postgres ? new[] { "--migrate", "true" } : [];
+            Console.WriteLine($"api run: {(postgres ? "postgres" : "sqlite")}, load average now {File.ReadAllText("/proc/loadavg").Trim()}");
+
+            var submitEnvironment = await EnvironmentAsync("submit");
+            submitEnvironment["Server__Role"] = "Api";
+            await using (var server = await ServerUnderLoad.StartAsync(submitEnvironment, migrate, serverDll, ct))
+            {
+                var walls = new List<double>();
+                var cpus = new List<double>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    var batch = Enumerable.Range(round * domains, domains).Select(n => $"site{n.ToString(CultureInfo.InvariantCulture)}.example").ToList();
+                    var cpu = server.CpuTime();
+                    var clock = Stopwatch.StartNew();
+                    using var accepted = await server.Client.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains = batch }, ct);
+                    walls.Add(clock.Elapsed.TotalSeconds);
+                    cpus.Add((server.CpuTime() - cpu).TotalSeconds);
+                    if (!accepted.IsSuccessStatusCode)
+                    {
+                        await Console.Error.WriteLineAsync($"POST /api/v1/batch answered {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}");
+                        return 1;
+                    }
+                }
+
+                Console.WriteLine($"submission of {domains}: wall {Figures(walls)} s; server CPU {Figures(cpus)} s (rounds {rounds}: median, min, each)");
+            }
+
+            await using (var server = await ServerUnderLoad.StartAsync(await EnvironmentAsync("status"), migrate, serverDll, ct))
+            {
+                using var accepted = await server.Client.PostAsJsonAsync(new Uri("/api/v1/scrapersky", UriKind.Relative), new { base_url = LoadSites.Host(1) }, ct);
+                var jobId = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("job_id").GetString()!;
+                var status = new Uri($"/api/v1/status/{jobId}", UriKind.Relative);
+                string state;
+                do
+                {
+                    await Task.Delay(200, ct);
+                    state = JsonDocument.Parse(await server.Client.GetStringAsync(status, ct)).RootElement.GetProperty("status").GetString()!;
+                }
+                while (state is "pending" or "running");
+
+                var bytes = (await server.Client.GetByteArrayAsync(status, ct)).Length;
+                // A short warm-up so the figures are of the steady state, not of JIT compilation.
+                await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(1), ct);
+                var cpu = server.CpuTime();
+                var clock = Stopwatch.StartNew();
+                var perSecond = await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(statusSeconds), ct);
+                var requests = perSecond * clock.Elapsed.TotalSeconds;
+                var cpuMs = (server.CpuTime() - cpu).TotalMilliseconds;
+                Console.WriteLine($"status of a {state} scan ({bytes} bytes): {perSecond:0} requests/s, {cpuMs / requests:0.000} ms server CPU per request ({StatusHammer.Clients} clients, {statusSeconds} s, no batch running)");
+            }
+
+            Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+            return 0;
+        }
+        finally
+        {
+            cluster?.Stop();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Figures(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{sorted[sorted.Count / 2]:0.000} median, {sorted[0]:0.000} min ({string.Join(", ", values.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)))})");
+    }
+}
