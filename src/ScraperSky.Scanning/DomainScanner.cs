@@ -19,11 +19,13 @@ namespace ScraperSky.Scanning;
 ///
 /// Bounded: the whole scan ends by `Scanning:ScanDeadline` with what it has read, marked partial with the reason
 /// (<see cref="ScanDeadline"/>); each page's extraction has a CPU budget; contact pages stay on the homepage's host and
-/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>).
+/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>). Pages are extracted in the
+/// <see cref="ExtractionLane"/>, off the thread pool.
 public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
     HtmlExtractor extractor,
+    ExtractionLane lane,
     Fingerprints.WordPressFeed wordPressFeed,
     SitemapCollector sitemaps,
     MailDomainChecker mailDomains,
@@ -60,7 +62,7 @@ public sealed partial class DomainScanner(
             }
 
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
-            home = extractor.Extract(page, null, deadline.Token);
+            home = await lane.RunAsync(() => extractor.Extract(page, null, deadline.Token), deadline.Token);
         }
         catch (OperationCanceledException e) when (deadline.Ended(e))
         {
@@ -190,7 +192,7 @@ public sealed partial class DomainScanner(
 
             try
             {
-                pages.Add(extractor.Extract(page, home.Region, cancellationToken));
+                pages.Add(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken));
             }
             catch (ScanException e)
             {
