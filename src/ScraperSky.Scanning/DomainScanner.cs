@@ -80,6 +80,10 @@ public sealed partial class DomainScanner(
             contactPages.Add(feed);
         }
 
+        // Everything that reads the homepage's HTML has read it; only the sitemap links are left to find in it.
+        IReadOnlyList<Uri> sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html, page.FinalUrl) : [];
+        home = WithoutHtml(home);
+        page = home.Page;
         var metadata = SiteResult.Build(home, contactPages);
         if (request.IncludeSitemaps && deadline.Passed)
         {
@@ -88,7 +92,7 @@ public sealed partial class DomainScanner(
         else if (request.IncludeSitemaps)
         {
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, sitemapLinks,
                 request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
             if (deadline.Passed)
             {
@@ -192,7 +196,7 @@ public sealed partial class DomainScanner(
 
             try
             {
-                pages.Add(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken));
+                pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken)));
             }
             catch (ScanException e)
             {
@@ -203,6 +207,11 @@ public sealed partial class DomainScanner(
 
         return pages;
     }
+
+    // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's HTML, half a
+    // megabyte of large-object heap, is needed only until it is read, not for up to a megabyte per scan in flight.
+    private static PageExtraction WithoutHtml(PageExtraction extraction) =>
+        extraction with { Page = extraction.Page with { Html = string.Empty } };
 
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);
