@@ -19,11 +19,13 @@ namespace ScraperSky.Scanning;
 ///
 /// Bounded: the whole scan ends by `Scanning:ScanDeadline` with what it has read, marked partial with the reason
 /// (<see cref="ScanDeadline"/>); each page's extraction has a CPU budget; contact pages stay on the homepage's host and
-/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>).
+/// port; the result is kept under `Scanning:MaxResultBytes` (<see cref="ScanResultSize"/>). Pages are extracted in the
+/// <see cref="ExtractionLane"/>, off the thread pool.
 public sealed partial class DomainScanner(
     IWebFetcher fetcher,
     RobotsPolicy robots,
     HtmlExtractor extractor,
+    ExtractionLane lane,
     Fingerprints.WordPressFeed wordPressFeed,
     SitemapCollector sitemaps,
     MailDomainChecker mailDomains,
@@ -60,7 +62,7 @@ public sealed partial class DomainScanner(
             }
 
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
-            home = extractor.Extract(page, null, deadline.Token);
+            home = await lane.RunAsync(() => extractor.Extract(page, null, deadline.Token), deadline.Token);
         }
         catch (OperationCanceledException e) when (deadline.Ended(e))
         {
@@ -78,6 +80,10 @@ public sealed partial class DomainScanner(
             contactPages.Add(feed);
         }
 
+        // Everything that reads the homepage's HTML has read it; only the sitemap links are left to find in it.
+        IReadOnlyList<Uri> sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html, page.FinalUrl) : [];
+        home = WithoutHtml(home);
+        page = home.Page;
         var metadata = SiteResult.Build(home, contactPages);
         if (request.IncludeSitemaps && deadline.Passed)
         {
@@ -86,7 +92,7 @@ public sealed partial class DomainScanner(
         else if (request.IncludeSitemaps)
         {
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, SitemapLinks.Find(page.Html, page.FinalUrl),
+            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, sitemapLinks,
                 request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
             if (deadline.Passed)
             {
@@ -190,7 +196,7 @@ public sealed partial class DomainScanner(
 
             try
             {
-                pages.Add(extractor.Extract(page, home.Region, cancellationToken));
+                pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken)));
             }
             catch (ScanException e)
             {
@@ -201,6 +207,11 @@ public sealed partial class DomainScanner(
 
         return pages;
     }
+
+    // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's HTML, half a
+    // megabyte of large-object heap, is needed only until it is read, not for up to a megabyte per scan in flight.
+    private static PageExtraction WithoutHtml(PageExtraction extraction) =>
+        extraction with { Page = extraction.Page with { Html = string.Empty } };
 
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);

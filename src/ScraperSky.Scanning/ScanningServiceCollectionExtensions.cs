@@ -84,6 +84,7 @@ public static class ScanningServiceCollectionExtensions
         services.TryAddSingleton(sp => new FingerprintMatcher(
             FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
         services.TryAddSingleton<HtmlExtractor>();
+        services.TryAddSingleton(_ => new ExtractionLane());
         services.TryAddTransient<WordPressFeed>();
         services.TryAddSingleton<MailDomainChecker>();
 

@@ -29,7 +29,8 @@ public sealed class FleetFixture : IAsyncLifetime
         await Dns.DisposeAsync();
     }
 
-    public ServiceProvider CreateServices(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <paramref name="replace"/> registers services ahead of the scanner's own, which then stand aside.
+    public ServiceProvider CreateServices(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replace = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -45,7 +46,9 @@ public sealed class FleetFixture : IAsyncLifetime
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
+        var services = new ServiceCollection();
+        replace?.Invoke(services);
+        return services
             .AddScanning(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

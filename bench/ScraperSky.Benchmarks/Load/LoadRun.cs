@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using ScraperSky.Testing.Fleet;
 using ScraperSky.Testing.Postgres;
+using ScraperSky.Testing.Processes;
 
 namespace ScraperSky.Benchmarks.Load;
 
@@ -44,7 +45,7 @@ public static class LoadRun
         var directory = Path.Combine(Path.GetTempPath(), $"scrapersky-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         PostgresServer? postgres = null;
-        var servers = new List<ServerUnderLoad>();
+        var servers = new List<ServerProcess>();
         try
         {
             string connectionString;
@@ -65,6 +66,9 @@ public static class LoadRun
                 ["Scanning__HostMap__test"] = fleet.HostMapValue,
                 // Email domains would be asked of real DNS, which this machine must not reach.
                 ["Scanning__CheckMx"] = "false",
+                // The server's own defaults (appsettings.json), which ServerProcess turns down to Warning for tests.
+                ["Logging__LogLevel__Default"] = "Information",
+                ["Logging__LogLevel__ScraperSky"] = "Information",
             };
             if (settings.Concurrency is { } concurrency)
             {
@@ -74,7 +78,8 @@ public static class LoadRun
             for (var i = 0; i < settings.Processes; i++)
             {
                 // The first process applies the migrations (always done for SQLite; asked for PostgreSQL).
-                servers.Add(await ServerUnderLoad.StartAsync(environment, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], settings.ServerDll, ct));
+                servers.Add(await ServerProcess.StartAsync(
+                    environment, ct, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], serverDll: settings.ServerDll ?? ServerAssembly()));
             }
 
             await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
@@ -151,7 +156,24 @@ public static class LoadRun
         }
     }
 
-    private static TimeSpan TotalCpu(List<ServerUnderLoad> servers) =>
+    /// The Release build of the server in this repository, which `dotnet run -c Release` of the benchmarks builds.
+    private static string ServerAssembly()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ScraperSky.slnx")))
+            {
+                var dll = Path.Combine(directory.FullName, "src", "ScraperSky.Server", "bin", "Release", "net10.0", "ScraperSky.Server.dll");
+                return File.Exists(dll)
+                    ? dll
+                    : throw new InvalidOperationException($"{dll} is missing: run the load run with -c Release, which builds it.");
+            }
+        }
+
+        throw new InvalidOperationException("The load run must run from inside the repository (no ScraperSky.slnx above it).");
+    }
+
+    private static TimeSpan TotalCpu(List<ServerProcess> servers) =>
         servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
 
     private static double LoadAverage() =>

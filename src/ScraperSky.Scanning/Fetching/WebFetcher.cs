@@ -27,6 +27,10 @@ public sealed partial class WebFetcher(
 {
     public const string HttpClientName = "ScraperSky.Fetcher";
 
+    // The factory configures a client each time it makes one (parsing the default headers under a lock shared by
+    // every client): once per fetcher, not once per request. The handler behind it is pooled either way.
+    private HttpClient? _client;
+
     public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -243,7 +247,7 @@ public sealed partial class WebFetcher(
 
     private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
     {
-        var client = clients.CreateClient(HttpClientName);
+        var client = _client ??= clients.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         var cookieHeader = cookies.GetCookieHeader(url);
         if (cookieHeader.Length > 0)

@@ -8,10 +8,12 @@ namespace ScraperSky.Testing.Processes;
 
 /// The real server as a child process (`dotnet ScraperSky.Server.dll`), configured through environment variables and
 /// switches as an operator would run it. Standard output and error are kept apart so that tests can read the start-up
-/// banner and one-line errors; <see cref="Kill"/> is SIGKILL, so no shutdown code runs.
+/// banner and one-line errors; <see cref="Kill"/> is SIGKILL, so no shutdown code runs. Its CPU time and peak RSS are
+/// read from /proc (Linux), so a load run measures the server alone, not the fleet or the test process.
 public sealed class ServerProcess : IAsyncDisposable
 {
     private const int OutputLines = 400;
+    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
@@ -38,16 +40,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// Starts the server on a free loopback port (`--urls`, unless <paramref name="urlsSwitch"/> is false and the
     /// environment says where) and waits until `/health` answers. <paramref name="directory"/> is any build output
-    /// holding the server (default: the test's own output, which references it).
+    /// holding the server (default: the test's own output, which references it); <paramref name="serverDll"/> names
+    /// the server assembly itself (another build's, say) and wins over it.
     public static async Task<ServerProcess> StartAsync(
         IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken,
         IEnumerable<string>? arguments = null,
         int? port = null,
         bool urlsSwitch = true,
-        string? directory = null)
+        string? directory = null,
+        string? serverDll = null)
     {
-        var server = Launch(environment, arguments ?? [], port ?? FreePort(), urlsSwitch, directory);
+        var server = Launch(environment, arguments ?? [], port ?? FreePort(), urlsSwitch, directory, serverDll);
         try
         {
             await server.WaitUntilHealthyAsync(cancellationToken);
@@ -67,9 +71,10 @@ public sealed class ServerProcess : IAsyncDisposable
         IEnumerable<string> arguments,
         int port,
         bool urlsSwitch = true,
-        string? directory = null)
+        string? directory = null,
+        string? serverDll = null)
     {
-        directory ??= AppContext.BaseDirectory;
+        directory = serverDll is null ? directory ?? AppContext.BaseDirectory : Path.GetDirectoryName(Path.GetFullPath(serverDll))!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = directory,
@@ -77,7 +82,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(directory, "ScraperSky.Server.dll"));
+        start.ArgumentList.Add(serverDll is null ? Path.Combine(directory, "ScraperSky.Server.dll") : Path.GetFullPath(serverDll));
         if (urlsSwitch)
         {
             start.ArgumentList.Add("--urls");
@@ -122,6 +127,31 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cancel.Token);
         _process.WaitForExit(); // flushes the redirected output
         return _process.ExitCode;
+    }
+
+    /// User plus system CPU time the process has used so far (/proc/&lt;pid&gt;/stat).
+    public TimeSpan CpuTime()
+    {
+        // The fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is
+        // the 14th field of the line, stime the 15th.
+        var stat = File.ReadAllText($"/proc/{ProcessId.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// Peak resident set size (VmHWM of /proc/&lt;pid&gt;/status) in MiB.
+    public double PeakRssMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{ProcessId.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        return double.NaN;
     }
 
     public static int FreePort()

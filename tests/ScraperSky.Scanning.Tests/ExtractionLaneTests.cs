@@ -1,0 +1,124 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ScraperSky.Scanning.Tests;
+
+public sealed class ExtractionLaneTests(FleetFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Work_runs_on_the_lanes_own_threads_at_most_its_width_at_a_time()
+    {
+        using var lane = new ExtractionLane(2);
+        var running = 0;
+        var most = 0;
+        var onPool = 0;
+
+        var work = Enumerable.Range(0, 8).Select(i => lane.RunAsync(() =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            if (Thread.CurrentThread.IsThreadPoolThread)
+            {
+                Interlocked.Increment(ref onPool);
+            }
+
+            Thread.Sleep(30);
+            Interlocked.Decrement(ref running);
+            return i;
+        }, Ct)).ToList();
+
+        Assert.Equal(Enumerable.Range(0, 8), await Task.WhenAll(work));
+        Assert.Equal(2, most);
+        Assert.Equal(0, onPool);
+    }
+
+    [Fact]
+    public async Task The_caller_continues_on_the_thread_pool_not_on_a_lane_thread()
+    {
+        using var lane = new ExtractionLane(1);
+
+        // On the pool there is no context to return to: a continuation would run inline where the task completed, the lane.
+        var continuedOnPool = await Task.Run(async () =>
+        {
+            await lane.RunAsync(() => 1, Ct);
+            return Thread.CurrentThread.IsThreadPoolThread;
+        }, Ct);
+
+        Assert.True(continuedOnPool);
+    }
+
+    [Fact]
+    public async Task Work_still_queued_when_its_token_is_cancelled_is_cancelled_and_never_runs()
+    {
+        using var lane = new ExtractionLane(1);
+        using var release = new ManualResetEventSlim();
+        using var cancel = new CancellationTokenSource();
+        var blocker = lane.RunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), Ct);
+        var ran = false;
+
+        var queued = lane.RunAsync(() => ran = true, cancel.Token);
+        await cancel.CancelAsync();
+
+        var cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        Assert.Equal(cancel.Token, cancelled.CancellationToken);
+        release.Set();
+        Assert.True(await blocker);
+        await lane.RunAsync(() => 0, Ct); // everything queued before it has been served
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public async Task An_exception_of_the_work_is_the_callers()
+    {
+        using var lane = new ExtractionLane(1);
+
+        var thrown = await Assert.ThrowsAsync<ScanException>(() => lane.RunAsync<int>(() => throw new ScanException("over budget", false), Ct));
+
+        Assert.Equal("over budget", thrown.Message);
+        Assert.Equal(3, await lane.RunAsync(() => 3, Ct)); // the thread survives it
+    }
+
+    [Fact]
+    public async Task A_disposed_lane_refuses_work_with_a_clear_error()
+    {
+        var lane = new ExtractionLane(1);
+        lane.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => lane.RunAsync(() => 1, Ct));
+    }
+
+    [Fact]
+    public async Task A_scan_whose_page_waits_for_a_busy_lane_past_its_deadline_ends_with_the_deadline_error()
+    {
+        using var lane = new ExtractionLane(1);
+        using var release = new ManualResetEventSlim();
+        using var services = fixture.CreateServices(
+            new Dictionary<string, string?> { ["Scanning:ScanDeadline"] = "00:00:01" }, s => s.AddSingleton(lane));
+        var busy = lane.RunAsync(() => release.Wait(TimeSpan.FromSeconds(30)), Ct);
+
+        try
+        {
+            var failure = await Assert.ThrowsAsync<ScanException>(() => services.GetRequiredService<IDomainScanner>()
+                .ScanAsync(new ScanRequest { Domain = "basic.test" }, null, Ct));
+
+            Assert.Equal("The homepage of basic.test could not be read within the scan's time limit of 1 s.", failure.Message);
+            Assert.True(failure.IsTransient);
+            Assert.False(busy.IsCompleted); // the page never got a thread: the deadline ended its wait
+        }
+        finally
+        {
+            release.Set();
+            await busy;
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var previous && previous != seen)
+        {
+            seen = previous;
+        }
+    }
+}
