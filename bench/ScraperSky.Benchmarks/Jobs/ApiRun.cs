@@ -5,6 +5,7 @@ using System.Text.Json;
 using ScraperSky.Benchmarks.Load;
 using ScraperSky.Testing.Fleet;
 using ScraperSky.Testing.Postgres;
+using ScraperSky.Testing.Processes;
 
 namespace ScraperSky.Benchmarks.Jobs;
 
@@ -64,6 +65,9 @@ public static class ApiRun
                     : $"Data Source={Path.Combine(directory, name + ".db")}",
                 ["Scanning__HostMap__test"] = fleet.HostMapValue,
                 ["Scanning__CheckMx"] = "false",
+                // The server's own defaults (appsettings.json), which ServerProcess turns down to Warning for tests.
+                ["Logging__LogLevel__Default"] = "Information",
+                ["Logging__LogLevel__ScraperSky"] = "Information",
             };
 
             var migrate = postgres ? new[] { "--migrate", "true" } : [];
@@ -71,7 +75,7 @@ public static class ApiRun
 
             var submitEnvironment = await EnvironmentAsync("submit");
             submitEnvironment["Server__Role"] = "Api";
-            await using (var server = await ServerUnderLoad.StartAsync(submitEnvironment, migrate, serverDll, ct))
+            await using (var server = await ServerProcess.StartAsync(submitEnvironment, ct, migrate, serverDll: serverDll ?? LoadRun.ServerAssembly()))
             {
                 var walls = new List<double>();
                 var cpus = new List<double>();
@@ -93,7 +97,7 @@ public static class ApiRun
                 Console.WriteLine($"submission of {domains}: wall {Figures(walls)} s; server CPU {Figures(cpus)} s (rounds {rounds}: median, min, each)");
             }
 
-            await using (var server = await ServerUnderLoad.StartAsync(await EnvironmentAsync("status"), migrate, serverDll, ct))
+            await using (var server = await ServerProcess.StartAsync(await EnvironmentAsync("status"), ct, migrate, serverDll: serverDll ?? LoadRun.ServerAssembly()))
             {
                 using var accepted = await server.Client.PostAsJsonAsync(new Uri("/api/v1/scrapersky", UriKind.Relative), new { base_url = LoadSites.Host(1) }, ct);
                 var jobId = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("job_id").GetString()!;

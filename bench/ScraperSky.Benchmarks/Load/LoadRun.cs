@@ -156,8 +156,9 @@ public static class LoadRun
         }
     }
 
-    /// The Release build of the server in this repository, which `dotnet run -c Release` of the benchmarks builds.
-    private static string ServerAssembly()
+    /// The Release build of the server in this repository, which `dotnet run -c Release` of the benchmarks builds; a
+    /// bench run starts it unless `--server` names another.
+    public static string ServerAssembly()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
