@@ -15,6 +15,11 @@ if (args.Length > 0 && args[0] == LanguageDetectionRun.Command)
     return LanguageDetectionRun.Run();
 }
 
+if (args.Length > 0 && args[0] == ExtractionCpuRun.Command)
+{
+    return ExtractionCpuRun.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == HostileInputRun.Command)
 {
     return await HostileInputRun.RunAsync(args[1..]);

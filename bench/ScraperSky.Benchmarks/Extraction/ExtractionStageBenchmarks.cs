@@ -4,12 +4,15 @@ using BenchmarkDotNet.Attributes;
 using ScraperSky.Scanning;
 using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Benchmarks.Extraction;
 
 /// Each stage of <see cref="HtmlExtractor.Extract"/> alone on the same corpus, one page per operation, so the time of a
-/// full extraction can be read as a sum: prescan, AngleSharp parse, tree walk, email and phone finding over the page
-/// text (fingerprint matching is <see cref="FingerprintBenchmarks"/>).
+/// full extraction can be read as a sum: prescan, AngleSharp parse, tree walk, then what reads the walk's results: JSON-LD,
+/// company details, emails, phones, social profiles, language detection (for a page that declares none) and technology
+/// matching on the parsed page (DOM rules included; <see cref="FingerprintBenchmarks"/> has matching without a
+/// document, against 7,500 technologies).
 [MemoryDiagnoser]
 public class ExtractionStageBenchmarks
 {
@@ -19,6 +22,9 @@ public class ExtractionStageBenchmarks
     private List<string> _parseInputs = null!;
     private List<IDocument> _documents = null!;
     private List<string> _texts = null!;
+    private List<HtmlExtractor.PageWalk> _walks = null!;
+    private List<HtmlPrescan.Result> _prescans = null!;
+    private List<string[]> _jsonLd = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -31,12 +37,16 @@ public class ExtractionStageBenchmarks
         })];
         var parser = new HtmlParser(HtmlExtractor.ParserOptions);
         _documents = [.. _parseInputs.Select(html => parser.ParseDocument(html))];
-        _texts = [.. _corpus.Select((page, i) =>
+        _walks = [.. _corpus.Select((page, i) =>
         {
-            using var walk = new HtmlExtractor.PageWalk(page.FinalUrl, _parseInputs[i].Length);
+            var walk = new HtmlExtractor.PageWalk(page.FinalUrl, _parseInputs[i].Length);
             walk.Visit(_documents[i]);
-            return walk.Text.Span.ToString();
+            return walk;
         })];
+        _texts = [.. _walks.Select(walk => walk.Text.Span.ToString())];
+        _prescans = [.. _corpus.Select(page => HtmlPrescan.Prepare(page.Html))];
+        _jsonLd = [.. _documents.Select(document => document.QuerySelectorAll("script[type='application/ld+json']")
+            .Select(script => script.TextContent).ToArray())];
     }
 
     [GlobalCleanup]
@@ -45,6 +55,16 @@ public class ExtractionStageBenchmarks
         foreach (var document in _documents)
         {
             document.Dispose();
+        }
+
+        foreach (var walk in _walks)
+        {
+            walk.Dispose();
+        }
+
+        foreach (var prescan in _prescans)
+        {
+            prescan.Dispose();
         }
     }
 
@@ -68,7 +88,9 @@ public class ExtractionStageBenchmarks
         var parser = new HtmlParser(HtmlExtractor.ParserOptions);
         foreach (var html in _parseInputs)
         {
-            using var document = parser.ParseDocument(html.AsMemory());
+            // As the extractor does: only the source is disposed (see HtmlExtractor.ExtractPage).
+            var document = parser.ParseDocument(html.AsMemory());
+            using var source = document.Source;
             elements += document.All.Length;
         }
 
@@ -112,6 +134,103 @@ public class ExtractionStageBenchmarks
             var found = new List<PhoneNumberInfo>();
             PhoneFinder.FindIn(text, "DE", found);
             count += found.Count;
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int JsonLd()
+    {
+        var count = 0;
+        foreach (var scripts in _jsonLd)
+        {
+            using var facts = new JsonLdFacts();
+            foreach (var json in scripts)
+            {
+                facts.Add(json);
+            }
+
+            count += facts.Telephones.Count;
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int Company()
+    {
+        var count = 0;
+        for (var i = 0; i < Pages; i++)
+        {
+            var walk = _walks[i];
+            var text = walk.Text.Span;
+            var blocks = new List<string>(walk.ContactBlocks.Count);
+            foreach (var block in walk.ContactBlocks)
+            {
+                blocks.Add(text[block].ToString());
+            }
+
+            count += CompanyFinder.Find(text, blocks, isLegalNotice: false, walk.Json, "DE", _corpus[i].FinalUrl.AbsoluteUri) is null ? 0 : 1;
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int Social()
+    {
+        var count = 0;
+        foreach (var walk in _walks)
+        {
+            var social = new SocialCandidates();
+            foreach (var sameAs in walk.Json.SameAs)
+            {
+                social.Add(sameAs, weight: 3);
+            }
+
+            foreach (var (url, inChrome) in walk.SocialLinkCandidates)
+            {
+                social.Add(url, weight: inChrome ? 2 : 1);
+            }
+
+            count += social.All().Count;
+        }
+
+        return count;
+    }
+
+    /// What a page without a language declaration adds: Lingua on the start of its text.
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int DetectLanguage()
+    {
+        var count = 0;
+        foreach (var text in _texts)
+        {
+            count += TextLanguageDetector.Detect(text) is null ? 0 : 1;
+        }
+
+        return count;
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int Fingerprints()
+    {
+        var count = 0;
+        for (var i = 0; i < Pages; i++)
+        {
+            var page = _corpus[i];
+            var walk = _walks[i];
+            count += FingerprintMatcher.Shipped.Detect(new PageSignals
+            {
+                Url = page.FinalUrl.AbsoluteUri,
+                Html = page.Html,
+                ScriptSources = walk.ScriptSources,
+                InlineScripts = _prescans[i].InlineScripts,
+                Meta = walk.Meta,
+                Headers = page.Headers,
+                Document = _documents[i],
+            }).Count;
         }
 
         return count;

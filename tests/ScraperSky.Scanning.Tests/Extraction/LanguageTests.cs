@@ -53,6 +53,22 @@ public sealed class LanguageTests(FleetFixture fixture)
     }
 
     [Fact]
+    public void A_page_opening_with_a_long_english_menu_gets_the_language_of_its_prose()
+    {
+        // Shops name their menus in English whatever their language: over a thousand characters of it come first here.
+        string[] items = ["Home", "New arrivals", "Best sellers", "Sale", "Gift cards", "Shop all", "Accessories", "Bags",
+            "Shoes", "Outlet", "Brands", "Lookbook", "About us", "Our story", "Stores", "Careers", "Press", "Blog",
+            "Help center", "Shipping", "Returns", "Track your order", "Size guide", "Contact", "Newsletter", "Sign in"];
+        var menu = string.Concat(Enumerable.Repeat(string.Concat(items.Select(item => $"<li><a href='/'>{item} and more</a></li>")), 3));
+        var page = FixturePages.ExtractHtml(
+            $"<html><body><nav><ul>{menu}</ul></nav><main><p>Wir fertigen unsere Taschen seit über dreißig Jahren in "
+            + "unserer eigenen Werkstatt in Leipzig und liefern sie innerhalb von zwei Tagen zu Ihnen nach Hause.</p>"
+            + "<p>Jede Tasche wird von Hand genäht, geprüft und verpackt, bevor sie unser Haus verlässt.</p></main></body></html>");
+
+        Assert.Equal(("de", LanguageSource.Detected), (page.Language, page.LanguageSource));
+    }
+
+    [Fact]
     public void A_declaration_wins_over_the_language_of_the_text()
     {
         var page = FixturePages.ExtractHtml(

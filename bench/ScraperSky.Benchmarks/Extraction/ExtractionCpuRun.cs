@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+using ScraperSky.Scanning;
+
+namespace ScraperSky.Benchmarks.Extraction;
+
+/// `extraction-cpu [rounds] [method name part]`: the thread CPU time per page of every extraction benchmark and stage, the same methods
+/// BenchmarkDotNet runs, called in turn for several rounds. On a machine shared with other builds, wall-clock means
+/// measure the neighbours as much as the code; the thread's own CPU time much less so, and the rounds interleave the
+/// methods so a change in load reaches them all alike. Prints the median round per method.
+internal static class ExtractionCpuRun
+{
+    public const string Command = "extraction-cpu";
+
+    public static int Run(string[] args)
+    {
+        var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        var only = args.Length > 1 ? args[1] : string.Empty;
+        var targets = new object[] { new ExtractionBenchmarks(), new ExtractionStageBenchmarks() };
+        var methods = new List<(object Target, MethodInfo Method, int Pages)>();
+        foreach (var target in targets)
+        {
+            target.GetType().GetMethod("Setup")!.Invoke(target, null);
+            foreach (var method in target.GetType().GetMethods())
+            {
+                if (method.GetCustomAttribute<BenchmarkAttribute>() is { } benchmark
+                    && (target.GetType().Name + "." + method.Name).Contains(only, StringComparison.OrdinalIgnoreCase))
+                {
+                    methods.Add((target, method, benchmark.OperationsPerInvoke));
+                }
+            }
+        }
+
+        var times = methods.Select(_ => new List<double>()).ToList();
+        for (var round = -1; round < rounds; round++)
+        {
+            for (var m = 0; m < methods.Count; m++)
+            {
+                var (target, method, pages) = methods[m];
+                var start = ThreadCpuTime.Nanoseconds();
+                method.Invoke(target, null);
+                var perPage = (ThreadCpuTime.Nanoseconds() - start) / 1e6 / pages;
+                if (round >= 0)
+                {
+                    times[m].Add(perPage);
+                }
+            }
+        }
+
+        for (var m = 0; m < methods.Count; m++)
+        {
+            var sorted = times[m].Order().ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{methods[m].Method.DeclaringType!.Name}.{methods[m].Method.Name}: {sorted[sorted.Count / 2]:F3} ms CPU per page (min {sorted[0]:F3})"));
+        }
+
+        return 0;
+    }
+}
