@@ -21,9 +21,10 @@ public static class DataServiceCollectionExtensions
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
         services.AddSingleton(options);
-        services.AddDbContext<ScraperSkyDbContext>(builder => Configure(builder, options.Provider, connectionString));
-        services.AddDbContextFactory<ScraperSkyDbContext>(
-            builder => Configure(builder, options.Provider, connectionString), ServiceLifetime.Scoped);
+        // Pooled: the options are built once and a context (with its connection object and internal services) is
+        // reused, rather than built for every request and every unit of work. The context holds no state of its own.
+        services.AddPooledDbContextFactory<ScraperSkyDbContext>(builder => Configure(builder, options.Provider, connectionString));
+        services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<ScraperSkyDbContext>>().CreateDbContext());
         // Bound from the configuration passed in, so hosts without an IConfiguration service (the CLI) work too.
         services.AddOptions<JobOptions>()
             .Bind(configuration.GetSection(JobOptions.Section))

@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ScraperSky.Data;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
@@ -74,15 +76,7 @@ public static class ScanEndpoints
             return NotFound();
         }
 
-        var scope = RequestTenant.ReadScope(user);
-        var job = await db.Jobs.AsNoTracking()
-            .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
-            .Select(j => new StatusRow(
-                j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
-                // The result lives in the domain's history; a retried job may have ended more than once.
-                db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
-                    .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault()))
-            .SingleOrDefaultAsync(cancellationToken);
+        var job = await FindStatusAsync(db, id.Value, RequestTenant.ReadScope(user), cancellationToken);
         if (job is null)
         {
             return NotFound();
@@ -101,6 +95,23 @@ public static class ScanEndpoints
                 job.ProgressMessage ?? ""),
             job.Domain));
     }
+
+    // Compiled once per model: building and looking up this query's expression tree cost more than running it. A
+    // compiled query refuses a model other than the one it was compiled for, and a process may hold several (SQLite
+    // and PostgreSQL hosts in the tests), so there is one per model. Everything the query reads is a parameter of the
+    // lambda (the context too): no request's values are captured in it.
+    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, Guid?, CancellationToken, Task<StatusRow?>>> StatusQueries = [];
+
+    private static Task<StatusRow?> FindStatusAsync(ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken cancellationToken) =>
+        StatusQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken _) =>
+            db.Jobs.AsNoTracking()
+                .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
+                .Select(j => new StatusRow(
+                    j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
+                    // The result lives in the domain's history; a retried job may have ended more than once.
+                    db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
+                        .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault()))
+                .SingleOrDefault()))(db, id, scope, cancellationToken);
 
     private static string DefaultStep(JobStatus status) => status switch
     {

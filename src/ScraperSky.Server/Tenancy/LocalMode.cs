@@ -19,6 +19,9 @@ public sealed class LocalMode(IServer server, IOptions<AuthOptions> options)
     // Headers a reverse proxy adds; their presence means the client is somewhere else, whatever they say.
     private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"];
 
+    // 0 not known yet, 1 loopback only, 2 not: an int, so that a request on another thread never reads half of it.
+    private int _loopbackOnly;
+
     /// Whether this request is the local user's and may go without a key. The one answer to that question: the
     /// authentication handler and the rate limits both ask it.
     public bool IsActiveFor(HttpContext context) => Judge(context.Request) == LocalRequest.Local;
@@ -26,14 +29,32 @@ public sealed class LocalMode(IServer server, IOptions<AuthOptions> options)
     /// Like <see cref="IsActiveFor"/>, telling apart a request refused as DNS rebinding.
     public LocalRequest Judge(HttpRequest request)
     {
-        if (options.Value.RequireApiKey
-            || !ListensOnlyOnLoopback(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            || IsForwarded(request))
+        if (options.Value.RequireApiKey || !ListensOnlyOnLoopback() || IsForwarded(request))
         {
             return LocalRequest.NotLocal;
         }
 
         return IsLoopbackHost(request.Host) ? LocalRequest.Local : LocalRequest.Rebound;
+    }
+
+    /// Whether this server listens only on loopback. Known once the server has started and reports its addresses, which
+    /// do not change after: remembered then, rather than enumerated (under Kestrel's lock) and parsed twice a request.
+    private bool ListensOnlyOnLoopback()
+    {
+        if (Volatile.Read(ref _loopbackOnly) is var known and not 0)
+        {
+            return known == 1;
+        }
+
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is null || addresses.Count == 0)
+        {
+            return false;
+        }
+
+        var answer = ListensOnlyOnLoopback(addresses);
+        Volatile.Write(ref _loopbackOnly, answer ? 1 : 2);
+        return answer;
     }
 
     /// True when there is at least one address and each is loopback. A server that reports no addresses says
