@@ -13,6 +13,12 @@ internal static class SqliteUrlWriter
     private const int RowsPerStatement = 64;
     private const int ColumnsPerRow = 8;
 
+    /// From this many URLs a write gets a larger page cache for its duration; a typical sitemap gains nothing from it.
+    internal const int LargeWrite = 10_000;
+
+    /// SQLite's own default (2 MB), which the connection returns to after a large write.
+    internal const int DefaultCacheSize = -2000;
+
     private static readonly string FullStatement = Sql(RowsPerStatement);
 
     private static string Sql(int rows)
@@ -46,13 +52,13 @@ internal static class SqliteUrlWriter
         urls = [.. urls.OrderBy(u => u.Loc, StringComparer.Ordinal)];
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        var largeCache = urls.Count >= LargeWrite;
         try
         {
-            await using (var pragma = connection.CreateCommand())
+            if (largeCache)
             {
                 // Index pages of a large upsert stay in memory between statements (64 MB; the default is 2 MB).
-                pragma.CommandText = "PRAGMA cache_size = -65536";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
+                await PragmaAsync(connection, "PRAGMA cache_size = -65536", cancellationToken);
             }
 
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -79,8 +85,22 @@ internal static class SqliteUrlWriter
         }
         finally
         {
+            if (largeCache)
+            {
+                // The connection goes back to the pool: a 64 MB cache left on it stays filled with pages for as long as
+                // the process runs, one per pooled connection (peak RSS grew by a hundred MB over a 4,000-domain batch).
+                await PragmaAsync(connection, $"PRAGMA cache_size = {DefaultCacheSize}; PRAGMA shrink_memory", CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static async Task PragmaAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = sql;
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, SitemapUrlTarget target, int rows, string sql)
