@@ -272,17 +272,17 @@ public static class BatchEndpoints
             return TableResults.Stream(tableFormat, columns, ResultRowsOf(db, batch.Id), $"{publicId}-results", cancellationToken);
         }
 
-        if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
+        if (!Cursor.TryPage<Cursor.TextPosition>(limit, cursor, out var pageSize, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(problem!);
         }
 
         IQueryable<BatchEntry> page = entries;
-        if (cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryText(cursor, out var after) || !int.TryParse(after, out var afterRow))
+            if (!int.TryParse(after.Value, out var afterRow))
             {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
+                return Problems.BadRequest(Cursor.NotThisListing);
             }
 
             page = entries.Where(e => e.Row > afterRow);
@@ -389,18 +389,18 @@ public static class BatchEndpoints
             return Problems.Forbidden(RequestTenant.MismatchDetail);
         }
 
-        if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
+        if (!Cursor.TryPage<Cursor.TextPosition>(limit, cursor, out var pageSize, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(problem!);
         }
 
         var batches = db.BatchJobs.AsNoTracking().Where(b => b.TenantId == tenant);
-        if (cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryText(cursor, out var after) || !DateTime.TryParse(after, System.Globalization.CultureInfo.InvariantCulture,
+            if (!DateTime.TryParse(after.Value, System.Globalization.CultureInfo.InvariantCulture,
                     System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var before))
             {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
+                return Problems.BadRequest(Cursor.NotThisListing);
             }
 
             batches = batches.Where(b => b.CreatedAt < before);

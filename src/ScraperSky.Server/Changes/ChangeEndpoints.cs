@@ -97,20 +97,15 @@ public static class ChangeEndpoints
             return TableResults.Stream(file, ChangeView.Columns, rows, fileName, cancellationToken);
         }
 
-        if (!Cursor.TryLimit(query.Limit, Cursor.MaxLimit, out var limit, out var limitProblem))
+        if (!Cursor.TryPage<ChangePosition>(query.Limit, query.Cursor, out var limit, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(problem!);
         }
 
         IQueryable<DomainChange> page = ordered;
-        if (query.Cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryDecode<ChangePosition>(query.Cursor, out var after))
-            {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
-            }
-
-            var id = after!.Id;
+            var id = after.Id;
             page = ordered.Where(c => c.Id < id);
         }
 

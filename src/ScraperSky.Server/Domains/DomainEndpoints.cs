@@ -113,15 +113,9 @@ public static class DomainEndpoints
             return TableResults.Stream(file, ResultColumns.Domains, rows, "domains", cancellationToken);
         }
 
-        if (!Cursor.TryLimit(query.Limit, Cursor.MaxLimit, out var limit, out var limitProblem))
+        if (!Cursor.TryPage<DomainPosition>(query.Limit, query.Cursor, out var limit, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
-        }
-
-        DomainPosition? after = null;
-        if (query.Cursor is not null && !Cursor.TryDecode(query.Cursor, out after))
-        {
-            return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
+            return Problems.BadRequest(problem!);
         }
 
         var page = await DomainSearch.Page(matching, sort, after).Take(limit + 1).Select(DomainRecord.FromRow)
@@ -196,20 +190,15 @@ public static class DomainEndpoints
             return TableResults.Stream(tableFormat, ResultColumns.Scans, rows, $"{scope.Domain}-scans", cancellationToken);
         }
 
-        if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
+        if (!Cursor.TryPage<ScanPosition>(limit, cursor, out var pageSize, out var after, out var pageProblem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(pageProblem!);
         }
 
         IQueryable<DomainScan> page = scans;
-        if (cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryDecode<ScanPosition>(cursor, out var after))
-            {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
-            }
-
-            var time = after!.ScannedAt;
+            var time = after.ScannedAt;
             page = scans.Where(s => s.ScannedAt < time);
         }
 

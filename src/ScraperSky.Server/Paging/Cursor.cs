@@ -41,6 +41,29 @@ public static class Cursor
         return problem is null;
     }
 
+    /// What a listing answers to a cursor it cannot read.
+    public const string NotThisListing = "Query parameter 'cursor' is not a cursor this listing handed out.";
+
+    /// The page a listing request asks for: its size and the position after which it starts (null for the first page),
+    /// or the problem to answer with. A position that decodes but names no row of this listing is the caller's to
+    /// reject with <see cref="NotThisListing"/>.
+    public static bool TryPage<T>(int? limit, string? cursor, out int pageSize, out T? after, out string? problem) where T : class
+    {
+        after = null;
+        if (!TryLimit(limit, MaxLimit, out pageSize, out problem))
+        {
+            return false;
+        }
+
+        if (cursor is not null && !TryDecode(cursor, out after))
+        {
+            problem = NotThisListing;
+            return false;
+        }
+
+        return true;
+    }
+
     public static string Text(string value) => Encode(new TextPosition(value));
 
     public static bool TryText(string? cursor, out string value)
@@ -55,5 +78,6 @@ public static class Cursor
         return true;
     }
 
-    private sealed record TextPosition(string Value);
+    /// A position given as one text value (an id, a time, a row number).
+    public sealed record TextPosition(string Value);
 }

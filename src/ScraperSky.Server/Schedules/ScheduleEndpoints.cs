@@ -94,18 +94,18 @@ public static class ScheduleEndpoints
             return Problems.Forbidden(RequestTenant.MismatchDetail);
         }
 
-        if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
+        if (!Cursor.TryPage<Cursor.TextPosition>(limit, cursor, out var pageSize, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(problem!);
         }
 
         // Ids are version-7 UUIDs: newest first is descending id order, a stable key to page by.
         var schedules = db.Schedules.AsNoTracking().Where(s => s.TenantId == tenant && s.State != ScheduleState.Deleted);
-        if (cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryText(cursor, out var after) || !Guid.TryParseExact(after, "N", out var before))
+            if (!Guid.TryParseExact(after.Value, "N", out var before))
             {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
+                return Problems.BadRequest(Cursor.NotThisListing);
             }
 
             schedules = schedules.Where(s => s.Id.CompareTo(before) < 0);

@@ -143,22 +143,17 @@ public static class WebhookEndpoints
             return Problems.NotFound(NotFoundDetail);
         }
 
-        if (!Cursor.TryLimit(limit, Cursor.MaxLimit, out var pageSize, out var limitProblem))
+        if (!Cursor.TryPage<DeliveryPosition>(limit, cursor, out var pageSize, out var after, out var problem))
         {
-            return Problems.BadRequest(limitProblem!);
+            return Problems.BadRequest(problem!);
         }
 
         // Ids are version 7 UUIDs: their order is the order the deliveries were written.
         var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookId == id).OrderByDescending(d => d.Id);
         IQueryable<WebhookDelivery> page = deliveries;
-        if (cursor is not null)
+        if (after is not null)
         {
-            if (!Cursor.TryDecode<DeliveryPosition>(cursor, out var after))
-            {
-                return Problems.BadRequest("Query parameter 'cursor' is not a cursor this listing handed out.");
-            }
-
-            var last = after!.Id;
+            var last = after.Id;
             page = deliveries.Where(d => d.Id.CompareTo(last) < 0);
         }
 
