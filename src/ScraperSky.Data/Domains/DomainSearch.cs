@@ -1,12 +1,17 @@
+using System.Text.Json.Serialization;
 using ScraperSky.Data.Entities;
 
 namespace ScraperSky.Data.Domains;
 
-/// What a domain listing filters on; every filter is optional and they combine with AND (several `Tech` too).
+/// What a domain listing filters on; every filter is optional and they combine with AND (several `Tech` too). A
+/// schedule stores one as JSON under the listing's query names (see ScheduleFilter).
 public sealed record DomainFilter
 {
     /// Text in the domain name or the title, case-insensitive.
+    [JsonPropertyName("q")]
     public string? Text { get; init; }
+
+    [JsonPropertyName("tech")]
     public IReadOnlyList<string> Technologies { get; init; } = [];
     public string? Category { get; init; }
     public bool? HasEmail { get; init; }

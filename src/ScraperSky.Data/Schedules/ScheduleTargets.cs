@@ -27,7 +27,7 @@ public static class ScheduleTargets
         }
         else if (schedule.Filter is { } filter)
         {
-            domains = await DomainSearch.Filter(db, schedule.TenantId, ScheduleFilter.FromJson(filter).ToDomainFilter())
+            domains = await DomainSearch.Filter(db, schedule.TenantId, ScheduleFilter.FromJson(filter))
                 .AsNoTracking().OrderBy(d => d.Name).Select(d => d.Name).Take(limit + 1).ToListAsync(cancellationToken);
             what = "the filter";
         }

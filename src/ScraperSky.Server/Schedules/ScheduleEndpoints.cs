@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Schedules;
@@ -175,10 +176,10 @@ public static class ScheduleEndpoints
             schedule.CreatedAt);
     }
 
-    private static ScheduleFilterBody FilterView(ScheduleFilter filter) => new()
+    private static ScheduleFilterBody FilterView(DomainFilter filter) => new()
     {
-        Q = filter.Q,
-        Tech = filter.Tech,
+        Q = filter.Text,
+        Tech = filter.Technologies.Count == 0 ? null : filter.Technologies,
         Category = filter.Category,
         HasEmail = filter.HasEmail,
         HasPhone = filter.HasPhone,

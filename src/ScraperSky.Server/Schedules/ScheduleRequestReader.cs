@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Schedules;
@@ -150,10 +151,10 @@ public static class ScheduleRequestReader
             return "Field 'filter.tech' holds an empty technology name.";
         }
 
-        schedule.Filter = new ScheduleFilter
+        schedule.Filter = ScheduleFilter.ToJson(new DomainFilter
         {
-            Q = body.Q,
-            Tech = body.Tech,
+            Text = body.Q,
+            Technologies = body.Tech ?? [],
             Category = body.Category,
             HasEmail = body.HasEmail,
             HasPhone = body.HasPhone,
@@ -162,7 +163,7 @@ public static class ScheduleRequestReader
             BatchId = batchId,
             ScannedAfter = body.ScannedAfter?.ToUniversalTime(),
             Status = status,
-        }.ToJson();
+        });
         return null;
     }
 }

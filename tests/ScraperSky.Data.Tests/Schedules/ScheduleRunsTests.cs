@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Schedules;
@@ -217,8 +218,8 @@ public abstract class ScheduleRunsTests(DatabaseProvider provider) : IAsyncLifet
             await db.SaveChangesAsync(Ct);
         }
 
-        var wordpress = await AddScheduleAsync(s => s.Filter = new ScheduleFilter { Wordpress = true }.ToJson());
-        var nothing = await AddScheduleAsync(s => s.Filter = new ScheduleFilter { Tech = ["NoSuchTech"] }.ToJson());
+        var wordpress = await AddScheduleAsync(s => s.Filter = ScheduleFilter.ToJson(new DomainFilter { Wordpress = true }));
+        var nothing = await AddScheduleAsync(s => s.Filter = ScheduleFilter.ToJson(new DomainFilter { Technologies = ["NoSuchTech"] }));
         Time.Advance(TimeSpan.FromHours(1));
 
         var runs = (await RunDueAsync(NewRunner())).ToDictionary(r => r.ScheduleId);
