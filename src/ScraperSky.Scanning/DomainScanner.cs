@@ -77,7 +77,7 @@ public sealed partial class DomainScanner(
         if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
             && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(home, deadline.Token), deadline) is { } feed)
         {
-            contactPages.Add(feed);
+            contactPages.Add(WithoutHtml(feed));
         }
 
         // Everything that reads the homepage's HTML has read it; only the sitemap links are left to find in it.

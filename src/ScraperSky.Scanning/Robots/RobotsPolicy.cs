@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -71,18 +72,27 @@ public sealed partial class RobotsPolicy(IWebFetcher fetcher, IOptions<ScanningO
         }
     }
 
-    /// Reads up to the parse limit and stops: a larger file is cut there instead of failing.
+    /// Reads up to the parse limit and stops: a larger file is cut there instead of failing. The buffer is pooled: a
+    /// fresh one of the limit's 512 KB per robots.txt was large-object heap garbage for every domain scanned.
     private static async Task<string> ReadPrefixAsync(Stream body, CancellationToken cancellationToken)
     {
-        var buffer = new byte[RobotsTxt.MaxLength];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(RobotsTxt.MaxLength);
+        try
         {
-            length += read;
-        }
+            var length = 0;
+            int read;
+            while (length < RobotsTxt.MaxLength
+                && (read = await body.ReadAsync(buffer.AsMemory(length, RobotsTxt.MaxLength - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
 
-        return Encoding.UTF8.GetString(buffer, 0, length);
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// "Mozilla/5.0 (compatible; ScraperSky/1.0; +https://…)" → "ScraperSky": the first product/version pair that is

@@ -21,9 +21,9 @@ internal sealed partial class ScanWorker(
     TimeProvider time,
     ILogger<ScanWorker> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    // Every job this process holds, from its claim until its outcome is recorded; the lease renewal reads it too.
+    private readonly ConcurrentDictionary<Guid, RunningScan> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
-    private readonly ConcurrentDictionary<Guid, Lease> _leases = new();
 
     /// The lease owner written on every job this process claims.
     public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -53,8 +53,10 @@ internal sealed partial class ScanWorker(
                 var claimed = await ClaimAsync(free, stoppingToken);
                 foreach (var job in claimed)
                 {
-                    var run = new Task<Task>(() => RunAsync(job, stoppingToken));
-                    _running[job.Id] = run.Unwrap();
+                    var scan = new RunningScan(job);
+                    var run = new Task<Task>(() => RunAsync(scan, stoppingToken));
+                    scan.Completion = run.Unwrap();
+                    _running[job.Id] = scan;
                     run.Start(TaskScheduler.Default);
                 }
 
@@ -69,7 +71,7 @@ internal sealed partial class ScanWorker(
             // Shutting down.
         }
 
-        await Task.WhenAll(_running.Values);
+        await Task.WhenAll(_running.Values.Select(r => r.Completion));
         await renewing;
         LogStopped(logger, WorkerId);
     }
@@ -89,11 +91,12 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    private async Task RunAsync(ClaimedJob job, CancellationToken stoppingToken)
+    private async Task RunAsync(RunningScan running, CancellationToken stoppingToken)
     {
+        var job = running.Job;
         try
         {
-            await ProcessAsync(job, stoppingToken);
+            await ProcessAsync(running, stoppingToken);
         }
         catch (Exception e)
         {
@@ -107,13 +110,13 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    private async Task ProcessAsync(ClaimedJob job, CancellationToken stoppingToken)
+    private async Task ProcessAsync(RunningScan lease, CancellationToken stoppingToken)
     {
+        var job = lease.Job;
         await using var scope = scopes.CreateAsyncScope();
         var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
         using var scan = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var lease = new Lease(job, scan);
-        _leases[job.Id] = lease;
+        lease.Renew(scan);
         LogScanning(logger, job.PublicId, job.Domain, job.Attempts);
 
         SiteMetadata? metadata = null;
@@ -145,7 +148,7 @@ internal sealed partial class ScanWorker(
         }
         finally
         {
-            _leases.TryRemove(job.Id, out _);
+            lease.StopRenewing();
         }
 
         // Recording an outcome is one short transaction; it runs even during shutdown so a finished scan is not lost.
@@ -197,7 +200,7 @@ internal sealed partial class ScanWorker(
             while (true)
             {
                 await Task.Delay(interval, time, stoppingToken);
-                var held = _leases.Values.ToList();
+                var held = _running.Values.Where(r => r.Renewing).ToList();
                 if (held.Count == 0)
                 {
                     continue;
@@ -250,21 +253,31 @@ internal sealed partial class ScanWorker(
         };
     }
 
-    /// A running scan's lease, as the renewal loop sees it.
-    private sealed class Lease(ClaimedJob job, CancellationTokenSource scan)
+    /// A job this process holds: the task that scans it and records its outcome, and its lease as the renewal loop
+    /// sees it (renewed only while the scan runs; recording the outcome checks the lease itself).
+    private sealed class RunningScan(ClaimedJob job)
     {
+        private volatile CancellationTokenSource? _scan;
         private volatile bool _lost;
 
         public ClaimedJob Job => job;
 
+        public Task Completion { get; set; } = Task.CompletedTask;
+
+        public bool Renewing => _scan is not null;
+
         public bool Lost => _lost;
+
+        public void Renew(CancellationTokenSource scan) => _scan = scan;
+
+        public void StopRenewing() => _scan = null;
 
         public void Lose()
         {
             _lost = true;
             try
             {
-                scan.Cancel();
+                _scan?.Cancel();
             }
             catch (ObjectDisposedException)
             {
