@@ -39,12 +39,10 @@ internal static class WebhookOutbox
         db.ChangeTracker.Clear();
     }
 
-    /// Called where a batch's last job ends (its counters then add up to the total).
-    public static async Task BatchEndedAsync(ScraperSkyDbContext db, Guid batchId, DateTime now, CancellationToken cancellationToken)
+    /// Called where a batch's last job ends (its counters then add up to the total), with the batch row as the
+    /// statement that counted the job returned it: nothing is read again.
+    public static async Task BatchEndedAsync(ScraperSkyDbContext db, BatchJob batch, DateTime now, CancellationToken cancellationToken)
     {
-        var batch = await db.BatchJobs.AsNoTracking().Where(b => b.Id == batchId)
-            .Select(b => new { b.TenantId, b.Status, b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs, b.CompletedAt })
-            .SingleAsync(cancellationToken);
         var subscribed = await SubscribedAsync(db, batch.TenantId, cancellationToken);
         if (subscribed.Count == 0)
         {
@@ -52,7 +50,7 @@ internal static class WebhookOutbox
         }
 
         var data = new BatchEndedData(
-            PublicIds.Format(BatchJob.PublicPrefix, batchId), EnumNames.ToWire(batch.Status), batch.TotalJobs,
+            batch.PublicId, EnumNames.ToWire(batch.Status), batch.TotalJobs,
             batch.CompletedJobs, batch.FailedJobs, batch.CancelledJobs, batch.CompletedAt ?? now);
         Enqueue(db, subscribed, batch.TenantId, WebhookEvents.BatchCompleted, data, now);
         await db.SaveChangesAsync(cancellationToken);
