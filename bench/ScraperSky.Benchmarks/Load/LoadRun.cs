@@ -19,6 +19,7 @@ namespace ScraperSky.Benchmarks.Load;
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
 ///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
+///       [--trace-delay 0]
 public static class LoadRun
 {
     public const string Command = "load-run";
@@ -82,7 +83,8 @@ public static class LoadRun
                     environment, ct, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], serverDll: settings.ServerDll ?? ServerAssembly()));
             }
 
-            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
+            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(
+                servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);

@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--server path/ScraperSky.Server.dll]";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll]";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
@@ -16,6 +16,10 @@ internal sealed record LoadRunOptions
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
     public int TraceSeconds { get; init; } = 30;
+
+    /// Seconds from the submission before the trace attaches: a run of 3,000+ domains traced after its first minute
+    /// shows the steady state rather than the JIT's warm-up.
+    public int TraceDelaySeconds { get; init; }
 
     /// Another build of the server (an older commit's, say) to measure on this machine beside the current one.
     public string? ServerDll { get; init; }
@@ -41,6 +45,7 @@ internal sealed record LoadRunOptions
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
+                "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
                 "--server" => File.Exists(value)
                     ? options with { ServerDll = Path.GetFullPath(value) }

@@ -4,20 +4,68 @@ using System.Globalization;
 namespace ScraperSky.Benchmarks.Load;
 
 /// `dotnet-trace collect` (a .NET global tool: `dotnet tool install -g dotnet-trace`) attached to the first server
-/// process for a fixed time from the submission (`--trace-seconds`, 30 by default), sampling thread stacks; read the file with
-/// `dotnet-trace report <file> topN -n 40` (exclusive) or `--inclusive`.
+/// process for a fixed time (`--trace-seconds`, 30 by default), from the submission or `--trace-delay` seconds after it,
+/// sampling thread stacks; read the file with `dotnet-trace report <file> topN -n 40` (exclusive) or `--inclusive`.
 internal sealed class ServerTrace : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Task<Process?> _process;
 
-    private ServerTrace(Process process) => _process = process;
+    private ServerTrace(int processId, string path, TimeSpan delay, TimeSpan duration) =>
+        _process = StartAfterAsync(processId, path, delay, duration, _cancel.Token);
 
-    public static ServerTrace Start(int processId, string path, TimeSpan duration)
+    public static ServerTrace Start(int processId, string path, TimeSpan delay, TimeSpan duration) =>
+        new(processId, path, delay, duration);
+
+    /// The file is complete when the tool exits, at the end of its duration. A batch that ended before the delay was
+    /// up is not traced at all.
+    public async Task StopAsync()
     {
+        if (!_process.IsCompleted)
+        {
+            await _cancel.CancelAsync();
+            Console.Error.WriteLine("load-run: the batch ended before --trace-delay was up; no trace was taken.");
+        }
+
+        if (await _process is { } process)
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await process.WaitForExitAsync(wait.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancel.CancelAsync();
+        if (await _process is { } process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+
+        _cancel.Dispose();
+    }
+
+    private static async Task<Process?> StartAfterAsync(int processId, string path, TimeSpan delay, TimeSpan duration, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
         var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
         var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace")
         {
-                        RedirectStandardOutput = true,
+            RedirectStandardOutput = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[] { "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", path, "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture) })
@@ -28,24 +76,6 @@ internal sealed class ServerTrace : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet-trace did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        return new ServerTrace(process);
-    }
-
-    /// The file is complete when the tool exits, at the end of its duration.
-    public async Task StopAsync()
-    {
-        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await _process.WaitForExitAsync(wait.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        return process;
     }
 }

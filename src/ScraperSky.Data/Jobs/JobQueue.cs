@@ -26,6 +26,9 @@ public sealed partial class JobQueue(
 
     private const int ExpiredSweepSize = 100;
 
+    private static readonly string RunningStatus = EnumNames.ToWire(JobStatus.Running);
+    private static readonly string CompletedStatus = EnumNames.ToWire(JobStatus.Completed);
+
     // The PostgreSQL advisory lock that makes claimers take turns ("SKYCLAIM" in ASCII).
     private const long ClaimLockKey = 0x534B_5943_4C41_494D;
 
@@ -220,10 +223,6 @@ public sealed partial class JobQueue(
         }).ToList();
     }
 
-    /// Extends the lease; false when it is no longer ours and the work must stop.
-    public async Task<bool> RenewLeaseAsync(ClaimedJob job, CancellationToken cancellationToken) =>
-        (await RenewLeasesAsync(job.Owner, [job], cancellationToken)).Count == 0;
-
     /// Extends the leases of all the jobs <paramref name="owner"/> runs in one statement (a worker renews once per
     /// tick, not once per job); returns the jobs whose lease is no longer ours, whose work must stop.
     public async Task<IReadOnlyList<ClaimedJob>> RenewLeasesAsync(
@@ -250,13 +249,16 @@ public sealed partial class JobQueue(
     }
 
     /// Persists the step and message a status call shows; false when the lease is no longer ours.
+    /// Raw SQL: a scan writes progress a few times, and `ExecuteUpdateAsync` runs EF Core's query pipeline (cache key,
+    /// parameter extraction) on every call, which cost more CPU than the statement itself.
     public async Task<bool> ReportProgressAsync(ClaimedJob job, string step, string message, CancellationToken cancellationToken)
     {
         var cleanMessage = StoredText.Clean(message);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.ProgressStep, step)
-            .SetProperty(j => j.ProgressMessage, cleanMessage), cancellationToken) == 1;
+        return await db.Database.ExecuteSqlAsync($"""
+            UPDATE jobs SET progress_step = {step}, progress_message = {cleanMessage}
+            WHERE id = {job.Id} AND status = {RunningStatus} AND lease_owner = {job.Owner} AND attempts = {job.Attempts}
+            """, cancellationToken) == 1;
     }
 
     /// Stores a finished scan in one transaction: the job's state, the scan in the domain's history and current
@@ -270,14 +272,12 @@ public sealed partial class JobQueue(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var ours = await db.Jobs.Where(Held(job)).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Completed)
-            .SetProperty(j => j.Error, (string?)null)
-            .SetProperty(j => j.CompletedAt, now)
-            .SetProperty(j => j.ProgressStep, ScanSteps.Completed)
-            .SetProperty(j => j.ProgressMessage, CompletedMessage)
-            .SetProperty(j => j.LeaseOwner, (string?)null)
-            .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        var ours = await db.Database.ExecuteSqlAsync($"""
+            UPDATE jobs
+            SET status = {CompletedStatus}, error = NULL, completed_at = {now}, progress_step = {ScanSteps.Completed},
+                progress_message = {CompletedMessage}, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = {job.Id} AND status = {RunningStatus} AND lease_owner = {job.Owner} AND attempts = {job.Attempts}
+            """, cancellationToken);
         if (ours == 0)
         {
             LogLeaseLost(logger, job.PublicId, job.Owner);
@@ -512,11 +512,10 @@ public sealed partial class JobQueue(
             WHERE id = {batchId}
             RETURNING *
             """).AsNoTracking().ToListAsync(cancellationToken)).Single();
-        await db.Jobs.Where(j => j.Id == jobId)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.EndSequence, (long?)batch.EndSequence), cancellationToken);
+        await db.Database.ExecuteSqlAsync($"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
-            await Webhooks.WebhookOutbox.BatchEndedAsync(db, batchId, now, cancellationToken);
+            await Webhooks.WebhookOutbox.BatchEndedAsync(db, batch, now, cancellationToken);
         }
     }
 

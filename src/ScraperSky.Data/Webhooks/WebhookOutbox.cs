@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 
@@ -39,12 +41,10 @@ internal static class WebhookOutbox
         db.ChangeTracker.Clear();
     }
 
-    /// Called where a batch's last job ends (its counters then add up to the total).
-    public static async Task BatchEndedAsync(ScraperSkyDbContext db, Guid batchId, DateTime now, CancellationToken cancellationToken)
+    /// Called where a batch's last job ends (its counters then add up to the total), with the batch row as the
+    /// statement that counted the job returned it: nothing is read again.
+    public static async Task BatchEndedAsync(ScraperSkyDbContext db, BatchJob batch, DateTime now, CancellationToken cancellationToken)
     {
-        var batch = await db.BatchJobs.AsNoTracking().Where(b => b.Id == batchId)
-            .Select(b => new { b.TenantId, b.Status, b.TotalJobs, b.CompletedJobs, b.FailedJobs, b.CancelledJobs, b.CompletedAt })
-            .SingleAsync(cancellationToken);
         var subscribed = await SubscribedAsync(db, batch.TenantId, cancellationToken);
         if (subscribed.Count == 0)
         {
@@ -52,17 +52,31 @@ internal static class WebhookOutbox
         }
 
         var data = new BatchEndedData(
-            PublicIds.Format(BatchJob.PublicPrefix, batchId), EnumNames.ToWire(batch.Status), batch.TotalJobs,
+            batch.PublicId, EnumNames.ToWire(batch.Status), batch.TotalJobs,
             batch.CompletedJobs, batch.FailedJobs, batch.CancelledJobs, batch.CompletedAt ?? now);
         Enqueue(db, subscribed, batch.TenantId, WebhookEvents.BatchCompleted, data, now);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
 
+    // Compiled once per model (as the status endpoint's query is): every ended job asks, and building and looking up
+    // the query's expression tree cost more than running it. One per model, since a process may hold several.
+    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, IAsyncEnumerable<Subscriber>>> SubscribedQueries = [];
+
     private static async Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
-        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken) =>
-        [.. (await db.Webhooks.AsNoTracking().Where(w => w.TenantId == tenantId && w.DisabledAt == null)
-            .Select(w => new { w.Id, w.Events }).ToListAsync(cancellationToken)).Select(w => (w.Id, w.Events))];
+        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var query = SubscribedQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId) =>
+            db.Webhooks.AsNoTracking().Where(w => w.TenantId == tenantId && w.DisabledAt == null)
+                .Select(w => new Subscriber(w.Id, w.Events))));
+        var subscribed = new List<(Guid Id, List<string> Events)>();
+        await foreach (var webhook in query(db, tenantId).WithCancellation(cancellationToken))
+        {
+            subscribed.Add((webhook.Id, webhook.Events));
+        }
+
+        return subscribed;
+    }
 
     private static void Enqueue<T>(
         ScraperSkyDbContext db, List<(Guid Id, List<string> Events)> webhooks, Guid tenantId, string type, T data, DateTime now)
@@ -92,4 +106,6 @@ internal static class WebhookOutbox
             });
         }
     }
+
+    private sealed record Subscriber(Guid Id, List<string> Events);
 }

@@ -91,7 +91,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(2, second.Attempts);
         Assert.False(await queue.CompleteAsync(first, Metadata("Stale"), null, Ct));
-        Assert.False(await queue.RenewLeaseAsync(first, Ct));
+        Assert.Equal([first], await queue.RenewLeasesAsync(first.Owner, [first], Ct));
         Assert.Equal(FailureOutcome.LeaseLost, await queue.FailAsync(first, "stale failure", isTransient: false, Ct));
         Assert.True(await queue.CompleteAsync(second, Metadata("Fresh"), null, Ct));
 
@@ -113,7 +113,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         for (var i = 0; i < 4; i++)
         {
             database.Time.Advance(TimeSpan.FromSeconds(6));
-            Assert.True(await queue.RenewLeaseAsync(claim, Ct));
+            Assert.Empty(await queue.RenewLeasesAsync(claim.Owner, [claim], Ct));
             Assert.Empty(await queue.ClaimAsync("worker-2", 1, Ct));
         }
 
