@@ -93,7 +93,10 @@ internal static partial class PhoneFinder
     public static bool TryParse(string raw, string? region, out PhoneNumberInfo phone)
     {
         phone = null!;
-        if (raw.Length is 0 or > 64)
+
+        // Parse throws for what cannot be a number (a date's `7`, a price's `00`), and throwing costs more than parsing:
+        // no region's valid numbers have fewer than four digits.
+        if (raw.Length is 0 or > 64 || raw.Count(char.IsDigit) < 4)
         {
             return false;
         }
@@ -138,7 +141,7 @@ internal static partial class PhoneFinder
         }
 
         var candidateBlocks = new List<(int Start, int End)>();
-        var text = CandidateLines(pageText, blocks, candidateBlocks);
+        var text = NonPhoneDigits.Blank(CandidateLines(pageText, blocks, candidateBlocks));
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
