@@ -37,9 +37,6 @@ internal static partial class CompanyFinder
     private static readonly NonAsciiWords OtherLabelWords =
         new(["Geschäftsf", "geschäftsf", "GESCHÄFTSF", "Gérant", "gérant", "GÉRANT", "Razón social", "razón social"]);
 
-    private static int IndexOfLabel(ReadOnlySpan<char> text) =>
-        First(First(text.IndexOfAny(Abbreviations), text.IndexOfAny(LabelWords)), OtherLabelWords.IndexOfAny(text));
-
     private static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
     private static int After(int from, int found) => found < 0 ? -1 : from + found;
@@ -53,10 +50,7 @@ internal static partial class CompanyFinder
         string? vat = null;
         var ids = new List<RegistrationId>();
         var directors = new List<SourcedValue>();
-        if (IndexOfLabel(text) >= 0)
-        {
-            ReadLabelledLines(text, page, ref labelledName, ref vat, ids, directors);
-        }
+        ReadLabelledLines(text, page, ref labelledName, ref vat, ids, directors);
 
         foreach (var taxId in json.TaxIds)
         {
@@ -88,7 +82,8 @@ internal static partial class CompanyFinder
     private static void ReadLabelledLines(ReadOnlySpan<char> text, string page, ref string? name, ref string? vat,
         List<RegistrationId> ids, List<SourcedValue> directors)
     {
-        // Three cursors, each searched again only once passed, so a page costs one pass per kind of label.
+        // Three cursors, each searched again only once passed, so a page costs one pass per kind of label (and a page
+        // without labels one pass in all: no search beforehand asks whether there are any).
         int abbreviation = -2, word = -2, other = -2;
         var lines = 0;
         var from = 0;
