@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
+using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Scanning.Extraction;
 
@@ -32,12 +33,12 @@ internal static partial class PhoneFinder
     ];
 
     // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
-    // their cues and `+` signs: vectorised searches for the ASCII cues (ignoring case) and for the others (ordinal,
-    // in the spellings pages use, anchored on their non-ASCII letter: a SearchValues over them, ignoring case or not,
-    // or a per-cue search, cost more than the rest of the phone work together). Cues such as "téléphone" need no
-    // entry of their own: they contain an ASCII cue ("phone").
-    private static readonly SearchValues<string> AsciiCues =
-        SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
+    // their cues and `+` signs: the ASCII cues through the fingerprints' literal automaton (ignoring case; a
+    // SearchValues ignoring case stops to compare at most words of prose, as these cues share its three-character
+    // filter's buckets), the others ordinal, in the spellings pages use, anchored on their non-ASCII letter (a
+    // SearchValues over them, ignoring case or not, or a per-cue search, cost more than the rest of the phone work
+    // together). Cues such as "téléphone" need no entry of their own: they contain an ASCII cue ("phone").
+    private static readonly LiteralSet AsciiCues = new([.. Cues.Where(c => Ascii.IsValid(c))]);
 
     private static readonly NonAsciiWords OtherCues = new(Cues
         .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
@@ -267,7 +268,7 @@ internal static partial class PhoneFinder
         var (ascii, other, plus) = (first.Ascii, first.Other, first.Plus);
         for (var i = 0; i < line.Length; i++)
         {
-            ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
+            ascii = ascii == -1 || ascii >= i ? ascii : After(i, AsciiCues.IndexOfAny(line[i..]));
             other = other == -1 || other >= i ? other : After(i, OtherCues.IndexOfAny(line[i..]));
             plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
             var next = First(First(ascii, other), plus);
@@ -320,7 +321,7 @@ internal static partial class PhoneFinder
     }
 
     /// Whether <paramref name="line"/> may hold a cue; a superset, as the callers only narrow down.
-    private static bool HasCue(ReadOnlySpan<char> line) => line.IndexOfAny(AsciiCues) >= 0 || OtherCues.IndexOfAny(line) >= 0;
+    private static bool HasCue(ReadOnlySpan<char> line) => AsciiCues.IndexOfAny(line) >= 0 || OtherCues.IndexOfAny(line) >= 0;
 
     /// Where the first ASCII cue, other cue and `+` of a line may start (-1: none; -2: not searched yet).
     private readonly record struct CueCursors(int Ascii, int Other, int Plus)
@@ -330,7 +331,7 @@ internal static partial class PhoneFinder
         public int First => PhoneFinder.First(PhoneFinder.First(Ascii, Other), Plus);
 
         public static CueCursors Of(ReadOnlySpan<char> line) =>
-            new(line.IndexOfAny(AsciiCues), OtherCues.IndexOfAny(line), line.IndexOf('+'));
+            new(AsciiCues.IndexOfAny(line), OtherCues.IndexOfAny(line), line.IndexOf('+'));
     }
 
     private static bool LooksLikePhone(string text, PhoneNumberMatch match, bool inContactBlock)
