@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
+using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Scanning.Extraction;
 
@@ -32,12 +33,12 @@ internal static partial class PhoneFinder
     ];
 
     // Line filtering asks "any cue here?" of every line with digits, and long lines are cut into windows around
-    // their cues and `+` signs: vectorised searches for the ASCII cues (ignoring case) and for the others (ordinal,
-    // in the spellings pages use, anchored on their non-ASCII letter: a SearchValues over them, ignoring case or not,
-    // or a per-cue search, cost more than the rest of the phone work together). Cues such as "téléphone" need no
-    // entry of their own: they contain an ASCII cue ("phone").
-    private static readonly SearchValues<string> AsciiCues =
-        SearchValues.Create([.. Cues.Where(c => Ascii.IsValid(c))], StringComparison.OrdinalIgnoreCase);
+    // their cues and `+` signs: the ASCII cues through the fingerprints' literal automaton (ignoring case; a
+    // SearchValues ignoring case stops to compare at most words of prose, as these cues share its three-character
+    // filter's buckets), the others ordinal, in the spellings pages use, anchored on their non-ASCII letter (a
+    // SearchValues over them, ignoring case or not, or a per-cue search, cost more than the rest of the phone work
+    // together). Cues such as "téléphone" need no entry of their own: they contain an ASCII cue ("phone").
+    private static readonly LiteralSet AsciiCues = new([.. Cues.Where(c => Ascii.IsValid(c))]);
 
     private static readonly NonAsciiWords OtherCues = new(Cues
         .Where(c => !Ascii.IsValid(c) && !Cues.Any(a => Ascii.IsValid(a) && c.Contains(a, StringComparison.OrdinalIgnoreCase)))
@@ -93,7 +94,10 @@ internal static partial class PhoneFinder
     public static bool TryParse(string raw, string? region, out PhoneNumberInfo phone)
     {
         phone = null!;
-        if (raw.Length is 0 or > 64)
+
+        // Parse throws for what cannot be a number (a date's `7`, a price's `00`), and throwing costs more than parsing:
+        // no region's valid numbers have fewer than four digits.
+        if (raw.Length is 0 or > 64 || raw.Count(char.IsDigit) < 4)
         {
             return false;
         }
@@ -138,7 +142,7 @@ internal static partial class PhoneFinder
         }
 
         var candidateBlocks = new List<(int Start, int End)>();
-        var text = CandidateLines(pageText, blocks, candidateBlocks);
+        var text = NonPhoneDigits.Blank(CandidateLines(pageText, blocks, candidateBlocks));
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -171,6 +175,8 @@ internal static partial class PhoneFinder
     {
         var builder = new StringBuilder(4096);
         var appendedLineEnd = -1;
+        var searchedLineEnd = -1;
+        var searchedLineHasCue = false;
 
         // From digit to digit rather than line by line: most lines of a page have none, and the search skips them.
         var from = 0;
@@ -195,8 +201,13 @@ internal static partial class PhoneFinder
             var previous = lineStart == 0 ? [] : text[(text[..(lineStart - 1)].LastIndexOf('\n') + 1)..(lineStart - 1)];
             var inBlock = blocks.Count > 0 && blocks.Exists(b => lineStart < b.End && lineEnd > b.Start);
             var whole = inBlock ? line.Length <= MaxBlockLine : line.Trim().Length <= MaxShortLine;
-            var afterLabel = HasCue(previous);
-            if (!whole && !afterLabel && !HasCue(line, plus: true))
+
+            // The line before was searched already when it had digits of its own (lines of figures come in runs).
+            var afterLabel = lineStart > 0 && lineStart - 1 == searchedLineEnd ? searchedLineHasCue : HasCue(previous);
+            var cues = whole ? CueCursors.Unsearched : CueCursors.Of(line);
+            searchedLineEnd = whole ? -1 : lineEnd;
+            searchedLineHasCue = cues.Ascii >= 0 || cues.Other >= 0;
+            if (!whole && !afterLabel && cues.First < 0)
             {
                 continue;
             }
@@ -207,7 +218,7 @@ internal static partial class PhoneFinder
             }
 
             var start = builder.Length;
-            if (whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel))
+            if (whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel, cues))
             {
                 appendedLineEnd = lineEnd;
                 if (inBlock)
@@ -222,7 +233,7 @@ internal static partial class PhoneFinder
 
     /// The parts of a long line where a number could be accepted: from <see cref="CueReach"/> before each cue or `+`
     /// to <see cref="WindowAfter"/> past it (and the line's start, when the line before ends in a label).
-    private static bool AppendWindows(StringBuilder builder, ReadOnlySpan<char> line, bool afterLabel)
+    private static bool AppendWindows(StringBuilder builder, ReadOnlySpan<char> line, bool afterLabel, CueCursors first)
     {
         var windowStart = -1;
         var windowEnd = -1;
@@ -253,11 +264,11 @@ internal static partial class PhoneFinder
         }
 
         // Three cursors (ASCII cues, other cues, `+`), each searched again only once passed, so a line costs one pass
-        // per kind whatever the number of anchors on it.
-        int ascii = -2, other = -2, plus = -2;
+        // per kind whatever the number of anchors on it; the first of each comes from the line's filtering.
+        var (ascii, other, plus) = (first.Ascii, first.Other, first.Plus);
         for (var i = 0; i < line.Length; i++)
         {
-            ascii = ascii == -1 || ascii >= i ? ascii : After(i, line[i..].IndexOfAny(AsciiCues));
+            ascii = ascii == -1 || ascii >= i ? ascii : After(i, AsciiCues.IndexOfAny(line[i..]));
             other = other == -1 || other >= i ? other : After(i, OtherCues.IndexOfAny(line[i..]));
             plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
             var next = First(First(ascii, other), plus);
@@ -309,14 +320,18 @@ internal static partial class PhoneFinder
         return true;
     }
 
-    /// Whether <paramref name="line"/> may hold a cue (or, with <paramref name="plus"/>, a `+`).
-    private static bool HasCue(ReadOnlySpan<char> line, bool plus = false) => IndexOfCue(line, plus) >= 0;
+    /// Whether <paramref name="line"/> may hold a cue; a superset, as the callers only narrow down.
+    private static bool HasCue(ReadOnlySpan<char> line) => AsciiCues.IndexOfAny(line) >= 0 || OtherCues.IndexOfAny(line) >= 0;
 
-    /// Where the first cue (or `+`) may start in <paramref name="text"/>; a superset, as the callers only narrow down.
-    private static int IndexOfCue(ReadOnlySpan<char> text, bool plus)
+    /// Where the first ASCII cue, other cue and `+` of a line may start (-1: none; -2: not searched yet).
+    private readonly record struct CueCursors(int Ascii, int Other, int Plus)
     {
-        var first = First(text.IndexOfAny(AsciiCues), OtherCues.IndexOfAny(text));
-        return plus ? First(first, text.IndexOf('+')) : first;
+        public static CueCursors Unsearched { get; } = new(-2, -2, -2);
+
+        public int First => PhoneFinder.First(PhoneFinder.First(Ascii, Other), Plus);
+
+        public static CueCursors Of(ReadOnlySpan<char> line) =>
+            new(AsciiCues.IndexOfAny(line), OtherCues.IndexOfAny(line), line.IndexOf('+'));
     }
 
     private static bool LooksLikePhone(string text, PhoneNumberMatch match, bool inContactBlock)

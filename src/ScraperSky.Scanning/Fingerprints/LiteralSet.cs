@@ -171,7 +171,14 @@ internal sealed class LiteralSet
     /// runs at a fraction of the automaton's cost per character. At a position where some literal could start, the
     /// automaton takes over from the root and runs until its match in progress is shorter than a gram again; nothing
     /// it could still complete started before that point, so skipping resumes there.
-    public void FindIn(ReadOnlySpan<char> text, bool[] found)
+    public void FindIn(ReadOnlySpan<char> text, bool[] found) => Scan(text, found);
+
+    /// Where a literal occurs first in <paramref name="text"/> (the start of the one that ends first), or -1: a
+    /// search for labels in prose, where `SearchValues&lt;string&gt;` ignoring case stops to compare at most words.
+    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: null);
+
+    /// <paramref name="found"/> null: stop at the first literal and return its start; otherwise -1.
+    private int Scan(ReadOnlySpan<char> text, bool[]? found)
     {
         var classOf = _classOf;
         var starts = _gramStarts;
@@ -190,14 +197,23 @@ internal sealed class LiteralSet
                 continue;
             }
 
-            i = RunAutomaton(text, i - gram + 1, found);
+            i = RunAutomaton(text, i - gram + 1, found, out var matchStart);
+            if (matchStart >= 0)
+            {
+                return matchStart;
+            }
+
             checkFrom = i + gram - 1;
         }
+
+        return -1;
     }
 
-    /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume.
-    private int RunAutomaton(ReadOnlySpan<char> text, int start, bool[] found)
+    /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. Without
+    /// <paramref name="found"/> it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
+    private int RunAutomaton(ReadOnlySpan<char> text, int start, bool[]? found, out int matchStart)
     {
+        matchStart = -1;
         var classOf = _classOf;
         var dense = _dense;
         var classes = _classes;
@@ -211,6 +227,12 @@ internal sealed class LiteralSet
             state = state < denseStates ? dense[(state * classes) + cls] : Step(state, cls);
             if (reports[state])
             {
+                if (found is null)
+                {
+                    matchStart = j - depth[_literalAt[state] >= 0 ? state : _outputLink[state]] + 1;
+                    return j + 1;
+                }
+
                 Report(state, found);
             }
 

@@ -61,6 +61,66 @@ public sealed class PhoneExtractionTests
     }
 
     [Fact]
+    public void Prices_dates_and_opening_hours_beside_a_phone_cue_cost_libphonenumber_no_exceptions()
+    {
+        const string text = "Telefon: 030 1234567. Preis ab 594,00 €. Stand: 14.7.2024. Anrufe Mo–Fr 9:00–18:00 Uhr, Sa 10:00.\n"
+            + "Rufen Sie an: 1.234,50 € ab 5.6.2024 sind 12 Tage\n";
+        var found = new List<PhoneNumberInfo>();
+        var thrown = ThrownOnThisThread(() => PhoneFinder.FindIn(text, "DE", found));
+
+        Assert.Equal(["+49301234567"], found.Select(p => p.E164));
+        Assert.Empty(thrown);
+    }
+
+    [Theory]
+    [InlineData("Phone: (612) 555-0143 ext. 12", "+1 612-555-0143 ext. 12")]
+    [InlineData("Tel. 030 1234567, Preis ab 594,00 €", "+49 30 1234567")]
+    public void A_number_next_to_blanked_digits_reads_as_before(string text, string display)
+    {
+        var found = new List<PhoneNumberInfo>();
+        PhoneFinder.FindIn(text, text.StartsWith("Phone", StringComparison.Ordinal) ? "US" : "DE", found);
+        Assert.Equal([display], found.Select(p => p.Display));
+    }
+
+    [Theory]
+    [InlineData("tel:7")]
+    [InlineData("tel:%2B")]
+    [InlineData("tel:00")]
+    public void Tel_links_too_short_to_be_phones_are_rejected_without_an_exception(string href)
+    {
+        var parsed = true;
+        Assert.Empty(ThrownOnThisThread(() => parsed = PhoneFinder.TryParseTel(href, "DE", out _)));
+        Assert.False(parsed);
+    }
+
+    /// The messages of the exceptions thrown (and caught) on this thread while <paramref name="action"/> runs: tests
+    /// run in parallel, so other threads' exceptions are left out.
+    private static List<string> ThrownOnThisThread(Action action)
+    {
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                thrown.Add(e.Exception.Message);
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        return thrown;
+    }
+
+    [Fact]
     public void Json_ld_telephone_and_country_are_used()
     {
         var page = FixturePages.Extract("jsonld-logo.test");

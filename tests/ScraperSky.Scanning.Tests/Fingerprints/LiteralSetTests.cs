@@ -77,6 +77,45 @@ public sealed class LiteralSetTests
         }
     }
 
+    [Theory]
+    [InlineData("Handelsregister: HRB 1234, Vertreten durch: Anna", 27)]
+    [InlineData("customers, registered number 42", 11)]
+    [InlineData("no label on this line", -1)]
+    [InlineData("", -1)]
+    public void The_first_literal_is_found_where_it_starts(string text, int expected)
+    {
+        var set = new LiteralSet(["vertreten durch", "registered number", "registered no"]);
+        Assert.Equal(expected, set.IndexOfAny(text));
+    }
+
+    [Theory]
+    [InlineData(12, 4)]
+    [InlineData(400, 5)]
+    public void The_first_literal_found_is_one_that_ends_first(int literalCount, int seed)
+    {
+        var random = new Random(seed);
+        const string alphabet = "abcdeABCDE-./<>\"=0123";
+        string Random(int min, int max) =>
+            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+
+        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(3, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var set = new LiteralSet(literals);
+        for (var t = 0; t < 50; t++)
+        {
+            var text = Random(0, 400) + (t % 5 == 0 ? string.Empty : literals[random.Next(literals.Count)].ToUpperInvariant()) + Random(0, 50);
+            var ends = literals.Select(l => text.IndexOf(l, StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + l.Length : int.MaxValue);
+            var firstEnd = ends.Min();
+            var index = set.IndexOfAny(text);
+            if (firstEnd == int.MaxValue)
+            {
+                Assert.Equal(-1, index);
+                continue;
+            }
+
+            Assert.Contains(literals, l => index + l.Length == firstEnd && text.AsSpan(index).StartsWith(l, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     private static bool[] Find(string[] literals, string text)
     {
         var found = new bool[literals.Length];

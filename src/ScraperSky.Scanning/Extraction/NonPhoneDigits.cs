@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// Digits in the phone finder's candidate text that no phone can be made of, blanked before libphonenumber's matcher
+/// sees them: the matcher parses every digit group it finds, and a group such as the `00` of `594,00 €` or the `7` of
+/// `14.7.2024` makes `PhoneNumberUtil.Parse` throw (a dozen exceptions a page, tens of microseconds each under load).
+/// A group is what the matcher could take as one candidate: digits joined by the characters it allows between them
+/// (spaces, dashes, dots, slashes, brackets, `x`, `+`). Digits become `_`, so positions and lengths stay and the
+/// matcher's and <see cref="PhoneFinder"/>'s checks of the characters around a number (a letter, a currency symbol,
+/// white space) read what they read before.
+internal static partial class NonPhoneDigits
+{
+    // No region's valid numbers are shorter than this (libphonenumber's shortest general lengths are 4 digits).
+    private const int MinPhoneDigits = 4;
+
+    // An extension (`ext. 12`, `x 12`, `# 12`) follows its number within this many characters and keeps its digits.
+    private const int ExtensionReach = 12;
+
+    public static string Blank(string text)
+    {
+        char[]? blanked = null;
+        var keptEnd = -1;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = text.AsSpan(i).IndexOfAnyInRange('0', '9');
+            if (start < 0)
+            {
+                break;
+            }
+
+            start += i;
+
+            // Digits beyond ASCII before it in the same group (the ASCII search skipped them).
+            for (var j = start - 1; j >= i && Joins(text[j]); j--)
+            {
+                start = char.IsDigit(text[j]) ? j : start;
+            }
+
+            var (end, digits) = Group(text, start);
+            i = end;
+            var piece = text.AsSpan(start, end - start);
+            var afterKept = keptEnd >= 0 && start - keptEnd <= ExtensionReach && !text.AsSpan(keptEnd, start - keptEnd).Contains('\n');
+            var notPhone = (digits < MinPhoneDigits && !afterKept)
+                || (digits <= MinPhoneDigits && PartOfDecimalOrTime(text, start, end))
+                || DateLike().IsMatch(piece);
+            if (!notPhone)
+            {
+                if (digits >= MinPhoneDigits)
+                {
+                    keptEnd = end;
+                }
+
+                continue;
+            }
+
+            blanked ??= text.ToCharArray();
+            for (var c = start; c < end; c++)
+            {
+                if (char.IsDigit(blanked[c]))
+                {
+                    blanked[c] = '_';
+                }
+            }
+        }
+
+        return blanked is null ? text : new string(blanked);
+    }
+
+    /// The end of the digit group starting at <paramref name="start"/> (after its last digit) and its digit count.
+    private static (int End, int Digits) Group(string text, int start)
+    {
+        var end = start;
+        var digits = 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsDigit(c))
+            {
+                digits++;
+                end = i + 1;
+            }
+            else if (!Joins(c))
+            {
+                break;
+            }
+        }
+
+        return (end, digits);
+    }
+
+    /// Characters libphonenumber's matcher lets stand between the digits of one candidate (its `VALID_PUNCTUATION`,
+    /// spaces and `+`); a comma or a colon ends a candidate.
+    private static bool Joins(char c) => c is ' ' or '\u00A0' or '\t' or '-' or '.' or '/' or '(' or ')' or '[' or ']' or '~'
+        or 'x' or 'X' or '+' or '\u00AD' or '\u200B' or '\u2060' or '\u3000' or '\u2053' or '\u223C' or '\uFF5E' or '\uFF08'
+        or '\uFF09' or '\uFF3B' or '\uFF3D' or '\uFF0B' or (>= '\u2010' and <= '\u2015') or '\u2212' or '\u30FC'
+        or (>= '\uFF0D' and <= '\uFF0F') || char.IsDigit(c);
+
+    /// Whether the group is a part of `1.234,50` or `9:00`: a comma or colon joins it to digits on either side.
+    private static bool PartOfDecimalOrTime(string text, int start, int end) =>
+        (start >= 2 && text[start - 1] is ',' or ':' && char.IsAsciiDigit(text[start - 2]))
+        || (end + 1 < text.Length && text[end] is ',' or ':' && char.IsAsciiDigit(text[end + 1]));
+
+    [GeneratedRegex(@"^\(?\d{1,4}\)?[./-]\d{1,2}[./-]\d{1,4}$")]
+    private static partial Regex DateLike();
+}
