@@ -63,10 +63,14 @@ public static class ScanningServiceCollectionExtensions
                 WebFetcher.ConfigureClient(client, sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
             .ConfigurePrimaryHttpMessageHandler(sp =>
                 WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
-            .AddResilienceHandler("fetch", (pipeline, context) =>
+            // The factory's logging handlers log every request at Information under System.Net.Http.HttpClient.* and
+            // catch and rethrow every failure twice each: four more throws per failed https attempt, one per new host.
+            // The fetcher logs what a scan needs (the https fallback, redirects) itself.
+            .RemoveAllLoggers()
+            // No timeout strategy: the fetcher's own deadline (ResponseTimeout, body included) starts before the first
+            // hop and so always ends a request first; a second timer per request only added a layer of rethrows.
+            .AddResilienceHandler("fetch", (pipeline, _) =>
             {
-                var settings = context.ServiceProvider.GetRequiredService<IOptions<ScanningOptions>>().Value;
-                pipeline.AddTimeout(settings.ResponseTimeout);
                 // One quick retry for a dropped keep-alive connection or a momentary 502/503/504. Anything more belongs
                 // to the job queue, which retries a whole scan with backoff.
                 pipeline.AddRetry(new HttpRetryStrategyOptions

@@ -8,7 +8,6 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace ScraperSky.Scanning.Fetching;
 
@@ -428,7 +427,7 @@ public sealed partial class WebFetcher(
             return new ScanException($"Connecting to {host} timed out.", true, ex);
         }
 
-        if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException or TimeoutRejectedException)
+        if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException)
         {
             return new ScanException(
                 $"{host} did not send a complete response within {settings.ResponseTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.", true, ex);
