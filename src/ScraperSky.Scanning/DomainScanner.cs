@@ -70,20 +70,23 @@ public sealed partial class DomainScanner(
             throw new ScanException($"The homepage of {request.Domain} could not be read within the scan's time limit of {deadline.Seconds} s.", true, e);
         }
 
+        // What else the homepage's HTML is needed for is taken from it now, and the HTML dropped: half a megabyte of
+        // large-object heap per scan would otherwise wait through the contact pages' requests and the extraction lane.
+        IReadOnlyList<Uri> sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html, page.FinalUrl) : [];
+        var feedUrl = Fingerprints.WordPressFeed.FeedToRead(home);
+        home = WithoutHtml(home);
+        page = home.Page;
+
         // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
         var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, page.FinalUrl, deadline.Token) : null;
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
-        if (contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
-            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(home, deadline.Token), deadline) is { } feed)
+        if (feedUrl is not null && contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
+            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(feedUrl, home, deadline.Token), deadline) is { } feed)
         {
             contactPages.Add(WithoutHtml(feed));
         }
 
-        // Everything that reads the homepage's HTML has read it; only the sitemap links are left to find in it.
-        IReadOnlyList<Uri> sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html, page.FinalUrl) : [];
-        home = WithoutHtml(home);
-        page = home.Page;
         var metadata = SiteResult.Build(home, contactPages);
         if (request.IncludeSitemaps && deadline.Passed)
         {

@@ -1,10 +1,7 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using Polly;
 using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Fingerprints;
@@ -63,22 +60,11 @@ public static class ScanningServiceCollectionExtensions
                 WebFetcher.ConfigureClient(client, sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
             .ConfigurePrimaryHttpMessageHandler(sp =>
                 WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
-            .AddResilienceHandler("fetch", (pipeline, context) =>
-            {
-                var settings = context.ServiceProvider.GetRequiredService<IOptions<ScanningOptions>>().Value;
-                pipeline.AddTimeout(settings.ResponseTimeout);
-                // One quick retry for a dropped keep-alive connection or a momentary 502/503/504. Anything more belongs
-                // to the job queue, which retries a whole scan with backoff.
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 1,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    BackoffType = DelayBackoffType.Constant,
-                    UseJitter = true,
-                    ShouldRetryAfterHeader = false,
-                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
-                });
-            });
+            // The factory's logging handlers log every request at Information under System.Net.Http.HttpClient.* and
+            // catch and rethrow every failure twice each: four more throws per failed https attempt, one per new host.
+            // The fetcher logs what a scan needs (the https fallback, redirects) itself, and retries itself (see
+            // WebFetcher.SendAsync): a resilience pipeline here rethrew every failed https attempt three more times.
+            .RemoveAllLoggers();
 
         // Fingerprints are compiled once per process: our shipped rules plus the configured directory, if any.
         services.TryAddSingleton(sp => new FingerprintMatcher(
@@ -94,11 +80,4 @@ public static class ScanningServiceCollectionExtensions
         services.AddSitemaps(configuration);
         return services;
     }
-
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Result.StatusCode: HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout } => true,
-        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } } => true,
-        _ => false,
-    };
 }

@@ -8,7 +8,6 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace ScraperSky.Scanning.Fetching;
 
@@ -26,6 +25,8 @@ public sealed partial class WebFetcher(
     ILogger<WebFetcher> logger) : IWebFetcher
 {
     public const string HttpClientName = "ScraperSky.Fetcher";
+
+    private const int MaxRetries = 1;
 
     // The factory configures a client each time it makes one (parsing the default headers under a lock shared by
     // every client): once per fetcher, not once per request. The handler behind it is pooled either way.
@@ -245,17 +246,43 @@ public sealed partial class WebFetcher(
         return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
     }
 
+    /// Sends one request, asking once more after about 200 ms when a kept-alive connection dropped it or the answer was
+    /// a momentary 502/503/504. Anything more belongs to the job queue, which retries a whole scan with backoff. Done
+    /// here rather than by a resilience handler in the client: that handler caught and rethrew every failure, and each
+    /// new host's https attempt fails once.
     private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
     {
         var client = _client ??= clients.CreateClient(HttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
         var cookieHeader = cookies.GetCookieHeader(url);
-        if (cookieHeader.Length > 0)
+        for (var attempt = 0; ; attempt++)
         {
-            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
-        }
+            var retry = attempt < MaxRetries;
+            // A request message is sent once; a retry needs its own.
+            using (var request = new HttpRequestMessage(HttpMethod.Get, url))
+            {
+                if (cookieHeader.Length > 0)
+                {
+                    request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+                }
 
-        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                try
+                {
+                    var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    if (!retry || response.StatusCode is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
+                    {
+                        return response;
+                    }
+
+                    response.Dispose();
+                }
+                catch (HttpRequestException ex) when (retry && ex.HttpRequestError == HttpRequestError.ResponseEnded)
+                {
+                    // A kept-alive connection the server had already closed: worth one more try on a new connection.
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(150, 251)), time, cancellationToken);
+        }
     }
 
     private static void StoreCookies(CookieContainer cookies, HttpResponseMessage response, Uri fetched)
@@ -428,7 +455,7 @@ public sealed partial class WebFetcher(
             return new ScanException($"Connecting to {host} timed out.", true, ex);
         }
 
-        if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException or TimeoutRejectedException)
+        if (Find<ResponseTimeoutException>(ex) is not null || ex is OperationCanceledException)
         {
             return new ScanException(
                 $"{host} did not send a complete response within {settings.ResponseTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s.", true, ex);

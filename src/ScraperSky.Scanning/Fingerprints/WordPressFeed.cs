@@ -14,11 +14,21 @@ public sealed partial class WordPressFeed(IWebFetcher fetcher, RobotsPolicy robo
 {
     private const string WordPress = "WordPress";
 
-    /// The feed as a page carrying only its WordPress detection, or null when there is nothing to learn or read.
-    public async Task<PageExtraction?> ReadAsync(PageExtraction homepage, CancellationToken cancellationToken)
+    /// The feed to read for a homepage where WordPress was found without a version, else null. Taken from the
+    /// homepage's HTML right after its extraction, so that the scan can drop that HTML before its other requests.
+    public static Uri? FeedToRead(PageExtraction homepage)
     {
-        if (!homepage.Technologies.Any(t => t.Name == WordPress && t.Version is null) || FeedUrl(homepage) is not { } url
-            || !await robots.IsAllowedAsync(url, cancellationToken))
+        ArgumentNullException.ThrowIfNull(homepage);
+        return homepage.Technologies.Any(t => t.Name == WordPress && t.Version is null) ? FeedUrl(homepage) : null;
+    }
+
+    /// The feed (<see cref="FeedToRead"/>) as a page carrying only its WordPress detection, or null when robots.txt
+    /// forbids it or it tells nothing. <paramref name="homepage"/> gives only its favicon; its HTML may be gone.
+    public async Task<PageExtraction?> ReadAsync(Uri url, PageExtraction homepage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(homepage);
+        if (!await robots.IsAllowedAsync(url, cancellationToken))
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,6 +130,40 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_failed_https_attempt_is_thrown_up_the_request_path_only_a_few_times_before_the_http_fallback()
+    {
+        // Every host without https costs one failed handshake. Counted on this fetch's own async path (an AsyncLocal
+        // flag, so other tests running meanwhile do not count): every layer between the handler and the fetcher that
+        // catches and rethrows it adds a throw, and each throw is a stack walk.
+        using var services = fixture.CreateServices(Fleet.HttpsSettings);
+        var fetcher = services.GetRequiredService<IWebFetcher>();
+        var thrown = 0;
+        void Count(object? sender, FirstChanceExceptionEventArgs e)
+        {
+            if (OnFetchPath.Value)
+            {
+                Interlocked.Increment(ref thrown);
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            OnFetchPath.Value = true;
+            var page = await fetcher.GetPageAsync(new Uri("https://http-only.test/"), Ct);
+            OnFetchPath.Value = false;
+
+            Assert.Equal(new Uri("http://http-only.test/"), page.FinalUrl);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        Assert.InRange(thrown, 1, MaxThrowsPerFailedHttpsAttempt);
+    }
+
+    [Fact]
     public async Task A_handshake_that_never_completes_ends_at_the_connect_timeout_and_falls_back_to_http()
     {
         // The whole fetch has 5 s; the handshake has the 300 ms connect timeout. Reaching http at all proves that the
@@ -233,6 +268,13 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(["https://https-only.test/", "https://https-only.test/contact/"], metadata.PagesScanned);
         Assert.Equal(httpHits, Fleet.HitsFor("https-only.test", Uri.UriSchemeHttp));
     }
+
+    // Counted: 21 throws behind the factory's logging handlers and a resilience pipeline (timeout, retry); 17 without
+    // the logging handlers and the timeout; 15 with the fetcher retrying itself. What is left is SocketsHttpHandler's
+    // own (SslStream, the connect helper, the connection pool), HttpClient's and the fetcher's two awaits.
+    private const int MaxThrowsPerFailedHttpsAttempt = 15;
+
+    private static readonly AsyncLocal<bool> OnFetchPath = new();
 
     private static string OtherRootPem()
     {

@@ -67,6 +67,19 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_momentary_503_is_asked_for_once_more_before_it_is_returned()
+    {
+        using var services = fixture.CreateServices();
+        const string host = "asked-twice.status503.gen.test";
+        var hits = fixture.Fleet.HitsFor(host);
+
+        var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri($"http://{host}/"), Ct);
+
+        Assert.Equal(503, page.StatusCode);
+        Assert.Equal(hits + 2, fixture.Fleet.HitsFor(host));
+    }
+
+    [Fact]
     public async Task Requests_carry_the_configured_user_agent()
     {
         fixture.Fleet.Map("echo-agent.test", context => context.Response.WriteAsync(
