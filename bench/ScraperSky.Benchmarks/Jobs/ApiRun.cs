@@ -25,22 +25,19 @@ public static class ApiRun
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var (domains, rounds, statusSeconds, postgres, serverDll) = (10_000, 5, 5, false, (string?)null);
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        ApiRunOptions options;
+        try
         {
-            var value = args[i + 1];
-            switch (args[i])
-            {
-                case "--domains": domains = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--status-seconds": statusSeconds = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--provider": postgres = value.Equals("postgres", StringComparison.OrdinalIgnoreCase); break;
-                case "--server": serverDll = Path.GetFullPath(value); break;
-                default:
-                    await Console.Error.WriteLineAsync($"api-run: unknown switch '{args[i]}'");
-                    return 2;
-            }
+            options = ApiRunOptions.Parse(args);
         }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"api-run: {e.Message}\n{ApiRunOptions.Usage}");
+            return 2;
+        }
+
+        var (domains, rounds, statusSeconds, postgres, serverDll) =
+            (options.Domains, options.Rounds, options.StatusSeconds, options.Postgres, options.ServerDll);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         var ct = cancel.Token;

@@ -35,21 +35,14 @@ internal sealed record LoadRunOptions
             {
                 "--domains" => options with { Domains = Number(name, value, 1, 100_000) },
                 "--latency-ms" => options with { LatencyMs = Number(name, value, 0, 10_000) },
-                "--provider" => value.ToLowerInvariant() switch
-                {
-                    "sqlite" => options with { Postgres = false },
-                    "postgres" => options with { Postgres = true },
-                    _ => throw new ArgumentException($"--provider must be sqlite or postgres, not '{value}'."),
-                },
+                "--provider" => options with { Postgres = IsPostgres(value) },
                 "--processes" => options with { Processes = Number(name, value, 1, 2) },
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
-                "--server" => File.Exists(value)
-                    ? options with { ServerDll = Path.GetFullPath(value) }
-                    : throw new ArgumentException($"--server names no file: '{value}'."),
+                "--server" => options with { ServerDll = ExistingFile(name, value) },
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),
             };
         }
@@ -62,7 +55,17 @@ internal sealed record LoadRunOptions
         return options;
     }
 
-    private static int Number(string name, string value, int min, int max) =>
+    internal static bool IsPostgres(string value) => value.ToLowerInvariant() switch
+    {
+        "sqlite" => false,
+        "postgres" => true,
+        _ => throw new ArgumentException($"--provider must be sqlite or postgres, not '{value}'."),
+    };
+
+    internal static string ExistingFile(string name, string value) =>
+        File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"{name} names no file: '{value}'.");
+
+    internal static int Number(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{value}'.");
