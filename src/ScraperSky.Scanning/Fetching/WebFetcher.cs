@@ -52,7 +52,7 @@ public sealed partial class WebFetcher(
 
                 var stream = await response.Content.ReadAsStreamAsync(linked.Token);
                 await using var body = new CappedStream(stream, settings.MaxPageBytes, deadline.Token);
-                var (buffer, length) = await ReadToEndAsync(body, response.Content.Headers.ContentLength, linked.Token);
+                var (buffer, length) = await ReadToEndAsync(body, response.Content.Headers.ContentLength, settings.MaxPageBytes, linked.Token);
                 try
                 {
                     var contentType = response.Content.Headers.ContentType?.ToString();
@@ -372,9 +372,13 @@ public sealed partial class WebFetcher(
 
     /// Reads a body into a pooled buffer. A declared length (one byte more, so the end is seen without growing) sizes
     /// the buffer at once: growing from 64 KB copied a 250 KB page three times and kept a pooled buffer of each size.
-    private static async Task<(byte[] Buffer, int Length)> ReadToEndAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
+    /// The declaration is the server's word, so it sizes the buffer only up to the page cap: a hostile `Content-Length`
+    /// must not make us take gigabytes before a byte arrives.
+    private static async Task<(byte[] Buffer, int Length)> ReadToEndAsync(
+        Stream body, long? declaredLength, long maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(declaredLength is > 0 and < int.MaxValue ? (int)declaredLength.Value + 1 : 64 * 1024);
+        var initial = declaredLength is > 0 ? (int)Math.Min(declaredLength.Value, Math.Min(maxBytes, int.MaxValue - 1)) + 1 : 64 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
         var length = 0;
         try
         {
