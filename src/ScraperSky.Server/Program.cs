@@ -16,6 +16,9 @@ using ScraperSky.Server.Ui;
 using ScraperSky.Server.Webhooks;
 using ScraperSky.Server.Workers;
 
+// Before the host starts its threads: arenas are handed out as threads first allocate.
+MallocArenas.Limit();
+
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultListeningAddress();
 
