@@ -1,9 +1,12 @@
-using System.Text;
+using System.Buffers;
 
 namespace ScraperSky.Scanning.Extraction;
 
 /// Chooses the same-site pages most likely to carry contact details, from a homepage's links. Scores the link's path
 /// and text against words for contact, imprint, about, team and legal pages in the languages our users' sites speak.
+///
+/// It runs over every link of every homepage, so a link costs no string: its path and text are folded into one stack
+/// (or pooled) buffer, the words are looked for in one pass over it, and hosts are compared in place.
 public static class ContactPageSelector
 {
     private static readonly (string Word, int Score)[] Words =
@@ -18,8 +21,21 @@ public static class ContactPageSelector
         ("support", 3), ("legal", 3), ("company", 3), ("unternehmen", 3), ("empresa", 3),
     ];
 
+    // The pages where a business must state who it is (§ 5 DDG, LCEN art. 6, LSSI art. 10, Italian and Dutch law).
+    private static readonly string[] LegalNoticeWords =
+    [
+        "impressum", "imprint", "mentions-legales", "informations-legales", "aviso-legal", "nota-legal", "note-legali",
+        "informazioni-legali", "colofon", "legal-notice", "site-notice",
+    ];
+
+    private static readonly WordTable ScoreWords = new(Words);
+    private static readonly WordTable LegalWords = new([.. LegalNoticeWords.Select(w => (w, 1))]);
+
     private static readonly string[] SkippedExtensions =
         [".pdf", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".mp4", ".mp3", ".doc", ".docx", ".xml", ".css", ".js"];
+
+    // Path and text up to this many characters are folded on the stack; longer ones (rare) in a pooled array.
+    private const int StackChars = 512;
 
     public static IReadOnlyList<Uri> Select(Uri homepage, IEnumerable<PageLink> links, int max)
     {
@@ -29,30 +45,44 @@ public static class ContactPageSelector
         }
 
         var site = SiteHost(homepage.IdnHost);
-        var home = Normalize(homepage);
+        var homePath = homepage.AbsolutePath.AsSpan().TrimEnd('/');
+        var homeQuery = homepage.Query;
         var scored = new Dictionary<string, (Uri Url, int Score, int Order)>(StringComparer.Ordinal);
         var order = 0;
+        Uri? lastBase = null;
+        var baseMayScore = false;
         foreach (var link in links)
         {
             order++;
-            if (link.Url is not { } url || SiteHost(url.IdnHost) != site
-                || SkippedExtensions.Any(e => url.AbsolutePath.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+
+            // Most of a homepage's links name no word in their href, their text or the path they are relative to, and
+            // so cannot score: they are passed over without the Uri their resolution would cost (most of this method's
+            // time). Resolution only drops and joins path segments, so a word in the path is in one of those two.
+            if (!ReferenceEquals(link.BaseUrl, lastBase))
+            {
+                lastBase = link.BaseUrl;
+                baseMayScore = Best(ScoreWords, lastBase.AbsolutePath, string.Empty, dropControls: true) > 0;
+            }
+
+            if (!baseMayScore && Best(ScoreWords, link.Href, link.Text, dropControls: true) == 0)
+            {
+                continue;
+            }
+
+            if (link.Url is not { } url || !SiteHost(url.IdnHost).Equals(site, StringComparison.OrdinalIgnoreCase)
+                || HasSkippedExtension(url.AbsolutePath))
+            {
+                continue;
+            }
+
+            // Scored before the homepage test and the key, so the many links that score nothing cost no key string.
+            var score = Score(url.AbsolutePath, link.Text);
+            if (score <= 0 || (url.AbsolutePath.AsSpan().TrimEnd('/').SequenceEqual(homePath) && url.Query == homeQuery))
             {
                 continue;
             }
 
             var key = Normalize(url);
-            if (key == home)
-            {
-                continue;
-            }
-
-            var score = Score(url.AbsolutePath, link.Text);
-            if (score <= 0)
-            {
-                continue;
-            }
-
             if (!scored.TryGetValue(key, out var existing) || existing.Score < score)
             {
                 var target = new UriBuilder(url) { Fragment = string.Empty }.Uri;
@@ -68,71 +98,153 @@ public static class ContactPageSelector
             .Select(c => c.Url)];
     }
 
-    // The pages where a business must state who it is (§ 5 DDG, LCEN art. 6, LSSI art. 10, Italian and Dutch law).
-    private static readonly string[] LegalNoticeWords =
-    [
-        "impressum", "imprint", "mentions-legales", "informations-legales", "aviso-legal", "nota-legal", "note-legali",
-        "informazioni-legali", "colofon", "legal-notice", "site-notice",
-    ];
-
     /// Whether a page is a legal notice, by its path or title (not its text: every German footer links "Impressum").
-    public static bool IsLegalNotice(Uri url, string? title)
-    {
-        var haystack = Fold(Uri.UnescapeDataString(url.AbsolutePath)) + " " + (title is null ? string.Empty : Fold(title).Replace(' ', '-'));
-        return LegalNoticeWords.Any(w => haystack.Contains(w, StringComparison.Ordinal));
-    }
+    public static bool IsLegalNotice(Uri url, string? title) => Best(LegalWords, url.AbsolutePath, title ?? string.Empty) > 0;
 
     private static int Score(string path, string text)
     {
-        var haystack = Fold(Uri.UnescapeDataString(path)) + " " + Fold(text).Replace(' ', '-');
-        var best = 0;
-        foreach (var (word, score) in Words)
-        {
-            if (haystack.Contains(word, StringComparison.Ordinal))
-            {
-                best = Math.Max(best, score);
-            }
-        }
+        var best = Best(ScoreWords, path, text);
 
         // Deep paths (/blog/2021/05/how-we-contacted-our-customers) are articles, not the site's contact page.
-        var depth = path.Count(c => c == '/');
+        var depth = path.AsSpan().Count('/');
         return best == 0 ? 0 : best - (3 * Math.Max(0, depth - 2));
     }
 
-    /// Lower case without accents, so "Über uns" and "À propos" meet "uber-uns" and "a-propos". A table rather than
-    /// Unicode decomposition: the service runs with invariant globalization.
-    private static string Fold(string value)
+    /// The best score of the words in the unescaped, folded path, a space, and the folded text with its spaces as
+    /// dashes (so "Über uns" meets "uber-uns"; the space between keeps a word from spanning path and text).
+    /// <paramref name="dropControls"/>: control characters left out, as a URL parser may drop them from a path.
+    private static int Best(WordTable words, string path, string text, bool dropControls = false)
     {
-        var builder = new StringBuilder(value.Length);
-        foreach (var c in value.ToLowerInvariant())
+        // Unescaping never lengthens the path; folding at most doubles a character (ß).
+        var length = (2 * (path.Length + text.Length)) + 1;
+        char[]? rented = null;
+        Span<char> buffer = length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
         {
-            builder.Append(c switch
+            int written;
+            if (path.Contains('%'))
             {
-                'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' => "a",
-                'ç' => "c",
-                'è' or 'é' or 'ê' or 'ë' => "e",
-                'ì' or 'í' or 'î' or 'ï' => "i",
-                'ñ' => "n",
-                'ò' or 'ó' or 'ô' or 'õ' or 'ö' or 'ø' => "o",
-                'ù' or 'ú' or 'û' or 'ü' => "u",
-                'ý' or 'ÿ' => "y",
-                'ß' => "ss",
-                '_' => "-",
-                _ => c.ToString(),
-            });
+                var unescaped = buffer[^path.Length..];
+                var ok = Uri.TryUnescapeDataString(path, unescaped, out var unescapedLength);
+                written = Fold(ok ? unescaped[..unescapedLength] : path, buffer, textSpaces: false, dropControls);
+            }
+            else
+            {
+                written = Fold(path, buffer, textSpaces: false, dropControls);
+            }
+
+            buffer[written++] = ' ';
+            written += Fold(text, buffer[written..], textSpaces: true, dropControls);
+            return words.Best(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// Lower case without accents into <paramref name="into"/>, so "Über uns" and "À propos" meet "uber-uns" and
+    /// "a-propos"; returns the length written. A table rather than Unicode decomposition: the service runs with
+    /// invariant globalization. <paramref name="into"/> may overlap the end of <paramref name="value"/>: each
+    /// character is read before a write could reach it.
+    private static int Fold(ReadOnlySpan<char> value, Span<char> into, bool textSpaces, bool dropControls)
+    {
+        var n = 0;
+        foreach (var original in value)
+        {
+            var c = char.ToLowerInvariant(original);
+            if (c < 0x20 && dropControls)
+            {
+                continue;
+            }
+
+            if (c < 0x80)
+            {
+                into[n++] = c == '_' || (textSpaces && c == ' ') ? '-' : c;
+                continue;
+            }
+
+            switch (c)
+            {
+                case 'ß':
+                    into[n++] = 's';
+                    into[n++] = 's';
+                    break;
+                default:
+                    into[n++] = c switch
+                    {
+                        'à' or 'á' or 'â' or 'ã' or 'ä' or 'å' => 'a',
+                        'ç' => 'c',
+                        'è' or 'é' or 'ê' or 'ë' => 'e',
+                        'ì' or 'í' or 'î' or 'ï' => 'i',
+                        'ñ' => 'n',
+                        'ò' or 'ó' or 'ô' or 'õ' or 'ö' or 'ø' => 'o',
+                        'ù' or 'ú' or 'û' or 'ü' => 'u',
+                        'ý' or 'ÿ' => 'y',
+                        _ => c,
+                    };
+                    break;
+            }
         }
 
-        return builder.ToString();
+        return n;
+    }
+
+    private static bool HasSkippedExtension(string path)
+    {
+        foreach (var extension in SkippedExtensions)
+        {
+            if (path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Compared in ASCII form: a page may link to its own IDN host in Unicode while the homepage URL is punycode.
-    private static string SiteHost(string host)
+    private static ReadOnlySpan<char> SiteHost(string host)
     {
-        host = host.ToLowerInvariant().TrimEnd('.');
-        return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
+        var trimmed = host.AsSpan().TrimEnd('.');
+        return trimmed.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? trimmed[4..] : trimmed;
     }
 
     /// The key two links to the same page share: no fragment, no trailing slash, no `www.`.
     private static string Normalize(Uri url) =>
-        SiteHost(url.IdnHost) + url.AbsolutePath.TrimEnd('/') + url.Query;
+        string.Concat(SiteHost(url.IdnHost).ToString().ToLowerInvariant(), url.AbsolutePath.AsSpan().TrimEnd('/'), url.Query);
+
+    /// Words grouped by their first letter, so a position of the folded text is compared only with the words that
+    /// could start there.
+    private sealed class WordTable((string Word, int Score)[] words)
+    {
+        private readonly (string Word, int Score)[][] _byFirst = [.. Enumerable.Range(0, 128)
+            .Select(c => words.Where(w => w.Word[0] == c).ToArray())];
+
+        public int Best(ReadOnlySpan<char> folded)
+        {
+            var best = 0;
+            for (var i = 0; i < folded.Length; i++)
+            {
+                var c = folded[i];
+                if (c >= 128)
+                {
+                    continue;
+                }
+
+                foreach (var (word, score) in _byFirst[c])
+                {
+                    if (score > best && folded[i..].StartsWith(word, StringComparison.Ordinal))
+                    {
+                        best = score;
+                    }
+                }
+            }
+
+            return best;
+        }
+    }
 }

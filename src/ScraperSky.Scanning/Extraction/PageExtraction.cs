@@ -48,6 +48,9 @@ public sealed class PageLink(Uri baseUrl, string href, string text)
 
     public string Href { get; } = href;
 
+    /// What <see cref="Href"/> is resolved against: the page's URL, or its `&lt;base href&gt;`.
+    public Uri BaseUrl { get; } = baseUrl;
+
     public string Text { get; } = text;
 
     /// The absolute http(s) URL, or null when the href is not one.
@@ -57,7 +60,7 @@ public sealed class PageLink(Uri baseUrl, string href, string text)
         {
             if (!_resolved)
             {
-                _url = HtmlExtractor.ResolveUri(baseUrl, Href);
+                _url = HtmlExtractor.ResolveUri(BaseUrl, Href);
                 _resolved = true;
             }
 

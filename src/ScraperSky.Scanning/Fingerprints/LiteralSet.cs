@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ScraperSky.Scanning.Fingerprints;
 
@@ -33,11 +35,20 @@ internal sealed class LiteralSet
     private readonly bool[] _reports;
     private readonly int[] _depth;
 
-    // The skipping phase: every literal's first _gram character classes, _classBits bits each, as one key.
+    // The skipping phase: every literal's first _gram character classes, _classBits bits each, as one key; the
+    // key's bit in _gramStarts is (key * _gramMultiplier) >> _gramShift, the key itself while it fits FilterBits.
     private readonly int _gram;
     private readonly int _classBits;
     private readonly uint _gramMask;
+    private readonly uint _gramMultiplier;
+    private readonly int _gramShift;
     private readonly ulong[] _gramStarts;
+
+    // Up to five characters of a literal's opening are tested before the automaton runs: words of prose share their
+    // first three letters with label words ("den", "ver", "ges") far more often than their first five. Longer keys
+    // are hashed into a filter of 2^FilterBits bits (32 KB), so the test stays in the first-level cache.
+    private const int MaxGram = 5;
+    private const int FilterBits = 18;
 
     /// <param name="literals">At least one character each; ids are positions in this list.</param>
     public LiteralSet(IReadOnlyList<string> literals)
@@ -134,10 +145,13 @@ internal sealed class LiteralSet
             }
         }
 
-        _gram = Math.Min(3, literals.Count == 0 ? 3 : literals.Min(l => l.Length));
         _classBits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)(_classes - 1)));
-        _gramMask = (uint)((1L << (_gram * _classBits)) - 1);
-        _gramStarts = new ulong[Math.Max(1, (int)((_gramMask + 1L) / 64))];
+        _gram = Math.Min(Math.Min(MaxGram, 32 / _classBits), literals.Count == 0 ? MaxGram : literals.Min(l => l.Length));
+
+        var keyBits = _gram * _classBits;
+        _gramMask = (uint)((1L << keyBits) - 1);
+        (_gramMultiplier, _gramShift) = keyBits <= FilterBits ? (1u, 0) : (0x9E3779B1u, 32 - FilterBits);
+        _gramStarts = new ulong[Math.Max(1, (int)((1L << Math.Min(keyBits, FilterBits)) / 64))];
         foreach (var literal in literals)
         {
             var key = 0u;
@@ -146,7 +160,8 @@ internal sealed class LiteralSet
                 key = (key << _classBits) | _classOf[literal[k]];
             }
 
-            _gramStarts[(int)(key >> 6)] |= 1UL << (int)key;
+            var bit = (key * _gramMultiplier) >> _gramShift;
+            _gramStarts[(int)(bit >> 6)] |= 1UL << (int)bit;
         }
 
         _denseStates = Math.Min(states, MaxDenseStates);
@@ -180,18 +195,24 @@ internal sealed class LiteralSet
     /// <paramref name="found"/> null: stop at the first literal and return its start; otherwise -1.
     private int Scan(ReadOnlySpan<char> text, bool[]? found)
     {
-        var classOf = _classOf;
-        var starts = _gramStarts;
+        // Every character of a page passes here: no bounds checks. A char indexes the 65,536 classes, and a hashed
+        // or exact key stays below the filter's bit count.
+        ref var classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
+        ref var starts = ref MemoryMarshal.GetArrayDataReference(_gramStarts);
+        ref var chars = ref MemoryMarshal.GetReference(text);
         var shift = _classBits;
         var mask = _gramMask;
+        var multiplier = _gramMultiplier;
+        var hashShift = _gramShift;
         var gram = _gram;
         var key = 0u;
         var checkFrom = gram - 1;
         var i = 0;
         while (i < text.Length)
         {
-            key = ((key << shift) | classOf[text[i]]) & mask;
-            if (i < checkFrom || (starts[(int)(key >> 6)] & (1UL << (int)key)) == 0)
+            key = ((key << shift) | Unsafe.Add(ref classOf, (int)Unsafe.Add(ref chars, i))) & mask;
+            var bit = (key * multiplier) >> hashShift;
+            if ((Unsafe.Add(ref starts, (int)(bit >> 6)) & (1UL << (int)bit)) == 0 || i < checkFrom)
             {
                 i++;
                 continue;

@@ -61,4 +61,96 @@ public sealed class ContactPageSelectorTests
         Assert.Equal(3, ContactPageSelector.Select(Home, links, max: 3).Count);
         Assert.Empty(ContactPageSelector.Select(Home, links, max: 0));
     }
+    [Fact]
+    public void Upper_case_accents_sharp_s_underscores_and_escapes_fold_to_the_words()
+    {
+        var selected = ContactPageSelector.Select(Home,
+        [
+            Link("/p/1", "ÜBER UNS"),
+            Link("/p/2", "Großhandel – Kontakt"),
+            Link("/p/3_mentions_legales", string.Empty),
+            Link("/%C3%BCber-uns/", string.Empty),
+            Link("/p/4", "QUIÉNES SOMOS"),
+            Link("/p/5", "Strasse"),
+        ], max: 10);
+
+        Assert.Equal(
+            ["https://www.acme.de/p/2", "https://www.acme.de/p/3_mentions_legales", "https://www.acme.de/p/1", "https://www.acme.de/p/4",
+                "https://www.acme.de/%C3%BCber-uns/"],
+            selected.Select(u => u.AbsoluteUri));
+    }
+
+    [Fact]
+    public void A_word_does_not_span_the_path_and_the_text()
+    {
+        Assert.Empty(ContactPageSelector.Select(Home, [Link("/p/kon", "takt"), Link("/p/im", "pressum")], max: 5));
+    }
+
+    [Fact]
+    public void Link_text_longer_than_the_stack_buffer_is_still_read_to_its_end()
+    {
+        var selected = ContactPageSelector.Select(Home, [Link("/p/9", new string('x', 2_000) + " Kontakt")], max: 5);
+
+        Assert.Equal(["https://www.acme.de/p/9"], selected.Select(u => u.AbsoluteUri));
+    }
+
+    [Fact]
+    public void Unicode_and_punycode_forms_of_an_idn_host_and_its_www_form_are_the_same_site()
+    {
+        var home = new Uri("https://xn--mnchen-3ya.de/");
+        var selected = ContactPageSelector.Select(home,
+        [
+            new PageLink(home, "https://münchen.de/kontakt", "Kontakt"),
+            new PageLink(home, "https://WWW.xn--mnchen-3ya.de/impressum", "Impressum"),
+            new PageLink(home, "https://münchen.example/kontakt", "Kontakt"),
+            new PageLink(home, "https://www.münchen.de/kontakt/#form", "Kontakt"),
+        ], max: 5);
+
+        Assert.Equal(2, selected.Count);
+        Assert.Equal(["/kontakt", "/impressum"], selected.Select(u => u.AbsolutePath));
+        Assert.All(selected, u => Assert.Equal("xn--mnchen-3ya.de", u.IdnHost.Replace("www.", string.Empty, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Each_level_past_the_second_costs_three_points()
+    {
+        var selected = ContactPageSelector.Select(Home,
+        [
+            Link("/a/b/c/d/e/contact", "Contact"),
+            Link("/a/b/c/d/contact", "Contact"),
+            Link("/de/unternehmen/kontakt/", "Kontakt"),
+            Link("/de/team", "Team"),
+        ], max: 10);
+
+        Assert.Equal(["/de/team", "/de/unternehmen/kontakt/", "/a/b/c/d/contact"], selected.Select(u => u.AbsolutePath));
+    }
+
+    [Fact]
+    public void Ties_go_to_the_shorter_path_then_to_the_link_that_came_first()
+    {
+        Assert.Equal(["/team-b", "/team-a", "/our-team"],
+            ContactPageSelector.Select(Home, [Link("/our-team", "Team"), Link("/team-b", "Team"), Link("/team-a", "Team")], max: 5)
+                .Select(u => u.AbsolutePath));
+        Assert.Equal(["/team-a", "/team-b"],
+            ContactPageSelector.Select(Home, [Link("/team-a", "Team"), Link("/team-b", "Team")], max: 5).Select(u => u.AbsolutePath));
+    }
+
+    [Fact]
+    public void The_homepage_with_its_own_query_is_skipped_but_another_query_is_a_page()
+    {
+        var home = new Uri("https://acme.de/?lang=de");
+        var selected = ContactPageSelector.Select(home,
+            [new PageLink(home, "/?lang=de", "Kontakt"), new PageLink(home, "/?lang=en", "Contact")], max: 5);
+
+        Assert.Equal(["https://acme.de/?lang=en"], selected.Select(u => u.AbsoluteUri));
+    }
+    [Fact]
+    public void A_relative_link_takes_the_words_of_the_path_it_is_resolved_against()
+    {
+        var under = new Uri("https://www.acme.de/kontakt/");
+        var selected = ContactPageSelector.Select(Home,
+            [new PageLink(under, "berlin", "Berlin"), new PageLink(Home, "berlin", "Berlin")], max: 5);
+
+        Assert.Equal(["https://www.acme.de/kontakt/berlin"], selected.Select(u => u.AbsoluteUri));
+    }
 }

@@ -43,15 +43,24 @@ public sealed class LiteralSetTests
         Assert.Throws<ArgumentException>(() => new LiteralSet(["caf\u00e9"]));
     }
 
+    // Shortest literals of five characters or more are filtered on a hashed key of their first five (four when the
+    // alphabet needs seven bits a character); three or four, on an exact key.
+    private const string Narrow = "abcdeABCDE-./<>\"=0123";
+    private const string Wide = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./<>\"=:;_?!@#$%&*()[]{}'`^~|\\+,";
+
     [Theory]
-    [InlineData(12, 1)]
-    [InlineData(400, 2)]
-    [InlineData(6000, 3)]
-    public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed)
+    [InlineData(12, 1, 3, Narrow)]
+    [InlineData(400, 2, 3, Narrow)]
+    [InlineData(6000, 3, 3, Narrow)]
+    [InlineData(12, 6, 5, Narrow)]
+    [InlineData(400, 7, 5, Narrow)]
+    [InlineData(3000, 8, 6, Narrow)]
+    [InlineData(400, 9, 4, Wide)]
+    [InlineData(400, 10, 6, Wide)]
+    public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
     {
         // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
         var random = new Random(seed);
-        const string alphabet = "abcdeABCDE-./<>\"=0123";
         string Random(int min, int max)
         {
             var b = new StringBuilder();
@@ -64,7 +73,7 @@ public sealed class LiteralSetTests
             return b.ToString();
         }
 
-        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(3, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var set = new LiteralSet(literals);
         for (var t = 0; t < 20; t++)
         {
@@ -89,16 +98,17 @@ public sealed class LiteralSetTests
     }
 
     [Theory]
-    [InlineData(12, 4)]
-    [InlineData(400, 5)]
-    public void The_first_literal_found_is_one_that_ends_first(int literalCount, int seed)
+    [InlineData(12, 4, 3)]
+    [InlineData(400, 5, 3)]
+    [InlineData(400, 11, 5)]
+    public void The_first_literal_found_is_one_that_ends_first(int literalCount, int seed, int shortest)
     {
         var random = new Random(seed);
-        const string alphabet = "abcdeABCDE-./<>\"=0123";
+        const string alphabet = Narrow;
         string Random(int min, int max) =>
             string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
 
-        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(3, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var set = new LiteralSet(literals);
         for (var t = 0; t < 50; t++)
         {
