@@ -8,6 +8,11 @@ namespace ScraperSky.Scanning.Fetching;
 /// page read after that throws rather than read a buffer that another page may be using.
 public sealed class PageText : IDisposable
 {
+    // Pages have a pool of their own, bounded: the shared pool also keeps one buffer of each size per thread that gave
+    // one back, and a page buffer is half a megabyte of large-object heap that a busy server then holds for good.
+    // Beyond the bound a page's buffer is allocated and dropped, as a string was.
+    private static readonly ArrayPool<char> Pool = ArrayPool<char>.Create(maxArrayLength: 1 << 21, maxArraysPerBucket: 32);
+
     private readonly ReadOnlyMemory<char> _text;
     private readonly ArrayPool<char>? _pool;
     private char[]? _rented;
@@ -44,9 +49,9 @@ public sealed class PageText : IDisposable
         return new(text.AsMemory(), null, null);
     }
 
-    /// Decodes <paramref name="body"/> as <see cref="PageDecoder.Detect"/> says into a buffer rented from the shared pool.
+    /// Decodes <paramref name="body"/> as <see cref="PageDecoder.Detect"/> says into a buffer rented from the pages' pool.
     public static PageText Decode(ReadOnlySpan<byte> body, string? contentType) =>
-        Decode(body, contentType, ArrayPool<char>.Shared);
+        Decode(body, contentType, Pool);
 
     internal static PageText Decode(ReadOnlySpan<byte> body, string? contentType, ArrayPool<char> pool)
     {
