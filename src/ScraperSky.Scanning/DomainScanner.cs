@@ -43,26 +43,35 @@ public sealed partial class DomainScanner(
 
         using var deadline = new ScanDeadline(options.Value.ScanDeadline, time, cancellationToken);
         progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
-        FetchedPage page;
         PageExtraction home;
+        IReadOnlyList<Uri> sitemapLinks;
+        Uri? feedUrl;
         try
         {
-            page = await fetcher.GetPageAsync(homepage, deadline.Token);
-            LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
-            if (BotChallenge.Detect(page) is { } blocker)
+            var page = await fetcher.GetPageAsync(homepage, deadline.Token);
+            // What else the homepage's HTML is needed for is taken from it right after its extraction, and its buffer
+            // given back: it would otherwise wait through the contact pages' requests and the extraction lane.
+            using (page.Html)
             {
-                // Retrying meets the same wall, and the challenge page says nothing about the site.
-                var by = blocker.Length > 0 ? $" ({blocker})" : "";
-                throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
-            }
+                LogFetched(logger, page.FinalUrl, page.StatusCode, page.Bytes, page.ElapsedMs);
+                if (BotChallenge.Detect(page) is { } blocker)
+                {
+                    // Retrying meets the same wall, and the challenge page says nothing about the site.
+                    var by = blocker.Length > 0 ? $" ({blocker})" : "";
+                    throw new ScanException($"{page.FinalUrl.IdnHost} blocked the scan with a bot challenge{by}.", false);
+                }
 
-            if (!page.IsSuccess)
-            {
-                throw FailureFor(page);
-            }
+                if (!page.IsSuccess)
+                {
+                    throw FailureFor(page);
+                }
 
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
-            home = await lane.RunAsync(() => extractor.Extract(page, null, deadline.Token), deadline.Token);
+                progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
+                home = await lane.RunAsync(() => extractor.Extract(page, null, deadline.Token), deadline.Token);
+                sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html.Span, page.FinalUrl) : [];
+                feedUrl = Fingerprints.WordPressFeed.FeedToRead(home);
+                home = WithoutHtml(home);
+            }
         }
         catch (OperationCanceledException e) when (deadline.Ended(e))
         {
@@ -70,15 +79,8 @@ public sealed partial class DomainScanner(
             throw new ScanException($"The homepage of {request.Domain} could not be read within the scan's time limit of {deadline.Seconds} s.", true, e);
         }
 
-        // What else the homepage's HTML is needed for is taken from it now, and the HTML dropped: half a megabyte of
-        // large-object heap per scan would otherwise wait through the contact pages' requests and the extraction lane.
-        IReadOnlyList<Uri> sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html, page.FinalUrl) : [];
-        var feedUrl = Fingerprints.WordPressFeed.FeedToRead(home);
-        home = WithoutHtml(home);
-        page = home.Page;
-
         // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
-        var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, page.FinalUrl, deadline.Token) : null;
+        var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, home.Page.FinalUrl, deadline.Token) : null;
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
         if (feedUrl is not null && contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
@@ -190,31 +192,34 @@ public sealed partial class DomainScanner(
                 continue;
             }
 
-            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
-                || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+            using (page.Html)
             {
-                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
-                continue;
-            }
+                if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
+                    || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
+                {
+                    LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                    continue;
+                }
 
-            try
-            {
-                pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken)));
-            }
-            catch (ScanException e)
-            {
-                // Over its CPU budget: that page is left out.
-                LogContactPageFailed(logger, url, e.Message);
+                try
+                {
+                    pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken)));
+                }
+                catch (ScanException e)
+                {
+                    // Over its CPU budget: that page is left out.
+                    LogContactPageFailed(logger, url, e.Message);
+                }
             }
         }
 
         return pages;
     }
 
-    // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's HTML, half a
-    // megabyte of large-object heap, is needed only until it is read, not for up to a megabyte per scan in flight.
+    // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's text is needed
+    // only until it is read, and its buffer goes back to the pool then: what the scan keeps must not point at it.
     private static PageExtraction WithoutHtml(PageExtraction extraction) =>
-        extraction with { Page = extraction.Page with { Html = string.Empty } };
+        extraction with { Page = extraction.Page with { Html = PageText.Empty } };
 
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);

@@ -68,7 +68,7 @@ public sealed class BlockedScanTests(FleetFixture fixture)
             FinalUrl = url,
             StatusCode = status,
             Headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase),
-            Html = html,
+            Html = PageText.Of(html),
         };
     }
 }

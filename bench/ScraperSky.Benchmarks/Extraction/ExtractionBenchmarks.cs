@@ -47,7 +47,7 @@ public class ExtractionBenchmarks
         var parser = new AngleSharp.Html.Parser.HtmlParser();
         foreach (var page in _corpus)
         {
-            using var document = parser.ParseDocument(page.Html);
+            using var document = parser.ParseDocument(page.Html.ToString());
             elements += document.All.Length;
         }
 

@@ -49,7 +49,7 @@ internal static class ExtractionCorpus
                     ["Set-Cookie"] = ["PHPSESSID=abc; path=/", $"syn_{(i * 37) % 7500:D4}=1; path=/"],
                 },
                 ContentType = "text/html; charset=utf-8",
-                Html = html,
+                Html = PageText.Of(html),
                 Bytes = html.Length,
             });
         }

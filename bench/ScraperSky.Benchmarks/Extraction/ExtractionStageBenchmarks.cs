@@ -32,7 +32,7 @@ public class ExtractionStageBenchmarks
         _corpus = ExtractionCorpus.Generate(Pages, syntheticTechnologies: FingerprintSyntheticDataset.Size);
         _parseInputs = [.. _corpus.Select(page =>
         {
-            using var prescan = HtmlPrescan.Prepare(page.Html);
+            using var prescan = HtmlPrescan.Prepare(page.Html.Memory);
             return prescan.ParseInput.ToString();
         })];
         var parser = new HtmlParser(HtmlExtractor.ParserOptions);
@@ -44,7 +44,7 @@ public class ExtractionStageBenchmarks
             return walk;
         })];
         _texts = [.. _walks.Select(walk => walk.Text.Span.ToString())];
-        _prescans = [.. _corpus.Select(page => HtmlPrescan.Prepare(page.Html))];
+        _prescans = [.. _corpus.Select(page => HtmlPrescan.Prepare(page.Html.Memory))];
         _jsonLd = [.. _documents.Select(document => document.QuerySelectorAll("script[type='application/ld+json']")
             .Select(script => script.TextContent).ToArray())];
     }
@@ -74,7 +74,7 @@ public class ExtractionStageBenchmarks
         var chars = 0;
         foreach (var page in _corpus)
         {
-            using var prescan = HtmlPrescan.Prepare(page.Html);
+            using var prescan = HtmlPrescan.Prepare(page.Html.Memory);
             chars += prescan.ParseInput.Length;
         }
 
@@ -224,7 +224,7 @@ public class ExtractionStageBenchmarks
             count += FingerprintMatcher.Shipped.Detect(new PageSignals
             {
                 Url = page.FinalUrl.AbsoluteUri,
-                Html = page.Html,
+                Html = page.Html.Memory,
                 ScriptSources = walk.ScriptSources,
                 InlineScripts = _prescans[i].InlineScripts,
                 Meta = walk.Meta,

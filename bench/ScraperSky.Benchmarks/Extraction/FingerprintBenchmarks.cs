@@ -55,7 +55,7 @@ public class FingerprintBenchmarks
     private static PageSignals Signals(FetchedPage page) => new()
     {
         Url = page.FinalUrl.AbsoluteUri,
-        Html = page.Html,
+        Html = page.Html.Memory,
         Headers = page.Headers,
     };
 }

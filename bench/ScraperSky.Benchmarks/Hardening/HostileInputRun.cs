@@ -73,7 +73,7 @@ public static class HostileInputRun
             FinalUrl = url,
             StatusCode = 200,
             Headers = new Dictionary<string, IReadOnlyList<string>>(),
-            Html = html,
+            Html = PageText.Of(html),
             Bytes = html.Length,
         };
         var extraction = new HtmlExtractor(FingerprintMatcher.Shipped).Extract(page);

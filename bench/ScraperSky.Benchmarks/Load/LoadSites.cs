@@ -21,7 +21,7 @@ internal sealed class LoadSites
     public LoadSites(TimeSpan latency)
     {
         _latency = latency;
-        _pages = [.. ExtractionCorpus.Generate(DistinctPages).Select(p => Encoding.UTF8.GetBytes(WithOneContactLink(p.Html)))];
+        _pages = [.. ExtractionCorpus.Generate(DistinctPages).Select(p => Encoding.UTF8.GetBytes(WithOneContactLink(p.Html.ToString())))];
     }
 
     public long Requests => Interlocked.Read(ref _requests);

@@ -40,11 +40,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         // The document may read its source until it is disposed, so the pooled input outlives it. Only the source is
         // disposed: IDocument.Dispose also detaches every node one by one, walking the whole tree a second time
         // (a tenth of the parse) to leave the garbage collector nothing it would not collect anyway.
-        using var prescan = HtmlPrescan.Prepare(page.Html, budget);
+        using var prescan = HtmlPrescan.Prepare(page.Html.Memory, budget);
         var document = (t_parser ??= new HtmlParser(ParserOptions)).ParseDocument(prescan.ParseInput);
         using var source = document.Source;
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
-        walk.Visit(document, mayHaveBase: page.Html.AsSpan().ContainsAny(BaseTag));
+        walk.Visit(document, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -119,7 +119,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var signals = new PageSignals
         {
             Url = page.FinalUrl.AbsoluteUri,
-            Html = page.Html,
+            Html = page.Html.Memory,
             ScriptSources = walk.ScriptSources,
             InlineScripts = prescan.InlineScripts,
             Meta = walk.Meta,

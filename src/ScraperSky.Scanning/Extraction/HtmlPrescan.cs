@@ -47,9 +47,9 @@ internal static class HtmlPrescan
         }
     }
 
-    public static Result Prepare(string html, CpuBudget? budget = null)
+    public static Result Prepare(ReadOnlyMemory<char> html, CpuBudget? budget = null)
     {
-        var output = new Output(html);
+        var output = new Output(html.Length);
         try
         {
             return Prepare(html, ref output, budget);
@@ -61,8 +61,9 @@ internal static class HtmlPrescan
         }
     }
 
-    private static Result Prepare(string html, ref Output output, CpuBudget? budget)
+    private static Result Prepare(ReadOnlyMemory<char> source, ref Output output, CpuBudget? budget)
     {
+        var html = source.Span;
         var scripts = new List<ReadOnlyMemory<char>>();
         var copiedUpTo = 0;
         var open = new OpenElements();
@@ -74,7 +75,7 @@ internal static class HtmlPrescan
             var next = html[i + 1];
             if (next == '!')
             {
-                i = SkipPast(html, i, html.AsSpan(i).StartsWith("<!--") ? "-->" : ">");
+                i = SkipPast(html, i, html[i..].StartsWith("<!--") ? "-->" : ">");
             }
             else if (next == '/' || char.IsAsciiLetter(next))
             {
@@ -86,20 +87,20 @@ internal static class HtmlPrescan
                     nameEnd++;
                 }
 
-                var tagEnd = html.IndexOf('>', nameEnd);
+                var tagEnd = IndexOf(html, '>', nameEnd);
                 if (tagEnd < 0)
                 {
                     break;
                 }
 
-                var name = html.AsSpan(nameStart, nameEnd - nameStart);
+                var name = html.Slice(nameStart, nameEnd - nameStart);
                 if (closing)
                 {
                     var counts = Counts(name);
                     if (!(counts && open.Close(name))
                         && ((counts && open.IsDroppable(name)) || (++endRun > MaxEndTagRun && !MakesAnElement(name))))
                     {
-                        output.Append(html.AsSpan(copiedUpTo, i - copiedUpTo));
+                        output.Append(html.Slice(copiedUpTo, i - copiedUpTo));
                         copiedUpTo = tagEnd + 1;
                     }
 
@@ -108,21 +109,21 @@ internal static class HtmlPrescan
                 else if (RawTextEndTag(name) is { } endTagSearch)
                 {
                     endRun = 0;
-                    var endTag = html.AsSpan(tagEnd + 1).IndexOfAny(endTagSearch);
+                    var endTag = html[(tagEnd + 1)..].IndexOfAny(endTagSearch);
                     endTag = endTag < 0 ? -1 : endTag + tagEnd + 1;
                     var bodyEnd = endTag < 0 ? html.Length : endTag;
                     var isScript = name.Equals("script", StringComparison.OrdinalIgnoreCase);
                     var isStyle = name.Equals("style", StringComparison.OrdinalIgnoreCase);
-                    var startTag = html.AsSpan(i, tagEnd - i);
+                    var startTag = html.Slice(i, tagEnd - i);
                     if ((isScript && !startTag.Contains("ld+json", StringComparison.OrdinalIgnoreCase)) || isStyle)
                     {
                         if (isScript && bodyEnd > tagEnd + 1)
                         {
                             // The matcher reads no more of a script than this; a framework's state blob can be 100 KB.
-                            scripts.Add(html.AsMemory(tagEnd + 1, Math.Min(bodyEnd - tagEnd - 1, FingerprintMatcher.MaxScriptChars)));
+                            scripts.Add(source.Slice(tagEnd + 1, Math.Min(bodyEnd - tagEnd - 1, FingerprintMatcher.MaxScriptChars)));
                         }
 
-                        output.Append(html.AsSpan(copiedUpTo, tagEnd + 1 - copiedUpTo));
+                        output.Append(html.Slice(copiedUpTo, tagEnd + 1 - copiedUpTo));
                         copiedUpTo = bodyEnd;
                     }
 
@@ -136,7 +137,7 @@ internal static class HtmlPrescan
                         open.Open(name);
                         if (open.Depth > MaxDepth)
                         {
-                            return Finish(html, ref output, copiedUpTo, i, scripts);
+                            return Finish(source, ref output, copiedUpTo, i, scripts);
                         }
                     }
 
@@ -148,22 +149,22 @@ internal static class HtmlPrescan
                 i++;
             }
 
-            i = i < 0 || i >= html.Length ? -1 : html.IndexOf('<', i);
+            i = i < 0 || i >= html.Length ? -1 : IndexOf(html, '<', i);
         }
 
-        return Finish(html, ref output, copiedUpTo, html.Length, scripts);
+        return Finish(source, ref output, copiedUpTo, html.Length, scripts);
     }
 
-    private static Result Finish(string html, ref Output output, int copiedUpTo, int end, List<ReadOnlyMemory<char>> scripts)
+    private static Result Finish(ReadOnlyMemory<char> html, ref Output output, int copiedUpTo, int end, List<ReadOnlyMemory<char>> scripts)
     {
         if (!output.Started)
         {
-            return new Result(html.AsMemory(0, end), null, scripts);
+            return new Result(html[..end], null, scripts);
         }
 
         if (end > copiedUpTo)
         {
-            output.Append(html.AsSpan(copiedUpTo, end - copiedUpTo));
+            output.Append(html.Span[copiedUpTo..end]);
         }
 
         return new Result(output.Written, output.Buffer, scripts);
@@ -171,7 +172,7 @@ internal static class HtmlPrescan
 
     /// The parse input being assembled, in a pooled buffer of the page's size (never outgrown: it only ever holds a
     /// subset of the page); the result hands the buffer back to the pool when disposed.
-    private struct Output(string html)
+    private struct Output(int pageLength)
     {
         private char[]? _buffer;
         private int _length;
@@ -184,7 +185,7 @@ internal static class HtmlPrescan
 
         public void Append(ReadOnlySpan<char> chars)
         {
-            _buffer ??= ArrayPool<char>.Shared.Rent(html.Length);
+            _buffer ??= ArrayPool<char>.Shared.Rent(pageLength);
             chars.CopyTo(_buffer.AsSpan(_length));
             _length += chars.Length;
         }
@@ -199,10 +200,16 @@ internal static class HtmlPrescan
         }
     }
 
-    private static int SkipPast(string html, int from, string marker)
+    private static int SkipPast(ReadOnlySpan<char> html, int from, string marker)
     {
-        var end = html.IndexOf(marker, from + 1, StringComparison.Ordinal);
-        return end < 0 ? -1 : end + marker.Length;
+        var end = html[(from + 1)..].IndexOf(marker, StringComparison.Ordinal);
+        return end < 0 ? -1 : end + from + 1 + marker.Length;
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> html, char value, int from)
+    {
+        var found = html[from..].IndexOf(value);
+        return found < 0 ? -1 : found + from;
     }
 
     // The raw-text elements (noscript is not one when scripting is off, as here: its content is parsed as markup),

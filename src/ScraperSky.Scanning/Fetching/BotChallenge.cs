@@ -61,7 +61,7 @@ public static class BotChallenge
             return "Cloudflare";
         }
 
-        var html = page.Html.AsSpan(0, Math.Min(page.Html.Length, ScanWindow));
+        var html = page.Html.Span[..Math.Min(page.Html.Length, ScanWindow)];
         var title = TitleOf(html);
         var titleVendor = (string?)null;
         var challengeTitle = false;

@@ -34,7 +34,9 @@ public sealed record FetchedPage
     /// Response headers (names case-insensitive); multiple values joined by ", " except Set-Cookie, kept per line.
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; }
     public string? ContentType { get; init; }
-    public required string Html { get; init; }
+
+    /// The decoded page, owned by whoever asked for it: disposing it gives its buffer back (see <see cref="PageText"/>).
+    public required PageText Html { get; init; }
     public long Bytes { get; init; }
     public long ElapsedMs { get; init; }
     public bool IsSuccess => StatusCode is >= 200 and < 300;

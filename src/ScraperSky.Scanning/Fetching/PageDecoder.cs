@@ -12,9 +12,6 @@ public static partial class PageDecoder
 
     static PageDecoder() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static string Decode(ReadOnlySpan<byte> body, string? contentType) =>
-        Detect(body, contentType, out var bomLength).GetString(body[bomLength..]);
-
     public static Encoding Detect(ReadOnlySpan<byte> body, string? contentType, out int bomLength)
     {
         if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))

@@ -64,7 +64,7 @@ public sealed partial class WebFetcher(
                         RedirectChain = chain,
                         Headers = HeadersOf(response),
                         ContentType = contentType,
-                        Html = PageDecoder.Decode(buffer.AsSpan(0, length), contentType),
+                        Html = PageText.Decode(buffer.AsSpan(0, length), contentType),
                         Bytes = length,
                         ElapsedMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
                     };

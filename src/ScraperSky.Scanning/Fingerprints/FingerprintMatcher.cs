@@ -201,7 +201,7 @@ public sealed class FingerprintMatcher
 
         // The whole page source holds script sources, inline scripts and meta values; attribute values are also
         // scanned decoded (script sources) in case entities hide a literal in the source.
-        _literals.FindIn(page.Html, found);
+        _literals.FindIn(page.Html.Span, found);
         foreach (var src in page.ScriptSources)
         {
             _literals.FindIn(src, found);

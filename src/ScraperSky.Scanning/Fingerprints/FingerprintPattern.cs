@@ -13,6 +13,7 @@ internal sealed class FingerprintPattern
     private static readonly Regex NeverMatches = new("(?!)", RegexOptions.None, MatchTimeout);
 
     private const int MaxLiteralCheckedChars = 4096;
+    private const int WindowMarginChars = 512;
 
     private Regex? _regex;
 
@@ -77,15 +78,22 @@ internal sealed class FingerprintPattern
             return false;
         }
 
-        if (!MemoryMarshal.TryGetString(input, out var text, out var start, out var length))
-        {
-            (text, start, length) = (input.ToString(), 0, input.Length);
-        }
-
-        Match match;
+        Match? match;
+        int start;
         try
         {
-            match = GetRegex().Match(text, start, length);
+            if (MemoryMarshal.TryGetString(input, out var text, out start, out var length))
+            {
+                match = GetRegex().Match(text, start, length);
+            }
+            else if (!TryMatchInPlace(input.Span, out match, out start, out matched))
+            {
+                return false;
+            }
+            else if (match is null)
+            {
+                return true;
+            }
         }
         catch (RegexMatchTimeoutException)
         {
@@ -103,6 +111,41 @@ internal sealed class FingerprintPattern
         }
 
         matched = new Range(match.Index - start, match.Index - start + match.Length);
+        return true;
+    }
+
+    /// A page's text is a pooled buffer (<see cref="Fetching.PageText"/>), not a string, and copying it into one for
+    /// each pattern run on it cost half a megabyte of large-object heap a time. The span is searched where it lies (a
+    /// span is the whole input, as the string slice was). Only a hit whose groups fill a version is matched again as a
+    /// string: the hit with a margin for look-arounds, trusted only when it finds the very same span, else the whole
+    /// input. Without groups to read, <paramref name="match"/> is null and <paramref name="matched"/> the hit; with them,
+    /// the match's index less <paramref name="offset"/> is its place in <paramref name="input"/>.
+    private bool TryMatchInPlace(ReadOnlySpan<char> input, out Match? match, out int offset, out Range matched)
+    {
+        (match, offset, matched) = (null, 0, Range.All);
+        var regex = GetRegex();
+        var hits = regex.EnumerateMatches(input);
+        if (!hits.MoveNext())
+        {
+            return false;
+        }
+
+        var hit = hits.Current;
+        matched = new Range(hit.Index, hit.Index + hit.Length);
+        if (VersionTemplate is null)
+        {
+            return true;
+        }
+
+        var from = Math.Max(0, hit.Index - WindowMarginChars);
+        var to = Math.Min(input.Length, hit.Index + hit.Length + WindowMarginChars);
+        match = regex.Match(input[from..to].ToString(), hit.Index - from);
+        if (match.Index != hit.Index - from || match.Length != hit.Length || !match.Success)
+        {
+            (match, from) = (regex.Match(input.ToString(), hit.Index), 0);
+        }
+
+        offset = -from;
         return true;
     }
 

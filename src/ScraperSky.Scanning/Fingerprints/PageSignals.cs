@@ -6,7 +6,7 @@ namespace ScraperSky.Scanning.Fingerprints;
 public sealed record PageSignals
 {
     public required string Url { get; init; }
-    public required string Html { get; init; }
+    public required ReadOnlyMemory<char> Html { get; init; }
     public IReadOnlyList<string> ScriptSources { get; init; } = [];
     /// Bodies of inline scripts, usually slices of <see cref="Html"/>.
     public IReadOnlyList<ReadOnlyMemory<char>> InlineScripts { get; init; } = [];

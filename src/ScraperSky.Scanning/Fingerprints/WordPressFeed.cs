@@ -43,23 +43,30 @@ public sealed partial class WordPressFeed(IWebFetcher fetcher, RobotsPolicy robo
             return null;
         }
 
-        if (!feed.IsSuccess || !string.Equals(feed.FinalUrl.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase))
+        // Only its detection outlives this method, so the feed's text goes back to the pool here.
+        using (feed.Html)
         {
-            return null;
-        }
+            if (!feed.IsSuccess || !string.Equals(feed.FinalUrl.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
 
-        var wordpress = matcher.Detect(new PageSignals { Url = feed.FinalUrl.AbsoluteUri, Html = feed.Html })
-            .Where(t => t.Name == WordPress && t.Version is not null)
-            .ToList();
-        return wordpress.Count == 0 ? null : new PageExtraction { Page = feed, FaviconUrl = homepage.FaviconUrl, Technologies = wordpress };
+            var wordpress = matcher.Detect(new PageSignals { Url = feed.FinalUrl.AbsoluteUri, Html = feed.Html.Memory })
+                .Where(t => t.Name == WordPress && t.Version is not null)
+                .ToList();
+            return wordpress.Count == 0
+                ? null
+                : new PageExtraction { Page = feed with { Html = PageText.Empty }, FaviconUrl = homepage.FaviconUrl, Technologies = wordpress };
+        }
     }
 
     private static Uri? FeedUrl(PageExtraction homepage)
     {
         var home = homepage.Page.FinalUrl;
-        foreach (Match link in RssLink().Matches(homepage.Page.Html))
+        var html = homepage.Page.Html.Span;
+        foreach (var link in RssLink().EnumerateMatches(html))
         {
-            if (Href().Match(link.Value) is { Success: true } href
+            if (Href().Match(html.Slice(link.Index, link.Length).ToString()) is { Success: true } href
                 && Uri.TryCreate(home, System.Net.WebUtility.HtmlDecode(href.Groups[1].Value), out var url)
                 && url.Scheme is "http" or "https"
                 && string.Equals(url.IdnHost, home.IdnHost, StringComparison.OrdinalIgnoreCase))

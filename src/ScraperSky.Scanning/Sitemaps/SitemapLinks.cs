@@ -14,15 +14,17 @@ public static partial class SitemapLinks
     // Not string.IndexOf(..., OrdinalIgnoreCase): under invariant globalization that crawls over non-ASCII text.
     private static readonly SearchValues<string> HeadEnd = SearchValues.Create(["</head"], StringComparison.OrdinalIgnoreCase);
 
-    public static IReadOnlyList<Uri> Find(string html, Uri pageUrl)
+    public static IReadOnlyList<Uri> Find(ReadOnlySpan<char> html, Uri pageUrl)
     {
-        ArgumentNullException.ThrowIfNull(html);
-        var end = html.AsSpan().IndexOfAny(HeadEnd);
-        var head = html.AsSpan(0, Math.Min(end < 0 ? html.Length : end, MaxHeadChars)).ToString();
+        var end = html.IndexOfAny(HeadEnd);
+        var head = html[..Math.Min(end < 0 ? html.Length : end, MaxHeadChars)];
         var baseUrl = pageUrl;
         var links = new List<Uri>();
-        foreach (Match tag in Tag().Matches(head))
+        // The head is matched where it lies, not copied into a string (often a large-object one); only the few tags
+        // found are, for their groups.
+        foreach (var found in Tag().EnumerateMatches(head))
         {
+            var tag = Tag().Match(head.Slice(found.Index, found.Length).ToString());
             string? rel = null;
             string? href = null;
             foreach (Match attribute in Attribute().Matches(tag.Groups[2].Value))

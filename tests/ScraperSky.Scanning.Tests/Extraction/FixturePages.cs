@@ -1,3 +1,4 @@
+using System.Text;
 using ScraperSky.Scanning.Extraction;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Fingerprints;
@@ -23,7 +24,8 @@ internal static class FixturePages
         FinalUrl = url,
         StatusCode = 200,
         Headers = headers ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase),
-        Html = html,
+        // Decoded as a fetched page is, so the extractor reads a pooled buffer rather than a string here too.
+        Html = PageText.Decode(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8"),
         Bytes = html.Length,
     };
 

@@ -100,7 +100,7 @@ public sealed class PageMetadataTests
             CssCount = 2,
             FormCount = 1,
             LinkCount = 4,
-            TotalElements = CountElements(FixturePages.Load("base-href.test").Html),
+            TotalElements = CountElements(FixturePages.Load("base-href.test").Html.ToString()),
         }, page.Performance);
     }
 

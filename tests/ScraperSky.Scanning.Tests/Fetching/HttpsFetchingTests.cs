@@ -26,7 +26,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(200, page.StatusCode);
         Assert.Equal(new Uri($"https://{host}/"), page.FinalUrl);
         Assert.Empty(page.RedirectChain);
-        Assert.Contains("<title>Secure Shop</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Secure Shop</title>", page.Html.ToString(), StringComparison.Ordinal);
         Assert.False(services.GetRequiredService<HttpsFallbackMemory>().LacksHttps(host));
         Assert.Equal(1, Fleet.HitsFor(host, Uri.UriSchemeHttps));
         Assert.Equal(0, Fleet.HitsFor(host, Uri.UriSchemeHttp));
@@ -43,7 +43,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(200, page.StatusCode);
         Assert.Equal(new Uri("https://https-only.test/"), page.FinalUrl);
         Assert.Empty(page.RedirectChain);
-        Assert.Contains("<title>Harbour Lights Opticians</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Harbour Lights Opticians</title>", page.Html.ToString(), StringComparison.Ordinal);
         Assert.Equal(httpHits, Fleet.HitsFor("https-only.test", Uri.UriSchemeHttp));
     }
 
@@ -61,7 +61,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(200, first.StatusCode);
         Assert.Equal(new Uri($"http://{host}/"), first.FinalUrl);
         Assert.Empty(first.RedirectChain);
-        Assert.Contains("<title>Plain Old Hardware</title>", first.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Plain Old Hardware</title>", first.Html.ToString(), StringComparison.Ordinal);
         Assert.True(services.GetRequiredService<HttpsFallbackMemory>().LacksHttps(host));
         Assert.Equal(handshakes + 1, Fleet.HandshakesFor(host));
 
@@ -86,7 +86,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri($"https://{host}/"), Ct);
 
         Assert.Equal(new Uri($"http://{host}/"), page.FinalUrl);
-        Assert.Contains($"<title>{SchemeSites.SchemePageTitle("http")}</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"<title>{SchemeSites.SchemePageTitle("http")}</title>", page.Html.ToString(), StringComparison.Ordinal);
         Assert.True(services.GetRequiredService<HttpsFallbackMemory>().LacksHttps(host));
         Assert.Equal(handshakes + 1, Fleet.HandshakesFor(host));
         Assert.Equal(httpsHits, Fleet.HitsFor(host, Uri.UriSchemeHttps));
@@ -179,7 +179,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri($"https://{host}/"), Ct);
 
         Assert.Equal(new Uri($"http://{host}/"), page.FinalUrl);
-        Assert.Contains($"<title>{SchemeSites.SchemePageTitle("http")}</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains($"<title>{SchemeSites.SchemePageTitle("http")}</title>", page.Html.ToString(), StringComparison.Ordinal);
         Assert.Equal(handshakes + 1, Fleet.HandshakesFor(host));
         Assert.True(services.GetRequiredService<HttpsFallbackMemory>().LacksHttps(host));
     }
@@ -194,7 +194,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(200, page.StatusCode);
         Assert.Equal(new Uri("https://https-only.test/"), page.FinalUrl);
         Assert.Equal([new Uri("http://http-only.test/to-https")], page.RedirectChain);
-        Assert.Contains("<title>Harbour Lights Opticians</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Harbour Lights Opticians</title>", page.Html.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class HttpsFetchingTests(FleetFixture fixture)
         Assert.Equal(200, page.StatusCode);
         Assert.Equal(new Uri("http://http-only.test/"), page.FinalUrl);
         Assert.Equal([new Uri("https://https-only.test/to-http")], page.RedirectChain);
-        Assert.Contains("<title>Plain Old Hardware</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Plain Old Hardware</title>", page.Html.ToString(), StringComparison.Ordinal);
         // Only the first request of a fetch is upgraded: an explicit http redirect target is not tried over https.
         Assert.Equal(handshakes, Fleet.HandshakesFor("http-only.test"));
     }

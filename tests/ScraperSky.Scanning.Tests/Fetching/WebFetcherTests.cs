@@ -32,7 +32,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         Assert.Equal(new Uri("http://basic.test/"), page.FinalUrl);
         Assert.Equal(new Uri("https://basic.test/"), page.RequestedUrl);
         Assert.Empty(page.RedirectChain);
-        Assert.Contains("<title>Basic Test Site</title>", page.Html, StringComparison.Ordinal);
+        Assert.Contains("<title>Basic Test Site</title>", page.Html.ToString(), StringComparison.Ordinal);
         Assert.Equal(page.Html.Length, page.Bytes);
         Assert.Equal("text/html; charset=utf-8", page.ContentType);
     }
@@ -48,7 +48,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         Assert.Equal(200, page.StatusCode);
         Assert.Equal(new Uri("http://redirect.test/final/"), page.FinalUrl);
         Assert.Equal([new Uri("http://redirect.test/"), new Uri("http://redirect.test/step2")], page.RedirectChain);
-        Assert.Contains("Redirect Destination", page.Html, StringComparison.Ordinal);
+        Assert.Contains("Redirect Destination", page.Html.ToString(), StringComparison.Ordinal);
         Assert.Equal("PHP/8.3", Assert.Single(page.Headers["x-powered-by"]));
     }
 
@@ -91,7 +91,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
 
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://echo-agent.test/"), Ct);
 
-        Assert.Contains("ScraperSky/9.9 (+https://scrapersky.example/bot)", page.Html, StringComparison.Ordinal);
+        Assert.Contains("ScraperSky/9.9 (+https://scrapersky.example/bot)", page.Html.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -111,8 +111,8 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri($"https://charset.test/{file}"), Ct);
 
         Assert.Equal(200, page.StatusCode);
-        Assert.Contains($"<title>{expected}</title>", page.Html, StringComparison.Ordinal);
-        Assert.False(page.Html.StartsWith('\uFEFF'), "the byte-order mark is not part of the text");
+        Assert.Contains($"<title>{expected}</title>", page.Html.ToString(), StringComparison.Ordinal);
+        Assert.False(page.Html.Span.StartsWith('\uFEFF'), "the byte-order mark is not part of the text");
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri($"https://{encoding}.compressed.test/"), Ct);
 
         Assert.Equal(200, page.StatusCode);
-        Assert.Equal(200, CountOf(page.Html, CompressedSites.Marker));
+        Assert.Equal(200, CountOf(page.Html.ToString(), CompressedSites.Marker));
         Assert.Equal(page.Html.Length, page.Bytes);
     }
 
@@ -256,7 +256,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://cookie-gate.test/"), Ct);
 
         Assert.Equal(200, page.StatusCode);
-        Assert.Contains("Behind the gate", page.Html, StringComparison.Ordinal);
+        Assert.Contains("Behind the gate", page.Html.ToString(), StringComparison.Ordinal);
         Assert.Equal([new Uri("http://cookie-gate.test/")], page.RedirectChain);
     }
 

@@ -12,7 +12,7 @@ public sealed class FingerprintSchemaTests
         string url = "https://site.test/", IReadOnlyList<string>? scripts = null, IReadOnlyList<KeyValuePair<string, string>>? meta = null) => new()
     {
         Url = url,
-        Html = html,
+        Html = html.AsMemory(),
         Headers = headers ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase),
         ScriptSources = scripts ?? [],
         Meta = meta ?? [],

@@ -40,7 +40,7 @@ public sealed class WordPressFeedToReadTests
             FinalUrl = new Uri("https://shop.example/"),
             StatusCode = 200,
             Headers = new Dictionary<string, IReadOnlyList<string>>(),
-            Html = $"<html><head>{head}</head><body></body></html>",
+            Html = PageText.Of($"<html><head>{head}</head><body></body></html>"),
         },
         Technologies = [technology],
     };

@@ -33,7 +33,7 @@ public sealed class AdversarialInputTests
             var started = ThreadCpuTime.Now();
             try
             {
-                using (HtmlPrescan.Prepare(html, new CpuBudget(PageBudget)))
+                using (HtmlPrescan.Prepare(html.AsMemory(), new CpuBudget(PageBudget)))
                 {
                 }
 

@@ -58,7 +58,7 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
     {
         var html = "<html><body>" + new StringBuilder().Insert(0, repeated, times) + "<footer>end</footer></body></html>";
 
-        using var prescan = HtmlPrescan.Prepare(html);
+        using var prescan = HtmlPrescan.Prepare(html.AsMemory());
 
         // Cut at the depth limit, the end of the page is gone; otherwise it is all there.
         Assert.Equal(!cut, prescan.ParseInput.Span.Contains("<footer>end</footer>", StringComparison.Ordinal));
@@ -67,7 +67,7 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
     [Fact]
     public void Stray_end_tags_are_dropped_before_the_parser_sees_them()
     {
-        using var prescan = HtmlPrescan.Prepare("<html><body><q></zz><b></b></zz></q><p>x</p></body></html>");
+        using var prescan = HtmlPrescan.Prepare("<html><body><q></zz><b></b></zz></q><p>x</p></body></html>".AsMemory());
 
         Assert.Equal("<html><body><q><b></b></q><p>x</p></body></html>", prescan.ParseInput.ToString());
     }

@@ -59,7 +59,7 @@ public sealed class SitemapCollectorTests(FleetFixture fixture)
     {
         using var services = fixture.CreateServices();
         var homepage = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://sm-robots.test/"), Ct);
-        var links = SitemapLinks.Find(homepage.Html, homepage.FinalUrl);
+        var links = SitemapLinks.Find(homepage.Html.Span, homepage.FinalUrl);
 
         var (summary, sink) = await CollectAsync("sm-robots.test", links);
 
