@@ -15,7 +15,7 @@ namespace ScraperSky.Benchmarks.Jobs;
 ///   - submission: `POST /api/v1/batch` of N new domains (JSON parsed, validated, stored), repeated, to a server with
 ///     `Server:Role=Api` so no worker claims them;
 ///   - status: `GET /api/v1/status/{id}` of one completed scan (a real result on the fleet) from 16 keep-alive
-///     clients, with no batch running.
+///     clients, with no batch running; its CPU per request is also split by server thread group (/proc, Linux only).
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- api-run [--domains 10000] [--rounds 5]
 ///       [--status-seconds 5] [--provider sqlite|postgres] [--server path/ScraperSky.Server.dll]
@@ -111,11 +111,14 @@ public static class ApiRun
                 // A short warm-up so the figures are of the steady state, not of JIT compilation.
                 await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(1), ct);
                 var cpu = server.CpuTime();
+                var threadsBefore = ThreadCpu.Read(server.ProcessId);
                 var clock = Stopwatch.StartNew();
                 var perSecond = await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(statusSeconds), ct);
                 var requests = perSecond * clock.Elapsed.TotalSeconds;
                 var cpuMs = (server.CpuTime() - cpu).TotalMilliseconds;
+                var threads = ThreadCpu.Read(server.ProcessId) is { } after && threadsBefore is not null ? after.Since(threadsBefore) : null;
                 Console.WriteLine($"status of a {state} scan ({bytes} bytes): {perSecond:0} requests/s, {cpuMs / requests:0.000} ms server CPU per request ({StatusHammer.Clients} clients, {statusSeconds} s, no batch running)");
+                Console.WriteLine($"status CPU by thread: {(threads is null ? "not available (read from /proc, Linux only)" : string.Join(", ", threads.Where(g => g.Cpu > TimeSpan.Zero).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {g.Cpu.TotalMilliseconds / requests:0.000} ms/request"))))}");
             }
 
             Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");

@@ -13,7 +13,9 @@ namespace ScraperSky.Benchmarks.Load;
 /// The load run of issue 12: the real server, as a separate process with its default settings, scans a batch of
 /// generated realistic sites (<see cref="LoadSites"/>) on the local fleet, submitted and followed through the API.
 /// Prints domains/s, the server's CPU ms per domain and peak RSS (from /proc, the server processes only), failures,
-/// requests per domain (counted by the fleet), the submission time, status requests/s during the batch and the load
+/// the CPU of each group of server threads (thread-pool workers, extraction lane, background GC, tiered JIT, other,
+/// exited; from /proc/&lt;pid&gt;/task, Linux only) in seconds and per domain, requests per domain (counted by the fleet),
+/// the submission time, status requests/s during the batch and the load
 /// average; verifies no domain was scanned twice. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
@@ -88,6 +90,7 @@ public static class LoadRun
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);
+            var threadsBefore = ThreadsOf(servers);
             var submitClock = Stopwatch.StartNew();
             using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
             var submitSeconds = submitClock.Elapsed.TotalSeconds;
@@ -103,6 +106,7 @@ public static class LoadRun
             var loadSamples = new List<double>();
             double statusPerSecond = double.NaN;
             var hammerCpu = TimeSpan.Zero;
+            (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammerThreads = null;
             var hammered = false;
             while (!counters.Ended)
             {
@@ -114,8 +118,10 @@ public static class LoadRun
                     // The hammer's own cost is not the scans': its CPU is taken out of the per-domain figure.
                     hammered = true;
                     var before = TotalCpu(servers);
+                    var threadsBeforeHammer = ThreadsOf(servers);
                     statusPerSecond = await StatusHammer.RunAsync(servers[0].Port, jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
                     hammerCpu = TotalCpu(servers) - before;
+                    hammerThreads = (threadsBeforeHammer, ThreadsOf(servers));
                 }
             }
 
@@ -126,6 +132,7 @@ public static class LoadRun
             }
 
             var cpu = TotalCpu(servers) - cpuBefore - hammerCpu;
+            var threads = ThreadGroups(threadsBefore, hammerThreads, ThreadsOf(servers));
             // An older --server build may keep no scan history to count from.
             long? scannedTwice = settings.ServerDll is null || HasScanHistory(settings.Postgres, connectionString)
                 ? await ScannedTwiceAsync(settings.Postgres, connectionString, ct)
@@ -135,6 +142,7 @@ public static class LoadRun
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
             Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
+            Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");
             Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB");
             Console.WriteLine($"completed / failed:   {counters.Completed} / {counters.Failed}");
             Console.WriteLine($"requests/domain:      {sites.Requests / (double)settings.Domains:0.00} (fleet count)");
@@ -178,6 +186,36 @@ public static class LoadRun
 
     private static TimeSpan TotalCpu(List<ServerProcess> servers) =>
         servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime());
+
+    private static List<ThreadCpu?> ThreadsOf(List<ServerProcess> servers) => [.. servers.Select(s => ThreadCpu.Read(s.ProcessId))];
+
+    /// Per thread group over the same span as the CPU per domain: from the submission to the batch's end, without the
+    /// status hammer's seconds; null when any snapshot is missing (no /proc).
+    private static IReadOnlyList<ThreadGroupCpu>? ThreadGroups(
+        List<ThreadCpu?> start, (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammer, List<ThreadCpu?> end)
+    {
+        List<(List<ThreadCpu?> From, List<ThreadCpu?> To)> spans = hammer is { } h ? [(start, h.Before), (h.After, end)] : [(start, end)];
+        var parts = new List<IReadOnlyList<ThreadGroupCpu>>();
+        foreach (var (from, to) in spans)
+        {
+            for (var i = 0; i < from.Count; i++)
+            {
+                if (from[i] is not { } earlier || to[i] is not { } later)
+                {
+                    return null;
+                }
+
+                parts.Add(later.Since(earlier));
+            }
+        }
+
+        return ThreadGroupCpu.Sum(parts);
+    }
+
+    private static string ThreadLine(IReadOnlyList<ThreadGroupCpu>? groups, int domains) => groups is null
+        ? "not available (read from /proc, Linux only)"
+        : string.Join(", ", groups.Select(g => string.Create(CultureInfo.InvariantCulture,
+            $"{g.Group} {g.Cpu.TotalSeconds:0.0} s = {g.Cpu.TotalMilliseconds / domains:0.0} ms/domain{(g.Threads > 1 ? $" ({g.Threads} threads)" : "")}")));
 
     private static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -17,8 +19,7 @@ internal static class DomainChangeLog
         CancellationToken cancellationToken)
     {
         await RecordTechnologiesAsync(db, tenantId, domain, metadata, now, cancellationToken);
-        var earlier = Earlier(db, tenantId, domain, scanId);
-        var last = await earlier.Select(s => new { s.Id, s.Status }).FirstOrDefaultAsync(cancellationToken);
+        var last = await Queries.Get(db).Last(db, tenantId, domain, scanId, cancellationToken);
         if (last is null)
         {
             return [];
@@ -30,9 +31,8 @@ internal static class DomainChangeLog
             detected.Add((new DetectedChange(ChangeTypes.Recovered, "status", "failed", "completed"), last.Id));
         }
 
-        var completed = await earlier.Where(s => s.Status == JobStatus.Completed && s.Result != null)
-            .Select(s => new { s.Id, s.Result }).FirstOrDefaultAsync(cancellationToken);
-        if (completed is not null && JsonSerializer.Deserialize<SiteMetadata>(completed.Result!, ScanJson.Options) is { } previous)
+        var completed = await Queries.Get(db).LastCompleted(db, tenantId, domain, scanId, cancellationToken);
+        if (completed is not null && JsonSerializer.Deserialize<SiteMetadata>(completed.Result, ScanJson.Options) is { } previous)
         {
             detected.AddRange(ChangeDetector.Compare(previous, metadata).Select(c => (c, completed.Id)));
         }
@@ -44,7 +44,7 @@ internal static class DomainChangeLog
         ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, string error, DateTime now,
         CancellationToken cancellationToken)
     {
-        var last = await Earlier(db, tenantId, domain, scanId).Select(s => new { s.Id, s.Status }).FirstOrDefaultAsync(cancellationToken);
+        var last = await Queries.Get(db).Last(db, tenantId, domain, scanId, cancellationToken);
         if (last is null || last.Status != JobStatus.Completed)
         {
             return [];
@@ -54,11 +54,34 @@ internal static class DomainChangeLog
         return await SaveAsync(db, tenantId, domain, scanId, [(change, last.Id)], now, cancellationToken);
     }
 
-    /// The domain's scans before this one, newest first.
-    private static IQueryable<DomainScan> Earlier(ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId) =>
-        db.DomainScans.AsNoTracking()
-            .Where(s => s.TenantId == tenantId && s.Domain == domain && s.Id != scanId)
-            .OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id);
+    private sealed record PreviousScan(Guid Id, JobStatus Status);
+
+    private sealed record PreviousResult(Guid Id, string Result);
+
+    /// The two reads of the domain's earlier scans, compiled once per model (as the status endpoint's query is): every
+    /// ended job asks, and building the expression tree, extracting its parameters and looking it up in the query cache
+    /// cost more CPU than running it. One per model, since a process may hold several.
+    private sealed record Queries(
+        Func<ScraperSkyDbContext, Guid, string, Guid, CancellationToken, Task<PreviousScan?>> Last,
+        Func<ScraperSkyDbContext, Guid, string, Guid, CancellationToken, Task<PreviousResult?>> LastCompleted)
+    {
+        private static readonly ConditionalWeakTable<IModel, Queries> PerModel = [];
+
+        // The domain's scans before this one, newest first. Written out in each query: a compiled query cannot call a
+        // method that builds part of it.
+        public static Queries Get(ScraperSkyDbContext db) => PerModel.GetValue(db.Model, static _ => new Queries(
+            EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken _) =>
+                db.DomainScans.AsNoTracking()
+                    .Where(s => s.TenantId == tenantId && s.Domain == domain && s.Id != scanId)
+                    .OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id)
+                    .Select(s => new PreviousScan(s.Id, s.Status)).FirstOrDefault()),
+            EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken _) =>
+                db.DomainScans.AsNoTracking()
+                    .Where(s => s.TenantId == tenantId && s.Domain == domain && s.Id != scanId
+                                && s.Status == JobStatus.Completed && s.Result != null)
+                    .OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id)
+                    .Select(s => new PreviousResult(s.Id, s.Result!)).FirstOrDefault())));
+    }
 
     private static async Task<IReadOnlyList<DomainChange>> SaveAsync(
         ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, List<(DetectedChange Change, Guid Previous)> detected,

@@ -33,62 +33,14 @@ internal static class DomainStore
         var changes = await DomainChangeLog.RecordCompletedAsync(db, job.TenantId, job.Domain, scanId, metadata, now, cancellationToken);
         await WebhookOutbox.ScanEndedAsync(db, job.TenantId, scan, changes, now, cancellationToken);
 
-        var facts = DomainFacts.From(metadata);
-        var emails = StoredText.Clean(facts.Emails);
-        var phones = StoredText.Clean(facts.Phones);
-        var technologies = StoredText.Clean(facts.Technologies);
-        var technologyNames = StoredText.Clean(facts.TechnologyNames);
-        var categories = StoredText.Clean(facts.TechnologyCategories);
-        var directors = StoredText.Clean(facts.ManagingDirectors);
-        var roleEmails = StoredText.Clean(facts.RoleEmails);
-        var personalEmails = StoredText.Clean(facts.PersonalEmails);
-        await EnsureRowAsync(db, job.TenantId, job.Domain, now, cancellationToken);
-        await Row(db, job).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Title, StoredText.Clean(facts.Title))
-            .SetProperty(d => d.Description, StoredText.Clean(facts.Description))
-            .SetProperty(d => d.Language, StoredText.Clean(facts.Language))
-            .SetProperty(d => d.FinalUrl, StoredText.Clean(facts.FinalUrl))
-            .SetProperty(d => d.FaviconUrl, StoredText.Clean(facts.FaviconUrl))
-            .SetProperty(d => d.LogoUrl, StoredText.Clean(facts.LogoUrl))
-            .SetProperty(d => d.Emails, emails)
-            .SetProperty(d => d.Phones, phones)
-            .SetProperty(d => d.FacebookUrl, StoredText.Clean(facts.Facebook))
-            .SetProperty(d => d.TwitterUrl, StoredText.Clean(facts.Twitter))
-            .SetProperty(d => d.LinkedinUrl, StoredText.Clean(facts.Linkedin))
-            .SetProperty(d => d.InstagramUrl, StoredText.Clean(facts.Instagram))
-            .SetProperty(d => d.YoutubeUrl, StoredText.Clean(facts.Youtube))
-            .SetProperty(d => d.TiktokUrl, StoredText.Clean(facts.Tiktok))
-            .SetProperty(d => d.PinterestUrl, StoredText.Clean(facts.Pinterest))
-            .SetProperty(d => d.IsWordpress, facts.IsWordpress)
-            .SetProperty(d => d.WordpressVersion, StoredText.Clean(facts.WordpressVersion))
-            .SetProperty(d => d.HasElementor, facts.HasElementor)
-            .SetProperty(d => d.Technologies, technologies)
-            .SetProperty(d => d.TechnologyNames, technologyNames)
-            .SetProperty(d => d.TechnologyCategories, categories)
-            .SetProperty(d => d.SitemapUrlCount, d => facts.SitemapUrls ?? d.SitemapUrlCount)
-            .SetProperty(d => d.CompanyName, StoredText.Clean(facts.CompanyName))
-            .SetProperty(d => d.Country, StoredText.Clean(facts.Country))
-            .SetProperty(d => d.VatId, StoredText.Clean(facts.VatId))
-            .SetProperty(d => d.ManagingDirectors, directors)
-            .SetProperty(d => d.RoleEmails, roleEmails)
-            .SetProperty(d => d.PersonalEmails, personalEmails)
-            .SetProperty(d => d.LanguageSource, StoredText.Clean(facts.LanguageSource))
-            .SetProperty(d => d.LastStatus, JobStatus.Completed)
-            .SetProperty(d => d.LastError, (string?)null)
-            .SetProperty(d => d.LastJobId, job.Id)
-            .SetProperty(d => d.LastScanId, scanId)
-            .SetProperty(d => d.FirstScanAt, d => d.FirstScanAt ?? now)
-            .SetProperty(d => d.LastScanAt, now)
-            .SetProperty(d => d.LastCompletedAt, now)
-            .SetProperty(d => d.ScanCount, d => d.ScanCount + 1)
-            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
+        await UpsertFactsAsync(db, job, scanId, DomainFacts.From(metadata), now, cancellationToken);
 
         if (metadata.Sitemaps is not null && sitemapsCollectedAt is { } collectedAt)
         {
             // URLs go with their files (ON DELETE CASCADE); a URL this scan listed again was moved to its own file.
-            await db.SitemapFiles
-                .Where(f => f.TenantId == job.TenantId && f.Domain == job.Domain && f.CollectedAt < collectedAt)
-                .ExecuteDeleteAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                DELETE FROM sitemap_files WHERE tenant_id = {job.TenantId} AND domain = {job.Domain} AND collected_at < {collectedAt}
+                """, cancellationToken);
         }
     }
 
@@ -113,16 +65,7 @@ internal static class DomainStore
         var changes = await DomainChangeLog.RecordFailedAsync(db, tenantId, domain, scanId, error, now, cancellationToken);
         await WebhookOutbox.ScanEndedAsync(db, tenantId, scan, changes, now, cancellationToken);
 
-        await EnsureRowAsync(db, tenantId, domain, now, cancellationToken);
-        await db.Domains.Where(d => d.TenantId == tenantId && d.Name == domain).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.LastStatus, JobStatus.Failed)
-            .SetProperty(d => d.LastError, error)
-            .SetProperty(d => d.LastJobId, jobId)
-            .SetProperty(d => d.LastScanId, scanId)
-            .SetProperty(d => d.FirstScanAt, d => d.FirstScanAt ?? now)
-            .SetProperty(d => d.LastScanAt, now)
-            .SetProperty(d => d.ScanCount, d => d.ScanCount + 1)
-            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
+        await UpsertFailureAsync(db, tenantId, domain, jobId, scanId, error, now, cancellationToken);
     }
 
     /// A raw INSERT: EF Core's `Add` + `SaveChanges` of this one row (change tracker, snapshots, batching) cost more
@@ -148,37 +91,82 @@ internal static class DomainStore
         }
     }
 
-    private static IQueryable<Domain> Row(ScraperSkyDbContext db, ClaimedJob job) =>
-        db.Domains.Where(d => d.TenantId == job.TenantId && d.Name == job.Domain);
-
-    /// Creates the (tenant, domain) row if it is missing. ON CONFLICT DO NOTHING lets two jobs of one domain finish
-    /// at the same moment without a unique-key failure; the update that follows fills the row either way.
-    private static async Task EnsureRowAsync(ScraperSkyDbContext db, Guid tenantId, string name, DateTime now, CancellationToken cancellationToken)
+    /// The domain row with this scan's facts in one statement: inserted when the domain is new, else updated (ON
+    /// CONFLICT, so two jobs of one domain ending at the same moment share one row). Raw SQL, one text for both
+    /// providers: `ExecuteUpdateAsync` with forty setters ran EF Core's query pipeline (parameter extraction and a cache
+    /// key over the whole setter tree) on every completion, after a second statement had made sure the row existed.
+    private static async Task UpsertFactsAsync(
+        ScraperSkyDbContext db, ClaimedJob job, Guid scanId, DomainFacts facts, DateTime now, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7();
-        var failed = EnumNames.ToWire(JobStatus.Failed);
-        if (db.IsPostgres)
-        {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
-                                     technology_names, technology_categories, managing_directors, role_emails,
-                                     personal_emails, last_status, scan_count, created_at, updated_at)
-                VALUES ({id}, {tenantId}, {name}, ARRAY[]::text[], ARRAY[]::text[], FALSE, FALSE, ARRAY[]::text[],
-                        ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::text[], {failed}, 0,
-                        {now}, {now})
-                ON CONFLICT (tenant_id, name) DO NOTHING
-                """, cancellationToken);
-        }
-        else
-        {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
-                                     technology_names, technology_categories, managing_directors, role_emails,
-                                     personal_emails, last_status, scan_count, created_at, updated_at)
-                VALUES ({id}, {tenantId}, {name}, '[]', '[]', 0, 0, '[]', '[]', '[]', '[]', '[]', '[]', {failed}, 0,
-                        {now}, {now})
-                ON CONFLICT (tenant_id, name) DO NOTHING
-                """, cancellationToken);
-        }
+        var list = ListParameter.For(db);
+        var (id, status) = (Guid.CreateVersion7(), EnumNames.ToWire(JobStatus.Completed));
+        var (title, description, language, finalUrl, faviconUrl, logoUrl) = (StoredText.Clean(facts.Title),
+            StoredText.Clean(facts.Description), StoredText.Clean(facts.Language), StoredText.Clean(facts.FinalUrl),
+            StoredText.Clean(facts.FaviconUrl), StoredText.Clean(facts.LogoUrl));
+        var (facebook, twitter, linkedin, instagram, youtube, tiktok, pinterest) = (StoredText.Clean(facts.Facebook),
+            StoredText.Clean(facts.Twitter), StoredText.Clean(facts.Linkedin), StoredText.Clean(facts.Instagram),
+            StoredText.Clean(facts.Youtube), StoredText.Clean(facts.Tiktok), StoredText.Clean(facts.Pinterest));
+        var (wordpressVersion, companyName, country, vatId, languageSource) = (StoredText.Clean(facts.WordpressVersion),
+            StoredText.Clean(facts.CompanyName), StoredText.Clean(facts.Country), StoredText.Clean(facts.VatId),
+            StoredText.Clean(facts.LanguageSource));
+        var (emails, phones, technologies, technologyNames, categories, directors, roleEmails, personalEmails) = (
+            list(facts.Emails), list(facts.Phones), list(facts.Technologies), list(facts.TechnologyNames),
+            list(facts.TechnologyCategories), list(facts.ManagingDirectors), list(facts.RoleEmails), list(facts.PersonalEmails));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO domains (id, tenant_id, name, title, description, language, final_url, favicon_url, logo_url,
+                                 emails, phones, facebook_url, twitter_url, linkedin_url, instagram_url, youtube_url,
+                                 tiktok_url, pinterest_url, is_wordpress, wordpress_version, has_elementor, technologies,
+                                 technology_names, technology_categories, sitemap_url_count, company_name, country, vat_id,
+                                 managing_directors, role_emails, personal_emails, language_source, last_status,
+                                 last_error, last_job_id, last_scan_id, first_scan_at, last_scan_at, last_completed_at,
+                                 scan_count, created_at, updated_at)
+            VALUES ({id}, {job.TenantId}, {job.Domain}, {title}, {description}, {language}, {finalUrl}, {faviconUrl},
+                    {logoUrl}, {emails}, {phones}, {facebook}, {twitter}, {linkedin}, {instagram}, {youtube}, {tiktok},
+                    {pinterest}, {facts.IsWordpress}, {wordpressVersion}, {facts.HasElementor}, {technologies},
+                    {technologyNames}, {categories}, {facts.SitemapUrls}, {companyName}, {country}, {vatId}, {directors},
+                    {roleEmails}, {personalEmails}, {languageSource}, {status}, NULL, {job.Id}, {scanId}, {now}, {now},
+                    {now}, 1, {now}, {now})
+            ON CONFLICT (tenant_id, name) DO UPDATE SET
+                title = excluded.title, description = excluded.description, language = excluded.language,
+                final_url = excluded.final_url, favicon_url = excluded.favicon_url, logo_url = excluded.logo_url,
+                emails = excluded.emails, phones = excluded.phones, facebook_url = excluded.facebook_url,
+                twitter_url = excluded.twitter_url, linkedin_url = excluded.linkedin_url,
+                instagram_url = excluded.instagram_url, youtube_url = excluded.youtube_url,
+                tiktok_url = excluded.tiktok_url, pinterest_url = excluded.pinterest_url,
+                is_wordpress = excluded.is_wordpress, wordpress_version = excluded.wordpress_version,
+                has_elementor = excluded.has_elementor, technologies = excluded.technologies,
+                technology_names = excluded.technology_names, technology_categories = excluded.technology_categories,
+                -- A scan that skipped the sitemaps keeps the count the last one that read them found.
+                sitemap_url_count = COALESCE(excluded.sitemap_url_count, domains.sitemap_url_count),
+                company_name = excluded.company_name, country = excluded.country, vat_id = excluded.vat_id,
+                managing_directors = excluded.managing_directors, role_emails = excluded.role_emails,
+                personal_emails = excluded.personal_emails, language_source = excluded.language_source,
+                last_status = excluded.last_status, last_error = NULL, last_job_id = excluded.last_job_id,
+                last_scan_id = excluded.last_scan_id, first_scan_at = COALESCE(domains.first_scan_at, excluded.first_scan_at),
+                last_scan_at = excluded.last_scan_at, last_completed_at = excluded.last_completed_at,
+                scan_count = domains.scan_count + 1, updated_at = excluded.updated_at
+            """, cancellationToken);
+    }
+
+    /// A failed scan's outcome on the domain row, in one statement as <see cref="UpsertFactsAsync"/>: a new domain gets a
+    /// row with no facts, a known one keeps the facts of its last completed scan.
+    private static async Task UpsertFailureAsync(
+        ScraperSkyDbContext db, Guid tenantId, string name, Guid jobId, Guid scanId, string error, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var list = ListParameter.For(db);
+        var (id, status, none) = (Guid.CreateVersion7(), EnumNames.ToWire(JobStatus.Failed), list([]));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
+                                 technology_names, technology_categories, managing_directors, role_emails,
+                                 personal_emails, last_status, last_error, last_job_id, last_scan_id, first_scan_at,
+                                 last_scan_at, scan_count, created_at, updated_at)
+            VALUES ({id}, {tenantId}, {name}, {none}, {none}, FALSE, FALSE, {none}, {none}, {none}, {none}, {none}, {none},
+                    {status}, {error}, {jobId}, {scanId}, {now}, {now}, 1, {now}, {now})
+            ON CONFLICT (tenant_id, name) DO UPDATE SET
+                last_status = excluded.last_status, last_error = excluded.last_error, last_job_id = excluded.last_job_id,
+                last_scan_id = excluded.last_scan_id, first_scan_at = COALESCE(domains.first_scan_at, excluded.first_scan_at),
+                last_scan_at = excluded.last_scan_at, scan_count = domains.scan_count + 1, updated_at = excluded.updated_at
+            """, cancellationToken);
     }
 }

@@ -12,8 +12,8 @@ namespace ScraperSky.Data.Tests.Jobs;
 public abstract class CompletionStatementsTests(DatabaseProvider provider)
 {
     // Job (lease check), scan row, technologies (one upsert for all), the domain's previous scan, webhooks, domain
-    // row (insert if missing, then its facts), batch counters (one UPDATE returning the row), the job's end sequence.
-    private const int StatementsPerCompletion = 9;
+    // row (one upsert of its facts), batch counters (one UPDATE returning the row), the job's end sequence.
+    private const int StatementsPerCompletion = 8;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -383,6 +384,80 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         await using var db = database.CreateContext();
         var domain = await db.Domains.AsNoTracking().SingleAsync(Ct);
         Assert.Equal(("same.test", Jobs), (domain.Name, domain.ScanCount));
+    }
+
+    [Fact]
+    public async Task A_rescan_replaces_the_facts_but_keeps_the_first_scan_time_and_a_sitemap_count_it_did_not_read()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var queue = database.CreateQueue();
+        async Task<ClaimedJob> ClaimAsync(string domain)
+        {
+            await database.EnqueueAsync(domain);
+            return Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        }
+
+        var first = database.Time.GetUtcNow().UtcDateTime;
+        Assert.True(await queue.CompleteAsync(await ClaimAsync("again.test"), Metadata("First") with
+        {
+            Sitemaps = new SitemapSummary { Files = 1, Urls = 25 },
+        }, null, Ct));
+        database.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(FailureOutcome.Failed, await queue.FailAsync(await ClaimAsync("again.test"), "The site did not answer.", isTransient: false, Ct));
+
+        await using (var db = database.CreateContext())
+        {
+            var failed = await db.Domains.AsNoTracking().SingleAsync(Ct);
+            Assert.Equal((JobStatus.Failed, "The site did not answer.", "First", 2, first, first),
+                (failed.LastStatus, failed.LastError, failed.Title, failed.ScanCount, failed.FirstScanAt, failed.LastCompletedAt));
+            Assert.Equal(25, failed.SitemapUrlCount);
+        }
+
+        database.Time.Advance(TimeSpan.FromHours(1));
+        var last = database.Time.GetUtcNow().UtcDateTime;
+        var rescan = await ClaimAsync("again.test");
+        Assert.True(await queue.CompleteAsync(rescan, Metadata("Second") with
+        {
+            ContactInfo = new ContactInfo { Email = ["hello@again.test"] },
+            Technologies = [new DetectedTechnology("Shopify", ["Ecommerce"], null, 100)],
+        }, null, Ct));
+
+        await using var context = database.CreateContext();
+        var domain = await context.Domains.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((JobStatus.Completed, (string?)null, "Second", 3, (Guid?)rescan.Id),
+            (domain.LastStatus, domain.LastError, domain.Title, domain.ScanCount, domain.LastJobId));
+        Assert.Equal((first, last, last), (domain.FirstScanAt, domain.LastScanAt, domain.LastCompletedAt));
+        Assert.Equal(["hello@again.test"], domain.Emails);
+        Assert.Equal(["Shopify"], domain.TechnologyNames);
+        Assert.Equal(["Ecommerce"], domain.TechnologyCategories);
+        Assert.Equal(25, domain.SitemapUrlCount);
+        // The outage once, the recovery, and the facts compared with the completed scan before the outage.
+        var changes = await context.DomainChanges.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Type).ToListAsync(Ct);
+        Assert.Equal([ChangeTypes.BecameUnreachable, ChangeTypes.Recovered], changes.Take(2));
+        Assert.Contains(ChangeTypes.TitleChanged, changes);
+        Assert.Contains(ChangeTypes.TechAdded, changes);
+    }
+
+    [Fact]
+    public async Task A_domain_whose_first_scan_failed_has_a_row_with_no_facts_that_the_filters_read()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await database.EnqueueAsync("down.test");
+        await database.EnqueueAsync("up.test");
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+
+        Assert.Equal(FailureOutcome.Failed, await queue.FailAsync(claims.Single(c => c.Domain == "down.test"), "No such host.", isTransient: false, Ct));
+        Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "up.test"), Metadata("Up"), null, Ct));
+
+        await using var db = database.CreateContext();
+        var down = await db.Domains.AsNoTracking().SingleAsync(d => d.Name == "down.test", Ct);
+        Assert.Equal((JobStatus.Failed, "No such host.", 1, (string?)null), (down.LastStatus, down.LastError, down.ScanCount, down.Title));
+        Assert.Empty(down.Emails);
+        Assert.Equal(down.FirstScanAt, down.LastScanAt);
+        Assert.Null(down.LastCompletedAt);
+        Assert.Equal(["down.test"], await db.Domains.Where(d => d.Emails.Count == 0).Select(d => d.Name).ToListAsync(Ct));
+        Assert.Equal(["up.test"], await db.Domains.Where(d => d.TechnologyNames.Any(n => n == "WordPress")).Select(d => d.Name).ToListAsync(Ct));
     }
 
     [Fact]

@@ -1,0 +1,139 @@
+using System.Globalization;
+
+namespace ScraperSky.Testing.Processes;
+
+/// The CPU each thread of a process has used, from /proc/&lt;pid&gt;/task/*/stat (Linux only), taken at one moment: two
+/// snapshots give what each thread used in between, summed by what the thread does (<see cref="GroupOf"/>). The
+/// process's own total is kept too, so the CPU of threads that ended in between (the runtime retires idle tiered-JIT
+/// and thread-pool threads) is still counted, as "exited threads".
+public sealed class ThreadCpu
+{
+    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
+
+    public const string ThreadPool = "thread-pool workers";
+    public const string ExtractionLane = "extraction lane";
+    public const string BackgroundGc = "background GC";
+    public const string TieredJit = "tiered JIT";
+    public const string Other = "other";
+    public const string Exited = "exited threads";
+
+    private readonly Dictionary<int, ThreadTicks> _threads;
+    private readonly long _processTicks;
+
+    private ThreadCpu(Dictionary<int, ThreadTicks> threads, long processTicks)
+    {
+        _threads = threads;
+        _processTicks = processTicks;
+    }
+
+    /// One thread's line of /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat: its id, its name and user plus system time in
+    /// clock ticks. The name sits between the first '(' and the last ')' and may itself hold spaces and parentheses;
+    /// utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the name.
+    public static ThreadTicks ParseStat(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var open = line.IndexOf('(', StringComparison.Ordinal);
+        var close = line.LastIndexOf(')');
+        if (open <= 0 || close < open
+            || !int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw new FormatException($"Not a /proc stat line: '{Shorten(line)}'.");
+        }
+
+        var fields = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 13
+            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
+            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var system))
+        {
+            throw new FormatException($"A /proc stat line without its utime and stime fields: '{Shorten(line)}'.");
+        }
+
+        return new ThreadTicks(id, line[(open + 1)..close], user + system);
+    }
+
+    /// What a thread does, from the name the runtime or ScraperSky gives it (Linux keeps the first 15 bytes of it).
+    public static string GroupOf(string threadName) => threadName switch
+    {
+        ".NET TP Worker" => ThreadPool,
+        ".NET BGC" => BackgroundGc,
+        ".NET Tiered Com" => TieredJit,
+        _ when threadName.StartsWith("Extraction", StringComparison.Ordinal) => ExtractionLane,
+        _ => Other,
+    };
+
+    /// The threads of <paramref name="processId"/> now; null where there is no /proc (not Linux) or the process ended.
+    public static ThreadCpu? Read(int processId)
+    {
+        var pid = processId.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var process = ParseStat(File.ReadAllText($"/proc/{pid}/stat"));
+            var threads = new Dictionary<int, ThreadTicks>();
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    var thread = ParseStat(File.ReadAllText(Path.Combine(task, "stat")));
+                    threads[thread.Id] = thread;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The thread ended between the listing and the read: its time is in the process's total.
+                }
+            }
+
+            return new ThreadCpu(threads, process.Ticks);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// From explicit figures, for tests.
+    public static ThreadCpu From(IEnumerable<ThreadTicks> threads, long processTicks) =>
+        new(threads.ToDictionary(t => t.Id), processTicks);
+
+    /// What each thread group used since <paramref name="earlier"/> (a thread that started since counts from zero), and
+    /// the process's CPU that no live thread accounts for as <see cref="Exited"/>; largest first.
+    public IReadOnlyList<ThreadGroupCpu> Since(ThreadCpu earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        var groups = new Dictionary<string, (long Ticks, int Threads)>(StringComparer.Ordinal);
+        long counted = 0;
+        foreach (var thread in _threads.Values)
+        {
+            var used = thread.Ticks - (earlier._threads.TryGetValue(thread.Id, out var before) ? before.Ticks : 0);
+            var group = GroupOf(thread.Name);
+            var (ticks, count) = groups.GetValueOrDefault(group);
+            groups[group] = (ticks + used, count + 1);
+            counted += used;
+        }
+
+        // A thread that ended took its ticks out of the listing, not out of the process's total.
+        var exited = _processTicks - earlier._processTicks - counted;
+        if (exited > 0)
+        {
+            groups[Exited] = (exited, 0);
+        }
+
+        return [.. groups
+            .Select(g => new ThreadGroupCpu(g.Key, TimeSpan.FromSeconds(g.Value.Ticks / TicksPerSecond), g.Value.Threads))
+            .OrderByDescending(g => g.Cpu).ThenBy(g => g.Group, StringComparer.Ordinal)];
+    }
+
+    private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";
+}
+
+/// One thread's id, name and CPU (user plus system) in clock ticks.
+public sealed record ThreadTicks(int Id, string Name, long Ticks);
+
+/// The CPU a group of threads used, and how many live threads it had.
+public sealed record ThreadGroupCpu(string Group, TimeSpan Cpu, int Threads)
+{
+    /// Several intervals or processes together: CPU added up per group, the most threads any of them had; largest first.
+    public static IReadOnlyList<ThreadGroupCpu> Sum(IEnumerable<IReadOnlyList<ThreadGroupCpu>> parts) =>
+        [.. parts.SelectMany(p => p).GroupBy(g => g.Group, StringComparer.Ordinal)
+            .Select(g => new ThreadGroupCpu(g.Key, g.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Cpu), g.Max(p => p.Threads)))
+            .OrderByDescending(g => g.Cpu).ThenBy(g => g.Group, StringComparer.Ordinal)];
+}
