@@ -38,6 +38,33 @@ public sealed class LiteralSetTests
     }
 
     [Fact]
+    public void A_literal_is_found_at_every_position_of_a_long_text_up_to_its_very_end()
+    {
+        // Long enough for the vectorised pass (eight starts a block) and for the scalar scan of the last few characters.
+        var set = new LiteralSet(["jquery", "gtag("]);
+        for (var at = 0; at <= 40 - "JQuery".Length; at++)
+        {
+            var text = new string('-', at) + "JQuery" + new string('-', 40 - "JQuery".Length - at);
+            var found = new bool[2];
+            set.FindIn(text, found);
+
+            Assert.Equal([true, false], found);
+            Assert.Equal(at, set.IndexOfAny(text));
+        }
+    }
+
+    [Fact]
+    public void A_non_ascii_character_that_folds_to_a_letter_of_a_literal_matches_it_in_a_long_text()
+    {
+        // The Kelvin sign lower-cases to `k`, as a case-insensitive regex takes it; the vector pass must fold it too.
+        var text = "<div class=\"x\">Caf\u00e9 \u4e2d\u6587 \u212Aomodo <em>\u212Aontakt</em> and more text</div>";
+        var found = new bool[3];
+        new LiteralSet(["komodo", "kontakt", "kelvin"]).FindIn(text, found);
+
+        Assert.Equal([true, true, false], found);
+    }
+
+    [Fact]
     public void Non_ascii_literals_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new LiteralSet(["caf\u00e9"]));
@@ -46,6 +73,8 @@ public sealed class LiteralSetTests
     // Shortest literals of five characters or more are filtered on a hashed key of their first five (four when the
     // alphabet needs seven bits a character); three or four, on an exact key.
     private const string Narrow = "abcdeABCDE-./<>\"=0123";
+    // Text around literals: accented letters, CJK, a character past the byte range of a vector lane's fold.
+    private const string NonAscii = "\u00e9\u00fc\u00c4\u4e2d\u6587\u0100\uff21";
     private const string Wide = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-./<>\"=:;_?!@#$%&*()[]{}'`^~|\\+,";
 
     [Theory]
@@ -57,6 +86,8 @@ public sealed class LiteralSetTests
     [InlineData(3000, 8, 6, Narrow)]
     [InlineData(400, 9, 4, Wide)]
     [InlineData(400, 10, 6, Wide)]
+    [InlineData(400, 12, 3, Wide + NonAscii)]
+    [InlineData(40, 13, 3, Narrow + NonAscii)]
     public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
     {
         // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
@@ -73,7 +104,8 @@ public sealed class LiteralSetTests
             return b.ToString();
         }
 
-        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14))
+            .Where(l => Ascii.IsValid(l)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var set = new LiteralSet(literals);
         for (var t = 0; t < 20; t++)
         {
