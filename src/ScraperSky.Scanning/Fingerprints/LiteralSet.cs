@@ -350,8 +350,9 @@ internal sealed class LiteralSet
     /// The scalar scan from <paramref name="from"/>, for literals starting there or later.
     private int ScanFrom(ReadOnlySpan<char> text, int from, bool[]? found)
     {
-        // Every character of a page passes here: no bounds checks. A char indexes the 65,536 classes, and a hashed
-        // or exact key stays below the filter's bit count.
+        // Without AVX2 every character of a page passes here (with it, the last twenty and the vector pass's starts):
+        // no bounds checks. A char indexes the 65,536 classes, and a hashed or exact key stays below the filter's bit
+        // count.
         ref var classOf = ref MemoryMarshal.GetArrayDataReference(_classOf);
         ref var starts = ref MemoryMarshal.GetArrayDataReference(_gramStarts);
         ref var chars = ref MemoryMarshal.GetReference(text);
