@@ -37,7 +37,10 @@ public sealed class PostgresServer : IAsyncDisposable
             if (_shared is null)
             {
                 _shared = await StartAsync();
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.Stop();
+                // At exit the files are removed by a process of their own: a test process leaves a hundred databases
+                // behind, and deleting them here held its exit past the ten seconds the test runner allows after the
+                // run ("Foreground threads were left running", exit code 7 with every test green).
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.Stop(removeFilesInBackground: true);
             }
 
             return _shared;
@@ -92,7 +95,9 @@ public sealed class PostgresServer : IAsyncDisposable
         IncludeErrorDetail = true,
     }.ConnectionString;
 
-    public void Stop()
+    /// Stops the cluster and removes its files; with <paramref name="removeFilesInBackground"/> the removal is left to an
+    /// `rm -rf` that outlives this process.
+    public void Stop(bool removeFilesInBackground = false)
     {
         var asRoot = Environment.UserName == "root";
         try
@@ -105,15 +110,38 @@ public sealed class PostgresServer : IAsyncDisposable
             // Already stopped.
         }
 
+        var root = Path.GetDirectoryName(DataDirectory)!;
+        if (removeFilesInBackground && TryRemoveInBackground(root))
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(Path.GetDirectoryName(DataDirectory)!, recursive: true);
+            Directory.Delete(root, recursive: true);
         }
         catch (IOException)
         {
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    private static bool TryRemoveInBackground(string directory)
+    {
+        try
+        {
+            var remove = new ProcessStartInfo("rm") { UseShellExecute = false };
+            remove.ArgumentList.Add("-rf");
+            remove.ArgumentList.Add("--");
+            remove.ArgumentList.Add(directory);
+            using var process = Process.Start(remove);
+            return process is not null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 
