@@ -118,7 +118,7 @@ public static class ApiRun
                 var cpuMs = (server.CpuTime() - cpu).TotalMilliseconds;
                 var threads = ThreadCpu.Read(server.ProcessId) is { } after && threadsBefore is not null ? after.Since(threadsBefore) : null;
                 Console.WriteLine($"status of a {state} scan ({bytes} bytes): {perSecond:0} requests/s, {cpuMs / requests:0.000} ms server CPU per request ({StatusHammer.Clients} clients, {statusSeconds} s, no batch running)");
-                Console.WriteLine($"status CPU by thread: {(threads is null ? "not available (read from /proc, Linux only)" : string.Join(", ", threads.Where(g => g.Cpu > TimeSpan.Zero).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {g.Cpu.TotalMilliseconds / requests:0.000} ms/request"))))}");
+                Console.WriteLine($"status CPU by thread: {(threads is null ? ThreadCpu.NotAvailable : string.Join(", ", threads.Where(g => g.Cpu > TimeSpan.Zero).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {g.Cpu.TotalMilliseconds / requests:0.000} ms/request"))))}");
             }
 
             Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");

@@ -213,7 +213,7 @@ public static class LoadRun
     }
 
     private static string ThreadLine(IReadOnlyList<ThreadGroupCpu>? groups, int domains) => groups is null
-        ? "not available (read from /proc, Linux only)"
+        ? ThreadCpu.NotAvailable
         : string.Join(", ", groups.Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Group} {g.Cpu.TotalSeconds:0.0} s = {g.Cpu.TotalMilliseconds / domains:0.0} ms/domain{(g.Threads > 1 ? $" ({g.Threads} threads)" : "")}")));
 

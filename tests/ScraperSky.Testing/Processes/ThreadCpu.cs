@@ -17,6 +17,9 @@ public sealed class ThreadCpu
     public const string Other = "other";
     public const string Exited = "exited threads";
 
+    /// What a run prints where a process's threads cannot be read.
+    public const string NotAvailable = "not available (read from /proc, Linux only)";
+
     private readonly Dictionary<int, ThreadTicks> _threads;
     private readonly long _processTicks;
 
