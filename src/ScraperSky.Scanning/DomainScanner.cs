@@ -84,7 +84,7 @@ public sealed partial class DomainScanner(
         var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
         var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
         if (feedUrl is not null && contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
-            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(feedUrl, home, deadline.Token), deadline) is { } feed)
+            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(feedUrl, home, robots, deadline.Token), deadline) is { } feed)
         {
             contactPages.Add(WithoutHtml(feed));
         }

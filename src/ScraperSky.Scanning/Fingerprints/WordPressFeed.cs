@@ -10,7 +10,7 @@ namespace ScraperSky.Scanning.Fingerprints;
 /// for a homepage where WordPress was found without a version, one same-site request that robots.txt allows: the
 /// declared RSS feed, else WordPress's default `/feed/`. Only WordPress is taken from the feed: its posts may show
 /// anything, and what they show says nothing about the site.
-public sealed partial class WordPressFeed(IWebFetcher fetcher, RobotsPolicy robots, FingerprintMatcher matcher)
+public sealed partial class WordPressFeed(IWebFetcher fetcher, FingerprintMatcher matcher)
 {
     private const string WordPress = "WordPress";
 
@@ -24,10 +24,12 @@ public sealed partial class WordPressFeed(IWebFetcher fetcher, RobotsPolicy robo
 
     /// The feed (<see cref="FeedToRead"/>) as a page carrying only its WordPress detection, or null when robots.txt
     /// forbids it or it tells nothing. <paramref name="homepage"/> gives only its favicon; its HTML may be gone.
-    public async Task<PageExtraction?> ReadAsync(Uri url, PageExtraction homepage, CancellationToken cancellationToken)
+    /// <paramref name="robots"/> is the scan's policy, so that robots.txt is not read a second time for the feed.
+    public async Task<PageExtraction?> ReadAsync(Uri url, PageExtraction homepage, RobotsPolicy robots, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(homepage);
+        ArgumentNullException.ThrowIfNull(robots);
         if (!await robots.IsAllowedAsync(url, cancellationToken))
         {
             return null;

@@ -25,6 +25,19 @@ public sealed class WordPressFeedScanTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task The_feed_obeys_the_scans_robots_txt_which_is_read_once_for_the_feed_and_the_sitemaps()
+    {
+        using var services = fixture.CreateServices();
+        var before = fixture.Fleet.HitsOnPath("wordpress-feed.test", "/robots.txt");
+
+        var metadata = await services.GetRequiredService<IDomainScanner>()
+            .ScanAsync(new ScanRequest { Domain = "wordpress-feed.test", IncludeSitemaps = true }, null, Ct);
+
+        Assert.Equal("6.4.3", metadata.WordpressVersion);
+        Assert.Equal(1, fixture.Fleet.HitsOnPath("wordpress-feed.test", "/robots.txt") - before);
+    }
+
+    [Fact]
     public async Task The_feed_is_not_read_when_the_scan_may_read_only_the_homepage()
     {
         using var services = fixture.CreateServices();

@@ -42,6 +42,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Host, string Scheme), int> _hits = new();
     private readonly ConcurrentDictionary<string, int> _handshakes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _hostHeaders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Host, string Path), int> _pathHits = new();
 
     private TestSiteFleet(WebApplication app, FleetCertificates certificates, string sitesRoot)
     {
@@ -84,6 +85,9 @@ public sealed class TestSiteFleet : IAsyncDisposable
 
     /// Requests served per host over one scheme (`http` or `https`).
     public int HitsFor(string host, string scheme) => _hits.TryGetValue((host.ToLowerInvariant(), scheme), out var n) ? n : 0;
+
+    /// Requests served for one path of a host over either scheme (the query string aside).
+    public int HitsOnPath(string host, string path) => _pathHits.TryGetValue((host.ToLowerInvariant(), path), out var n) ? n : 0;
 
     /// Requests whose Host header was exactly <paramref name="hostHeader"/> (`name` or `name:port`): the port a
     /// client meant shows there, although the fleet routes every connection to its own port.
@@ -182,6 +186,8 @@ public sealed class TestSiteFleet : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var host = context.Request.Host.Host.TrimEnd('.').ToLowerInvariant();
+        // Taken now: serving a fixture may rewrite the path (a folder to its index file).
+        var path = context.Request.Path.Value is { Length: > 0 } asked ? asked : "/";
         try
         {
             if (_exact.TryGetValue(host, out var handler) || TryFindSuffix(host, out handler))
@@ -201,6 +207,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
         {
             _hits.AddOrUpdate((host, context.Request.Scheme), 1, (_, n) => n + 1);
             _hostHeaders.AddOrUpdate(context.Request.Host.Value ?? "", 1, (_, n) => n + 1);
+            _pathHits.AddOrUpdate((host, path), 1, (_, n) => n + 1);
         }
     }
 
