@@ -14,6 +14,8 @@ namespace ScraperSky.Benchmarks.Jobs;
 /// from /proc (the robust one on a shared machine):
 ///   - submission: `POST /api/v1/batch` of N new domains (JSON parsed, validated, stored), repeated, to a server with
 ///     `Server:Role=Api` so no worker claims them;
+///   - batch status: `GET /api/v1/batch/status/{id}` of the last submitted batch (every job pending), a page of 50 and
+///     every job, from 16 keep-alive clients;
 ///   - status: `GET /api/v1/status/{id}` of one completed scan (a real result on the fleet) from 16 keep-alive
 ///     clients, with no batch running; its CPU per request is also split by server thread group (/proc, Linux only).
 ///
@@ -76,6 +78,7 @@ public static class ApiRun
             {
                 var walls = new List<double>();
                 var cpus = new List<double>();
+                var batchId = "";
                 for (var round = 0; round < rounds; round++)
                 {
                     var batch = Enumerable.Range(round * domains, domains).Select(n => $"site{n.ToString(CultureInfo.InvariantCulture)}.example").ToList();
@@ -89,9 +92,23 @@ public static class ApiRun
                         await Console.Error.WriteLineAsync($"POST /api/v1/batch answered {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}");
                         return 1;
                     }
+
+                    batchId = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("batch_id").GetString()!;
                 }
 
                 Console.WriteLine($"submission of {domains}: wall {Figures(walls)} s; server CPU {Figures(cpus)} s (rounds {rounds}: median, min, each)");
+
+                // What the UI and the CLI poll (a page of jobs and the counters), and what a v1 client polls (every job).
+                foreach (var (query, what) in new[] { ("?jobs_limit=50", "50 jobs and the counters"), ("", "every job") })
+                {
+                    var path = $"/api/v1/batch/status/{batchId}{query}";
+                    await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(1), ct);
+                    var cpu = server.CpuTime();
+                    var clock = Stopwatch.StartNew();
+                    var perSecond = await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(statusSeconds), ct);
+                    var requests = perSecond * clock.Elapsed.TotalSeconds;
+                    Console.WriteLine($"batch status of {domains} pending jobs, {what}: {perSecond:0} requests/s, {(server.CpuTime() - cpu).TotalMilliseconds / requests:0.000} ms server CPU per request");
+                }
             }
 
             await using (var server = await ServerProcess.StartAsync(await EnvironmentAsync("status"), ct, migrate, serverDll: serverDll ?? LoadRun.ServerAssembly()))

@@ -68,22 +68,30 @@ public static class ScanEndpoints
         return TypedResults.Ok(new ScanAccepted(job.PublicId, StatusUrl(job.PublicId)));
     }
 
-    private static async Task<Results<Ok<ScanStatus>, ProblemHttpResult>> GetScanStatusAsync(
-        string jobId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ScanStatus>, CompletedStatusResult, ProblemHttpResult>> GetScanStatusAsync(
+        string jobId, ClaimsPrincipal user, CompletedScanStatuses completed, HttpContext context, CancellationToken cancellationToken)
     {
         if (!PublicIds.TryParse(jobId, Job.PublicPrefix, out var id))
         {
             return NotFound();
         }
 
-        var job = await FindStatusAsync(db, id.Value, RequestTenant.ReadScope(user), cancellationToken);
+        var scope = RequestTenant.ReadScope(user);
+        if (completed.Find(id.Value, scope) is { } kept)
+        {
+            return new CompletedStatusResult(kept);
+        }
+
+        // Resolved only now: a pooled context is leased and reset even when a request leaves it unused.
+        var db = context.RequestServices.GetRequiredService<ScraperSkyDbContext>();
+        var job = await FindStatusAsync(db, id.Value, scope, cancellationToken);
         if (job is null)
         {
             return NotFound();
         }
 
         var ended = job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
-        return TypedResults.Ok(new ScanStatus(
+        var status = new ScanStatus(
             PublicIds.Format(Job.PublicPrefix, job.Id),
             EnumNames.ToWire(job.Status),
             job.CreatedAt,
@@ -93,7 +101,10 @@ public static class ScanEndpoints
             new ScanProgressView(
                 job.ProgressStep ?? DefaultStep(job.Status),
                 job.ProgressMessage ?? ""),
-            job.Domain));
+            job.Domain);
+        return job.Status == JobStatus.Completed
+            ? new CompletedStatusResult(completed.Add(job.Id, job.TenantId, status))
+            : TypedResults.Ok(status);
     }
 
     // Compiled once per model: building and looking up this query's expression tree cost more than running it. A
@@ -107,7 +118,7 @@ public static class ScanEndpoints
             db.Jobs.AsNoTracking()
                 .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
                 .Select(j => new StatusRow(
-                    j.Id, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
+                    j.Id, j.TenantId, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
                     // The result lives in the domain's history; a retried job may have ended more than once.
                     db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
                         .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault()))
@@ -122,7 +133,7 @@ public static class ScanEndpoints
     };
 
     private sealed record StatusRow(
-        Guid Id, string Domain, JobStatus Status, DateTime CreatedAt, DateTime? CompletedAt, string? Error,
+        Guid Id, Guid TenantId, string Domain, JobStatus Status, DateTime CreatedAt, DateTime? CompletedAt, string? Error,
         string? ProgressStep, string? ProgressMessage, string? Result);
 
     private static ProblemHttpResult NotFound() =>

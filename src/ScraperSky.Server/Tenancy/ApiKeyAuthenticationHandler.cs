@@ -13,7 +13,6 @@ public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TenantStore tenants,
     LocalMode localMode,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -32,6 +31,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
                 : AuthenticateResult.NoResult();
         }
 
+        // Resolved only for a key: the store's pooled DbContext would otherwise be leased and reset on every request.
+        var tenants = Context.RequestServices.GetRequiredService<TenantStore>();
         var identity = await tenants.FindActiveKeyAsync(key, Context.RequestAborted);
         if (identity is null)
         {

@@ -33,6 +33,10 @@ public sealed class UnexpectedErrorTests(SqliteApiFixture fixture) : IClassFixtu
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(await response.DetailAsync()));
+
+        // A completed scan's answer is kept once written; one that could not be written is not.
+        using var again = await client.GetPathAsync($"/api/v1/status/{jobId}");
+        Assert.Equal(HttpStatusCode.InternalServerError, again.StatusCode);
     }
 
     [Fact]
