@@ -32,14 +32,23 @@ internal static class PostgresUrlWriter
             news_count = excluded.news_count, alternate_count = excluded.alternate_count
         """;
 
+    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (EF Core statements on
+    /// <paramref name="db"/>, such as the file's own row) runs in it before them.
     public static async Task WriteAsync(
-        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, CancellationToken cancellationToken)
+        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, Func<CancellationToken, Task>? first,
+        CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (first is not null)
+            {
+                await db.Database.UseTransactionAsync(transaction, cancellationToken);
+                await first(cancellationToken);
+            }
+
             await using (var create = new NpgsqlCommand(CreateStaging, connection, transaction))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken);
