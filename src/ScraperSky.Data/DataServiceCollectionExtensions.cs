@@ -106,10 +106,10 @@ internal static class PostgresConnectionStrings
     public const int MaxAutoPrepare = 64;
 
     /// Prepares statements automatically and keeps a pooled connection's session when it goes back to the pool, unless
-    /// the connection string sets either. Npgsql's reset on return (`DISCARD ALL`, or a longer sequence once statements
-    /// are prepared) dropped the session's temp table, so every sitemap write created it again. Nothing here keeps
-    /// session state that must not outlive a use: locks and settings are per transaction
-    /// (`pg_advisory_xact_lock`, `set_config(..., true)`), and the staging table empties at commit.
+    /// the connection string sets either. Npgsql's reset on return (`DISCARD ALL`, or a seven-statement sequence once
+    /// statements are prepared) ran on the server before the first statement of every use, a dozen times per scan.
+    /// Nothing here keeps session state that must not outlive a use: locks and settings are per transaction
+    /// (`pg_advisory_xact_lock`, `set_config(..., true)`).
     public static string Prepare(string connectionString)
     {
         // Which keywords the string itself names (Npgsql also accepts them without spaces).

@@ -5,11 +5,12 @@ using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Data.Sitemaps;
 
-/// Stores one collection of a domain's sitemaps: file rows by raw statements (each in the transaction of its file's first
-/// URLs), URL rows in bulk (prepared batched upserts on SQLite, binary COPY and one upsert per batch on PostgreSQL), each
-/// batch in its own transaction. The transaction that completes the scan's job retires the files of earlier collections
-/// of the domain, and with them the URLs no longer listed (`DomainStore`, given <see cref="CollectedAt"/>); a scan that fails half-way leaves the earlier
-/// collection in place next to what it wrote, and the next successful one tidies both.
+/// Stores one collection of a domain's sitemaps: file rows by raw statements (each in the transaction of its file's
+/// first URLs), URL rows in bulk (prepared batched upserts on SQLite, one upsert of array parameters per batch on
+/// PostgreSQL), each batch in its own transaction. The transaction that completes the scan's job retires the files of
+/// earlier collections of the domain, and with them the URLs no longer listed (`DomainStore`, given
+/// <see cref="CollectedAt"/>); a scan that fails half-way leaves the earlier collection in place next to what it wrote,
+/// and the next successful one tidies both.
 public sealed class SitemapStore : ISitemapSink
 {
     private readonly IDbContextFactory<ScraperSkyDbContext> _contexts;
