@@ -13,7 +13,6 @@ public static partial class SitemapLinks
 
     // Not string.IndexOf(..., OrdinalIgnoreCase): under invariant globalization that crawls over non-ASCII text.
     private static readonly SearchValues<string> HeadEnd = SearchValues.Create(["</head"], StringComparison.OrdinalIgnoreCase);
-    private static readonly SearchValues<string> TagStart = SearchValues.Create(["<link", "<base"], StringComparison.OrdinalIgnoreCase);
 
     public static IReadOnlyList<Uri> Find(ReadOnlySpan<char> html, Uri pageUrl)
     {
@@ -21,29 +20,11 @@ public static partial class SitemapLinks
         var head = html[..Math.Min(end < 0 ? html.Length : end, MaxHeadChars)];
         var baseUrl = pageUrl;
         var links = new List<Uri>();
-        // A tag can only start where `<link` or `<base` does: those places are found by a vectorised search, and the
-        // pattern runs on each alone, up to its `>`, rather than over the whole head (a quarter of the thread pool's
-        // sitemap work). Only candidates with no `<` before their `>` are copied into strings, so no character is copied
-        // twice whatever the head holds.
-        for (var at = head.IndexOfAny(TagStart); at >= 0;)
+        // The head is matched where it lies, not copied into a string (often a large-object one); only the few tags
+        // found are, for their groups.
+        foreach (var found in Tag().EnumerateMatches(head))
         {
-            var close = head[(at + 1)..].IndexOfAny('<', '>');
-            if (close < 0)
-            {
-                break;
-            }
-
-            close += at + 1;
-            var tag = head[close] == '>' ? Tag().Match(head[at..(close + 1)].ToString()) : Match.Empty;
-            var matched = tag.Success && tag.Index == 0;
-            var next = matched ? close + 1 : at + 1;
-            var found = head[next..].IndexOfAny(TagStart);
-            at = found < 0 ? -1 : next + found;
-            if (!matched)
-            {
-                continue;
-            }
-
+            var tag = Tag().Match(head.Slice(found.Index, found.Length).ToString());
             string? rel = null;
             string? href = null;
             foreach (Match attribute in Attribute().Matches(tag.Groups[2].Value))
