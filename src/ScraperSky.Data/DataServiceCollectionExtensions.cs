@@ -1,8 +1,10 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Data.Sitemaps;
 using ScraperSky.Data.Webhooks;
@@ -65,7 +67,7 @@ public static class DataServiceCollectionExtensions
                         "Database:Provider is Postgres but ConnectionStrings:ScraperSky is not set.");
                 }
 
-                builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
+                builder.UseNpgsql(PostgresConnectionStrings.Prepare(connectionString), npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
                     .UseSnakeCaseNamingConvention();
                 break;
             default:
@@ -93,5 +95,37 @@ internal static class SqliteConnectionStrings
         }
 
         return builder.ToString();
+    }
+}
+
+internal static class PostgresConnectionStrings
+{
+    /// How many statement texts a connection keeps prepared (Npgsql's `Max Auto Prepare`) unless the connection string
+    /// says otherwise: a job's life is a few dozen fixed statements (claim, progress, sitemap rows, completion), each
+    /// otherwise parsed and planned by the server on every call.
+    public const int MaxAutoPrepare = 64;
+
+    /// Prepares statements automatically and keeps a pooled connection's session when it goes back to the pool, unless
+    /// the connection string sets either. Npgsql's reset on return (`DISCARD ALL`, or a seven-statement sequence once
+    /// statements are prepared) ran on the server before the first statement of every use, a dozen times per scan.
+    /// Nothing here keeps session state that must not outlive a use: locks and settings are per transaction
+    /// (`pg_advisory_xact_lock`, `set_config(..., true)`).
+    public static string Prepare(string connectionString)
+    {
+        // Which keywords the string itself names (Npgsql also accepts them without spaces).
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!named.Contains("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        if (!named.Contains("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 }

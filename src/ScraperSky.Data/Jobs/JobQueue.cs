@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
@@ -248,18 +250,48 @@ public sealed partial class JobQueue(
         return [.. jobs.Where(j => !ours.Contains((j.Id, j.Attempts)))];
     }
 
-    /// Persists the step and message a status call shows; false when the lease is no longer ours.
-    /// Raw SQL: a scan writes progress a few times, and `ExecuteUpdateAsync` runs EF Core's query pipeline (cache key,
-    /// parameter extraction) on every call, which cost more CPU than the statement itself.
-    public async Task<bool> ReportProgressAsync(ClaimedJob job, string step, string message, CancellationToken cancellationToken)
+    /// Persists the step and message a status call shows for each of <paramref name="reports"/>, in one statement: a
+    /// worker writes the progress of all its scans once per tick rather than a transaction per report. A report whose
+    /// lease is no longer ours (the job ended, or another worker holds it) changes nothing. Returns how many were written.
+    /// Raw SQL: `ExecuteUpdateAsync` runs EF Core's query pipeline (cache key, parameter extraction) on every call, which
+    /// cost more CPU than the statement itself.
+    public async Task<int> ReportProgressAsync(IReadOnlyCollection<JobProgress> reports, CancellationToken cancellationToken)
     {
-        var cleanMessage = StoredText.Clean(message);
+        if (reports.Count == 0)
+        {
+            return 0;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.IsPostgres)
+        {
+            var (ids, owners, attempts, steps, messages) = (reports.Select(r => r.Job.Id).ToArray(), reports.Select(r => r.Job.Owner).ToArray(),
+                reports.Select(r => r.Job.Attempts).ToArray(), reports.Select(r => r.Step).ToArray(),
+                reports.Select(r => StoredText.Clean(r.Message)).ToArray());
+            return await db.Database.ExecuteSqlAsync($"""
+                UPDATE jobs SET progress_step = r.step, progress_message = r.message
+                FROM unnest({ids}, {owners}, {attempts}, {steps}, {messages}) AS r(id, owner, attempts, step, message)
+                WHERE jobs.id = r.id AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.owner AND jobs.attempts = r.attempts
+                """, cancellationToken);
+        }
+
+        // Ids in the text form EF Core's SQLite provider stores them in.
+        var rows = JsonSerializer.Serialize(reports.Select(r => new ProgressRow(
+            r.Job.Id.ToString().ToUpperInvariant(), r.Job.Owner, r.Job.Attempts, r.Step, StoredText.Clean(r.Message))));
         return await db.Database.ExecuteSqlAsync($"""
-            UPDATE jobs SET progress_step = {step}, progress_message = {cleanMessage}
-            WHERE id = {job.Id} AND status = {RunningStatus} AND lease_owner = {job.Owner} AND attempts = {job.Attempts}
-            """, cancellationToken) == 1;
+            UPDATE jobs SET progress_step = r.value ->> '$.step', progress_message = r.value ->> '$.message'
+            FROM json_each({rows}) AS r
+            WHERE jobs.id = r.value ->> '$.id' AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.value ->> '$.owner'
+              AND jobs.attempts = r.value ->> '$.attempts'
+            """, cancellationToken);
     }
+
+    private sealed record ProgressRow(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("owner")] string Owner,
+        [property: JsonPropertyName("attempts")] int Attempts,
+        [property: JsonPropertyName("step")] string Step,
+        [property: JsonPropertyName("message")] string? Message);
 
     /// Stores a finished scan in one transaction: the job's state, the scan in the domain's history and current
     /// facts (<see cref="DomainStore"/>), and the batch counters. False (and nothing written) when the lease is no longer

@@ -45,8 +45,11 @@ internal static class SqliteUrlWriter
             """).ToString();
     }
 
+    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (EF Core statements on
+    /// <paramref name="db"/>, such as the file's own row) runs in it before them.
     public static async Task WriteAsync(
-        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, CancellationToken cancellationToken)
+        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, Func<CancellationToken, Task>? first,
+        CancellationToken cancellationToken)
     {
         // In key order, neighbouring rows land on the same index pages.
         urls = [.. urls.OrderBy(u => u.Loc, StringComparer.Ordinal)];
@@ -62,6 +65,12 @@ internal static class SqliteUrlWriter
             }
 
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            if (first is not null)
+            {
+                await db.Database.UseTransactionAsync(transaction, cancellationToken);
+                await first(cancellationToken);
+            }
+
             var full = urls.Count / RowsPerStatement * RowsPerStatement;
             if (full > 0)
             {

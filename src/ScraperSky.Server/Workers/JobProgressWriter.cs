@@ -1,104 +1,46 @@
-using System.Threading.Channels;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Server.Workers;
 
-/// Persists a scan's progress reports in the order they were made, off the scanner's path: Report never blocks and
-/// a slow or failing database write never fails the scan (the next report or the completion overwrites it). Writes
-/// only what a status call would notice: each new step, and messages at most once per <see cref="MessageInterval"/>.
-internal sealed partial class JobProgressWriter : IProgress<ScanProgress>, IAsyncDisposable
+/// A scan's progress, held for the worker's next progress write: the worker writes what all its scans report in one
+/// statement per tick (<see cref="ScanWorker"/>), so Report never blocks nor touches the database, and a failing write
+/// never fails a scan. Hands over only what a status call would notice: each new step, and another message of the same
+/// step at most once per <see cref="MessageInterval"/>. What is held when the scan ends is dropped: the completion
+/// overwrites it.
+internal sealed class JobProgressWriter(ClaimedJob job, TimeProvider time) : IProgress<ScanProgress>
 {
-    /// How often a message within one step is written at most (a new step is written at once).
+    /// How often a message within one step is written at most (a new step goes in the next write).
     public static readonly TimeSpan MessageInterval = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<ScanProgress> _reports = Channel.CreateBounded<ScanProgress>(
-        new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest });
-    private readonly JobQueue _queue;
-    private readonly ClaimedJob _job;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Task _pump;
+    private readonly Lock _lock = new();
 
-    public JobProgressWriter(JobQueue queue, ClaimedJob job, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    // The claim wrote the starting step.
+    private string _writtenStep = ScanSteps.Starting;
+    private long _writtenAt = time.GetTimestamp();
+    private ScanProgress? _held;
+
+    public void Report(ScanProgress value)
     {
-        _time = time;
-        _queue = queue;
-        _job = job;
-        _logger = logger;
-        _pump = PumpAsync(cancellationToken);
-    }
-
-    public void Report(ScanProgress value) => _reports.Writer.TryWrite(value);
-
-    public async ValueTask DisposeAsync()
-    {
-        _reports.Writer.TryComplete();
-        await _pump;
-    }
-
-    private async Task PumpAsync(CancellationToken cancellationToken)
-    {
-        // The claim wrote the starting step. A new step is written at once; another message within the same step only
-        // once MessageInterval has passed since the last write, so a scan that reads a few pages in a second costs one
-        // or two writes rather than one per page, and a slow one still shows what it reads now. What is held when the
-        // scan ends is dropped: the completion overwrites it.
-        var writtenStep = ScanSteps.Starting;
-        var writtenAt = _time.GetTimestamp();
-        ScanProgress? held = null;
-        try
+        lock (_lock)
         {
-            while (true)
+            _held = value;
+        }
+    }
+
+    /// The latest report if it is due (a new step, or MessageInterval passed since the last write), counted as written.
+    public JobProgress? TakeDue()
+    {
+        lock (_lock)
+        {
+            if (_held is null || (_held.Step == _writtenStep && time.GetElapsedTime(_writtenAt) < MessageInterval))
             {
-                if (_reports.Reader.TryRead(out var report))
-                {
-                    if (report.Step != writtenStep || _time.GetElapsedTime(writtenAt) >= MessageInterval)
-                    {
-                        await WriteAsync(report, cancellationToken);
-                        (writtenStep, writtenAt, held) = (report.Step, _time.GetTimestamp(), null);
-                    }
-                    else
-                    {
-                        held = report;
-                    }
-
-                    continue;
-                }
-
-                var more = _reports.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                var wait = MessageInterval - _time.GetElapsedTime(writtenAt);
-                if (held is null || (wait > TimeSpan.Zero && await Task.WhenAny(more, Task.Delay(wait, _time, cancellationToken)) == more))
-                {
-                    if (!await more)
-                    {
-                        return;
-                    }
-
-                    continue;
-                }
-
-                await WriteAsync(held, cancellationToken);
-                (writtenStep, writtenAt, held) = (held.Step, _time.GetTimestamp(), null);
+                return null;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The scan was stopped; its progress no longer matters.
+
+            var due = new JobProgress(job, _held.Step, _held.Message);
+            (_writtenStep, _writtenAt, _held) = (_held.Step, time.GetTimestamp(), null);
+            return due;
         }
     }
-
-    private async Task WriteAsync(ScanProgress report, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _queue.ReportProgressAsync(_job, report.Step, report.Message, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogProgressFailed(_logger, e, _job.PublicId);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the progress of job {JobId}")]
-    private static partial void LogProgressFailed(ILogger logger, Exception exception, string jobId);
 }

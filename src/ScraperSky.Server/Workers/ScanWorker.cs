@@ -11,9 +11,9 @@ using ScraperSky.Scanning;
 namespace ScraperSky.Server.Workers;
 
 /// The scan worker pool of this process: up to `Jobs:Concurrency` scans at once (<see cref="AdaptiveConcurrency"/>). It claims due jobs with a lease,
-/// runs each in its own scope, renews the lease while the scan runs, and records the outcome. Idle, it polls every
-/// `Jobs:PollInterval`, or sooner when this process enqueues work. On shutdown, unfinished scans are stopped and
-/// their jobs released so another process can take them at once.
+/// runs each in its own scope, renews the leases and writes the progress of its running scans on a tick of its own, and
+/// records the outcome. Idle, it polls every `Jobs:PollInterval`, or sooner when this process enqueues work. On
+/// shutdown, unfinished scans are stopped and their jobs released so another process can take them at once.
 internal sealed partial class ScanWorker(
     IServiceScopeFactory scopes,
     JobQueueSignal signal,
@@ -25,6 +25,9 @@ internal sealed partial class ScanWorker(
     private readonly ConcurrentDictionary<Guid, RunningScan> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
 
+    /// How often the progress of all running scans is written, in one statement: a new step shows within this.
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
     /// The lease owner written on every job this process claims.
     public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -34,7 +37,7 @@ internal sealed partial class ScanWorker(
         var concurrency = new AdaptiveConcurrency(
             settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
         LogStarted(logger, WorkerId, concurrency.Limit, settings.Concurrency);
-        var renewing = RenewLeasesAsync(stoppingToken);
+        var ticking = TickAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -72,7 +75,7 @@ internal sealed partial class ScanWorker(
         }
 
         await Task.WhenAll(_running.Values.Select(r => r.Completion));
-        await renewing;
+        await ticking;
         LogStopped(logger, WorkerId);
     }
 
@@ -116,7 +119,8 @@ internal sealed partial class ScanWorker(
         await using var scope = scopes.CreateAsyncScope();
         var queue = scope.ServiceProvider.GetRequiredService<JobQueue>();
         using var scan = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        lease.Renew(scan);
+        var progress = new JobProgressWriter(job, time);
+        lease.Renew(scan, progress);
         LogScanning(logger, job.PublicId, job.Domain, job.Attempts);
 
         SiteMetadata? metadata = null;
@@ -125,12 +129,9 @@ internal sealed partial class ScanWorker(
         try
         {
             var scanner = scope.ServiceProvider.GetRequiredService<IDomainScanner>();
-            await using (var progress = new JobProgressWriter(queue, job, time, logger, scan.Token))
-            {
-                // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
-                sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
-                metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
-            }
+            // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
+            sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
+            metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || lease.Lost)
         {
@@ -190,45 +191,80 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    /// Renews the leases of all running scans every third of the lease's duration, in one statement; a scan whose
-    /// lease was lost (this process stalled and another took the job) is stopped, as its result would be refused.
-    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    /// The worker's own tick: every <see cref="ProgressInterval"/> the progress its running scans report, and every third
+    /// of the lease's duration their leases, each in one statement. One loop, so the two never run at once: on
+    /// PostgreSQL each locks many of the same job rows, and two such statements could deadlock on each other.
+    private async Task TickAsync(CancellationToken stoppingToken)
     {
-        var interval = options.Value.LeaseDuration / 3;
+        var renewInterval = options.Value.LeaseDuration / 3;
+        var renewedAt = time.GetTimestamp();
         try
         {
             while (true)
             {
-                await Task.Delay(interval, time, stoppingToken);
-                var held = _running.Values.Where(r => r.Renewing).ToList();
-                if (held.Count == 0)
+                var untilRenewal = renewInterval - time.GetElapsedTime(renewedAt);
+                await Task.Delay(TimeSpan.FromTicks(Math.Clamp(untilRenewal.Ticks, 0, ProgressInterval.Ticks)), time, stoppingToken);
+                await WriteProgressAsync(stoppingToken);
+                if (time.GetElapsedTime(renewedAt) >= renewInterval)
                 {
-                    continue;
-                }
-
-                IReadOnlyList<ClaimedJob> lost;
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    lost = await scope.ServiceProvider.GetRequiredService<JobQueue>()
-                        .RenewLeasesAsync(WorkerId, [.. held.Select(l => l.Job)], stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // A missed renewal is survivable: the leases have two more intervals to run.
-                    LogRenewFailed(logger, e, WorkerId, held.Count);
-                    continue;
-                }
-
-                foreach (var job in lost)
-                {
-                    held.Find(l => l.Job == job)?.Lose();
+                    renewedAt = time.GetTimestamp();
+                    await RenewLeasesAsync(stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+
+    private async Task WriteProgressAsync(CancellationToken stoppingToken)
+    {
+        var due = _running.Values.Select(r => r.Progress?.TakeDue()).OfType<JobProgress>().ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<JobQueue>().ReportProgressAsync(due, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Progress is what a status call shows meanwhile; the next report or the outcome overwrites it.
+            LogProgressFailed(logger, e, WorkerId, due.Count);
+        }
+    }
+
+    /// Renews the leases of all running scans in one statement; a scan whose lease was lost (this process stalled and
+    /// another took the job) is stopped, as its result would be refused.
+    private async Task RenewLeasesAsync(CancellationToken stoppingToken)
+    {
+        var held = _running.Values.Where(r => r.Renewing).ToList();
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<ClaimedJob> lost;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            lost = await scope.ServiceProvider.GetRequiredService<JobQueue>()
+                .RenewLeasesAsync(WorkerId, [.. held.Select(l => l.Job)], stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A missed renewal is survivable: the leases have two more intervals to run.
+            LogRenewFailed(logger, e, WorkerId, held.Count);
+            return;
+        }
+
+        foreach (var job in lost)
+        {
+            held.Find(l => l.Job == job)?.Lose();
         }
     }
 
@@ -253,11 +289,12 @@ internal sealed partial class ScanWorker(
         };
     }
 
-    /// A job this process holds: the task that scans it and records its outcome, and its lease as the renewal loop
-    /// sees it (renewed only while the scan runs; recording the outcome checks the lease itself).
+    /// A job this process holds: the task that scans it and records its outcome, and its lease and progress as the tick
+    /// sees them (renewed and written only while the scan runs; recording the outcome checks the lease itself).
     private sealed class RunningScan(ClaimedJob job)
     {
         private volatile CancellationTokenSource? _scan;
+        private volatile JobProgressWriter? _progress;
         private volatile bool _lost;
 
         public ClaimedJob Job => job;
@@ -266,11 +303,13 @@ internal sealed partial class ScanWorker(
 
         public bool Renewing => _scan is not null;
 
+        public JobProgressWriter? Progress => _progress;
+
         public bool Lost => _lost;
 
-        public void Renew(CancellationTokenSource scan) => _scan = scan;
+        public void Renew(CancellationTokenSource scan, JobProgressWriter progress) => (_scan, _progress) = (scan, progress);
 
-        public void StopRenewing() => _scan = null;
+        public void StopRenewing() => (_scan, _progress) = (null, null);
 
         public void Lose()
         {
@@ -319,6 +358,9 @@ internal sealed partial class ScanWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not claim jobs")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not store the progress of {Count} scans")]
+    private static partial void LogProgressFailed(ILogger logger, Exception exception, string workerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scan worker {WorkerId} could not renew the leases of its {Count} running scans")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string workerId, int count);

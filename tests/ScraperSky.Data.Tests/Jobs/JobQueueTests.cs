@@ -341,12 +341,36 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var queue = database.CreateQueue();
         var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
 
-        Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading the homepage", Ct));
+        Assert.Equal(1, await queue.ReportProgressAsync([new JobProgress(claim, ScanSteps.Extracting, "Reading the homepage")], Ct));
 
         var job = await database.JobAsync(claim.Id);
         Assert.Equal((ScanSteps.Extracting, "Reading the homepage"), (job.ProgressStep, job.ProgressMessage));
         Assert.True(await queue.ReleaseAsync(claim, Ct));
-        Assert.False(await queue.ReportProgressAsync(claim, ScanSteps.Storing, "too late", Ct));
+        Assert.Equal(0, await queue.ReportProgressAsync([new JobProgress(claim, ScanSteps.Storing, "too late")], Ct));
+    }
+
+    [Fact]
+    public async Task The_progress_of_several_scans_is_written_in_one_statement_where_each_lease_is_held()
+    {
+        await using var database = await CreateDatabaseAsync();
+        await database.EnqueueBatchAsync(["a.test", "b.test", "c.test"]);
+        var queue = database.CreateQueue();
+        var claims = (await queue.ClaimAsync("worker-1", 3, Ct)).OrderBy(c => c.Domain).ToList();
+        Assert.True(await queue.CompleteAsync(claims[1], Metadata("Done"), null, Ct));
+        var stale = claims[2] with { Attempts = claims[2].Attempts + 1 };
+
+        var written = await queue.ReportProgressAsync(
+        [
+            new JobProgress(claims[0], ScanSteps.Extracting, "Reading https://a.test/"),
+            new JobProgress(claims[1], ScanSteps.Extracting, "after its end"),
+            new JobProgress(stale, ScanSteps.Extracting, "another attempt's"),
+        ], Ct);
+
+        Assert.Equal(1, written);
+        var (a, b, c) = (await database.JobAsync(claims[0].Id), await database.JobAsync(claims[1].Id), await database.JobAsync(claims[2].Id));
+        Assert.Equal((ScanSteps.Extracting, "Reading https://a.test/"), (a.ProgressStep, a.ProgressMessage));
+        Assert.Equal((ScanSteps.Completed, JobQueue.CompletedMessage), (b.ProgressStep, b.ProgressMessage));
+        Assert.Equal(ScanSteps.Starting, c.ProgressStep);
     }
 
     [Fact]
@@ -474,7 +498,7 @@ public abstract class JobQueueTests(DatabaseProvider provider)
             ContactInfo = new ContactInfo { Email = ["in\0fo@nul.test"] },
         };
 
-        Assert.True(await queue.ReportProgressAsync(claim, ScanSteps.Extracting, "Reading \0", Ct));
+        Assert.Equal(1, await queue.ReportProgressAsync([new JobProgress(claim, ScanSteps.Extracting, "Reading \0")], Ct));
         Assert.True(await queue.CompleteAsync(claim, metadata, null, Ct));
 
         await using var db = database.CreateContext();

@@ -86,6 +86,40 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_file_row_is_written_with_its_first_urls_and_a_close_with_new_figures_updates_it()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        var file = File("https://shop.test/sitemap.xml");
+        var empty = File("https://shop.test/empty.xml");
+        var big = File("https://shop.test/big.xml");
+        await using var db = database.CreateContext();
+
+        await store.OpenFileAsync(file, Ct);
+        await store.OpenFileAsync(empty, Ct);
+        await store.OpenFileAsync(big, Ct);
+        Assert.Equal(0, await db.SitemapFiles.CountAsync(Ct));
+
+        // The collector's last batch of a file carries its final figures, and its close the same record.
+        var final = file with { UrlCount = 2, Bytes = 300, FetchMs = 7 };
+        await store.AddUrlsAsync(final, [Url("https://shop.test/a"), Url("https://shop.test/b")], Ct);
+        Assert.Equal((2, 300L), await db.SitemapFiles.Where(f => f.Id == file.Id).Select(f => new ValueTuple<int, long>(f.UrlCount, f.Bytes)).SingleAsync(Ct));
+        await store.CloseFileAsync(final, Ct);
+
+        await store.CloseFileAsync(empty with { HttpStatus = 404, Error = "Not found" }, Ct);
+
+        await store.AddUrlsAsync(big, [Url("https://shop.test/c")], Ct);
+        await store.AddUrlsAsync(big, [Url("https://shop.test/d")], Ct);
+        await store.CloseFileAsync(big with { UrlCount = 2, Truncated = true }, Ct);
+
+        var files = await db.SitemapFiles.AsNoTracking().ToDictionaryAsync(f => f.Id, Ct);
+        Assert.Equal((2, 300L, 7L), (files[file.Id].UrlCount, files[file.Id].Bytes, files[file.Id].FetchMs));
+        Assert.Equal((404, "Not found", 0), (files[empty.Id].HttpStatus, files[empty.Id].Error, files[empty.Id].UrlCount));
+        Assert.Equal((2, true), (files[big.Id].UrlCount, files[big.Id].Truncated));
+        Assert.Equal(4, await db.SitemapUrls.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_url_listed_by_two_files_is_stored_once_with_the_later_file()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -19,6 +19,7 @@ public sealed class SqliteUrlWriterTests
             Discovery = SitemapDiscovery.WellKnown };
         var store = database.CreateScope().ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(Tenant.DefaultId, "big.test");
         await store.OpenFileAsync(file, Ct);
+        await store.CloseFileAsync(file, Ct);
         var urls = Enumerable.Range(0, SqliteUrlWriter.LargeWrite)
             .Select(i => new SitemapUrlEntry { Loc = $"https://big.test/p/{i}" })
             .ToList();
@@ -27,7 +28,7 @@ public sealed class SqliteUrlWriterTests
         await using var db = database.CreateContext();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(Ct);
-        await SqliteUrlWriter.WriteAsync(db, new SitemapUrlTarget(Tenant.DefaultId, "big.test", file.Id), urls, Ct);
+        await SqliteUrlWriter.WriteAsync(db, new SitemapUrlTarget(Tenant.DefaultId, "big.test", file.Id), urls, null, Ct);
 
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA cache_size";

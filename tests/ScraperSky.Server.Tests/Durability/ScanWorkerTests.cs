@@ -177,6 +177,20 @@ public sealed class ScanWorkerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_progress_of_every_running_scan_shows_while_the_scans_run()
+    {
+        var scanner = new ScriptedScanner { Duration = Timeout.InfiniteTimeSpan };
+        var host = await StartHostAsync(scanner, new() { ["Jobs:LeaseDuration"] = "00:10:00" });
+        await AddBatchAsync(host, "one.test", "two.test", "three.test");
+
+        await JobRows.WaitUntilAsync(
+            async () => (await JobsAsync(host)).All(j => j.ProgressStep == ScanSteps.Extracting && j.ProgressMessage == "Reading " + j.Domain),
+            TimeSpan.FromSeconds(10), "every scan's progress written", Ct);
+
+        Assert.All(await JobsAsync(host), j => Assert.Equal(JobStatus.Running, j.Status));
+    }
+
+    [Fact]
     public async Task Stopping_the_server_mid_scan_releases_the_job_without_spending_an_attempt()
     {
         var scanner = new ScriptedScanner { Duration = Timeout.InfiniteTimeSpan };
