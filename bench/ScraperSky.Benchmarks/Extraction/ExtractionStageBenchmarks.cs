@@ -60,6 +60,11 @@ public class ExtractionStageBenchmarks
             document.Dispose();
         }
 
+        foreach (var tree in _trees)
+        {
+            tree.Dispose();
+        }
+
         foreach (var walk in _walks)
         {
             walk.Dispose();
@@ -92,8 +97,7 @@ public class ExtractionStageBenchmarks
         var documentParser = new HtmlParser(HtmlExtractor.ParserOptions);
         foreach (var html in _parseInputs)
         {
-            var tree = PageTree.Parse(parser, documentParser, html.AsMemory());
-            using var source = tree.Source;
+            using var tree = PageTree.Parse(parser, documentParser, html.AsMemory());
             nodes += tree.ChildCount;
         }
 

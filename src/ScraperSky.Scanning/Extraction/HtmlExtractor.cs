@@ -46,7 +46,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         using var prescan = HtmlPrescan.Prepare(page.Html.Memory, budget);
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
-        using var source = tree.Source;
+        using var treeLifetime = tree;
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
         walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
@@ -695,7 +695,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             _chars[Length++] = c;
         }
 
-        public void Append(string value)
+        public void Append(ReadOnlySpan<char> value)
         {
             Reserve(value.Length);
             value.CopyTo(_chars.AsSpan(Length));

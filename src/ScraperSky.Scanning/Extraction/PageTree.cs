@@ -33,11 +33,12 @@ internal static class PageTree
 {
     private static readonly SearchValues<string> TemplateTag = SearchValues.Create(["<template"], StringComparison.OrdinalIgnoreCase);
 
-    private static readonly IBrowsingContext Context =
-        BrowsingContext.New(Configuration.Default.With<IDomConstructionElementFactory<Document, Element>>(_ => new Factory()));
+    private static readonly IConfiguration Configuration =
+        AngleSharp.Configuration.Default.With<IDomConstructionElementFactory<Document, Element>>(_ => new Factory());
 
-    /// A parser for these trees, with <paramref name="options"/>; one per thread, like AngleSharp's own.
-    public static HtmlParser Parser(HtmlParserOptions options) => new(options, Context);
+    /// A parser for these trees, with <paramref name="options"/>; one per thread, like AngleSharp's own (with a
+    /// browsing context of its own: a context creates its services on first use, unguarded).
+    public static HtmlParser Parser(HtmlParserOptions options) => new(options, BrowsingContext.New(Configuration));
 
     /// Parses <paramref name="html"/> with <paramref name="parser"/> (from <see cref="Parser"/>), or, for the pages
     /// it cannot build as AngleSharp's DOM would be, with <paramref name="documentParser"/> into that DOM (kept as
@@ -52,7 +53,7 @@ internal static class PageTree
                 return tree;
             }
 
-            tree.Source.Dispose();
+            tree.Dispose();
         }
 
         var dom = documentParser.ParseDocument(html);
@@ -71,8 +72,8 @@ internal static class PageTree
             {
                 Node copy = child switch
                 {
-                    IElement element => Copy(element),
-                    IText text => new Text(text.Data),
+                    IElement element => Copy(tree, element),
+                    IText text => new Text(tree.Store, tree.Store.Add(text.Data)),
                     IComment => new Comment(),
                     _ => new DocumentType(child.NodeName),
                 };
@@ -84,9 +85,9 @@ internal static class PageTree
         return tree;
     }
 
-    private static Element Copy(IElement element)
+    private static Element Copy(Document tree, IElement element)
     {
-        var copy = new Element(element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
+        var copy = new Element(tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
         foreach (var attribute in element.Attributes)
         {
             copy.AddAttribute(attribute.Name, attribute.LocalName, attribute.NamespaceUri, attribute.Value);
@@ -96,9 +97,12 @@ internal static class PageTree
     }
 
     /// The tree's root: the doctype, comments and the `html` element.
-    internal sealed class Document(TextSource source) : Node, IConstructableDocument
+    internal sealed class Document(TextSource source) : Node, IConstructableDocument, IDisposable
     {
+        /// The source the tree may read until disposed (with the document).
         public TextSource Source { get; } = source;
+
+        public TextStore Store { get; } = new(source.Length);
 
         /// AngleSharp's DOM of the page, when the tree was copied from it; else null.
         public IHtmlDocument? Dom { get; init; }
@@ -183,6 +187,12 @@ internal static class PageTree
         }
 
         void IConstructableDocument.Clear() => Clear();
+
+        public void Dispose()
+        {
+            Source.Dispose();
+            Store.Dispose();
+        }
     }
 
     /// A node; its children are kept in an array of its own, not a list object.
@@ -259,31 +269,38 @@ internal static class PageTree
         // keeps them in AngleSharp's DOM): a run kept or dropped decides which runs end up in one text node.
         public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
         {
+            var store = Store;
+            var run = store.Add(text.Memory.Span);
             if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
             {
-                last.Append(text.ToString());
+                last.Append(run);
             }
             else
             {
-                AddNode(new Text(text.ToString()));
+                AddNode(new Text(store, run));
             }
         }
 
         public void InsertText(int idx, StringOrMemory text, bool emitWhiteSpaceOnly)
         {
+            var store = Store;
+            var run = store.Add(text.Memory.Span);
             if (idx > 0 && idx <= ChildCount && _children![idx - 1] is Text before)
             {
-                before.Append(text.ToString());
+                before.Append(run);
             }
             else if (idx >= 0 && idx < ChildCount && _children![idx] is Text after)
             {
-                after.Prepend(text.ToString());
+                after.Prepend(run);
             }
             else
             {
-                InsertNode(idx, new Text(text.ToString()));
+                InsertNode(idx, new Text(store, run));
             }
         }
+
+        /// Where this node's text children keep their characters (the document's store).
+        private TextStore Store => this is Document document ? document.Store : ((Element)this).Owner.Store;
 
         public void Clear()
         {
@@ -337,11 +354,12 @@ internal static class PageTree
         }
     }
 
-    /// A text node: the runs the tree builder appended to it, joined only if someone asks for the whole.
-    internal sealed class Text(string first) : Node
+    /// A text node: the runs the tree builder appended to it, as places in the document's text store (a run that
+    /// continues the one before in the store extends it), made a string only if someone asks for one.
+    internal sealed class Text(TextStore store, TextStore.Run first) : Node
     {
-        private string _first = first;
-        private List<string>? _more;
+        private TextStore.Run _first = first;
+        private List<TextStore.Run>? _more;
 
         public override StringOrMemory NodeName => "#text";
 
@@ -350,14 +368,14 @@ internal static class PageTree
         {
             get
             {
-                if (!string.IsNullOrWhiteSpace(_first))
+                if (!store[_first].IsWhiteSpace())
                 {
                     return false;
                 }
 
                 foreach (var run in _more ?? [])
                 {
-                    if (!string.IsNullOrWhiteSpace(run))
+                    if (!store[run].IsWhiteSpace())
                     {
                         return false;
                     }
@@ -367,9 +385,28 @@ internal static class PageTree
             }
         }
 
-        public void Append(string run) => (_more ??= []).Add(run);
+        public void Append(TextStore.Run run)
+        {
+            var last = _more is { Count: > 0 } more ? more[^1] : _first;
+            if (last.Start + last.Length == run.Start)
+            {
+                last = last with { Length = last.Length + run.Length };
+                if (_more is { Count: > 0 })
+                {
+                    _more[^1] = last;
+                }
+                else
+                {
+                    _first = last;
+                }
 
-        public void Prepend(string run)
+                return;
+            }
+
+            (_more ??= []).Add(run);
+        }
+
+        public void Prepend(TextStore.Run run)
         {
             (_more ??= []).Insert(0, _first);
             _first = run;
@@ -377,21 +414,54 @@ internal static class PageTree
 
         public void AddRunsTo(List<string> runs)
         {
-            runs.Add(_first);
-            if (_more is not null)
+            runs.Add(store[_first].ToString());
+            foreach (var run in _more ?? [])
             {
-                runs.AddRange(_more);
+                runs.Add(store[run].ToString());
             }
         }
 
         public void AppendTo(HtmlExtractor.TextBuffer buffer)
         {
-            buffer.Append(_first);
+            buffer.Append(store[_first]);
             foreach (var run in _more ?? [])
             {
-                buffer.Append(run);
+                buffer.Append(store[run]);
             }
         }
+    }
+
+    /// The characters of a tree's text nodes, one after the other in a pooled buffer: a page's text is a few thousand
+    /// runs, most never needed as strings of their own (the walk copies them into the page text).
+    internal sealed class TextStore(int capacity) : IDisposable
+    {
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 1024));
+        private int _length;
+
+        public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
+
+        public Run Add(ReadOnlySpan<char> text)
+        {
+            if (_length + text.Length > _chars.Length)
+            {
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + text.Length));
+                _chars.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = larger;
+            }
+
+            text.CopyTo(_chars.AsSpan(_length));
+            _length += text.Length;
+            return new Run(_length - text.Length, text.Length);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
+        }
+
+        public readonly record struct Run(int Start, int Length);
     }
 
     /// A comment (its text is never kept): a node of its own, as in AngleSharp's DOM, so text on either side of it
@@ -407,12 +477,15 @@ internal static class PageTree
     }
 
     /// An element with its attributes in order, as the tree builder set them.
-    internal class Element(string localName, string namespaceUri, NodeFlags flags) : Node, IConstructableElement, IConstructableNamedNodeMap
+    internal class Element(Document owner, string localName, string namespaceUri, NodeFlags flags)
+        : Node, IConstructableElement, IConstructableNamedNodeMap
     {
         // The tree builder asks for the name at every step of its scope checks: one StringOrMemory made once.
         private readonly StringOrMemory _localName = localName;
         private Attribute[] _attributes = [];
         private int _attributeCount;
+
+        public Document Owner { get; } = owner;
 
         public string LocalName { get; } = localName;
 
@@ -531,7 +604,7 @@ internal static class PageTree
 
         IConstructableNode IConstructableElement.ShallowCopy()
         {
-            var copy = new Element(LocalName, NamespaceUri, Flags) { _attributes = _attributes[.._attributeCount], _attributeCount = _attributeCount };
+            var copy = new Element(Owner, LocalName, NamespaceUri, Flags) { _attributes = _attributes[.._attributeCount], _attributeCount = _attributeCount };
             return copy;
         }
 
@@ -595,31 +668,31 @@ internal static class PageTree
     }
 
     // The kinds of element the tree builder tells apart by type.
-    private sealed class ScriptElement(NodeFlags flags) : Element("script", NamespaceNames.HtmlUri, flags), IConstructableScriptElement
+    private sealed class ScriptElement(Document owner, NodeFlags flags) : Element(owner, "script", NamespaceNames.HtmlUri, flags), IConstructableScriptElement
     {
         public bool Prepare(IConstructableDocument document) => false;
 
         public Task RunAsync(CancellationToken cancel) => Task.CompletedTask;
     }
 
-    private sealed class MetaElement(NodeFlags flags) : Element("meta", NamespaceNames.HtmlUri, flags), IConstructableMetaElement
+    private sealed class MetaElement(Document owner, NodeFlags flags) : Element(owner, "meta", NamespaceNames.HtmlUri, flags), IConstructableMetaElement
     {
         public void Handle()
         {
         }
     }
 
-    private sealed class FormElement(NodeFlags flags) : Element("form", NamespaceNames.HtmlUri, flags), IConstructableFormElement;
+    private sealed class FormElement(Document owner, NodeFlags flags) : Element(owner, "form", NamespaceNames.HtmlUri, flags), IConstructableFormElement;
 
-    private sealed class FrameElement(NodeFlags flags) : Element("frame", NamespaceNames.HtmlUri, flags), IConstructableFrameElement;
+    private sealed class FrameElement(Document owner, NodeFlags flags) : Element(owner, "frame", NamespaceNames.HtmlUri, flags), IConstructableFrameElement;
 
-    private sealed class MathElement(string name, NodeFlags flags) : Element(name, NamespaceNames.MathMlUri, flags), IConstructableMathElement;
+    private sealed class MathElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.MathMlUri, flags), IConstructableMathElement;
 
-    private sealed class SvgElement(string name, NodeFlags flags) : Element(name, NamespaceNames.SvgUri, flags), IConstructableSvgElement;
+    private sealed class SvgElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.SvgUri, flags), IConstructableSvgElement;
 
     /// A template's content is not part of the tree (AngleSharp moves it into a fragment); a template declaring a
     /// shadow root leaves the tree with it, where its parent may take one.
-    private sealed class TemplateElement(NodeFlags flags) : Element("template", NamespaceNames.HtmlUri, flags), IConstructableTemplateElement
+    private sealed class TemplateElement(Document owner, NodeFlags flags) : Element(owner, "template", NamespaceNames.HtmlUri, flags), IConstructableTemplateElement
     {
         private static readonly FrozenSet<string> NoShadowRoot =
             FrozenSet.Create(StringComparer.Ordinal, "button", "details", "input", "marquee", "meter", "progress", "select", "textarea", "keygen");
@@ -645,7 +718,7 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var name = localName.ToString();
-            return new Element(name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
+            return new Element(document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
         }
 
         public Element CreateNoScript(Document document, bool scripting) => Create(document, "noscript");
@@ -657,29 +730,29 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new MathElement(local, ElementFlags.Math(local));
+            return new MathElement(document, local, ElementFlags.Math(local));
         }
 
         public IConstructableSvgElement CreateSvg(Document document, StringOrMemory name = default)
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new SvgElement(local, ElementFlags.Svg(local));
+            return new SvgElement(document, local, ElementFlags.Svg(local));
         }
 
-        public IConstructableMetaElement CreateMeta(Document document) => new MetaElement(ElementFlags.Html("meta"));
+        public IConstructableMetaElement CreateMeta(Document document) => new MetaElement(document, ElementFlags.Html("meta"));
 
         public IConstructableScriptElement CreateScript(Document document, bool parserInserted, bool started) =>
-            new ScriptElement(ElementFlags.Html("script"));
+            new ScriptElement(document, ElementFlags.Html("script"));
 
-        public IConstructableFrameElement CreateFrame(Document document) => new FrameElement(ElementFlags.Html("frame"));
+        public IConstructableFrameElement CreateFrame(Document document) => new FrameElement(document, ElementFlags.Html("frame"));
 
-        public IConstructableTemplateElement CreateTemplate(Document document) => new TemplateElement(ElementFlags.Html("template"));
+        public IConstructableTemplateElement CreateTemplate(Document document) => new TemplateElement(document, ElementFlags.Html("template"));
 
-        public IConstructableFormElement CreateForm(Document document) => new FormElement(ElementFlags.Html("form"));
+        public IConstructableFormElement CreateForm(Document document) => new FormElement(document, ElementFlags.Html("form"));
 
         public Element CreateUnknown(Document document, StringOrMemory tagName) =>
-            new(tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+            new(document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
 
         public Document CreateDocument(TextSource source, IBrowsingContext? context = null) => new(source);
     }
