@@ -8,7 +8,8 @@ namespace ScraperSky.Benchmarks.Extraction;
 /// `extraction-cpu [rounds] [method name part]`: the thread CPU time per page of every extraction benchmark and stage, the same methods
 /// BenchmarkDotNet runs, called in turn for several rounds. On a machine shared with other builds, wall-clock means
 /// measure the neighbours as much as the code; the thread's own CPU time much less so, and the rounds interleave the
-/// methods so a change in load reaches them all alike. Prints the median round per method.
+/// methods so a change in load reaches them all alike. Prints the median round per method and the bytes it allocates
+/// per page.
 internal static class ExtractionCpuRun
 {
     public const string Command = "extraction-cpu";
@@ -34,6 +35,9 @@ internal static class ExtractionCpuRun
 
         var times = methods.Select(_ => new List<double>()).ToList();
 
+        // Bytes allocated per page, the same in every round: unlike CPU time, not moved by the machine's load.
+        var allocated = new double[methods.Count];
+
         // Exceptions thrown and caught inside a stage (libphonenumber's NumberParseException) cost tens of microseconds
         // each under load, and a CPU time per page hides how many there are.
         var exceptions = new long[methods.Count];
@@ -51,6 +55,7 @@ internal static class ExtractionCpuRun
             {
                 var (target, method, pages) = methods[m];
                 current = round >= 0 ? m : -1;
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
                 var start = ThreadCpuTime.Nanoseconds();
                 method.Invoke(target, null);
                 var perPage = (ThreadCpuTime.Nanoseconds() - start) / 1e6 / pages;
@@ -58,6 +63,7 @@ internal static class ExtractionCpuRun
                 if (round >= 0)
                 {
                     times[m].Add(perPage);
+                    allocated[m] = (GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)pages;
                 }
             }
         }
@@ -66,7 +72,7 @@ internal static class ExtractionCpuRun
         {
             var sorted = times[m].Order().ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{methods[m].Method.DeclaringType!.Name}.{methods[m].Method.Name}: {sorted[sorted.Count / 2]:F3} ms CPU per page (min {sorted[0]:F3}), {exceptions[m] / (double)(rounds * methods[m].Pages):F1} exceptions per page"));
+                $"{methods[m].Method.DeclaringType!.Name}.{methods[m].Method.Name}: {sorted[sorted.Count / 2]:F3} ms CPU per page (min {sorted[0]:F3}), {allocated[m] / 1024:F0} KB allocated per page, {exceptions[m] / (double)(rounds * methods[m].Pages):F1} exceptions per page"));
         }
 
         return 0;

@@ -12,8 +12,9 @@ namespace ScraperSky.Scanning.Extraction;
 /// the budget; a page that runs out is abandoned with a <see cref="ScanException"/> saying so, and a cancelled token
 /// ends the extraction with <see cref="OperationCanceledException"/>. Nothing of the page is kept half-read.
 ///
-/// The parser is checked from its element-created callback rather than a per-token one (which costs a parse a third
-/// more: every token is materialised for it). What the tree builder does between two elements is bounded by the
+/// The parser is checked as it creates elements (by <see cref="PageTree"/>'s factory, or the element-created callback
+/// when it builds AngleSharp's DOM) rather than per token (a per-token callback costs a parse a third more: every
+/// token is materialised for it). What the tree builder does between two elements is bounded by the
 /// prescan: the stack it walks is at most <see cref="HtmlPrescan.MaxDepth"/> deep, and long runs of end tags that
 /// close nothing never reach it.
 public sealed partial class HtmlExtractor
@@ -53,6 +54,7 @@ public sealed partial class HtmlExtractor
         {
             // The parser was left mid-document: the next page gets a fresh one.
             t_parser = null;
+            t_documentParser = null;
             if (e is OperationCanceledException)
             {
                 throw;
@@ -68,5 +70,8 @@ public sealed partial class HtmlExtractor
         }
     }
 
-    private static void OnCreated(IElement element, TextPosition position) => t_budget?.Check(every: 16);
+    private static void OnCreated(IElement element, TextPosition position) => CheckBudget();
+
+    /// The parser's check, for each element it makes (into AngleSharp's DOM or a <see cref="PageTree"/>).
+    internal static void CheckBudget() => t_budget?.Check(every: 16);
 }

@@ -7,16 +7,17 @@ using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Scanning.Extraction;
 
-/// Reads one fetched page: a single AngleSharp parse and a single walk over the tree gather the metadata, contacts,
-/// social profiles, performance counts and the signals the fingerprint matcher needs. Each page runs within a CPU
-/// budget and a cancellation token (see HtmlExtractor.Budget.cs).
+/// Reads one fetched page: a single parse (AngleSharp's tree builder, into a <see cref="PageTree"/>) and a single walk
+/// over the tree gather the metadata, contacts, social profiles, performance counts and the signals the fingerprint
+/// matcher needs. Each page runs within a CPU budget and a cancellation token (see HtmlExtractor.Budget.cs).
 public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 {
     private const int MaxTextChars = 400_000;
     private const int MaxLinks = 5_000;
     private const int MaxContactBlocks = 64;
 
-    // Nothing here needs source positions or comments; dropping them makes the tokenizer measurably cheaper.
+    // Nothing here needs source positions or comments' text; dropping them makes the tokenizer measurably cheaper.
+    // OnCreated checks the budget as AngleSharp's DOM is built (for DOM fingerprint rules); a PageTree checks it itself.
     internal static readonly HtmlParserOptions ParserOptions = new()
     {
         IsScripting = false,
@@ -26,9 +27,13 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     };
 
     // A parser builds its own browsing context and configuration, a measurable share of a page's time; one per thread
-    // serves every page that thread extracts (a parser is not safe to share between threads).
+    // serves every page that thread extracts (a parser is not safe to share between threads). The second builds
+    // AngleSharp's DOM, for the pages whose DOM fingerprint rules may match.
     [ThreadStatic]
     private static HtmlParser? t_parser;
+
+    [ThreadStatic]
+    private static HtmlParser? t_documentParser;
 
     // Ignore-case searches of a whole page go through SearchValues: string.IndexOf(..., OrdinalIgnoreCase) falls back
     // to a character-by-character loop on non-ASCII text when the process runs with invariant globalization, as ours
@@ -37,14 +42,13 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
     private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, CpuBudget budget)
     {
-        // The document may read its source until it is disposed, so the pooled input outlives it. Only the source is
-        // disposed: IDocument.Dispose also detaches every node one by one, walking the whole tree a second time
-        // (a tenth of the parse) to leave the garbage collector nothing it would not collect anyway.
+        // The tree may read its source until it is disposed, so the pooled input outlives it.
         using var prescan = HtmlPrescan.Prepare(page.Html.Memory, budget);
-        var document = (t_parser ??= new HtmlParser(ParserOptions)).ParseDocument(prescan.ParseInput);
-        using var source = document.Source;
+        var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
+        var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
+        using var treeLifetime = tree;
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
-        walk.Visit(document, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
+        walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -116,16 +120,30 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var logo = Resolve(baseUrl, walk.Json.LogoUrl()) ?? walk.HeaderLogo ?? walk.OtherLogo
             ?? Resolve(baseUrl, walk.MetaContent("og:image"));
 
-        var signals = new PageSignals
+        // Only the document's source is disposed: IDocument.Dispose also detaches every node one by one, walking the
+        // whole tree a second time to leave the garbage collector nothing it would not collect anyway.
+        IDocument? document = tree.Dom;
+        IReadOnlyList<DetectedTechnology> technologies;
+        try
         {
-            Url = page.FinalUrl.AbsoluteUri,
-            Html = page.Html.Memory,
-            ScriptSources = walk.ScriptSources,
-            InlineScripts = prescan.InlineScripts,
-            Meta = walk.Meta,
-            Headers = page.Headers,
-            Document = document,
-        };
+            technologies = matcher.Detect(new PageSignals
+            {
+                Url = page.FinalUrl.AbsoluteUri,
+                Html = page.Html.Memory,
+                ScriptSources = walk.ScriptSources,
+                InlineScripts = prescan.InlineScripts,
+                Meta = walk.Meta,
+                Headers = page.Headers,
+                Document = () => document ??= documentParser.ParseDocument(prescan.ParseInput),
+            });
+        }
+        finally
+        {
+            if (document != tree.Dom)
+            {
+                document?.Source.Dispose();
+            }
+        }
 
         return new PageExtraction
         {
@@ -142,7 +160,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             SocialProfileUrls = social.All(),
             Company = company,
             IsLegalNotice = isLegalNotice,
-            Technologies = matcher.Detect(signals),
+            Technologies = technologies,
             Performance = walk.Performance(),
             Region = region,
             Links = walk.Links,
@@ -243,7 +261,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     {
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
-        private readonly StringBuilder _linkText = new();
+        private readonly List<string> _textRuns = [];
         private int _images;
         private int _scripts;
         private int _css;
@@ -291,11 +309,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             TotalElements = _elements,
         };
 
-        /// <param name="mayHaveBase">False when the source has no `&lt;base`, which spares a query over the whole tree.</param>
-        public void Visit(IDocument document, bool mayHaveBase = true)
+        /// <param name="mayHaveBase">False when the source has no `&lt;base`, which spares a search of the whole tree.</param>
+        public void Visit(PageTree.Document tree, bool mayHaveBase = true)
         {
             // <base href> applies to every URL in the document, including those before it, so read it first.
-            if (mayHaveBase && document.QuerySelector("base[href]")?.GetAttribute("href") is { } baseHref
+            if (mayHaveBase && FirstBaseHref(tree) is { } baseHref
                 && Uri.TryCreate(BaseUrl, baseHref.Trim(), out var baseUri)
                 && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps))
             {
@@ -303,14 +321,38 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
 
             _onPlatform = SocialProfiles.IsPlatformHost(BaseUrl.Host);
-            if (document.DocumentElement is { } root)
+            if (tree.Root is { } root)
             {
                 Walk(root);
             }
         }
 
+        /// The href of the first `base` element with one, in tree order (as the selector `base[href]` finds it).
+        private static string? FirstBaseHref(PageTree.Document tree)
+        {
+            var stack = new Stack<PageTree.Node>();
+            stack.Push(tree);
+            while (stack.TryPop(out var node))
+            {
+                if (node is PageTree.Element { LocalName: "base" } element && element.GetAttribute("href") is { } href)
+                {
+                    return href;
+                }
+
+                for (var i = node.ChildCount - 1; i >= 0; i--)
+                {
+                    if (node.ChildAt(i) is PageTree.Element child)
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+
+            return null;
+        }
+
         // Iterative, so that a hostile page nesting elements a million deep cannot exhaust the stack.
-        private void Walk(IElement root)
+        private void Walk(PageTree.Element root)
         {
             var stack = new Stack<Frame>();
             stack.Push(new Frame(root, Context.None, Exit: false));
@@ -328,11 +370,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                     continue;
                 }
 
-                if (frame.Node is not IElement element)
+                if (frame.Node is not PageTree.Element element)
                 {
-                    if (Text.Length < MaxTextChars && frame.Node.TextContent is { Length: > 0 } text && !string.IsNullOrWhiteSpace(text))
+                    if (Text.Length < MaxTextChars && frame.Node is PageTree.Text { IsWhiteSpace: false } text)
                     {
-                        Text.Append(text);
+                        text.AppendTo(Text);
                     }
 
                     continue;
@@ -341,12 +383,12 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 _elements++;
                 var context = frame.Context;
                 var name = element.LocalName;
-                var isHtml = element.NamespaceUri == NamespaceNames.HtmlUri;
+                var isHtml = element.IsHtml;
                 if (isHtml)
                 {
                     // One search of the id and class for every word below; most say none of them.
-                    var id = element.Id;
-                    var className = element.ClassName;
+                    var id = element.GetAttribute("id");
+                    var className = element.GetAttribute("class");
                     var idSays = id is not null && id.AsSpan().ContainsAny(ContextWords);
                     var classSays = className is not null && className.AsSpan().ContainsAny(ContextWords);
                     var isHeader = name == "header" || element.GetAttribute("role") == "banner"
@@ -388,11 +430,10 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 }
 
                 ScanAttributes(element);
-                var children = element.ChildNodes;
-                for (var i = children.Length - 1; i >= 0; i--)
+                for (var i = element.ChildCount - 1; i >= 0; i--)
                 {
-                    var child = children[i];
-                    if (child is IElement || child.NodeType == NodeType.Text)
+                    var child = element.ChildAt(i);
+                    if (child is PageTree.Element or PageTree.Text)
                     {
                         stack.Push(new Frame(child, context, Exit: false));
                     }
@@ -400,7 +441,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void VisitHtmlElement(IElement element, string name, Context context)
+        private void VisitHtmlElement(PageTree.Element element, string name, Context context)
         {
             switch (name)
             {
@@ -408,7 +449,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                     HtmlLang = element.GetAttribute("lang") ?? element.GetAttribute("xml:lang");
                     break;
                 case "title" when Title is null:
-                    Title = element.TextContent;
+                    Title = TextOf(element);
                     break;
                 case "meta":
                     ReadMeta(element);
@@ -434,7 +475,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void ReadMeta(IElement element)
+        private void ReadMeta(PageTree.Element element)
         {
             var content = element.GetAttribute("content");
             if (content is null)
@@ -456,7 +497,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void ReadLink(IElement element)
+        private void ReadLink(PageTree.Element element)
         {
             var rel = element.GetAttribute("rel")?.ToLowerInvariant() ?? string.Empty;
             var href = element.GetAttribute("href");
@@ -472,7 +513,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void ReadScript(IElement element)
+        private void ReadScript(PageTree.Element element)
         {
             _scripts++;
             if (element.GetAttribute("src") is { } src)
@@ -484,11 +525,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             var type = element.GetAttribute("type");
             if (type is not null && type.Contains("ld+json", StringComparison.OrdinalIgnoreCase))
             {
-                Json.Add(element.TextContent);
+                Json.Add(TextOf(element));
             }
         }
 
-        private void ReadImage(IElement element, bool inHeader, bool inLogo)
+        private void ReadImage(PageTree.Element element, bool inHeader, bool inLogo)
         {
             _images++;
             if (HeaderLogo is not null)
@@ -502,7 +543,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 src = element.GetAttribute("data-src") ?? element.GetAttribute("data-lazy-src") ?? src;
             }
 
-            var says = inLogo || Mentions(element.Id, "logo") || Mentions(element.ClassName, "logo")
+            var says = inLogo || Mentions(element.GetAttribute("id"), "logo") || Mentions(element.GetAttribute("class"), "logo")
                 || Mentions(element.GetAttribute("alt"), "logo") || Mentions(FileName(src), "logo");
             if (!says || Resolve(BaseUrl, src) is not { } url)
             {
@@ -519,7 +560,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void ReadAnchor(IElement element, bool inChrome)
+        private void ReadAnchor(PageTree.Element element, bool inChrome)
         {
             var href = element.GetAttribute("href");
             if (href is null)
@@ -560,61 +601,32 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        /// The element's text content, as <see cref="INode.TextContent"/> gives it, without AngleSharp's locked
-        /// StringBuilder pool (taken once per call, it was half the walk on pages with hundreds of links); a link with
-        /// one text child, the usual case, costs no copy at all.
-        private string TextOf(IElement element)
+        /// The element's text content (its text nodes' text, in tree order), as a DOM's `textContent` gives it; an
+        /// element with one text child of one run, the usual link, costs no copy at all.
+        private string TextOf(PageTree.Element element)
         {
-            if (element.FirstChild is IText only && only.NextSibling is null)
-            {
-                return only.Data;
-            }
-
-            _linkText.Clear();
-            INode? node = element.FirstChild;
-            while (node is not null)
-            {
-                if (node is IText text)
-                {
-                    _linkText.Append(text.Data);
-                }
-
-                if (node.FirstChild is { } child)
-                {
-                    node = child;
-                    continue;
-                }
-
-                while (node is not null && node != element && node.NextSibling is null)
-                {
-                    node = node.Parent;
-                }
-
-                node = node is null || node == element ? null : node.NextSibling;
-            }
-
-            return _linkText.ToString();
+            _textRuns.Clear();
+            element.AppendTextTo(_textRuns);
+            return _textRuns.Count == 1 ? _textRuns[0] : string.Concat(_textRuns);
         }
 
-        private void ScanAttributes(IElement element)
+        private void ScanAttributes(PageTree.Element element)
         {
-            // By index: the attribute map's enumerator is an allocation per element.
-            var attributes = element.Attributes;
-            for (var i = 0; i < attributes.Length; i++)
+            for (var i = 0; i < element.AttributeCount; i++)
             {
-                var attribute = attributes[i]!;
-                var attributeName = attribute.Name;
+                var attributeName = element.AttributeName(i);
+                var value = element.AttributeValue(i);
                 if (attributeName == "data-cfemail")
                 {
-                    if (EmailFinder.DecodeCloudflare(attribute.Value) is { } decoded)
+                    if (EmailFinder.DecodeCloudflare(value) is { } decoded)
                     {
                         CloudflareEmails.Add(decoded);
                     }
                 }
                 else if (attributeName is not ("href" or "src" or "srcset" or "style" or "class" or "id")
-                    && attribute.Value.Contains('@') && attribute.Value.Length < 2048)
+                    && value.Contains('@') && value.Length < 2048)
                 {
-                    AttributeTexts.Add(attribute.Value);
+                    AttributeTexts.Add(value);
                 }
             }
         }
@@ -666,7 +678,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         /// <param name="BlockStart">For the exit of a contact block, where its text starts; else -1.</param>
-        private readonly record struct Frame(INode Node, Context Context, bool Exit, int BlockStart = -1);
+        private readonly record struct Frame(PageTree.Node Node, Context Context, bool Exit, int BlockStart = -1);
     }
 
     /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of
@@ -683,7 +695,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             _chars[Length++] = c;
         }
 
-        public void Append(string value)
+        public void Append(ReadOnlySpan<char> value)
         {
             Reserve(value.Length);
             value.CopyTo(_chars.AsSpan(Length));

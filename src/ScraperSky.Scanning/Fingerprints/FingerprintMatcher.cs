@@ -299,7 +299,7 @@ public sealed class FingerprintMatcher
         _ => EvidenceKinds.Cookie,
     };
 
-    private void RunDom(IDocument document, bool[] found, Hits hits)
+    private void RunDom(Func<IDocument> document, bool[] found, Hits hits)
     {
         foreach (var (rule, dom, literalId) in _dom)
         {
@@ -311,7 +311,7 @@ public sealed class FingerprintMatcher
             IElement? element;
             try
             {
-                element = document.QuerySelector(dom.Selector);
+                element = document().QuerySelector(dom.Selector);
             }
             catch (DomException)
             {

@@ -17,6 +17,7 @@ public sealed record PageSignals
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
 
-    /// The parsed document, for `dom` rules; null skips them.
-    public IDocument? Document { get; init; }
+    /// The parsed document, for `dom` rules; null skips them. Called only when a rule may match (its literal is on
+    /// the page), so a page no rule needs never pays for a DOM.
+    public Func<IDocument>? Document { get; init; }
 }

@@ -130,7 +130,7 @@ public sealed class FingerprintSchemaTests
         var parser = new AngleSharp.Html.Parser.HtmlParser();
         const string html = "<div class='acme-widget-root'></div><video data-player='acme-3'></video><div>[[[</div>";
         using var document = parser.ParseDocument(html);
-        var page = Page(html) with { Document = document };
+        var page = Page(html) with { Document = () => document };
 
         var found = Detect(rules, page).ToDictionary(t => t.Name);
         Assert.Equal(["Player", "Widget"], found.Keys.Order(StringComparer.Ordinal));

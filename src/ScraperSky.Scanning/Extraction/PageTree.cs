@@ -1,0 +1,793 @@
+using System.Buffers;
+using System.Collections;
+using System.Collections.Frozen;
+using System.Reflection;
+using AngleSharp;
+using AngleSharp.Common;
+using AngleSharp.Dom;
+using AngleSharp.Html.Construction;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using AngleSharp.Html.Parser.Tokens.Struct;
+using AngleSharp.Text;
+
+namespace ScraperSky.Scanning.Extraction;
+
+/// A parsed page as the walk reads it: AngleSharp's tree builder (the HTML5 tree construction, so elements, text and
+/// their order are those of AngleSharp's DOM) constructing plain nodes instead of its DOM. The DOM made half of a
+/// page's parse: an object per attribute, a child list, an attribute map and change observers per element, a
+/// string concatenation per text run merged into a text node; here an element is one object with its attributes in
+/// an array and a text node keeps its runs. Nothing here serves a selector or a script: DOM fingerprint rules get
+/// AngleSharp's own document (<see cref="Fingerprints.PageSignals.Document"/>).
+///
+/// What the tree builder asks of the nodes follows AngleSharp's DOM: each element carries the flags AngleSharp gives
+/// an element of its name (scope, special, implied end ...), comments are nodes (they keep text runs apart, as there),
+/// whitespace is kept, and attributes are set, replaced and compared as its attribute map does.
+///
+/// Where the tree builder tells nodes apart by AngleSharp's own element types, this tree would come out different:
+/// it cannot find the table an element is foster-parented before, nor stop at a template when it clears the stack of
+/// open elements. A page with a template, or one whose builder placed an element after the root (what a lost foster
+/// parent does), is therefore parsed into AngleSharp's DOM and copied: the tree is the DOM's in every case
+/// (PageTreeTests compares the two on markup of every kind the builder rearranges and on every fixture page).
+internal static class PageTree
+{
+    private static readonly SearchValues<string> TemplateTag = SearchValues.Create(["<template"], StringComparison.OrdinalIgnoreCase);
+
+    private static readonly IConfiguration Configuration =
+        AngleSharp.Configuration.Default.With<IDomConstructionElementFactory<Document, Element>>(_ => new Factory());
+
+    /// A parser for these trees, with <paramref name="options"/>; one per thread, like AngleSharp's own (with a
+    /// browsing context of its own: a context creates its services on first use, unguarded).
+    public static HtmlParser Parser(HtmlParserOptions options) => new(options, BrowsingContext.New(Configuration));
+
+    /// Parses <paramref name="html"/> with <paramref name="parser"/> (from <see cref="Parser"/>), or, for the pages
+    /// it cannot build as AngleSharp's DOM would be, with <paramref name="documentParser"/> into that DOM (kept as
+    /// <see cref="Document.Dom"/>). The tree may read from its source until the source is disposed.
+    public static Document Parse(HtmlParser parser, HtmlParser documentParser, ReadOnlyMemory<char> html)
+    {
+        if (!html.Span.ContainsAny(TemplateTag))
+        {
+            var tree = parser.ParseDocument<Document, Element>(new TextSource(new ReadOnlyMemoryTextSource(html)));
+            if (!tree.Misbuilt)
+            {
+                return tree;
+            }
+
+            tree.Dispose();
+        }
+
+        var dom = documentParser.ParseDocument(html);
+        return Copy(dom);
+    }
+
+    private static Document Copy(IHtmlDocument dom)
+    {
+        var tree = new Document(dom.Source) { Dom = dom };
+        var stack = new Stack<(INode From, Node To)>();
+        stack.Push((dom, tree));
+        while (stack.TryPop(out var pair))
+        {
+            // A template's content is not among its child nodes, as in the tree.
+            foreach (var child in pair.From.ChildNodes)
+            {
+                Node copy = child switch
+                {
+                    IElement element => Copy(tree, element),
+                    IText text => new Text(tree.Store, tree.Store.Add(text.Data)),
+                    IComment => new Comment(),
+                    _ => new DocumentType(child.NodeName),
+                };
+                pair.To.AddNode(copy);
+                stack.Push((child, copy));
+            }
+        }
+
+        return tree;
+    }
+
+    private static Element Copy(Document tree, IElement element)
+    {
+        var copy = new Element(tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
+        foreach (var attribute in element.Attributes)
+        {
+            copy.AddAttribute(attribute.Name, attribute.LocalName, attribute.NamespaceUri, attribute.Value);
+        }
+
+        return copy;
+    }
+
+    /// The tree's root: the doctype, comments and the `html` element.
+    internal sealed class Document(TextSource source) : Node, IConstructableDocument, IDisposable
+    {
+        /// The source the tree may read until disposed (with the document).
+        public TextSource Source { get; } = source;
+
+        public TextStore Store { get; } = new(source.Length);
+
+        /// AngleSharp's DOM of the page, when the tree was copied from it; else null.
+        public IHtmlDocument? Dom { get; init; }
+
+        /// Whether the builder placed an element after the root, where AngleSharp's DOM would have a foster parent.
+        public bool Misbuilt { get; private set; }
+
+        public override void AddNode(IConstructableNode node)
+        {
+            Misbuilt |= node is Element && Root is not null;
+            base.AddNode(node);
+        }
+
+        /// The root element, if the page has one (every parsed page does).
+        public Element? Root
+        {
+            get
+            {
+                for (var i = 0; i < ChildCount; i++)
+                {
+                    if (ChildAt(i) is Element { LocalName: "html" } element)
+                    {
+                        return element;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        public override StringOrMemory NodeName => "#document";
+
+        IDisposable? IConstructableDocument.Builder { get; set; }
+
+        QuirksMode IConstructableDocument.QuirksMode { get; set; }
+
+        IConstructableElement? IConstructableDocument.Head
+        {
+            get
+            {
+                if (Root is not { } root)
+                {
+                    return null;
+                }
+
+                for (var i = 0; i < root.ChildCount; i++)
+                {
+                    if (root.ChildAt(i) is Element { LocalName: "head", IsHtml: true } head)
+                    {
+                        return head;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        IConstructableElement IConstructableDocument.DocumentElement => Root!;
+
+        bool IConstructableDocument.IsLoading => false;
+
+        void IConstructableDocument.PerformMicrotaskCheckpoint()
+        {
+        }
+
+        void IConstructableDocument.ProvideStableState()
+        {
+        }
+
+        void IConstructableDocument.AddComment(ref StructHtmlToken token) => AddNode(new Comment());
+
+        void IConstructableDocument.TrackError(Exception exception)
+        {
+        }
+
+        Task IConstructableDocument.WaitForReadyAsync(CancellationToken cancelToken) => Task.CompletedTask;
+
+        Task IConstructableDocument.FinishLoadingAsync() => Task.CompletedTask;
+
+        void IConstructableDocument.ApplyManifest()
+        {
+        }
+
+        void IConstructableDocument.Clear() => Clear();
+
+        public void Dispose()
+        {
+            Source.Dispose();
+            Store.Dispose();
+        }
+    }
+
+    /// A node; its children are kept in an array of its own, not a list object.
+    internal abstract class Node : IConstructableNode, IConstructableNodeList
+    {
+        private Node[]? _children;
+
+        public Node? Parent { get; private set; }
+
+        public int ChildCount { get; private set; }
+
+        public Node ChildAt(int index) => _children![index];
+
+        public abstract StringOrMemory NodeName { get; }
+
+        public virtual NodeFlags Flags => NodeFlags.None;
+
+        IConstructableNode? IConstructableNode.Parent
+        {
+            get => Parent;
+            set
+            {
+                if (value is not null)
+                {
+                    Parent = (Node)value;
+                }
+            }
+        }
+
+        IConstructableNodeList IConstructableNode.ChildNodes => this;
+
+        int IConstructableNodeList.Length => ChildCount;
+
+        IConstructableNode IConstructableNodeList.this[int index] => ChildAt(index);
+
+        public void RemoveFromParent() => Parent?.RemoveChild(this);
+
+        public void RemoveChild(IConstructableNode childNode)
+        {
+            var index = _children is null ? -1 : Array.IndexOf(_children, childNode, 0, ChildCount);
+            if (index >= 0)
+            {
+                RemoveNode(index, childNode);
+            }
+        }
+
+        public void RemoveNode(int idx, IConstructableNode childNode)
+        {
+            ((Node)childNode).Parent = null;
+            ChildCount--;
+            Array.Copy(_children!, idx + 1, _children!, idx, ChildCount - idx);
+            _children![ChildCount] = null!;
+        }
+
+        public void InsertNode(int idx, IConstructableNode childNode)
+        {
+            var node = (Node)childNode;
+            node.Parent = this;
+            Reserve();
+            Array.Copy(_children!, idx, _children!, idx + 1, ChildCount - idx);
+            _children![idx] = node;
+            ChildCount++;
+        }
+
+        public virtual void AddNode(IConstructableNode node)
+        {
+            var child = (Node)node;
+            child.Parent = this;
+            Reserve();
+            _children![ChildCount++] = child;
+        }
+
+        // Whitespace-only runs are kept whatever the builder says (it says drop them to a tree of its generic kind, but
+        // keeps them in AngleSharp's DOM): a run kept or dropped decides which runs end up in one text node.
+        public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
+        {
+            var store = Store;
+            var run = store.Add(text.Memory.Span);
+            if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
+            {
+                last.Append(run);
+            }
+            else
+            {
+                AddNode(new Text(store, run));
+            }
+        }
+
+        public void InsertText(int idx, StringOrMemory text, bool emitWhiteSpaceOnly)
+        {
+            var store = Store;
+            var run = store.Add(text.Memory.Span);
+            if (idx > 0 && idx <= ChildCount && _children![idx - 1] is Text before)
+            {
+                before.Append(run);
+            }
+            else if (idx >= 0 && idx < ChildCount && _children![idx] is Text after)
+            {
+                after.Prepend(run);
+            }
+            else
+            {
+                InsertNode(idx, new Text(store, run));
+            }
+        }
+
+        /// Where this node's text children keep their characters (the document's store).
+        private TextStore Store => this is Document document ? document.Store : ((Element)this).Owner.Store;
+
+        public void Clear()
+        {
+            for (var i = 0; i < ChildCount; i++)
+            {
+                _children![i] = null!;
+            }
+
+            ChildCount = 0;
+        }
+
+        void IConstructableNodeList.Clear() => Clear();
+
+        public IEnumerator<IConstructableNode> GetEnumerator()
+        {
+            for (var i = 0; i < ChildCount; i++)
+            {
+                yield return _children![i];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// The text of every text node below this one, in tree order.
+        public void AppendTextTo(List<string> runs)
+        {
+            for (var i = 0; i < ChildCount; i++)
+            {
+                var child = _children![i];
+                if (child is Text text)
+                {
+                    text.AddRunsTo(runs);
+                }
+                else
+                {
+                    child.AppendTextTo(runs);
+                }
+            }
+        }
+
+        private void Reserve()
+        {
+            if (_children is null)
+            {
+                _children = new Node[4];
+            }
+            else if (ChildCount == _children.Length)
+            {
+                Array.Resize(ref _children, ChildCount * 2);
+            }
+        }
+    }
+
+    /// A text node: the runs the tree builder appended to it, as places in the document's text store (a run that
+    /// continues the one before in the store extends it), made a string only if someone asks for one.
+    internal sealed class Text(TextStore store, TextStore.Run first) : Node
+    {
+        private TextStore.Run _first = first;
+        private List<TextStore.Run>? _more;
+
+        public override StringOrMemory NodeName => "#text";
+
+        /// Whether the text is empty or only whitespace (as string.IsNullOrWhiteSpace says of the joined text).
+        public bool IsWhiteSpace
+        {
+            get
+            {
+                if (!store[_first].IsWhiteSpace())
+                {
+                    return false;
+                }
+
+                foreach (var run in _more ?? [])
+                {
+                    if (!store[run].IsWhiteSpace())
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        public void Append(TextStore.Run run)
+        {
+            var last = _more is { Count: > 0 } more ? more[^1] : _first;
+            if (last.Start + last.Length == run.Start)
+            {
+                last = last with { Length = last.Length + run.Length };
+                if (_more is { Count: > 0 })
+                {
+                    _more[^1] = last;
+                }
+                else
+                {
+                    _first = last;
+                }
+
+                return;
+            }
+
+            (_more ??= []).Add(run);
+        }
+
+        public void Prepend(TextStore.Run run)
+        {
+            (_more ??= []).Insert(0, _first);
+            _first = run;
+        }
+
+        public void AddRunsTo(List<string> runs)
+        {
+            runs.Add(store[_first].ToString());
+            foreach (var run in _more ?? [])
+            {
+                runs.Add(store[run].ToString());
+            }
+        }
+
+        public void AppendTo(HtmlExtractor.TextBuffer buffer)
+        {
+            buffer.Append(store[_first]);
+            foreach (var run in _more ?? [])
+            {
+                buffer.Append(store[run]);
+            }
+        }
+    }
+
+    /// The characters of a tree's text nodes, one after the other in a pooled buffer: a page's text is a few thousand
+    /// runs, most never needed as strings of their own (the walk copies them into the page text).
+    internal sealed class TextStore(int capacity) : IDisposable
+    {
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 1024));
+        private int _length;
+
+        public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
+
+        public Run Add(ReadOnlySpan<char> text)
+        {
+            if (_length + text.Length > _chars.Length)
+            {
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + text.Length));
+                _chars.AsSpan(0, _length).CopyTo(larger);
+                ArrayPool<char>.Shared.Return(_chars);
+                _chars = larger;
+            }
+
+            text.CopyTo(_chars.AsSpan(_length));
+            _length += text.Length;
+            return new Run(_length - text.Length, text.Length);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<char>.Shared.Return(_chars);
+            _chars = [];
+        }
+
+        public readonly record struct Run(int Start, int Length);
+    }
+
+    /// A comment (its text is never kept): a node of its own, as in AngleSharp's DOM, so text on either side of it
+    /// stays in two text nodes.
+    internal sealed class Comment : Node
+    {
+        public override StringOrMemory NodeName => "#comment";
+    }
+
+    private sealed class DocumentType(string name) : Node
+    {
+        public override StringOrMemory NodeName => name;
+    }
+
+    /// An element with its attributes in order, as the tree builder set them.
+    internal class Element(Document owner, string localName, string namespaceUri, NodeFlags flags)
+        : Node, IConstructableElement, IConstructableNamedNodeMap
+    {
+        // The tree builder asks for the name at every step of its scope checks: one StringOrMemory made once.
+        private readonly StringOrMemory _localName = localName;
+        private Attribute[] _attributes = [];
+        private int _attributeCount;
+
+        public Document Owner { get; } = owner;
+
+        public string LocalName { get; } = localName;
+
+        public string NamespaceUri { get; } = namespaceUri;
+
+        public bool IsHtml => ReferenceEquals(NamespaceUri, NamespaceNames.HtmlUri);
+
+        public override NodeFlags Flags => flags;
+
+        public override StringOrMemory NodeName => LocalName;
+
+        public int AttributeCount => _attributeCount;
+
+        /// Whether a declarative shadow root was attached here (one at most, as AngleSharp's DOM allows).
+        public bool HasShadowRoot { get; set; }
+
+        StringOrMemory IConstructableElement.NamespaceUri => NamespaceUri;
+
+        StringOrMemory IConstructableElement.LocalName => _localName;
+
+        StringOrMemory IConstructableElement.Prefix => StringOrMemory.Empty;
+
+        IConstructableNamedNodeMap IConstructableElement.Attributes => this;
+
+        ISourceReference? IConstructableElement.SourceReference { get; set; }
+
+        int IConstructableNamedNodeMap.Length => _attributeCount;
+
+        IConstructableAttr? IConstructableNamedNodeMap.this[StringOrMemory name] =>
+            IndexOf(name.Memory.Span) is var index and >= 0 ? new AttributeView(this, index) : null;
+
+        public string AttributeName(int index) => _attributes[index].Name;
+
+        public string AttributeValue(int index) => _attributes[index].Value;
+
+        /// The value of the first attribute named <paramref name="name"/>, or null.
+        public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? _attributes[index].Value : null;
+
+        public void SetAttributes(StructAttributes tagAttributes)
+        {
+            var count = tagAttributes.Count;
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (_attributeCount + count > _attributes.Length)
+            {
+                Array.Resize(ref _attributes, _attributeCount + count);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var attribute = tagAttributes[i];
+                var name = attribute.Name.ToString();
+                _attributes[_attributeCount++] = new Attribute(name, name, null, attribute.Value.ToString());
+            }
+        }
+
+        // As AngleSharp's attribute map: an attribute of the same local name and namespace is replaced.
+        public void SetOwnAttribute(StringOrMemory name, StringOrMemory value)
+        {
+            var local = name.ToString();
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                if (_attributes[i].LocalName == local && _attributes[i].NamespaceUri is null)
+                {
+                    _attributes[i] = new Attribute(local, local, null, value.ToString());
+                    return;
+                }
+            }
+
+            Add(new Attribute(local, local, null, value.ToString()));
+        }
+
+        // As AngleSharp's attribute map: the qualified name is split at its colon, and an attribute of the same
+        // qualified name is replaced.
+        public void SetAttribute(string? ns, StringOrMemory name, StringOrMemory value)
+        {
+            var qualified = name.ToString();
+            var colon = qualified.IndexOf(':', StringComparison.Ordinal);
+            var local = colon > 0 ? qualified[(colon + 1)..] : qualified;
+            var attribute = new Attribute(qualified, local, string.IsNullOrEmpty(ns) ? null : ns, value.ToString());
+            if (IndexOf(qualified) is var index and >= 0)
+            {
+                _attributes[index] = attribute;
+            }
+            else
+            {
+                Add(attribute);
+            }
+        }
+
+        public StringOrMemory GetAttribute(StringOrMemory @namespace, StringOrMemory name)
+        {
+            var ns = @namespace.IsNullOrEmpty ? null : @namespace.ToString();
+            var local = name.Memory.Span;
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                if (local.SequenceEqual(_attributes[i].LocalName) && _attributes[i].NamespaceUri == ns)
+                {
+                    return _attributes[i].Value;
+                }
+            }
+
+            return StringOrMemory.Empty;
+        }
+
+        public bool HasAttribute(StringOrMemory name) => IndexOf(name.Memory.Span) >= 0;
+
+        void IConstructableElement.SetupElement()
+        {
+        }
+
+        void IConstructableElement.AddComment(ref StructHtmlToken token) => AddNode(new Comment());
+
+        IConstructableNode IConstructableElement.ShallowCopy()
+        {
+            var copy = new Element(Owner, LocalName, NamespaceUri, Flags) { _attributes = _attributes[.._attributeCount], _attributeCount = _attributeCount };
+            return copy;
+        }
+
+        bool IConstructableNamedNodeMap.SameAs(IConstructableNamedNodeMap? attributes)
+        {
+            if (attributes is not Element other || other._attributeCount != _attributeCount)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                var index = other.IndexOf(_attributes[i].Name);
+                if (index < 0 || other._attributes[index].Value != _attributes[i].Value)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private int IndexOf(ReadOnlySpan<char> name)
+        {
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                if (name.SequenceEqual(_attributes[i].Name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public void AddAttribute(string name, string localName, string? namespaceUri, string value) =>
+            Add(new Attribute(name, localName, namespaceUri, value));
+
+        private void Add(Attribute attribute)
+        {
+            if (_attributeCount == _attributes.Length)
+            {
+                Array.Resize(ref _attributes, Math.Max(4, _attributeCount * 2));
+            }
+
+            _attributes[_attributeCount++] = attribute;
+        }
+
+        private readonly record struct Attribute(string Name, string LocalName, string? NamespaceUri, string Value);
+
+        private sealed class AttributeView(Element element, int index) : IConstructableAttr
+        {
+            public StringOrMemory Name => element._attributes[index].Name;
+
+            public StringOrMemory Value
+            {
+                get => element._attributes[index].Value;
+                set => element._attributes[index] = element._attributes[index] with { Value = value.ToString() };
+            }
+        }
+    }
+
+    // The kinds of element the tree builder tells apart by type.
+    private sealed class ScriptElement(Document owner, NodeFlags flags) : Element(owner, "script", NamespaceNames.HtmlUri, flags), IConstructableScriptElement
+    {
+        public bool Prepare(IConstructableDocument document) => false;
+
+        public Task RunAsync(CancellationToken cancel) => Task.CompletedTask;
+    }
+
+    private sealed class MetaElement(Document owner, NodeFlags flags) : Element(owner, "meta", NamespaceNames.HtmlUri, flags), IConstructableMetaElement
+    {
+        public void Handle()
+        {
+        }
+    }
+
+    private sealed class FormElement(Document owner, NodeFlags flags) : Element(owner, "form", NamespaceNames.HtmlUri, flags), IConstructableFormElement;
+
+    private sealed class FrameElement(Document owner, NodeFlags flags) : Element(owner, "frame", NamespaceNames.HtmlUri, flags), IConstructableFrameElement;
+
+    private sealed class MathElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.MathMlUri, flags), IConstructableMathElement;
+
+    private sealed class SvgElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.SvgUri, flags), IConstructableSvgElement;
+
+    /// A template's content is not part of the tree (AngleSharp moves it into a fragment); a template declaring a
+    /// shadow root leaves the tree with it, where its parent may take one.
+    private sealed class TemplateElement(Document owner, NodeFlags flags) : Element(owner, "template", NamespaceNames.HtmlUri, flags), IConstructableTemplateElement
+    {
+        private static readonly FrozenSet<string> NoShadowRoot =
+            FrozenSet.Create(StringComparer.Ordinal, "button", "details", "input", "marquee", "meter", "progress", "select", "textarea", "keygen");
+
+        public void PopulateFragment()
+        {
+            Clear();
+            var mode = GetAttribute("shadowrootmode");
+            if (Parent is Element { HasShadowRoot: false } host && !NoShadowRoot.Contains(host.LocalName)
+                && (string.Equals(mode, "open", StringComparison.OrdinalIgnoreCase) || string.Equals(mode, "closed", StringComparison.OrdinalIgnoreCase)))
+            {
+                host.HasShadowRoot = true;
+                host.RemoveChild(this);
+            }
+        }
+    }
+
+    /// Elements as AngleSharp's factories make them, flags included; the budget is checked as elements are made. Well-known
+    /// tag and attribute names come from the tokenizer as the strings AngleSharp keeps for them (ToString returns those).
+    private sealed class Factory : IDomConstructionElementFactory<Document, Element>
+    {
+        public Element Create(Document document, StringOrMemory localName, StringOrMemory prefix = default, NodeFlags flags = NodeFlags.None)
+        {
+            HtmlExtractor.CheckBudget();
+            var name = localName.ToString();
+            return new Element(document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
+        }
+
+        public Element CreateNoScript(Document document, bool scripting) => Create(document, "noscript");
+
+        public IConstructableNode CreateDocumentType(Document document, StringOrMemory name, StringOrMemory publicIdentifier, StringOrMemory systemIdentifier) =>
+            new DocumentType(name.ToString());
+
+        public IConstructableMathElement CreateMath(Document document, StringOrMemory name = default)
+        {
+            HtmlExtractor.CheckBudget();
+            var local = name.ToString();
+            return new MathElement(document, local, ElementFlags.Math(local));
+        }
+
+        public IConstructableSvgElement CreateSvg(Document document, StringOrMemory name = default)
+        {
+            HtmlExtractor.CheckBudget();
+            var local = name.ToString();
+            return new SvgElement(document, local, ElementFlags.Svg(local));
+        }
+
+        public IConstructableMetaElement CreateMeta(Document document) => new MetaElement(document, ElementFlags.Html("meta"));
+
+        public IConstructableScriptElement CreateScript(Document document, bool parserInserted, bool started) =>
+            new ScriptElement(document, ElementFlags.Html("script"));
+
+        public IConstructableFrameElement CreateFrame(Document document) => new FrameElement(document, ElementFlags.Html("frame"));
+
+        public IConstructableTemplateElement CreateTemplate(Document document) => new TemplateElement(document, ElementFlags.Html("template"));
+
+        public IConstructableFormElement CreateForm(Document document) => new FormElement(document, ElementFlags.Html("form"));
+
+        public Element CreateUnknown(Document document, StringOrMemory tagName) =>
+            new(document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+
+        public Document CreateDocument(TextSource source, IBrowsingContext? context = null) => new(source);
+    }
+
+    /// The flags AngleSharp's DOM gives an element of each name it knows, read once from elements it makes; a name
+    /// it does not know gets what its unknown element of that namespace has.
+    private static class ElementFlags
+    {
+        private static readonly FrozenDictionary<string, NodeFlags> HtmlFlags;
+        private static readonly FrozenDictionary<string, NodeFlags> SvgFlags;
+        private static readonly FrozenDictionary<string, NodeFlags> MathFlags;
+        private static readonly NodeFlags UnknownSvg;
+        private static readonly NodeFlags UnknownMath;
+
+        static ElementFlags()
+        {
+            var document = new HtmlParser().ParseDocument(string.Empty);
+            var names = typeof(TagNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(f => f.FieldType == typeof(string)).Select(f => (string)f.GetValue(null)!)
+                .Where(n => n.Length > 0 && char.IsAsciiLetter(n[0]) && n.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')).Distinct().ToList();
+            NodeFlags Of(string? ns, string name) => ((IConstructableNode)(ns is null ? document.CreateElement(name) : document.CreateElement(ns, name))).Flags;
+            HtmlFlags = names.ToFrozenDictionary(n => n, n => Of(null, n), StringComparer.Ordinal);
+            SvgFlags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.SvgUri, n), StringComparer.Ordinal);
+            MathFlags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.MathMlUri, n), StringComparer.Ordinal);
+            UnknownHtml = Of(null, "scrapersky-unknown");
+            UnknownSvg = Of(NamespaceNames.SvgUri, "scraperskyunknown");
+            UnknownMath = Of(NamespaceNames.MathMlUri, "scraperskyunknown");
+        }
+
+        public static NodeFlags UnknownHtml { get; }
+
+        public static NodeFlags Html(string name) => HtmlFlags.GetValueOrDefault(name, UnknownHtml);
+
+        public static NodeFlags Svg(string name) => SvgFlags.GetValueOrDefault(name, UnknownSvg);
+
+        public static NodeFlags Math(string name) => MathFlags.GetValueOrDefault(name, UnknownMath);
+    }
+}
