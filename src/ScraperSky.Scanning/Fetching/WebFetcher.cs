@@ -27,6 +27,11 @@ public sealed partial class WebFetcher(
 
     private const int MaxRetries = 1;
 
+    /// How long a connection is kept for another request to its host. A scan's requests to a site follow one another
+    /// within a second or two; after the scan nothing asks that host again, and with the handler's default minute a
+    /// batch kept ~1,500 idle connections at a time, their buffers (12.6 MB of 4 KB arrays) and sockets in gen2.
+    internal static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(10);
+
     // The factory configures a client each time it makes one (parsing the default headers under a lock shared by
     // every client): once per fetcher, not once per request. The handler behind it is pooled either way.
     private HttpClient? _client;
@@ -489,6 +494,7 @@ public sealed partial class WebFetcher(
             UseCookies = false,
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            PooledConnectionIdleTimeout = IdleConnectionTimeout,
         };
     }
 
