@@ -31,6 +31,7 @@ builder.AddRateLimits();
 builder.AddSiteImages();
 builder.AddScanWorkers();
 builder.AddWebhooks();
+builder.Services.AddHostedService<MallocTrimmer>();
 
 var app = builder.Build();
 

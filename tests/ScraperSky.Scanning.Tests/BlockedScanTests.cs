@@ -1,5 +1,7 @@
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Scanning.Tests.Fetching;
 
 namespace ScraperSky.Scanning.Tests;
 
@@ -59,7 +61,21 @@ public sealed class BlockedScanTests(FleetFixture fixture)
         Assert.Equal(vendor, BotChallenge.Detect(Page(status, html)));
     }
 
-    private static FetchedPage Page(int status, string html)
+    [Fact]
+    public void A_challenge_is_told_from_the_start_of_a_page_that_stays_bytes_for_the_extraction_lane()
+    {
+        var texts = new CountingPool<char>();
+        var html = "<html><head><title>Just a moment...</title></head><body><script src='/cdn-cgi/challenge-platform/h/b/orchestrate'></script>"
+            + new string(' ', 200_000) + "</body></html>";
+        using var text = PageText.Decode(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", new CountingPool<byte>(), texts);
+
+        Assert.Equal("Cloudflare", BotChallenge.Detect(Page(403, text)));
+        Assert.Equal(0, texts.Rented);
+    }
+
+    private static FetchedPage Page(int status, string html) => Page(status, PageText.Of(html));
+
+    private static FetchedPage Page(int status, PageText html)
     {
         var url = new Uri("https://inline.test/");
         return new FetchedPage
@@ -68,7 +84,7 @@ public sealed class BlockedScanTests(FleetFixture fixture)
             FinalUrl = url,
             StatusCode = status,
             Headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase),
-            Html = PageText.Of(html),
+            Html = html,
         };
     }
 }

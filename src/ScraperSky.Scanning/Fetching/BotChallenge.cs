@@ -61,7 +61,20 @@ public static class BotChallenge
             return "Cloudflare";
         }
 
-        var html = page.Html.Span[..Math.Min(page.Html.Length, ScanWindow)];
+        // Only the window is decoded: the rest of the page stays bytes until the extraction lane reads it.
+        var window = ArrayPool<char>.Shared.Rent(ScanWindow);
+        try
+        {
+            return Detect(page, window.AsSpan(0, page.Html.CopyStart(window.AsSpan(0, ScanWindow))));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(window);
+        }
+    }
+
+    private static string? Detect(FetchedPage page, ReadOnlySpan<char> html)
+    {
         var title = TitleOf(html);
         var titleVendor = (string?)null;
         var challengeTitle = false;

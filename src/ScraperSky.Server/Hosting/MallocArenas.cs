@@ -34,9 +34,33 @@ internal static class MallocArenas
         }
     }
 
+    /// Gives the free pages inside the arenas back to the system (glibc's malloc_trim): free only returns what lies at an
+    /// arena's top, above a threshold that glibc raises as large blocks come and go, so the holes that SQLite, OpenSSL
+    /// and the JIT leave stay resident. Whether anything was given back; false off Linux or without glibc.
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return MallocTrim(0) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     // DllImport rather than LibraryImport: the arguments are plain ints (nothing to marshal), and the source-generated
     // form would need unsafe code enabled for the whole server.
     [DllImport("libc", EntryPoint = "mallopt", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Mallopt(int parameter, int value);
+
+    [DllImport("libc", EntryPoint = "malloc_trim", ExactSpelling = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MallocTrim(nuint pad);
 }

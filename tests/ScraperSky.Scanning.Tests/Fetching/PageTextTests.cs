@@ -7,19 +7,76 @@ namespace ScraperSky.Scanning.Tests.Fetching;
 public sealed class PageTextTests
 {
     [Fact]
-    public void A_decoded_page_gives_its_buffer_back_to_the_pool_exactly_once_however_often_it_is_disposed()
+    public void A_page_gives_its_buffers_back_to_their_pools_exactly_once_however_often_it_is_disposed()
     {
-        var pool = new CountingPool();
-        var page = PageText.Decode(Encoding.UTF8.GetBytes("<html><title>Grüße</title></html>"), "text/html; charset=utf-8", pool);
+        var bodies = new CountingPool<byte>();
+        var texts = new CountingPool<char>();
+        var page = PageText.Decode(Encoding.UTF8.GetBytes("<html><title>Grüße</title></html>"), "text/html; charset=utf-8", bodies, texts);
 
         Assert.Equal("<html><title>Grüße</title></html>", page.ToString());
-        Assert.Equal(1, pool.Rented);
-        Assert.Equal(0, pool.Returned);
+        Assert.Equal((1, 1), (bodies.Rented, texts.Rented));
+        Assert.Equal((1, 0), (bodies.Returned, texts.Returned));
 
         page.Dispose();
         page.Dispose();
 
-        Assert.Equal(1, pool.Returned);
+        Assert.Equal((1, 1), (bodies.Returned, texts.Returned));
+    }
+
+    [Fact]
+    public void A_page_stays_bytes_until_its_text_is_first_read_and_then_gives_the_bytes_back()
+    {
+        var bodies = new CountingPool<byte>();
+        var texts = new CountingPool<char>();
+        using var page = PageText.Decode(Encoding.UTF8.GetBytes("<p>Grüße</p>"), null, bodies, texts);
+
+        Assert.Equal(0, texts.Rented);
+
+        Assert.Equal(12, page.Length);
+        Assert.Equal((1, 1), (texts.Rented, bodies.Returned));
+        Assert.Equal("<p>Grüße</p>", page.ToString());
+        Assert.Equal(1, texts.Rented);
+    }
+
+    [Fact]
+    public void A_page_disposed_before_it_was_read_gives_its_bytes_back_and_never_takes_a_text_buffer()
+    {
+        var bodies = new CountingPool<byte>();
+        var texts = new CountingPool<char>();
+        var page = PageText.Decode(Encoding.UTF8.GetBytes("<p>hello</p>"), null, bodies, texts);
+
+        page.Dispose();
+
+        Assert.Equal((1, 0), (bodies.Returned, texts.Rented));
+        Assert.Throws<ObjectDisposedException>(() => page.CopyStart(new char[4]));
+    }
+
+    [Theory]
+    [InlineData(0, "")]
+    [InlineData(5, "<p>Gr")]
+    [InlineData(7, "<p>Grüß")]
+    [InlineData(100, "<p>Grüße</p>")]
+    public void The_start_of_a_page_is_decoded_without_decoding_the_page(int room, string expected)
+    {
+        var texts = new CountingPool<char>();
+        using var page = PageText.Decode(Encoding.UTF8.GetBytes("<p>Grüße</p>"), null, new CountingPool<byte>(), texts);
+        var destination = new char[room];
+
+        var written = page.CopyStart(destination);
+
+        Assert.Equal(expected, new string(destination, 0, written));
+        Assert.Equal(0, texts.Rented);
+    }
+
+    [Fact]
+    public void The_start_of_a_page_already_read_is_its_text()
+    {
+        using var page = PageText.Decode([0xFF, 0xFE, (byte)'h', 0, (byte)'i', 0, (byte)'!', 0], null);
+        _ = page.Length;
+        var destination = new char[2];
+
+        Assert.Equal(2, page.CopyStart(destination));
+        Assert.Equal("hi", new string(destination));
     }
 
     [Fact]
@@ -55,13 +112,14 @@ public sealed class PageTextTests
     }
 
     [Fact]
-    public void A_body_of_only_a_byte_order_mark_rents_nothing()
+    public void A_body_of_only_a_byte_order_mark_gives_its_bytes_back_at_once_and_rents_no_text()
     {
-        var pool = new CountingPool();
-        using var page = PageText.Decode([0xEF, 0xBB, 0xBF], null, pool);
+        var bodies = new CountingPool<byte>();
+        var texts = new CountingPool<char>();
+        using var page = PageText.Decode([0xEF, 0xBB, 0xBF], null, bodies, texts);
 
         Assert.Equal(0, page.Length);
-        Assert.Equal(0, pool.Rented);
+        Assert.Equal((1, 0), (bodies.Returned, texts.Rented));
     }
 
     [Fact]
@@ -72,20 +130,5 @@ public sealed class PageTextTests
 
         Assert.Equal("<p>€é", latin.ToString());
         Assert.Equal("hi", utf16.ToString());
-    }
-
-    private sealed class CountingPool : ArrayPool<char>
-    {
-        public int Rented { get; private set; }
-
-        public int Returned { get; private set; }
-
-        public override char[] Rent(int minimumLength)
-        {
-            Rented++;
-            return new char[minimumLength];
-        }
-
-        public override void Return(char[] array, bool clearArray = false) => Returned++;
     }
 }

@@ -21,6 +21,14 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     };
 
     [Fact]
+    public void A_connection_left_idle_is_closed_after_seconds_not_the_handlers_default_minute()
+    {
+        using var handler = WebFetcher.CreateHandler(new ScanningOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(10), handler.PooledConnectionIdleTimeout);
+    }
+
+    [Fact]
     public async Task An_https_url_falls_back_to_http_when_the_tls_handshake_fails()
     {
         using var services = fixture.CreateServices();
