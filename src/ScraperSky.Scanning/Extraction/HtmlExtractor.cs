@@ -120,8 +120,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var logo = Resolve(baseUrl, walk.Json.LogoUrl()) ?? walk.HeaderLogo ?? walk.OtherLogo
             ?? Resolve(baseUrl, walk.MetaContent("og:image"));
 
-        // Only the document's source is disposed: IDocument.Dispose also detaches every node one by one, walking the
-        // whole tree a second time to leave the garbage collector nothing it would not collect anyway.
+        // A DOM parsed here for the DOM rules is released as the tree's is (PageTree.Release), not disposed.
         IDocument? document = tree.Dom;
         IReadOnlyList<DetectedTechnology> technologies;
         try
@@ -139,9 +138,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
         finally
         {
-            if (document != tree.Dom)
+            if (document is not null && document != tree.Dom)
             {
-                document?.Source.Dispose();
+                PageTree.Release(document);
             }
         }
 

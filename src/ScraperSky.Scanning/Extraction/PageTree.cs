@@ -60,6 +60,15 @@ internal static class PageTree
         return Copy(dom);
     }
 
+    /// Gives back what AngleSharp's <paramref name="dom"/> holds of pooled buffers: its source and its tree builder
+    /// (whose tokenizer's buffer is as long as the source). Not IDocument.Dispose, which also detaches every node one
+    /// by one, walking the whole tree a second time to leave the garbage collector nothing it would not collect anyway.
+    public static void Release(IDocument dom)
+    {
+        ((IConstructableDocument)dom).Builder?.Dispose();
+        dom.Source.Dispose();
+    }
+
     private static Document Copy(IHtmlDocument dom)
     {
         var tree = new Document(dom.Source) { Dom = dom };
@@ -135,6 +144,9 @@ internal static class PageTree
 
         public override StringOrMemory NodeName => "#document";
 
+        /// The tree builder, whose tokenizer rents a buffer of the source's length from the shared pool: disposed with
+        /// the document, or every page took one more page-sized buffer from the pool and left the garbage collector a
+        /// large object (a third of the bytes an extraction allocated).
         IDisposable? IConstructableDocument.Builder { get; set; }
 
         QuirksMode IConstructableDocument.QuirksMode { get; set; }
@@ -190,8 +202,13 @@ internal static class PageTree
 
         public void Dispose()
         {
+            ((IConstructableDocument)this).Builder?.Dispose();
             Source.Dispose();
             Store.Dispose();
+            if (Dom is not null)
+            {
+                Release(Dom);
+            }
         }
     }
 
