@@ -82,7 +82,7 @@ internal static class PageTree
                 Node copy = child switch
                 {
                     IElement element => Copy(tree, element),
-                    IText text => new Text(tree.Store, tree.Store.Add(text.Data)),
+                    IText text => tree.Nodes.Text(tree.Store, tree.Store.Add(text.Data)),
                     IComment => new Comment(),
                     _ => new DocumentType(child.NodeName),
                 };
@@ -96,7 +96,7 @@ internal static class PageTree
 
     private static Element Copy(Document tree, IElement element)
     {
-        var copy = new Element(tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
+        var copy = NodePool.Make(tree.Nodes.Elements, tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
         foreach (var attribute in element.Attributes)
         {
             copy.AddAttribute(attribute.Name, attribute.LocalName, attribute.NamespaceUri, attribute.Value);
@@ -108,10 +108,15 @@ internal static class PageTree
     /// The tree's root: the doctype, comments and the `html` element.
     internal sealed class Document(TextSource source) : Node, IConstructableDocument, IDisposable
     {
+        private bool _disposed;
+
         /// The source the tree may read until disposed (with the document).
         public TextSource Source { get; } = source;
 
         public TextStore Store { get; } = new(source.Length);
+
+        /// Where the tree's element and text nodes come from: its thread's pool, or one of its own.
+        internal NodePool Nodes { get; } = NodePool.Take();
 
         /// AngleSharp's DOM of the page, when the tree was copied from it; else null.
         public IHtmlDocument? Dom { get; init; }
@@ -200,15 +205,25 @@ internal static class PageTree
 
         void IConstructableDocument.Clear() => Clear();
 
+        /// Gives the source, the text store and the nodes back: nothing of the tree may be read after this.
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             ((IConstructableDocument)this).Builder?.Dispose();
             Source.Dispose();
             Store.Dispose();
             if (Dom is not null)
             {
-                Release(Dom);
+                PageTree.Release(Dom);
             }
+
+            Clear();
+            Nodes.Return();
         }
     }
 
@@ -294,7 +309,7 @@ internal static class PageTree
             }
             else
             {
-                AddNode(new Text(store, run));
+                AddNode(OwnerDocument.Nodes.Text(store, run));
             }
         }
 
@@ -312,12 +327,23 @@ internal static class PageTree
             }
             else
             {
-                InsertNode(idx, new Text(store, run));
+                InsertNode(idx, OwnerDocument.Nodes.Text(store, run));
             }
         }
 
         /// Where this node's text children keep their characters (the document's store).
         private TextStore Store => this is Document document ? document.Store : ((Element)this).Owner.Store;
+
+        /// The document whose pool this node's new text children come from.
+        private Document OwnerDocument => this as Document ?? ((Element)this).Owner;
+
+        /// Ready to be taken again: no parent, no children, nothing of its page referenced (the pool's nodes live long,
+        /// and a string of the last page they pointed to would live as long).
+        internal virtual void Release()
+        {
+            Clear();
+            Parent = null;
+        }
 
         public void Clear()
         {
@@ -373,10 +399,23 @@ internal static class PageTree
 
     /// A text node: the runs the tree builder appended to it, as places in the document's text store (a run that
     /// continues the one before in the store extends it), made a string only if someone asks for one.
-    internal sealed class Text(TextStore store, TextStore.Run first) : Node
+    internal sealed class Text : Node
     {
-        private TextStore.Run _first = first;
+        private TextStore _store = null!;
+        private TextStore.Run _first;
         private List<TextStore.Run>? _more;
+
+        internal void Init(TextStore store, TextStore.Run first)
+        {
+            _store = store;
+            _first = first;
+        }
+
+        internal override void Release()
+        {
+            base.Release();
+            _more?.Clear();
+        }
 
         public override StringOrMemory NodeName => "#text";
 
@@ -385,14 +424,14 @@ internal static class PageTree
         {
             get
             {
-                if (!store[_first].IsWhiteSpace())
+                if (!_store[_first].IsWhiteSpace())
                 {
                     return false;
                 }
 
-                foreach (var run in _more ?? [])
+                for (var i = 0; i < (_more?.Count ?? 0); i++)
                 {
-                    if (!store[run].IsWhiteSpace())
+                    if (!_store[_more![i]].IsWhiteSpace())
                     {
                         return false;
                     }
@@ -431,19 +470,19 @@ internal static class PageTree
 
         public void AddRunsTo(List<string> runs)
         {
-            runs.Add(store[_first].ToString());
-            foreach (var run in _more ?? [])
+            runs.Add(_store[_first].ToString());
+            for (var i = 0; i < (_more?.Count ?? 0); i++)
             {
-                runs.Add(store[run].ToString());
+                runs.Add(_store[_more![i]].ToString());
             }
         }
 
         public void AppendTo(HtmlExtractor.TextBuffer buffer)
         {
-            buffer.Append(store[_first]);
-            foreach (var run in _more ?? [])
+            buffer.Append(_store[_first]);
+            for (var i = 0; i < (_more?.Count ?? 0); i++)
             {
-                buffer.Append(store[run]);
+                buffer.Append(_store[_more![i]]);
             }
         }
     }
@@ -481,6 +520,105 @@ internal static class PageTree
         public readonly record struct Run(int Start, int Length);
     }
 
+    /// The element and text nodes of the trees a thread builds, kept from page to page. A page is thousands of nodes,
+    /// each with a child array and most with an attribute array, and making them anew for every page was a third of the
+    /// bytes an extraction allocated (ShippedRules), and so of the gen0 collections the lane's threads run themselves.
+    /// A tree takes its thread's pool when it is made and gives it back when disposed; a tree made while another is
+    /// alive on the thread gets a pool of its own. Nothing of a disposed tree may be read, and nothing read from a tree
+    /// points into it (what the walk keeps are strings), so an extraction's result never sees the nodes reused.
+    internal sealed class NodePool
+    {
+        /// A pool grown past this many nodes by a huge page is dropped rather than kept for the thread's life (a
+        /// 250 KB page has a few thousand).
+        internal const int MaxNodesKept = 32_768;
+
+        [ThreadStatic]
+        private static NodePool? t_free;
+
+        public Stock<Element> Elements { get; } = new();
+
+        public Stock<ScriptElement> Scripts { get; } = new();
+
+        public Stock<MetaElement> Metas { get; } = new();
+
+        public Stock<FormElement> Forms { get; } = new();
+
+        public Stock<FrameElement> Frames { get; } = new();
+
+        public Stock<TemplateElement> Templates { get; } = new();
+
+        public Stock<MathElement> Maths { get; } = new();
+
+        public Stock<SvgElement> Svgs { get; } = new();
+
+        public Stock<Text> Texts { get; } = new();
+
+        /// The thread's pool if no tree has it, else a new one.
+        public static NodePool Take()
+        {
+            var pool = t_free ?? new NodePool();
+            t_free = null;
+            return pool;
+        }
+
+        public static T Make<T>(Stock<T> stock, Document owner, string localName, string namespaceUri, NodeFlags flags)
+            where T : Element, new()
+        {
+            var element = stock.Take();
+            element.Init(owner, localName, namespaceUri, flags);
+            return element;
+        }
+
+        public Text Text(TextStore store, TextStore.Run first)
+        {
+            var text = Texts.Take();
+            text.Init(store, first);
+            return text;
+        }
+
+        /// Releases every node taken and, unless it grew too large, makes this the thread's pool again.
+        public void Return()
+        {
+            var kept = Elements.Release() + Scripts.Release() + Metas.Release() + Forms.Release() + Frames.Release()
+                + Templates.Release() + Maths.Release() + Svgs.Release() + Texts.Release();
+            if (kept <= MaxNodesKept)
+            {
+                t_free = this;
+            }
+        }
+
+        /// The nodes of one kind: those taken (the first <see cref="Taken"/>) and those waiting.
+        internal sealed class Stock<T>
+            where T : Node, new()
+        {
+            private readonly List<T> _nodes = [];
+
+            public int Taken { get; private set; }
+
+            public T Take()
+            {
+                if (Taken == _nodes.Count)
+                {
+                    _nodes.Add(new T());
+                }
+
+                return _nodes[Taken++];
+            }
+
+            /// Releases the nodes taken; how many nodes the stock holds.
+            public int Release()
+            {
+                for (var i = 0; i < Taken; i++)
+                {
+                    _nodes[i].Release();
+                }
+
+                Taken = 0;
+                return _nodes.Count;
+            }
+        }
+    }
+
     /// A comment (its text is never kept): a node of its own, as in AngleSharp's DOM, so text on either side of it
     /// stays in two text nodes.
     internal sealed class Comment : Node
@@ -494,23 +632,43 @@ internal static class PageTree
     }
 
     /// An element with its attributes in order, as the tree builder set them.
-    internal class Element(Document owner, string localName, string namespaceUri, NodeFlags flags)
-        : Node, IConstructableElement, IConstructableNamedNodeMap
+    internal class Element : Node, IConstructableElement, IConstructableNamedNodeMap
     {
         // The tree builder asks for the name at every step of its scope checks: one StringOrMemory made once.
-        private readonly StringOrMemory _localName = localName;
+        private StringOrMemory _localName;
         private Attribute[] _attributes = [];
         private int _attributeCount;
+        private NodeFlags _flags;
 
-        public Document Owner { get; } = owner;
+        public Document Owner { get; private set; } = null!;
 
-        public string LocalName { get; } = localName;
+        public string LocalName { get; private set; } = string.Empty;
 
-        public string NamespaceUri { get; } = namespaceUri;
+        public string NamespaceUri { get; private set; } = string.Empty;
 
         public bool IsHtml => ReferenceEquals(NamespaceUri, NamespaceNames.HtmlUri);
 
-        public override NodeFlags Flags => flags;
+        public override NodeFlags Flags => _flags;
+
+        /// Makes this (new or released) node an element of <paramref name="owner"/>, without attributes or children.
+        internal void Init(Document owner, string localName, string namespaceUri, NodeFlags flags)
+        {
+            Owner = owner;
+            LocalName = localName;
+            _localName = localName;
+            NamespaceUri = namespaceUri;
+            _flags = flags;
+        }
+
+        internal override void Release()
+        {
+            base.Release();
+            Array.Clear(_attributes, 0, _attributeCount);
+            _attributeCount = 0;
+            HasShadowRoot = false;
+            ((IConstructableElement)this).SourceReference = null;
+            Owner = null!;
+        }
 
         public override StringOrMemory NodeName => LocalName;
 
@@ -621,7 +779,12 @@ internal static class PageTree
 
         IConstructableNode IConstructableElement.ShallowCopy()
         {
-            var copy = new Element(Owner, LocalName, NamespaceUri, Flags) { _attributes = _attributes[.._attributeCount], _attributeCount = _attributeCount };
+            var copy = NodePool.Make(Owner.Nodes.Elements, Owner, LocalName, NamespaceUri, Flags);
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                copy.Add(_attributes[i]);
+            }
+
             return copy;
         }
 
@@ -685,31 +848,31 @@ internal static class PageTree
     }
 
     // The kinds of element the tree builder tells apart by type.
-    private sealed class ScriptElement(Document owner, NodeFlags flags) : Element(owner, "script", NamespaceNames.HtmlUri, flags), IConstructableScriptElement
+    internal sealed class ScriptElement : Element, IConstructableScriptElement
     {
         public bool Prepare(IConstructableDocument document) => false;
 
         public Task RunAsync(CancellationToken cancel) => Task.CompletedTask;
     }
 
-    private sealed class MetaElement(Document owner, NodeFlags flags) : Element(owner, "meta", NamespaceNames.HtmlUri, flags), IConstructableMetaElement
+    internal sealed class MetaElement : Element, IConstructableMetaElement
     {
         public void Handle()
         {
         }
     }
 
-    private sealed class FormElement(Document owner, NodeFlags flags) : Element(owner, "form", NamespaceNames.HtmlUri, flags), IConstructableFormElement;
+    internal sealed class FormElement : Element, IConstructableFormElement;
 
-    private sealed class FrameElement(Document owner, NodeFlags flags) : Element(owner, "frame", NamespaceNames.HtmlUri, flags), IConstructableFrameElement;
+    internal sealed class FrameElement : Element, IConstructableFrameElement;
 
-    private sealed class MathElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.MathMlUri, flags), IConstructableMathElement;
+    internal sealed class MathElement : Element, IConstructableMathElement;
 
-    private sealed class SvgElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.SvgUri, flags), IConstructableSvgElement;
+    internal sealed class SvgElement : Element, IConstructableSvgElement;
 
     /// A template's content is not part of the tree (AngleSharp moves it into a fragment); a template declaring a
     /// shadow root leaves the tree with it, where its parent may take one.
-    private sealed class TemplateElement(Document owner, NodeFlags flags) : Element(owner, "template", NamespaceNames.HtmlUri, flags), IConstructableTemplateElement
+    internal sealed class TemplateElement : Element, IConstructableTemplateElement
     {
         private static readonly FrozenSet<string> NoShadowRoot =
             FrozenSet.Create(StringComparer.Ordinal, "button", "details", "input", "marquee", "meter", "progress", "select", "textarea", "keygen");
@@ -735,7 +898,7 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var name = localName.ToString();
-            return new Element(document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
+            return NodePool.Make(document.Nodes.Elements, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
         }
 
         public Element CreateNoScript(Document document, bool scripting) => Create(document, "noscript");
@@ -747,29 +910,32 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new MathElement(document, local, ElementFlags.Math(local));
+            return NodePool.Make(document.Nodes.Maths, document, local, NamespaceNames.MathMlUri, ElementFlags.Math(local));
         }
 
         public IConstructableSvgElement CreateSvg(Document document, StringOrMemory name = default)
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new SvgElement(document, local, ElementFlags.Svg(local));
+            return NodePool.Make(document.Nodes.Svgs, document, local, NamespaceNames.SvgUri, ElementFlags.Svg(local));
         }
 
-        public IConstructableMetaElement CreateMeta(Document document) => new MetaElement(document, ElementFlags.Html("meta"));
+        public IConstructableMetaElement CreateMeta(Document document) => Html(document.Nodes.Metas, document, "meta");
 
         public IConstructableScriptElement CreateScript(Document document, bool parserInserted, bool started) =>
-            new ScriptElement(document, ElementFlags.Html("script"));
+            Html(document.Nodes.Scripts, document, "script");
 
-        public IConstructableFrameElement CreateFrame(Document document) => new FrameElement(document, ElementFlags.Html("frame"));
+        public IConstructableFrameElement CreateFrame(Document document) => Html(document.Nodes.Frames, document, "frame");
 
-        public IConstructableTemplateElement CreateTemplate(Document document) => new TemplateElement(document, ElementFlags.Html("template"));
+        public IConstructableTemplateElement CreateTemplate(Document document) => Html(document.Nodes.Templates, document, "template");
 
-        public IConstructableFormElement CreateForm(Document document) => new FormElement(document, ElementFlags.Html("form"));
+        public IConstructableFormElement CreateForm(Document document) => Html(document.Nodes.Forms, document, "form");
 
         public Element CreateUnknown(Document document, StringOrMemory tagName) =>
-            new(document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+            NodePool.Make(document.Nodes.Elements, document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+
+        private static T Html<T>(NodePool.Stock<T> stock, Document document, string name)
+            where T : Element, new() => NodePool.Make(stock, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
 
         public Document CreateDocument(TextSource source, IBrowsingContext? context = null) => new(source);
     }

@@ -1,7 +1,11 @@
+using System.Text.Json;
+using ScraperSky.Scanning.Extraction;
+
 namespace ScraperSky.Scanning.Tests.Extraction;
 
-/// What an extraction keeps of its page-sized buffers: they come from pools and go back to them, so extracting pages
-/// one after another on a thread does not take a page's worth of memory from the heap for each.
+/// What an extraction keeps of its buffers and parse trees: they come from pools and go back to them, so extracting
+/// pages one after another on a thread does not take a page's worth of memory from the heap for each, and what an
+/// extraction returns never points into them.
 public sealed class HtmlExtractorBufferTests
 {
     [Fact]
@@ -23,4 +27,40 @@ public sealed class HtmlExtractorBufferTests
 
         Assert.True(fewest < html.Length / 2, $"{fewest} bytes");
     }
+
+    [Fact]
+    public void What_an_extraction_returns_is_unchanged_by_the_pages_extracted_after_it_on_the_thread()
+    {
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Sites"), "*.html", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        var results = new List<(PageExtraction Result, string Snapshot)>();
+        foreach (var file in files)
+        {
+            var result = FixturePages.Extractor.Extract(
+                FixturePages.Page(new Uri("https://fixture.test/"), File.ReadAllText(file)), null, TestContext.Current.CancellationToken);
+            results.Add((result, Snapshot(result)));
+        }
+
+        Assert.All(results, r => Assert.Equal(r.Snapshot, Snapshot(r.Result)));
+    }
+
+    private static string Snapshot(PageExtraction result) => JsonSerializer.Serialize(new
+    {
+        result.Title,
+        result.Description,
+        result.Language,
+        result.LanguageSource,
+        result.FaviconUrl,
+        result.LogoUrl,
+        result.Emails,
+        result.Phones,
+        result.SocialLinks,
+        result.SocialProfileUrls,
+        result.Technologies,
+        result.Performance,
+        result.Company,
+        result.IsLegalNotice,
+        result.Region,
+        Links = result.Links.Select(l => new { l.Href, l.Text, BaseUrl = l.BaseUrl.AbsoluteUri }),
+    });
 }
