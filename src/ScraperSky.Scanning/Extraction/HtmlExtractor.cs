@@ -47,7 +47,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
         using var treeLifetime = tree;
-        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
+        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.Store.Length);
         walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
@@ -254,10 +254,18 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
-    /// <param name="expectedTextChars">An upper bound on the page's text (its parse input's length), so the text
-    /// buffer is taken once at its final size instead of growing by copies.</param>
+    /// <param name="expectedTextChars">About the page's text: the characters of its tree's text nodes, of which the
+    /// walk keeps all but whitespace, scripts and styles and adds a line break per block. The text buffer is taken
+    /// at that size (rarely outgrown) rather than at the page's: text is a fraction of a page's markup.</param>
     internal sealed class PageWalk(Uri finalUrl, int expectedTextChars = 0) : IDisposable
     {
+        /// The walk's stack is kept per thread (regrown for every page it was 4% of the bytes an extraction allocated)
+        /// unless a page made it larger than this.
+        private const int MaxStackKept = 4096;
+
+        [ThreadStatic]
+        private static Stack<Frame>? t_stack;
+
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
         private readonly List<string> _textRuns = [];
@@ -276,7 +284,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         public string? HtmlLang { get; private set; }
         public string? ContentLanguage { get; private set; }
         public JsonLdFacts Json { get; } = new();
-        public TextBuffer Text { get; } = new(Math.Min(expectedTextChars, MaxTextChars));
+        public TextBuffer Text { get; } = new(Math.Min(expectedTextChars + (expectedTextChars / 16), MaxTextChars));
         public List<string> AttributeTexts { get; } = [];
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
@@ -353,7 +361,24 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         // Iterative, so that a hostile page nesting elements a million deep cannot exhaust the stack.
         private void Walk(PageTree.Element root)
         {
-            var stack = new Stack<Frame>();
+            var stack = t_stack ?? new Stack<Frame>();
+            t_stack = null;
+            try
+            {
+                Walk(root, stack);
+            }
+            finally
+            {
+                stack.Clear();
+                if (stack.EnsureCapacity(0) <= MaxStackKept)
+                {
+                    t_stack = stack;
+                }
+            }
+        }
+
+        private void Walk(PageTree.Element root, Stack<Frame> stack)
+        {
             stack.Push(new Frame(root, Context.None, Exit: false));
             while (stack.TryPop(out var frame))
             {

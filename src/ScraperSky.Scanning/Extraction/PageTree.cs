@@ -488,11 +488,16 @@ internal static class PageTree
     }
 
     /// The characters of a tree's text nodes, one after the other in a pooled buffer: a page's text is a few thousand
-    /// runs, most never needed as strings of their own (the walk copies them into the page text).
-    internal sealed class TextStore(int capacity) : IDisposable
+    /// runs, most never needed as strings of their own (the walk copies them into the page text). The buffer starts at
+    /// a quarter of the source and doubles when the text needs it: text is a fraction of a page's markup, and a buffer
+    /// of the source's length held four times what most pages need for as long as the page was in hand.
+    internal sealed class TextStore(int sourceLength) : IDisposable
     {
-        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 1024));
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
         private int _length;
+
+        /// The characters stored so far.
+        public int Length => _length;
 
         public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
 

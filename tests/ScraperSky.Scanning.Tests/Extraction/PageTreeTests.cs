@@ -48,6 +48,8 @@ public sealed class PageTreeTests
         "<table><caption>c<tr><td>1<td>2<tr><th>3</table><table><colgroup><col></colgroup><tbody><tr><td>4</tbody></table>",
         "<ruby>a<rb>b<rt>c<rp>d</ruby><a><b><c><a>x</a></c></b></a><nobr>1<nobr>2",
         "<p>" + string.Concat(Enumerable.Repeat("<div>", 3000)) + "deep" + string.Concat(Enumerable.Repeat("<b>", 600)) + "er",
+        // Nearly all text: the text store, started at a quarter of the source, grows under it.
+        "<p>" + string.Concat(Enumerable.Repeat("word &amp; more words<br>", 4000)) + "</p><p title=t>" + new string('x', 50_000),
     ];
 
     [Theory]
