@@ -47,7 +47,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
         using var treeLifetime = tree;
-        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.Store.Length);
+        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength);
         walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
@@ -410,12 +410,13 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 var isHtml = element.IsHtml;
                 if (isHtml)
                 {
-                    // One search of the id and class for every word below; most say none of them.
-                    var id = element.GetAttribute("id");
-                    var className = element.GetAttribute("class");
-                    var idSays = id is not null && id.AsSpan().ContainsAny(ContextWords);
-                    var classSays = className is not null && className.AsSpan().ContainsAny(ContextWords);
-                    var isHeader = name == "header" || element.GetAttribute("role") == "banner"
+                    // One search of the id and class for every word below; most say none of them. Read where they
+                    // are kept (the tree's store), not as strings.
+                    var id = element.AttributeValue("id");
+                    var className = element.AttributeValue("class");
+                    var idSays = id.ContainsAny(ContextWords);
+                    var classSays = className.ContainsAny(ContextWords);
+                    var isHeader = name == "header" || element.AttributeValue("role").SequenceEqual("banner")
                         || (idSays && (Mentions(id, "header") || Mentions(id, "masthead"))) || (classSays && Mentions(className, "header"));
                     if (isHeader)
                     {
@@ -567,8 +568,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 src = element.GetAttribute("data-src") ?? element.GetAttribute("data-lazy-src") ?? src;
             }
 
-            var says = inLogo || Mentions(element.GetAttribute("id"), "logo") || Mentions(element.GetAttribute("class"), "logo")
-                || Mentions(element.GetAttribute("alt"), "logo") || Mentions(FileName(src), "logo");
+            var says = inLogo || Mentions(element.AttributeValue("id"), "logo") || Mentions(element.AttributeValue("class"), "logo")
+                || Mentions(element.AttributeValue("alt"), "logo") || Mentions(FileName(src), "logo");
             if (!says || Resolve(BaseUrl, src) is not { } url)
             {
                 return;
@@ -642,7 +643,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 var value = element.AttributeValue(i);
                 if (attributeName == "data-cfemail")
                 {
-                    if (EmailFinder.DecodeCloudflare(value) is { } decoded)
+                    if (EmailFinder.DecodeCloudflare(value.ToString()) is { } decoded)
                     {
                         CloudflareEmails.Add(decoded);
                     }
@@ -650,7 +651,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 else if (attributeName is not ("href" or "src" or "srcset" or "style" or "class" or "id")
                     && value.Contains('@') && value.Length < 2048)
                 {
-                    AttributeTexts.Add(value);
+                    AttributeTexts.Add(value.ToString());
                 }
             }
         }
@@ -666,8 +667,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         private static bool RelHas(string rel, string token) =>
             rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(t => t.Equals(token, StringComparison.OrdinalIgnoreCase));
 
-        private static bool Mentions(string? value, string word) =>
-            value is not null && value.Contains(word, StringComparison.OrdinalIgnoreCase);
+        private static bool Mentions(ReadOnlySpan<char> value, string word) => value.Contains(word, StringComparison.OrdinalIgnoreCase);
 
         private static string? FileName(string? src)
         {

@@ -82,7 +82,7 @@ internal static class PageTree
                 Node copy = child switch
                 {
                     IElement element => Copy(tree, element),
-                    IText text => tree.Nodes.Text(tree.Store, tree.Store.Add(text.Data)),
+                    IText text => tree.Nodes.Text(tree.Store, tree.AddText(text.Data)),
                     IComment => new Comment(),
                     _ => new DocumentType(child.NodeName),
                 };
@@ -114,6 +114,16 @@ internal static class PageTree
         public TextSource Source { get; } = source;
 
         public TextStore Store { get; } = new(source.Length);
+
+        /// The characters of the tree's text nodes (the store also holds attribute values).
+        public int TextLength { get; private set; }
+
+        /// Stores the characters of a text node's run.
+        public TextStore.Run AddText(ReadOnlySpan<char> text)
+        {
+            TextLength += text.Length;
+            return Store.Add(text);
+        }
 
         /// Where the tree's element and text nodes come from: its thread's pool, or one of its own.
         internal NodePool Nodes { get; } = NodePool.Take();
@@ -302,7 +312,7 @@ internal static class PageTree
         public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
         {
             var store = Store;
-            var run = store.Add(text.Memory.Span);
+            var run = OwnerDocument.AddText(text.Memory.Span);
             if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
             {
                 last.Append(run);
@@ -316,7 +326,7 @@ internal static class PageTree
         public void InsertText(int idx, StringOrMemory text, bool emitWhiteSpaceOnly)
         {
             var store = Store;
-            var run = store.Add(text.Memory.Span);
+            var run = OwnerDocument.AddText(text.Memory.Span);
             if (idx > 0 && idx <= ChildCount && _children![idx - 1] is Text before)
             {
                 before.Append(run);
@@ -487,17 +497,15 @@ internal static class PageTree
         }
     }
 
-    /// The characters of a tree's text nodes, one after the other in a pooled buffer: a page's text is a few thousand
-    /// runs, most never needed as strings of their own (the walk copies them into the page text). The buffer starts at
+    /// The characters of a tree's text nodes and attribute values, one after the other in a pooled buffer: a page's
+    /// text is a few thousand runs and its attributes as many, most never needed as strings of their own (the walk
+    /// copies the text into the page text and searches most values where they are). The buffer starts at
     /// a quarter of the source and doubles when the text needs it: text is a fraction of a page's markup, and a buffer
     /// of the source's length held four times what most pages need for as long as the page was in hand.
     internal sealed class TextStore(int sourceLength) : IDisposable
     {
         private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
         private int _length;
-
-        /// The characters stored so far.
-        public int Length => _length;
 
         public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
 
@@ -699,10 +707,13 @@ internal static class PageTree
 
         public string AttributeName(int index) => _attributes[index].Name;
 
-        public string AttributeValue(int index) => _attributes[index].Value;
+        public ReadOnlySpan<char> AttributeValue(int index) => Owner.Store[_attributes[index].Value];
+
+        /// The value of the first attribute named <paramref name="name"/>; empty if there is none.
+        public ReadOnlySpan<char> AttributeValue(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index) : [];
 
         /// The value of the first attribute named <paramref name="name"/>, or null.
-        public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? _attributes[index].Value : null;
+        public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index).ToString() : null;
 
         public void SetAttributes(StructAttributes tagAttributes)
         {
@@ -721,7 +732,7 @@ internal static class PageTree
             {
                 var attribute = tagAttributes[i];
                 var name = attribute.Name.ToString();
-                _attributes[_attributeCount++] = new Attribute(name, name, null, attribute.Value.ToString());
+                _attributes[_attributeCount++] = new Attribute(name, name, null, Owner.Store.Add(attribute.Value.Memory.Span));
             }
         }
 
@@ -733,12 +744,12 @@ internal static class PageTree
             {
                 if (_attributes[i].LocalName == local && _attributes[i].NamespaceUri is null)
                 {
-                    _attributes[i] = new Attribute(local, local, null, value.ToString());
+                    _attributes[i] = new Attribute(local, local, null, Owner.Store.Add(value.Memory.Span));
                     return;
                 }
             }
 
-            Add(new Attribute(local, local, null, value.ToString()));
+            Add(new Attribute(local, local, null, Owner.Store.Add(value.Memory.Span)));
         }
 
         // As AngleSharp's attribute map: the qualified name is split at its colon, and an attribute of the same
@@ -748,7 +759,7 @@ internal static class PageTree
             var qualified = name.ToString();
             var colon = qualified.IndexOf(':', StringComparison.Ordinal);
             var local = colon > 0 ? qualified[(colon + 1)..] : qualified;
-            var attribute = new Attribute(qualified, local, string.IsNullOrEmpty(ns) ? null : ns, value.ToString());
+            var attribute = new Attribute(qualified, local, string.IsNullOrEmpty(ns) ? null : ns, Owner.Store.Add(value.Memory.Span));
             if (IndexOf(qualified) is var index and >= 0)
             {
                 _attributes[index] = attribute;
@@ -767,7 +778,7 @@ internal static class PageTree
             {
                 if (local.SequenceEqual(_attributes[i].LocalName) && _attributes[i].NamespaceUri == ns)
                 {
-                    return _attributes[i].Value;
+                    return AttributeValue(i).ToString();
                 }
             }
 
@@ -803,7 +814,7 @@ internal static class PageTree
             for (var i = 0; i < _attributeCount; i++)
             {
                 var index = other.IndexOf(_attributes[i].Name);
-                if (index < 0 || other._attributes[index].Value != _attributes[i].Value)
+                if (index < 0 || !other.AttributeValue(index).SequenceEqual(AttributeValue(i)))
                 {
                     return false;
                 }
@@ -826,7 +837,7 @@ internal static class PageTree
         }
 
         public void AddAttribute(string name, string localName, string? namespaceUri, string value) =>
-            Add(new Attribute(name, localName, namespaceUri, value));
+            Add(new Attribute(name, localName, namespaceUri, Owner.Store.Add(value)));
 
         private void Add(Attribute attribute)
         {
@@ -838,7 +849,9 @@ internal static class PageTree
             _attributes[_attributeCount++] = attribute;
         }
 
-        private readonly record struct Attribute(string Name, string LocalName, string? NamespaceUri, string Value);
+        /// An attribute; its value is kept in the document's text store, like text: most values (classes, ids, styles)
+        /// are only searched by the walk, and a string of each was a tenth of the bytes an extraction allocated.
+        private readonly record struct Attribute(string Name, string LocalName, string? NamespaceUri, TextStore.Run Value);
 
         private sealed class AttributeView(Element element, int index) : IConstructableAttr
         {
@@ -846,8 +859,8 @@ internal static class PageTree
 
             public StringOrMemory Value
             {
-                get => element._attributes[index].Value;
-                set => element._attributes[index] = element._attributes[index] with { Value = value.ToString() };
+                get => element.AttributeValue(index).ToString();
+                set => element._attributes[index] = element._attributes[index] with { Value = element.Owner.Store.Add(value.Memory.Span) };
             }
         }
     }
