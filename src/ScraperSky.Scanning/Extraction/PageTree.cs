@@ -311,22 +311,22 @@ internal static class PageTree
         // keeps them in AngleSharp's DOM): a run kept or dropped decides which runs end up in one text node.
         public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
         {
-            var store = Store;
-            var run = OwnerDocument.AddText(text.Memory.Span);
+            var document = OwnerDocument;
+            var run = document.AddText(text.Memory.Span);
             if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
             {
                 last.Append(run);
             }
             else
             {
-                AddNode(OwnerDocument.Nodes.Text(store, run));
+                AddNode(document.Nodes.Text(document.Store, run));
             }
         }
 
         public void InsertText(int idx, StringOrMemory text, bool emitWhiteSpaceOnly)
         {
-            var store = Store;
-            var run = OwnerDocument.AddText(text.Memory.Span);
+            var document = OwnerDocument;
+            var run = document.AddText(text.Memory.Span);
             if (idx > 0 && idx <= ChildCount && _children![idx - 1] is Text before)
             {
                 before.Append(run);
@@ -337,14 +337,11 @@ internal static class PageTree
             }
             else
             {
-                InsertNode(idx, OwnerDocument.Nodes.Text(store, run));
+                InsertNode(idx, document.Nodes.Text(document.Store, run));
             }
         }
 
-        /// Where this node's text children keep their characters (the document's store).
-        private TextStore Store => this is Document document ? document.Store : ((Element)this).Owner.Store;
-
-        /// The document whose pool this node's new text children come from.
+        /// The document whose store keeps this node's text children's characters and whose pool makes them.
         private Document OwnerDocument => this as Document ?? ((Element)this).Owner;
 
         /// Ready to be taken again: no parent, no children, nothing of its page referenced (the pool's nodes live long,
@@ -499,9 +496,9 @@ internal static class PageTree
 
     /// The characters of a tree's text nodes and attribute values, one after the other in a pooled buffer: a page's
     /// text is a few thousand runs and its attributes as many, most never needed as strings of their own (the walk
-    /// copies the text into the page text and searches most values where they are). The buffer starts at
-    /// a quarter of the source and doubles when the text needs it: text is a fraction of a page's markup, and a buffer
-    /// of the source's length held four times what most pages need for as long as the page was in hand.
+    /// copies the text into the page text and searches most values where they are). The buffer starts at a quarter of
+    /// the source and doubles when needed: they are a fraction of a page's markup, and a buffer of the source's length
+    /// held several times what most pages need for as long as the page was in hand.
     internal sealed class TextStore(int sourceLength) : IDisposable
     {
         private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
