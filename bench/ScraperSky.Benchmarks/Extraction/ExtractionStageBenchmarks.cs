@@ -42,7 +42,7 @@ public class ExtractionStageBenchmarks
         _documents = [.. _parseInputs.Select(html => documentParser.ParseDocument(html))];
         _walks = [.. _corpus.Select((page, i) =>
         {
-            var walk = new HtmlExtractor.PageWalk(page.FinalUrl, _parseInputs[i].Length);
+            var walk = new HtmlExtractor.PageWalk(page.FinalUrl, _trees[i].TextLength);
             walk.Visit(_trees[i]);
             return walk;
         })];
@@ -127,7 +127,7 @@ public class ExtractionStageBenchmarks
         var links = 0;
         for (var i = 0; i < Pages; i++)
         {
-            using var walk = new HtmlExtractor.PageWalk(_corpus[i].FinalUrl, _parseInputs[i].Length);
+            using var walk = new HtmlExtractor.PageWalk(_corpus[i].FinalUrl, _trees[i].TextLength);
             walk.Visit(_trees[i]);
             links += walk.Links.Count;
         }

@@ -47,7 +47,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
         using var treeLifetime = tree;
-        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: prescan.ParseInput.Length);
+        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength);
         walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
@@ -120,8 +120,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var logo = Resolve(baseUrl, walk.Json.LogoUrl()) ?? walk.HeaderLogo ?? walk.OtherLogo
             ?? Resolve(baseUrl, walk.MetaContent("og:image"));
 
-        // Only the document's source is disposed: IDocument.Dispose also detaches every node one by one, walking the
-        // whole tree a second time to leave the garbage collector nothing it would not collect anyway.
+        // A DOM parsed here for the DOM rules is released as the tree's is (PageTree.Release), not disposed.
         IDocument? document = tree.Dom;
         IReadOnlyList<DetectedTechnology> technologies;
         try
@@ -139,9 +138,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
         finally
         {
-            if (document != tree.Dom)
+            if (document is not null && document != tree.Dom)
             {
-                document?.Source.Dispose();
+                PageTree.Release(document);
             }
         }
 
@@ -255,10 +254,18 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     }
 
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
-    /// <param name="expectedTextChars">An upper bound on the page's text (its parse input's length), so the text
-    /// buffer is taken once at its final size instead of growing by copies.</param>
+    /// <param name="expectedTextChars">About the page's text: the characters of its tree's text nodes, of which the
+    /// walk keeps all but whitespace, scripts and styles and adds a line break per block. The text buffer is taken
+    /// at that size (rarely outgrown) rather than at the page's: text is a fraction of a page's markup.</param>
     internal sealed class PageWalk(Uri finalUrl, int expectedTextChars = 0) : IDisposable
     {
+        /// The walk's stack is kept per thread (regrown for every page it was 4% of the bytes an extraction allocated)
+        /// unless a page made it larger than this.
+        private const int MaxStackKept = 4096;
+
+        [ThreadStatic]
+        private static Stack<Frame>? t_stack;
+
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
         private readonly List<string> _textRuns = [];
@@ -277,7 +284,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         public string? HtmlLang { get; private set; }
         public string? ContentLanguage { get; private set; }
         public JsonLdFacts Json { get; } = new();
-        public TextBuffer Text { get; } = new(Math.Min(expectedTextChars, MaxTextChars));
+        public TextBuffer Text { get; } = new(Math.Min(expectedTextChars + (expectedTextChars / 16), MaxTextChars));
         public List<string> AttributeTexts { get; } = [];
         public List<string> MailtoLinks { get; } = [];
         public List<string> TelLinks { get; } = [];
@@ -354,7 +361,24 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         // Iterative, so that a hostile page nesting elements a million deep cannot exhaust the stack.
         private void Walk(PageTree.Element root)
         {
-            var stack = new Stack<Frame>();
+            var stack = t_stack ?? new Stack<Frame>();
+            t_stack = null;
+            try
+            {
+                Walk(root, stack);
+            }
+            finally
+            {
+                stack.Clear();
+                if (stack.EnsureCapacity(0) <= MaxStackKept)
+                {
+                    t_stack = stack;
+                }
+            }
+        }
+
+        private void Walk(PageTree.Element root, Stack<Frame> stack)
+        {
             stack.Push(new Frame(root, Context.None, Exit: false));
             while (stack.TryPop(out var frame))
             {
@@ -386,12 +410,13 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 var isHtml = element.IsHtml;
                 if (isHtml)
                 {
-                    // One search of the id and class for every word below; most say none of them.
-                    var id = element.GetAttribute("id");
-                    var className = element.GetAttribute("class");
-                    var idSays = id is not null && id.AsSpan().ContainsAny(ContextWords);
-                    var classSays = className is not null && className.AsSpan().ContainsAny(ContextWords);
-                    var isHeader = name == "header" || element.GetAttribute("role") == "banner"
+                    // One search of the id and class for every word below; most say none of them. Read where they
+                    // are kept (the tree's store), not as strings.
+                    var id = element.AttributeValue("id");
+                    var className = element.AttributeValue("class");
+                    var idSays = id.ContainsAny(ContextWords);
+                    var classSays = className.ContainsAny(ContextWords);
+                    var isHeader = name == "header" || element.AttributeValue("role").SequenceEqual("banner")
                         || (idSays && (Mentions(id, "header") || Mentions(id, "masthead"))) || (classSays && Mentions(className, "header"));
                     if (isHeader)
                     {
@@ -543,8 +568,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 src = element.GetAttribute("data-src") ?? element.GetAttribute("data-lazy-src") ?? src;
             }
 
-            var says = inLogo || Mentions(element.GetAttribute("id"), "logo") || Mentions(element.GetAttribute("class"), "logo")
-                || Mentions(element.GetAttribute("alt"), "logo") || Mentions(FileName(src), "logo");
+            var says = inLogo || Mentions(element.AttributeValue("id"), "logo") || Mentions(element.AttributeValue("class"), "logo")
+                || Mentions(element.AttributeValue("alt"), "logo") || Mentions(FileName(src), "logo");
             if (!says || Resolve(BaseUrl, src) is not { } url)
             {
                 return;
@@ -618,7 +643,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 var value = element.AttributeValue(i);
                 if (attributeName == "data-cfemail")
                 {
-                    if (EmailFinder.DecodeCloudflare(value) is { } decoded)
+                    if (EmailFinder.DecodeCloudflare(value.ToString()) is { } decoded)
                     {
                         CloudflareEmails.Add(decoded);
                     }
@@ -626,7 +651,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 else if (attributeName is not ("href" or "src" or "srcset" or "style" or "class" or "id")
                     && value.Contains('@') && value.Length < 2048)
                 {
-                    AttributeTexts.Add(value);
+                    AttributeTexts.Add(value.ToString());
                 }
             }
         }
@@ -642,8 +667,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         private static bool RelHas(string rel, string token) =>
             rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(t => t.Equals(token, StringComparison.OrdinalIgnoreCase));
 
-        private static bool Mentions(string? value, string word) =>
-            value is not null && value.Contains(word, StringComparison.OrdinalIgnoreCase);
+        private static bool Mentions(ReadOnlySpan<char> value, string word) => value.Contains(word, StringComparison.OrdinalIgnoreCase);
 
         private static string? FileName(string? src)
         {

@@ -60,6 +60,15 @@ internal static class PageTree
         return Copy(dom);
     }
 
+    /// Gives back what AngleSharp's <paramref name="dom"/> holds of pooled buffers: its source and its tree builder
+    /// (whose tokenizer's buffer is as long as the source). Not IDocument.Dispose, which also detaches every node one
+    /// by one, walking the whole tree a second time to leave the garbage collector nothing it would not collect anyway.
+    public static void Release(IDocument dom)
+    {
+        ((IConstructableDocument)dom).Builder?.Dispose();
+        dom.Source.Dispose();
+    }
+
     private static Document Copy(IHtmlDocument dom)
     {
         var tree = new Document(dom.Source) { Dom = dom };
@@ -73,7 +82,7 @@ internal static class PageTree
                 Node copy = child switch
                 {
                     IElement element => Copy(tree, element),
-                    IText text => new Text(tree.Store, tree.Store.Add(text.Data)),
+                    IText text => tree.Nodes.Text(tree.Store, tree.AddText(text.Data)),
                     IComment => new Comment(),
                     _ => new DocumentType(child.NodeName),
                 };
@@ -87,7 +96,7 @@ internal static class PageTree
 
     private static Element Copy(Document tree, IElement element)
     {
-        var copy = new Element(tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
+        var copy = NodePool.Make(tree.Nodes.Elements, tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
         foreach (var attribute in element.Attributes)
         {
             copy.AddAttribute(attribute.Name, attribute.LocalName, attribute.NamespaceUri, attribute.Value);
@@ -99,10 +108,25 @@ internal static class PageTree
     /// The tree's root: the doctype, comments and the `html` element.
     internal sealed class Document(TextSource source) : Node, IConstructableDocument, IDisposable
     {
+        private bool _disposed;
+
         /// The source the tree may read until disposed (with the document).
         public TextSource Source { get; } = source;
 
         public TextStore Store { get; } = new(source.Length);
+
+        /// The characters of the tree's text nodes (the store also holds attribute values).
+        public int TextLength { get; private set; }
+
+        /// Stores the characters of a text node's run.
+        public TextStore.Run AddText(ReadOnlySpan<char> text)
+        {
+            TextLength += text.Length;
+            return Store.Add(text);
+        }
+
+        /// Where the tree's element and text nodes come from: its thread's pool, or one of its own.
+        internal NodePool Nodes { get; } = NodePool.Take();
 
         /// AngleSharp's DOM of the page, when the tree was copied from it; else null.
         public IHtmlDocument? Dom { get; init; }
@@ -135,6 +159,9 @@ internal static class PageTree
 
         public override StringOrMemory NodeName => "#document";
 
+        /// The tree builder, whose tokenizer rents a buffer of the source's length from the shared pool: disposed with
+        /// the document, or every page took one more page-sized buffer from the pool and left the garbage collector a
+        /// large object (a third of the bytes an extraction allocated).
         IDisposable? IConstructableDocument.Builder { get; set; }
 
         QuirksMode IConstructableDocument.QuirksMode { get; set; }
@@ -188,10 +215,25 @@ internal static class PageTree
 
         void IConstructableDocument.Clear() => Clear();
 
+        /// Gives the source, the text store and the nodes back: nothing of the tree may be read after this.
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            ((IConstructableDocument)this).Builder?.Dispose();
             Source.Dispose();
             Store.Dispose();
+            if (Dom is not null)
+            {
+                PageTree.Release(Dom);
+            }
+
+            Clear();
+            Nodes.Return();
         }
     }
 
@@ -269,22 +311,22 @@ internal static class PageTree
         // keeps them in AngleSharp's DOM): a run kept or dropped decides which runs end up in one text node.
         public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
         {
-            var store = Store;
-            var run = store.Add(text.Memory.Span);
+            var document = OwnerDocument;
+            var run = document.AddText(text.Memory.Span);
             if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
             {
                 last.Append(run);
             }
             else
             {
-                AddNode(new Text(store, run));
+                AddNode(document.Nodes.Text(document.Store, run));
             }
         }
 
         public void InsertText(int idx, StringOrMemory text, bool emitWhiteSpaceOnly)
         {
-            var store = Store;
-            var run = store.Add(text.Memory.Span);
+            var document = OwnerDocument;
+            var run = document.AddText(text.Memory.Span);
             if (idx > 0 && idx <= ChildCount && _children![idx - 1] is Text before)
             {
                 before.Append(run);
@@ -295,12 +337,20 @@ internal static class PageTree
             }
             else
             {
-                InsertNode(idx, new Text(store, run));
+                InsertNode(idx, document.Nodes.Text(document.Store, run));
             }
         }
 
-        /// Where this node's text children keep their characters (the document's store).
-        private TextStore Store => this is Document document ? document.Store : ((Element)this).Owner.Store;
+        /// The document whose store keeps this node's text children's characters and whose pool makes them.
+        private Document OwnerDocument => this as Document ?? ((Element)this).Owner;
+
+        /// Ready to be taken again: no parent, no children, nothing of its page referenced (the pool's nodes live long,
+        /// and a string of the last page they pointed to would live as long).
+        internal virtual void Release()
+        {
+            Clear();
+            Parent = null;
+        }
 
         public void Clear()
         {
@@ -356,10 +406,23 @@ internal static class PageTree
 
     /// A text node: the runs the tree builder appended to it, as places in the document's text store (a run that
     /// continues the one before in the store extends it), made a string only if someone asks for one.
-    internal sealed class Text(TextStore store, TextStore.Run first) : Node
+    internal sealed class Text : Node
     {
-        private TextStore.Run _first = first;
+        private TextStore _store = null!;
+        private TextStore.Run _first;
         private List<TextStore.Run>? _more;
+
+        internal void Init(TextStore store, TextStore.Run first)
+        {
+            _store = store;
+            _first = first;
+        }
+
+        internal override void Release()
+        {
+            base.Release();
+            _more?.Clear();
+        }
 
         public override StringOrMemory NodeName => "#text";
 
@@ -368,14 +431,14 @@ internal static class PageTree
         {
             get
             {
-                if (!store[_first].IsWhiteSpace())
+                if (!_store[_first].IsWhiteSpace())
                 {
                     return false;
                 }
 
-                foreach (var run in _more ?? [])
+                for (var i = 0; i < (_more?.Count ?? 0); i++)
                 {
-                    if (!store[run].IsWhiteSpace())
+                    if (!_store[_more![i]].IsWhiteSpace())
                     {
                         return false;
                     }
@@ -414,28 +477,31 @@ internal static class PageTree
 
         public void AddRunsTo(List<string> runs)
         {
-            runs.Add(store[_first].ToString());
-            foreach (var run in _more ?? [])
+            runs.Add(_store[_first].ToString());
+            for (var i = 0; i < (_more?.Count ?? 0); i++)
             {
-                runs.Add(store[run].ToString());
+                runs.Add(_store[_more![i]].ToString());
             }
         }
 
         public void AppendTo(HtmlExtractor.TextBuffer buffer)
         {
-            buffer.Append(store[_first]);
-            foreach (var run in _more ?? [])
+            buffer.Append(_store[_first]);
+            for (var i = 0; i < (_more?.Count ?? 0); i++)
             {
-                buffer.Append(store[run]);
+                buffer.Append(_store[_more![i]]);
             }
         }
     }
 
-    /// The characters of a tree's text nodes, one after the other in a pooled buffer: a page's text is a few thousand
-    /// runs, most never needed as strings of their own (the walk copies them into the page text).
-    internal sealed class TextStore(int capacity) : IDisposable
+    /// The characters of a tree's text nodes and attribute values, one after the other in a pooled buffer: a page's
+    /// text is a few thousand runs and its attributes as many, most never needed as strings of their own (the walk
+    /// copies the text into the page text and searches most values where they are). The buffer starts at a quarter of
+    /// the source and doubles when needed: they are a fraction of a page's markup, and a buffer of the source's length
+    /// held several times what most pages need for as long as the page was in hand.
+    internal sealed class TextStore(int sourceLength) : IDisposable
     {
-        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 1024));
+        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
         private int _length;
 
         public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
@@ -464,6 +530,105 @@ internal static class PageTree
         public readonly record struct Run(int Start, int Length);
     }
 
+    /// The element and text nodes of the trees a thread builds, kept from page to page. A page is thousands of nodes,
+    /// each with a child array and most with an attribute array, and making them anew for every page was a third of the
+    /// bytes an extraction allocated (ShippedRules), and so of the gen0 collections the lane's threads run themselves.
+    /// A tree takes its thread's pool when it is made and gives it back when disposed; a tree made while another is
+    /// alive on the thread gets a pool of its own. Nothing of a disposed tree may be read, and nothing read from a tree
+    /// points into it (what the walk keeps are strings), so an extraction's result never sees the nodes reused.
+    internal sealed class NodePool
+    {
+        /// A pool grown past this many nodes by a huge page is dropped rather than kept for the thread's life (a
+        /// 250 KB page has a few thousand).
+        internal const int MaxNodesKept = 32_768;
+
+        [ThreadStatic]
+        private static NodePool? t_free;
+
+        public Stock<Element> Elements { get; } = new();
+
+        public Stock<ScriptElement> Scripts { get; } = new();
+
+        public Stock<MetaElement> Metas { get; } = new();
+
+        public Stock<FormElement> Forms { get; } = new();
+
+        public Stock<FrameElement> Frames { get; } = new();
+
+        public Stock<TemplateElement> Templates { get; } = new();
+
+        public Stock<MathElement> Maths { get; } = new();
+
+        public Stock<SvgElement> Svgs { get; } = new();
+
+        public Stock<Text> Texts { get; } = new();
+
+        /// The thread's pool if no tree has it, else a new one.
+        public static NodePool Take()
+        {
+            var pool = t_free ?? new NodePool();
+            t_free = null;
+            return pool;
+        }
+
+        public static T Make<T>(Stock<T> stock, Document owner, string localName, string namespaceUri, NodeFlags flags)
+            where T : Element, new()
+        {
+            var element = stock.Take();
+            element.Init(owner, localName, namespaceUri, flags);
+            return element;
+        }
+
+        public Text Text(TextStore store, TextStore.Run first)
+        {
+            var text = Texts.Take();
+            text.Init(store, first);
+            return text;
+        }
+
+        /// Releases every node taken and, unless it grew too large, makes this the thread's pool again.
+        public void Return()
+        {
+            var kept = Elements.Release() + Scripts.Release() + Metas.Release() + Forms.Release() + Frames.Release()
+                + Templates.Release() + Maths.Release() + Svgs.Release() + Texts.Release();
+            if (kept <= MaxNodesKept)
+            {
+                t_free = this;
+            }
+        }
+
+        /// The nodes of one kind: those taken (the first <see cref="Taken"/>) and those waiting.
+        internal sealed class Stock<T>
+            where T : Node, new()
+        {
+            private readonly List<T> _nodes = [];
+
+            public int Taken { get; private set; }
+
+            public T Take()
+            {
+                if (Taken == _nodes.Count)
+                {
+                    _nodes.Add(new T());
+                }
+
+                return _nodes[Taken++];
+            }
+
+            /// Releases the nodes taken; how many nodes the stock holds.
+            public int Release()
+            {
+                for (var i = 0; i < Taken; i++)
+                {
+                    _nodes[i].Release();
+                }
+
+                Taken = 0;
+                return _nodes.Count;
+            }
+        }
+    }
+
     /// A comment (its text is never kept): a node of its own, as in AngleSharp's DOM, so text on either side of it
     /// stays in two text nodes.
     internal sealed class Comment : Node
@@ -477,23 +642,43 @@ internal static class PageTree
     }
 
     /// An element with its attributes in order, as the tree builder set them.
-    internal class Element(Document owner, string localName, string namespaceUri, NodeFlags flags)
-        : Node, IConstructableElement, IConstructableNamedNodeMap
+    internal class Element : Node, IConstructableElement, IConstructableNamedNodeMap
     {
         // The tree builder asks for the name at every step of its scope checks: one StringOrMemory made once.
-        private readonly StringOrMemory _localName = localName;
+        private StringOrMemory _localName;
         private Attribute[] _attributes = [];
         private int _attributeCount;
+        private NodeFlags _flags;
 
-        public Document Owner { get; } = owner;
+        public Document Owner { get; private set; } = null!;
 
-        public string LocalName { get; } = localName;
+        public string LocalName { get; private set; } = string.Empty;
 
-        public string NamespaceUri { get; } = namespaceUri;
+        public string NamespaceUri { get; private set; } = string.Empty;
 
         public bool IsHtml => ReferenceEquals(NamespaceUri, NamespaceNames.HtmlUri);
 
-        public override NodeFlags Flags => flags;
+        public override NodeFlags Flags => _flags;
+
+        /// Makes this (new or released) node an element of <paramref name="owner"/>, without attributes or children.
+        internal void Init(Document owner, string localName, string namespaceUri, NodeFlags flags)
+        {
+            Owner = owner;
+            LocalName = localName;
+            _localName = localName;
+            NamespaceUri = namespaceUri;
+            _flags = flags;
+        }
+
+        internal override void Release()
+        {
+            base.Release();
+            Array.Clear(_attributes, 0, _attributeCount);
+            _attributeCount = 0;
+            HasShadowRoot = false;
+            ((IConstructableElement)this).SourceReference = null;
+            Owner = null!;
+        }
 
         public override StringOrMemory NodeName => LocalName;
 
@@ -519,10 +704,13 @@ internal static class PageTree
 
         public string AttributeName(int index) => _attributes[index].Name;
 
-        public string AttributeValue(int index) => _attributes[index].Value;
+        public ReadOnlySpan<char> AttributeValue(int index) => Owner.Store[_attributes[index].Value];
+
+        /// The value of the first attribute named <paramref name="name"/>; empty if there is none.
+        public ReadOnlySpan<char> AttributeValue(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index) : [];
 
         /// The value of the first attribute named <paramref name="name"/>, or null.
-        public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? _attributes[index].Value : null;
+        public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index).ToString() : null;
 
         public void SetAttributes(StructAttributes tagAttributes)
         {
@@ -541,7 +729,7 @@ internal static class PageTree
             {
                 var attribute = tagAttributes[i];
                 var name = attribute.Name.ToString();
-                _attributes[_attributeCount++] = new Attribute(name, name, null, attribute.Value.ToString());
+                _attributes[_attributeCount++] = new Attribute(name, name, null, Owner.Store.Add(attribute.Value.Memory.Span));
             }
         }
 
@@ -553,12 +741,12 @@ internal static class PageTree
             {
                 if (_attributes[i].LocalName == local && _attributes[i].NamespaceUri is null)
                 {
-                    _attributes[i] = new Attribute(local, local, null, value.ToString());
+                    _attributes[i] = new Attribute(local, local, null, Owner.Store.Add(value.Memory.Span));
                     return;
                 }
             }
 
-            Add(new Attribute(local, local, null, value.ToString()));
+            Add(new Attribute(local, local, null, Owner.Store.Add(value.Memory.Span)));
         }
 
         // As AngleSharp's attribute map: the qualified name is split at its colon, and an attribute of the same
@@ -568,7 +756,7 @@ internal static class PageTree
             var qualified = name.ToString();
             var colon = qualified.IndexOf(':', StringComparison.Ordinal);
             var local = colon > 0 ? qualified[(colon + 1)..] : qualified;
-            var attribute = new Attribute(qualified, local, string.IsNullOrEmpty(ns) ? null : ns, value.ToString());
+            var attribute = new Attribute(qualified, local, string.IsNullOrEmpty(ns) ? null : ns, Owner.Store.Add(value.Memory.Span));
             if (IndexOf(qualified) is var index and >= 0)
             {
                 _attributes[index] = attribute;
@@ -587,7 +775,7 @@ internal static class PageTree
             {
                 if (local.SequenceEqual(_attributes[i].LocalName) && _attributes[i].NamespaceUri == ns)
                 {
-                    return _attributes[i].Value;
+                    return AttributeValue(i).ToString();
                 }
             }
 
@@ -604,7 +792,12 @@ internal static class PageTree
 
         IConstructableNode IConstructableElement.ShallowCopy()
         {
-            var copy = new Element(Owner, LocalName, NamespaceUri, Flags) { _attributes = _attributes[.._attributeCount], _attributeCount = _attributeCount };
+            var copy = NodePool.Make(Owner.Nodes.Elements, Owner, LocalName, NamespaceUri, Flags);
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                copy.Add(_attributes[i]);
+            }
+
             return copy;
         }
 
@@ -618,7 +811,7 @@ internal static class PageTree
             for (var i = 0; i < _attributeCount; i++)
             {
                 var index = other.IndexOf(_attributes[i].Name);
-                if (index < 0 || other._attributes[index].Value != _attributes[i].Value)
+                if (index < 0 || !other.AttributeValue(index).SequenceEqual(AttributeValue(i)))
                 {
                     return false;
                 }
@@ -641,7 +834,7 @@ internal static class PageTree
         }
 
         public void AddAttribute(string name, string localName, string? namespaceUri, string value) =>
-            Add(new Attribute(name, localName, namespaceUri, value));
+            Add(new Attribute(name, localName, namespaceUri, Owner.Store.Add(value)));
 
         private void Add(Attribute attribute)
         {
@@ -653,7 +846,9 @@ internal static class PageTree
             _attributes[_attributeCount++] = attribute;
         }
 
-        private readonly record struct Attribute(string Name, string LocalName, string? NamespaceUri, string Value);
+        /// An attribute; its value is kept in the document's text store, like text: most values (classes, ids, styles)
+        /// are only searched by the walk, and a string of each was a tenth of the bytes an extraction allocated.
+        private readonly record struct Attribute(string Name, string LocalName, string? NamespaceUri, TextStore.Run Value);
 
         private sealed class AttributeView(Element element, int index) : IConstructableAttr
         {
@@ -661,38 +856,38 @@ internal static class PageTree
 
             public StringOrMemory Value
             {
-                get => element._attributes[index].Value;
-                set => element._attributes[index] = element._attributes[index] with { Value = value.ToString() };
+                get => element.AttributeValue(index).ToString();
+                set => element._attributes[index] = element._attributes[index] with { Value = element.Owner.Store.Add(value.Memory.Span) };
             }
         }
     }
 
     // The kinds of element the tree builder tells apart by type.
-    private sealed class ScriptElement(Document owner, NodeFlags flags) : Element(owner, "script", NamespaceNames.HtmlUri, flags), IConstructableScriptElement
+    internal sealed class ScriptElement : Element, IConstructableScriptElement
     {
         public bool Prepare(IConstructableDocument document) => false;
 
         public Task RunAsync(CancellationToken cancel) => Task.CompletedTask;
     }
 
-    private sealed class MetaElement(Document owner, NodeFlags flags) : Element(owner, "meta", NamespaceNames.HtmlUri, flags), IConstructableMetaElement
+    internal sealed class MetaElement : Element, IConstructableMetaElement
     {
         public void Handle()
         {
         }
     }
 
-    private sealed class FormElement(Document owner, NodeFlags flags) : Element(owner, "form", NamespaceNames.HtmlUri, flags), IConstructableFormElement;
+    internal sealed class FormElement : Element, IConstructableFormElement;
 
-    private sealed class FrameElement(Document owner, NodeFlags flags) : Element(owner, "frame", NamespaceNames.HtmlUri, flags), IConstructableFrameElement;
+    internal sealed class FrameElement : Element, IConstructableFrameElement;
 
-    private sealed class MathElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.MathMlUri, flags), IConstructableMathElement;
+    internal sealed class MathElement : Element, IConstructableMathElement;
 
-    private sealed class SvgElement(Document owner, string name, NodeFlags flags) : Element(owner, name, NamespaceNames.SvgUri, flags), IConstructableSvgElement;
+    internal sealed class SvgElement : Element, IConstructableSvgElement;
 
     /// A template's content is not part of the tree (AngleSharp moves it into a fragment); a template declaring a
     /// shadow root leaves the tree with it, where its parent may take one.
-    private sealed class TemplateElement(Document owner, NodeFlags flags) : Element(owner, "template", NamespaceNames.HtmlUri, flags), IConstructableTemplateElement
+    internal sealed class TemplateElement : Element, IConstructableTemplateElement
     {
         private static readonly FrozenSet<string> NoShadowRoot =
             FrozenSet.Create(StringComparer.Ordinal, "button", "details", "input", "marquee", "meter", "progress", "select", "textarea", "keygen");
@@ -718,7 +913,7 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var name = localName.ToString();
-            return new Element(document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
+            return NodePool.Make(document.Nodes.Elements, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
         }
 
         public Element CreateNoScript(Document document, bool scripting) => Create(document, "noscript");
@@ -730,29 +925,32 @@ internal static class PageTree
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new MathElement(document, local, ElementFlags.Math(local));
+            return NodePool.Make(document.Nodes.Maths, document, local, NamespaceNames.MathMlUri, ElementFlags.Math(local));
         }
 
         public IConstructableSvgElement CreateSvg(Document document, StringOrMemory name = default)
         {
             HtmlExtractor.CheckBudget();
             var local = name.ToString();
-            return new SvgElement(document, local, ElementFlags.Svg(local));
+            return NodePool.Make(document.Nodes.Svgs, document, local, NamespaceNames.SvgUri, ElementFlags.Svg(local));
         }
 
-        public IConstructableMetaElement CreateMeta(Document document) => new MetaElement(document, ElementFlags.Html("meta"));
+        public IConstructableMetaElement CreateMeta(Document document) => Html(document.Nodes.Metas, document, "meta");
 
         public IConstructableScriptElement CreateScript(Document document, bool parserInserted, bool started) =>
-            new ScriptElement(document, ElementFlags.Html("script"));
+            Html(document.Nodes.Scripts, document, "script");
 
-        public IConstructableFrameElement CreateFrame(Document document) => new FrameElement(document, ElementFlags.Html("frame"));
+        public IConstructableFrameElement CreateFrame(Document document) => Html(document.Nodes.Frames, document, "frame");
 
-        public IConstructableTemplateElement CreateTemplate(Document document) => new TemplateElement(document, ElementFlags.Html("template"));
+        public IConstructableTemplateElement CreateTemplate(Document document) => Html(document.Nodes.Templates, document, "template");
 
-        public IConstructableFormElement CreateForm(Document document) => new FormElement(document, ElementFlags.Html("form"));
+        public IConstructableFormElement CreateForm(Document document) => Html(document.Nodes.Forms, document, "form");
 
         public Element CreateUnknown(Document document, StringOrMemory tagName) =>
-            new(document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+            NodePool.Make(document.Nodes.Elements, document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+
+        private static T Html<T>(NodePool.Stock<T> stock, Document document, string name)
+            where T : Element, new() => NodePool.Make(stock, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
 
         public Document CreateDocument(TextSource source, IBrowsingContext? context = null) => new(source);
     }

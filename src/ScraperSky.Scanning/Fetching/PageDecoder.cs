@@ -38,10 +38,19 @@ public static partial class PageDecoder
             return fromHeader;
         }
 
-        var head = Encoding.Latin1.GetString(body[..Math.Min(body.Length, PrescanBytes)]);
-        foreach (Match meta in MetaTag().Matches(head))
+        // Read where it is decoded, on the stack: a string of the head per page, and one per meta tag, were most of
+        // what choosing an encoding allocated.
+        Span<char> head = stackalloc char[PrescanBytes];
+        head = head[..Encoding.Latin1.GetChars(body[..Math.Min(body.Length, PrescanBytes)], head)];
+        foreach (var meta in MetaTag().EnumerateMatches(head))
         {
-            var charset = MetaCharset().Match(meta.Value);
+            var tag = head.Slice(meta.Index, meta.Length);
+            if (tag.IndexOf("charset", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                continue;
+            }
+
+            var charset = MetaCharset().Match(tag.ToString());
             if (charset.Success && TryGetEncoding(charset.Groups[1].Value, out var fromMeta))
             {
                 // A meta tag cannot honestly declare UTF-16: it would not have been readable as ASCII.

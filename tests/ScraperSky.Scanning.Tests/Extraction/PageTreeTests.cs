@@ -48,6 +48,8 @@ public sealed class PageTreeTests
         "<table><caption>c<tr><td>1<td>2<tr><th>3</table><table><colgroup><col></colgroup><tbody><tr><td>4</tbody></table>",
         "<ruby>a<rb>b<rt>c<rp>d</ruby><a><b><c><a>x</a></c></b></a><nobr>1<nobr>2",
         "<p>" + string.Concat(Enumerable.Repeat("<div>", 3000)) + "deep" + string.Concat(Enumerable.Repeat("<b>", 600)) + "er",
+        // Nearly all text: the text store, started at a quarter of the source, grows under it.
+        "<p>" + string.Concat(Enumerable.Repeat("word &amp; more words<br>", 4000)) + "</p><p title=t>" + new string('x', 50_000),
     ];
 
     [Theory]
@@ -71,6 +73,27 @@ public sealed class PageTreeTests
     {
         var html = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sites", "contact-crawl.test", "index.html"));
         Assert.Null(Parse(html).Dom);
+    }
+
+    [Fact]
+    public void A_tree_parsed_after_another_was_disposed_is_built_of_its_nodes_and_is_still_the_DOM()
+    {
+        var first = Parse("<html lang=de><body class=a><p id=x>1<b>2</b></p><svg><path d=M0></path></svg><script src=s></script>");
+        var reused = first.Root!;
+        first.Dispose();
+
+        using var second = Parse("<ul><li>a<li>b</ul>");
+        Assert.Same(reused, second.Root);
+        Assert.Equal(Dom("<ul><li>a<li>b</ul>"), Tree("<ul><li>a<li>b</ul>"));
+    }
+
+    [Fact]
+    public void A_tree_parsed_while_another_is_alive_has_nodes_of_its_own()
+    {
+        using var first = Parse("<p>1</p>");
+        using var second = Parse("<p>2</p>");
+        Assert.NotSame(first.Root, second.Root);
+        Assert.Equal(Dom("<p>1</p>"), Write(first));
     }
 
     [Theory]
@@ -128,9 +151,16 @@ public sealed class PageTreeTests
         }
     }
 
+    // Disposed, as the extractor disposes its trees: the next tree parsed on this thread is built of the same nodes, so
+    // every comparison after the first also checks that a reused node carries nothing of the page before.
     private static string Tree(string html)
     {
-        var tree = Parse(html);
+        using var tree = Parse(html);
+        return Write(tree);
+    }
+
+    private static string Write(PageTree.Document tree)
+    {
         var text = new StringBuilder();
         for (var i = 0; i < tree.ChildCount; i++)
         {
