@@ -1,7 +1,9 @@
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -460,12 +462,18 @@ public sealed partial class JobQueue(
     {
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var exhausted = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
-            .OrderBy(j => j.LeaseExpiresAt)
-            .Select(j => new { j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts })
-            .Take(ExpiredSweepSize)
-            .ToListAsync(cancellationToken);
+        var query = ExhaustedQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, DateTime now) =>
+            db.Jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
+                .OrderBy(j => j.LeaseExpiresAt)
+                .Select(j => new ExhaustedJob(j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts))
+                .Take(ExpiredSweepSize)));
+        var exhausted = new List<ExhaustedJob>();
+        await foreach (var job in query(db, now).WithCancellation(cancellationToken))
+        {
+            exhausted.Add(job);
+        }
+
         foreach (var job in exhausted)
         {
             var error = $"The scan did not finish: its worker stopped responding on each of {job.Attempts} attempts.";
@@ -490,6 +498,12 @@ public sealed partial class JobQueue(
             }
         }
     }
+
+    private sealed record ExhaustedJob(Guid Id, Guid TenantId, string Domain, Guid? BatchId, int Attempts);
+
+    // Compiled once per model (as the status endpoint's query is): every claim sweeps first, and building and looking up
+    // the query's expression tree cost more than running it. One per model, since a process may hold several.
+    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, DateTime, IAsyncEnumerable<ExhaustedJob>>> ExhaustedQueries = [];
 
     private static void Requeue(UpdateSettersBuilder<Job> setters, DateTime now) => setters
         .SetProperty(j => j.Status, JobStatus.Pending)
@@ -516,7 +530,7 @@ public sealed partial class JobQueue(
 
     /// Counts an ended job in its batch, gives it the batch's next end sequence (its event id in the batch's event
     /// stream) and sets the status the counters imply, inside the caller's transaction: one UPDATE of the batch row,
-    /// which returns it, and one of the job.
+    /// which returns what the batch's end needs of it, and one of the job.
     private static async Task CountInBatchAsync(
         ScraperSkyDbContext db, Guid batchId, Guid jobId, JobStatus ended, DateTime now, CancellationToken cancellationToken)
     {
@@ -528,7 +542,8 @@ public sealed partial class JobQueue(
         // The status is BatchJob.StatusFor of the new counters with a job started (SET sees the row before the
         // update, hence the additions). The update holds the row (PostgreSQL row lock, SQLite write lock) until commit,
         // so no other job's count slips in between.
-        var batch = (await db.BatchJobs.FromSql($"""
+        BatchJob batch;
+        await using (var reader = await RawRows.ReadAsync(db, $"""
             UPDATE batch_jobs
             SET completed_jobs = completed_jobs + {completed}, failed_jobs = failed_jobs + {failed},
                 end_sequence = end_sequence + 1, started_at = COALESCE(started_at, {now}),
@@ -542,8 +557,30 @@ public sealed partial class JobQueue(
                     WHEN completed_jobs + {completed} + failed_jobs + {failed} + cancelled_jobs >= total_jobs
                     THEN COALESCE(completed_at, {now}) ELSE completed_at END
             WHERE id = {batchId}
-            RETURNING *
-            """).AsNoTracking().ToListAsync(cancellationToken)).Single();
+            RETURNING id, tenant_id, status, total_jobs, completed_jobs, failed_jobs, cancelled_jobs, end_sequence, completed_at
+            """, cancellationToken))
+        {
+            // What the batch's end and its webhook need, read by hand (see RawRows).
+            var row = reader.DbDataReader;
+            if (!await row.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Batch {batchId} of job {jobId} does not exist.");
+            }
+
+            batch = new BatchJob
+            {
+                Id = row.GetGuid(0),
+                TenantId = row.GetGuid(1),
+                Status = EnumNames.FromWire<BatchStatus>(row.GetString(2)),
+                TotalJobs = row.GetInt32(3),
+                CompletedJobs = row.GetInt32(4),
+                FailedJobs = row.GetInt32(5),
+                CancelledJobs = row.GetInt32(6),
+                EndSequence = row.GetInt64(7),
+                CompletedAt = RawRows.Utc(row, 8),
+            };
+        }
+
         await db.Database.ExecuteSqlAsync($"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
