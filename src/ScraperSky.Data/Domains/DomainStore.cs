@@ -27,7 +27,8 @@ internal static class DomainStore
             BatchId = job.BatchId,
             Status = JobStatus.Completed,
             ScannedAt = now,
-            Result = StoredText.Json(metadata),
+            // The text the scanner measured the result as, when it did (ScanResultSize.Fit).
+            Result = StoredText.CleanJson(ScanResultSize.Json(metadata)),
         };
         await InsertScanAsync(db, scan, cancellationToken);
         var changes = await DomainChangeLog.RecordCompletedAsync(db, job.TenantId, job.Domain, scanId, metadata, now, cancellationToken);
