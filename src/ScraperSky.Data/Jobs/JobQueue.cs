@@ -55,7 +55,7 @@ public sealed partial class JobQueue(
         var cap = options.Value.MaxRunningPerTenant;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        List<Job> claimed;
+        List<ClaimedJob> claimed;
         // Only the first `limit` due jobs of each (tenant, batch) can win a turn, so each is read from the pending-jobs
         // index by a loose scan (one seek per tenant and per batch) rather than ranking every pending row: a claim costs
         // the same with 100,000 jobs waiting as with ten. Status literals, not parameters, and ORDER BY the index's
@@ -69,7 +69,7 @@ public sealed partial class JobQueue(
             // about 100 ms of CPU on each claim of a few milliseconds' work; off for this transaction only.
             await db.Database.ExecuteSqlAsync(
                 $"SELECT pg_advisory_xact_lock({ClaimLockKey}), set_config('jit', 'off', true)", cancellationToken);
-            claimed = await db.Jobs.FromSql($"""
+            claimed = await ReadClaimsAsync(db, owner, $"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
                     (SELECT tenant_id FROM jobs WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
@@ -140,14 +140,14 @@ public sealed partial class JobQueue(
                 started_batches AS (
                     UPDATE batch_jobs SET status = 'in_progress', started_at = COALESCE(started_at, {now})
                     WHERE status = 'pending' AND id IN (SELECT batch_id FROM claimed))
-                SELECT * FROM claimed
-                """).AsNoTracking().ToListAsync(cancellationToken);
+                SELECT id, tenant_id, domain, batch_id, options, attempts, max_attempts FROM claimed
+                """, cancellationToken);
         }
         else
         {
             // SQLite has one writer at a time and the transaction takes the write lock when it begins, so turns are
             // counted and the claim and the batch update below commit without another writer in between.
-            claimed = await db.Jobs.FromSql($"""
+            claimed = await ReadClaimsAsync(db, owner, $"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
                     SELECT (SELECT tenant_id FROM jobs INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
@@ -201,8 +201,8 @@ public sealed partial class JobQueue(
                     WHERE {cap} = 0 OR turn <= {cap}
                     ORDER BY turn, next_attempt_at, id
                     LIMIT {limit})
-                RETURNING *
-                """).AsNoTracking().ToListAsync(cancellationToken);
+                RETURNING id, tenant_id, domain, batch_id, options, attempts, max_attempts
+                """, cancellationToken);
             var batchIds = claimed.Where(j => j.BatchId is not null).Select(j => j.BatchId!.Value).Distinct().ToList();
             if (batchIds.Count > 0)
             {
@@ -214,17 +214,33 @@ public sealed partial class JobQueue(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return claimed.Select(j => new ClaimedJob
+        return claimed;
+    }
+
+    /// The claimed jobs as the claim's statement returns them, read by hand (see RawRows): materialising them as `Job`
+    /// entities through `FromSql` ran EF Core's query pipeline on every claim.
+    private static async Task<List<ClaimedJob>> ReadClaimsAsync(
+        ScraperSkyDbContext db, string owner, FormattableString claim, CancellationToken cancellationToken)
+    {
+        var claimed = new List<ClaimedJob>();
+        await using var reader = await RawRows.ReadAsync(db, claim, cancellationToken);
+        var row = reader.DbDataReader;
+        while (await row.ReadAsync(cancellationToken))
         {
-            Id = j.Id,
-            TenantId = j.TenantId,
-            Domain = j.Domain,
-            BatchId = j.BatchId,
-            Options = j.Options,
-            Attempts = j.Attempts,
-            MaxAttempts = j.MaxAttempts,
-            Owner = owner,
-        }).ToList();
+            claimed.Add(new ClaimedJob
+            {
+                Id = row.GetGuid(0),
+                TenantId = row.GetGuid(1),
+                Domain = row.GetString(2),
+                BatchId = row.IsDBNull(3) ? null : row.GetGuid(3),
+                Options = row.IsDBNull(4) ? null : row.GetString(4),
+                Attempts = row.GetInt32(5),
+                MaxAttempts = row.GetInt32(6),
+                Owner = owner,
+            });
+        }
+
+        return claimed;
     }
 
     /// Extends the leases of all the jobs <paramref name="owner"/> runs in one statement (a worker renews once per
