@@ -296,7 +296,7 @@ public sealed partial class JobQueue(
         // Ids in the text form EF Core's SQLite provider stores them in.
         var rows = JsonSerializer.Serialize(reports.Select(r => new ProgressRow(
             r.Job.Id.ToString().ToUpperInvariant(), r.Job.Owner, r.Job.Attempts, r.Step, StoredText.Clean(r.Message))));
-        return await db.Database.ExecuteSqlAsync($"""
+        return await RawStatements.ExecuteAsync(db, $"""
             UPDATE jobs SET progress_step = r.value ->> '$.step', progress_message = r.value ->> '$.message'
             FROM json_each({rows}) AS r
             WHERE jobs.id = r.value ->> '$.id' AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.value ->> '$.owner'
@@ -322,7 +322,7 @@ public sealed partial class JobQueue(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var ours = await db.Database.ExecuteSqlAsync($"""
+        var ours = await RawStatements.ExecuteAsync(db, $"""
             UPDATE jobs
             SET status = {CompletedStatus}, error = NULL, completed_at = {now}, progress_step = {ScanSteps.Completed},
                 progress_message = {CompletedMessage}, lease_owner = NULL, lease_expires_at = NULL
@@ -597,7 +597,7 @@ public sealed partial class JobQueue(
             };
         }
 
-        await db.Database.ExecuteSqlAsync($"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
+        await RawStatements.ExecuteAsync(db, $"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
             await Webhooks.WebhookOutbox.BatchEndedAsync(db, batch, now, cancellationToken);
