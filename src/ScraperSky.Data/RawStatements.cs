@@ -40,28 +40,38 @@ internal static class RawStatements
         }
     }
 
+    /// Runs <paramref name="sql"/>, written with SQLite's numbered parameters (`?1`), on an open SQLite connection and
+    /// whatever transaction it has: for a statement run once per row of a bulk write.
+    public static int Execute(SqliteConnection connection, string sql, object?[] arguments) =>
+        Prepared.GetValue(connection.Handle!, static h => new PreparedStatements(h)).Execute(sql, arguments);
+
     /// The statements prepared on one physical connection. A physical connection serves one logical connection at a
     /// time, so no two threads use them at once. When the pool closes the connection, SQLite keeps it until its
     /// statements are finalized: they go with the handle, whose finalizers finalize them.
     private sealed class PreparedStatements(sqlite3 handle)
     {
-        // Keyed by the interpolated string's format, a literal of the calling code: a handful per connection.
+        // Keyed by the interpolated string's format or the statement's text, literals of the calling code: a handful
+        // per connection.
         private readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
 
-        public int Execute(FormattableString sql)
+        public int Execute(FormattableString sql) => Execute(sql.Format, Numbered, sql.GetArguments());
+
+        public int Execute(string sql, object?[] arguments) => Execute(sql, static text => text, arguments);
+
+        private int Execute(string key, Func<string, string> text, object?[] arguments)
         {
-            if (!_statements.TryGetValue(sql.Format, out var statement))
+            if (!_statements.TryGetValue(key, out var statement))
             {
-                var rc = raw.sqlite3_prepare_v3(handle, Numbered(sql.Format), raw.SQLITE_PREPARE_PERSISTENT, out statement);
+                var rc = raw.sqlite3_prepare_v3(handle, text(key), raw.SQLITE_PREPARE_PERSISTENT, out statement);
                 SqliteException.ThrowExceptionForRC(rc, handle);
-                _statements.Add(sql.Format, statement);
+                _statements.Add(key, statement);
             }
 
             try
             {
-                for (var i = 0; i < sql.ArgumentCount; i++)
+                for (var i = 0; i < arguments.Length; i++)
                 {
-                    SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, sql.GetArgument(i)), handle);
+                    SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, arguments[i]), handle);
                 }
 
                 var step = raw.sqlite3_step(statement);
