@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using ScraperSky.Scanning.Extraction;
 
@@ -15,13 +17,24 @@ public static class ScanResultSize
     private const int MaxUrlChars = 2_048;
     private const int MaxHeaderChars = 256;
 
+    // The JSON each result that fitted as it was measured as, kept with that result for as long as it lives: the job
+    // queue stores exactly this text, and serialising a result (22 KB of JSON on a typical site) cost as much again.
+    private static readonly ConditionalWeakTable<SiteMetadata, string> Measured = [];
+
     public static int Measure(SiteMetadata metadata) => JsonSerializer.SerializeToUtf8Bytes(metadata, ScanJson.Options).Length;
+
+    /// The result as JSON: the text <see cref="Fit"/> measured when it returned this very result (results are
+    /// immutable records), else serialised now.
+    public static string Json(SiteMetadata metadata) =>
+        Measured.TryGetValue(metadata, out var json) ? json : JsonSerializer.Serialize(metadata, ScanJson.Options);
 
     public static SiteMetadata Fit(SiteMetadata metadata, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        if (Measure(metadata) <= maxBytes)
+        var json = JsonSerializer.Serialize(metadata, ScanJson.Options);
+        if (Encoding.UTF8.GetByteCount(json) <= maxBytes)
         {
+            Measured.AddOrUpdate(metadata, json);
             return metadata;
         }
 

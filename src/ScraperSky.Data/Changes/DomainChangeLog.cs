@@ -133,7 +133,7 @@ internal static class DomainChangeLog
         {
             // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
             var json = JsonSerializer.Serialize(names);
-            await db.Database.ExecuteSqlAsync($"""
+            await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
                 SELECT {tenantId}, {domain}, value, {now}, {now} FROM json_each({json}) WHERE true
                 ON CONFLICT (tenant_id, domain, name) DO UPDATE SET last_seen_at = excluded.last_seen_at

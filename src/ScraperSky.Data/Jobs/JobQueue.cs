@@ -1,7 +1,9 @@
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,7 +55,7 @@ public sealed partial class JobQueue(
         var cap = options.Value.MaxRunningPerTenant;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        List<Job> claimed;
+        List<ClaimedJob> claimed;
         // Only the first `limit` due jobs of each (tenant, batch) can win a turn, so each is read from the pending-jobs
         // index by a loose scan (one seek per tenant and per batch) rather than ranking every pending row: a claim costs
         // the same with 100,000 jobs waiting as with ten. Status literals, not parameters, and ORDER BY the index's
@@ -67,7 +69,7 @@ public sealed partial class JobQueue(
             // about 100 ms of CPU on each claim of a few milliseconds' work; off for this transaction only.
             await db.Database.ExecuteSqlAsync(
                 $"SELECT pg_advisory_xact_lock({ClaimLockKey}), set_config('jit', 'off', true)", cancellationToken);
-            claimed = await db.Jobs.FromSql($"""
+            claimed = await ReadClaimsAsync(db, owner, $"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
                     (SELECT tenant_id FROM jobs WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
@@ -138,14 +140,14 @@ public sealed partial class JobQueue(
                 started_batches AS (
                     UPDATE batch_jobs SET status = 'in_progress', started_at = COALESCE(started_at, {now})
                     WHERE status = 'pending' AND id IN (SELECT batch_id FROM claimed))
-                SELECT * FROM claimed
-                """).AsNoTracking().ToListAsync(cancellationToken);
+                SELECT id, tenant_id, domain, batch_id, options, attempts, max_attempts FROM claimed
+                """, cancellationToken);
         }
         else
         {
             // SQLite has one writer at a time and the transaction takes the write lock when it begins, so turns are
             // counted and the claim and the batch update below commit without another writer in between.
-            claimed = await db.Jobs.FromSql($"""
+            claimed = await ReadClaimsAsync(db, owner, $"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
                     SELECT (SELECT tenant_id FROM jobs INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id WHERE status = 'pending' ORDER BY tenant_id, batch_id, next_attempt_at, id LIMIT 1)
@@ -199,8 +201,8 @@ public sealed partial class JobQueue(
                     WHERE {cap} = 0 OR turn <= {cap}
                     ORDER BY turn, next_attempt_at, id
                     LIMIT {limit})
-                RETURNING *
-                """).AsNoTracking().ToListAsync(cancellationToken);
+                RETURNING id, tenant_id, domain, batch_id, options, attempts, max_attempts
+                """, cancellationToken);
             var batchIds = claimed.Where(j => j.BatchId is not null).Select(j => j.BatchId!.Value).Distinct().ToList();
             if (batchIds.Count > 0)
             {
@@ -212,17 +214,33 @@ public sealed partial class JobQueue(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return claimed.Select(j => new ClaimedJob
+        return claimed;
+    }
+
+    /// The claimed jobs as the claim's statement returns them, read by hand (see RawRows): materialising them as `Job`
+    /// entities through `FromSql` ran EF Core's query pipeline on every claim.
+    private static async Task<List<ClaimedJob>> ReadClaimsAsync(
+        ScraperSkyDbContext db, string owner, FormattableString claim, CancellationToken cancellationToken)
+    {
+        var claimed = new List<ClaimedJob>();
+        await using var reader = await RawRows.ReadAsync(db, claim, cancellationToken);
+        var row = reader.DbDataReader;
+        while (await row.ReadAsync(cancellationToken))
         {
-            Id = j.Id,
-            TenantId = j.TenantId,
-            Domain = j.Domain,
-            BatchId = j.BatchId,
-            Options = j.Options,
-            Attempts = j.Attempts,
-            MaxAttempts = j.MaxAttempts,
-            Owner = owner,
-        }).ToList();
+            claimed.Add(new ClaimedJob
+            {
+                Id = row.GetGuid(0),
+                TenantId = row.GetGuid(1),
+                Domain = row.GetString(2),
+                BatchId = row.IsDBNull(3) ? null : row.GetGuid(3),
+                Options = row.IsDBNull(4) ? null : row.GetString(4),
+                Attempts = row.GetInt32(5),
+                MaxAttempts = row.GetInt32(6),
+                Owner = owner,
+            });
+        }
+
+        return claimed;
     }
 
     /// Extends the leases of all the jobs <paramref name="owner"/> runs in one statement (a worker renews once per
@@ -278,7 +296,7 @@ public sealed partial class JobQueue(
         // Ids in the text form EF Core's SQLite provider stores them in.
         var rows = JsonSerializer.Serialize(reports.Select(r => new ProgressRow(
             r.Job.Id.ToString().ToUpperInvariant(), r.Job.Owner, r.Job.Attempts, r.Step, StoredText.Clean(r.Message))));
-        return await db.Database.ExecuteSqlAsync($"""
+        return await RawStatements.ExecuteAsync(db, $"""
             UPDATE jobs SET progress_step = r.value ->> '$.step', progress_message = r.value ->> '$.message'
             FROM json_each({rows}) AS r
             WHERE jobs.id = r.value ->> '$.id' AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.value ->> '$.owner'
@@ -304,7 +322,7 @@ public sealed partial class JobQueue(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        var ours = await db.Database.ExecuteSqlAsync($"""
+        var ours = await RawStatements.ExecuteAsync(db, $"""
             UPDATE jobs
             SET status = {CompletedStatus}, error = NULL, completed_at = {now}, progress_step = {ScanSteps.Completed},
                 progress_message = {CompletedMessage}, lease_owner = NULL, lease_expires_at = NULL
@@ -460,12 +478,18 @@ public sealed partial class JobQueue(
     {
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var exhausted = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
-            .OrderBy(j => j.LeaseExpiresAt)
-            .Select(j => new { j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts })
-            .Take(ExpiredSweepSize)
-            .ToListAsync(cancellationToken);
+        var query = ExhaustedQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, DateTime now) =>
+            db.Jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
+                .OrderBy(j => j.LeaseExpiresAt)
+                .Select(j => new ExhaustedJob(j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts))
+                .Take(ExpiredSweepSize)));
+        var exhausted = new List<ExhaustedJob>();
+        await foreach (var job in query(db, now).WithCancellation(cancellationToken))
+        {
+            exhausted.Add(job);
+        }
+
         foreach (var job in exhausted)
         {
             var error = $"The scan did not finish: its worker stopped responding on each of {job.Attempts} attempts.";
@@ -490,6 +514,12 @@ public sealed partial class JobQueue(
             }
         }
     }
+
+    private sealed record ExhaustedJob(Guid Id, Guid TenantId, string Domain, Guid? BatchId, int Attempts);
+
+    // Compiled once per model (as the status endpoint's query is): every claim sweeps first, and building and looking up
+    // the query's expression tree cost more than running it. One per model, since a process may hold several.
+    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, DateTime, IAsyncEnumerable<ExhaustedJob>>> ExhaustedQueries = [];
 
     private static void Requeue(UpdateSettersBuilder<Job> setters, DateTime now) => setters
         .SetProperty(j => j.Status, JobStatus.Pending)
@@ -516,7 +546,7 @@ public sealed partial class JobQueue(
 
     /// Counts an ended job in its batch, gives it the batch's next end sequence (its event id in the batch's event
     /// stream) and sets the status the counters imply, inside the caller's transaction: one UPDATE of the batch row,
-    /// which returns it, and one of the job.
+    /// which returns what the batch's end needs of it, and one of the job.
     private static async Task CountInBatchAsync(
         ScraperSkyDbContext db, Guid batchId, Guid jobId, JobStatus ended, DateTime now, CancellationToken cancellationToken)
     {
@@ -528,7 +558,8 @@ public sealed partial class JobQueue(
         // The status is BatchJob.StatusFor of the new counters with a job started (SET sees the row before the
         // update, hence the additions). The update holds the row (PostgreSQL row lock, SQLite write lock) until commit,
         // so no other job's count slips in between.
-        var batch = (await db.BatchJobs.FromSql($"""
+        BatchJob batch;
+        await using (var reader = await RawRows.ReadAsync(db, $"""
             UPDATE batch_jobs
             SET completed_jobs = completed_jobs + {completed}, failed_jobs = failed_jobs + {failed},
                 end_sequence = end_sequence + 1, started_at = COALESCE(started_at, {now}),
@@ -542,9 +573,31 @@ public sealed partial class JobQueue(
                     WHEN completed_jobs + {completed} + failed_jobs + {failed} + cancelled_jobs >= total_jobs
                     THEN COALESCE(completed_at, {now}) ELSE completed_at END
             WHERE id = {batchId}
-            RETURNING *
-            """).AsNoTracking().ToListAsync(cancellationToken)).Single();
-        await db.Database.ExecuteSqlAsync($"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
+            RETURNING id, tenant_id, status, total_jobs, completed_jobs, failed_jobs, cancelled_jobs, end_sequence, completed_at
+            """, cancellationToken))
+        {
+            // What the batch's end and its webhook need, read by hand (see RawRows).
+            var row = reader.DbDataReader;
+            if (!await row.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"Batch {batchId} of job {jobId} does not exist.");
+            }
+
+            batch = new BatchJob
+            {
+                Id = row.GetGuid(0),
+                TenantId = row.GetGuid(1),
+                Status = EnumNames.FromWire<BatchStatus>(row.GetString(2)),
+                TotalJobs = row.GetInt32(3),
+                CompletedJobs = row.GetInt32(4),
+                FailedJobs = row.GetInt32(5),
+                CancelledJobs = row.GetInt32(6),
+                EndSequence = row.GetInt64(7),
+                CompletedAt = RawRows.Utc(row, 8),
+            };
+        }
+
+        await RawStatements.ExecuteAsync(db, $"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
             await Webhooks.WebhookOutbox.BatchEndedAsync(db, batch, now, cancellationToken);

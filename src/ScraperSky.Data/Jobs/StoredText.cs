@@ -14,11 +14,11 @@ internal static partial class StoredText
 
     public static List<string> Clean(IEnumerable<string> values) => [.. values.Select(v => Clean(v)!)];
 
-    public static string Json<T>(T value)
-    {
-        var json = JsonSerializer.Serialize(value, ScanJson.Options);
-        return json.Contains("\\u0000", StringComparison.Ordinal) ? EscapedNul().Replace(json, "$1") : json;
-    }
+    public static string Json<T>(T value) => CleanJson(JsonSerializer.Serialize(value, ScanJson.Options));
+
+    /// JSON text without escaped NULs, which PostgreSQL's jsonb refuses.
+    public static string CleanJson(string json) =>
+        json.Contains("\\u0000", StringComparison.Ordinal) ? EscapedNul().Replace(json, "$1") : json;
 
     /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
     /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.

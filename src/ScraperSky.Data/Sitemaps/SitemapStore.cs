@@ -85,7 +85,7 @@ public sealed class SitemapStore : ISitemapSink
         {
             var (url, kind) = (Truncate(file.Url.AbsoluteUri, 2048), EnumNames.ToWire(file.Kind));
             var error = file.Error is null ? null : Truncate(file.Error, 1000);
-            await db.Database.ExecuteSqlAsync($"""
+            await RawStatements.ExecuteAsync(db, $"""
                 UPDATE sitemap_files
                 SET url = {url}, kind = {kind}, http_status = {file.HttpStatus}, bytes = {file.Bytes}, gzipped = {file.Gzipped},
                     url_count = {file.UrlCount}, fetch_ms = {file.FetchMs}, truncated = {file.Truncated}, error = {error}
@@ -100,7 +100,7 @@ public sealed class SitemapStore : ISitemapSink
     {
         var (url, kind, discovery) = (Truncate(file.Url.AbsoluteUri, 2048), EnumNames.ToWire(file.Kind), EnumNames.ToWire(file.Discovery));
         var error = file.Error is null ? null : Truncate(file.Error, 1000);
-        await db.Database.ExecuteSqlAsync($"""
+        await RawStatements.ExecuteAsync(db, $"""
             INSERT INTO sitemap_files (id, tenant_id, domain, url, kind, discovery, parent_id, bytes, gzipped, url_count,
                                        http_status, fetch_ms, truncated, error, collected_at)
             VALUES ({file.Id}, {_tenantId}, {_domain}, {url}, {kind}, {discovery}, {file.ParentId}, {file.Bytes}, {file.Gzipped},

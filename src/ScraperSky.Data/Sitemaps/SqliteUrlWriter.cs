@@ -7,7 +7,9 @@ using ScraperSky.Scanning.Sitemaps;
 namespace ScraperSky.Data.Sitemaps;
 
 /// Prepared multi-row upserts (64 rows a statement) in one transaction per batch: SQLite's fastest path for bulk
-/// writes, with the per-statement cost paid once per 64 rows instead of once per row.
+/// writes, with the per-statement cost paid once per 64 rows instead of once per row. The rows after the last full
+/// statement (all of a typical sitemap's 25) go through a single-row upsert, stepped once per row. Both statements are
+/// prepared once per pooled connection and kept with it (<see cref="RawStatements"/>).
 internal static class SqliteUrlWriter
 {
     private const int RowsPerStatement = 64;
@@ -20,7 +22,9 @@ internal static class SqliteUrlWriter
     internal const int DefaultCacheSize = -2000;
 
     private static readonly string FullStatement = Sql(RowsPerStatement);
+    private static readonly string SingleRowStatement = Sql(1);
 
+    // Parameters ?1 to ?3 are the tenant, domain and file; each row's eight follow.
     private static string Sql(int rows)
     {
         var sql = new StringBuilder("""
@@ -30,9 +34,13 @@ internal static class SqliteUrlWriter
             """);
         for (var row = 0; row < rows; row++)
         {
-            var p = (row * ColumnsPerRow).ToString(CultureInfo.InvariantCulture);
-            sql.Append(row == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture,
-                $"($tenant, $domain, $file, $p{p}, $p{row * ColumnsPerRow + 1}, $p{row * ColumnsPerRow + 2}, $p{row * ColumnsPerRow + 3}, $p{row * ColumnsPerRow + 4}, $p{row * ColumnsPerRow + 5}, $p{row * ColumnsPerRow + 6}, $p{row * ColumnsPerRow + 7})");
+            sql.Append(row == 0 ? "\n(?1, ?2, ?3" : ",\n(?1, ?2, ?3");
+            for (var column = 0; column < ColumnsPerRow; column++)
+            {
+                sql.Append(", ?").Append((4 + row * ColumnsPerRow + column).ToString(CultureInfo.InvariantCulture));
+            }
+
+            sql.Append(')');
         }
 
         // The last listing of a URL wins: it moves to the file (and values) of this collection.
@@ -45,8 +53,8 @@ internal static class SqliteUrlWriter
             """).ToString();
     }
 
-    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (EF Core statements on
-    /// <paramref name="db"/>, such as the file's own row) runs in it before them.
+    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (statements on <paramref name="db"/>,
+    /// such as the file's own row) runs in it before them.
     public static async Task WriteAsync(
         ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, Func<CancellationToken, Task>? first,
         CancellationToken cancellationToken)
@@ -74,20 +82,26 @@ internal static class SqliteUrlWriter
             var full = urls.Count / RowsPerStatement * RowsPerStatement;
             if (full > 0)
             {
-                await using var command = Command(connection, transaction, target, RowsPerStatement, FullStatement);
+                var arguments = Arguments(target, RowsPerStatement);
                 for (var start = 0; start < full; start += RowsPerStatement)
                 {
-                    Bind(command, urls, start, RowsPerStatement);
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Bind(arguments, urls, start, RowsPerStatement);
+                    RawStatements.Execute(connection, FullStatement, arguments);
                 }
             }
 
             if (urls.Count > full)
             {
-                var rest = urls.Count - full;
-                await using var command = Command(connection, transaction, target, rest, Sql(rest));
-                Bind(command, urls, full, rest);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                // A statement of the remaining rows would be a text of its own for each count, parsed anew each time:
+                // for 25 rows that cost SQLite about 220 µs, more than writing them (180 µs). One row's statement is
+                // parsed once per connection and stepped at about 5 µs a row.
+                var arguments = Arguments(target, 1);
+                for (var row = full; row < urls.Count; row++)
+                {
+                    Bind(arguments, urls, row, 1);
+                    RawStatements.Execute(connection, SingleRowStatement, arguments);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -112,46 +126,29 @@ internal static class SqliteUrlWriter
         await pragma.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, SitemapUrlTarget target, int rows, string sql)
+    // The target's three values once, in the text forms EF Core's SQLite provider writes, then room for the rows.
+    private static object?[] Arguments(SitemapUrlTarget target, int rows)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        // Guids and timestamps in the text forms EF Core's SQLite provider writes, so EF reads them back alike.
-        command.Parameters.AddWithValue("$tenant", target.TenantId.ToString().ToUpperInvariant());
-        command.Parameters.AddWithValue("$domain", target.Domain);
-        command.Parameters.AddWithValue("$file", target.FileId.ToString().ToUpperInvariant());
-        for (var i = 0; i < rows * ColumnsPerRow; i++)
-        {
-            command.Parameters.Add("$p" + i.ToString(CultureInfo.InvariantCulture), (i % ColumnsPerRow) switch
-            {
-                0 or 1 or 2 => SqliteType.Text,
-                3 => SqliteType.Real,
-                _ => SqliteType.Integer,
-            });
-        }
-
-        command.Prepare();
-        return command;
+        var arguments = new object?[3 + rows * ColumnsPerRow];
+        (arguments[0], arguments[1], arguments[2]) = (target.TenantId.ToString().ToUpperInvariant(), target.Domain,
+            target.FileId.ToString().ToUpperInvariant());
+        return arguments;
     }
 
-    private static void Bind(SqliteCommand command, IReadOnlyList<SitemapUrlEntry> urls, int start, int rows)
+    private static void Bind(object?[] arguments, IReadOnlyList<SitemapUrlEntry> urls, int start, int rows)
     {
-        var parameters = command.Parameters;
         for (var row = 0; row < rows; row++)
         {
             var url = urls[start + row];
             var p = 3 + row * ColumnsPerRow;
-            parameters[p].Value = url.Loc;
-            parameters[p + 1].Value = url.Lastmod is { } l
-                ? l.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)
-                : DBNull.Value;
-            parameters[p + 2].Value = (object?)url.ChangeFreq ?? DBNull.Value;
-            parameters[p + 3].Value = (object?)url.Priority ?? DBNull.Value;
-            parameters[p + 4].Value = url.Images;
-            parameters[p + 5].Value = url.Videos;
-            parameters[p + 6].Value = url.News;
-            parameters[p + 7].Value = url.Alternates;
+            arguments[p] = url.Loc;
+            arguments[p + 1] = url.Lastmod?.UtcDateTime;
+            arguments[p + 2] = url.ChangeFreq;
+            arguments[p + 3] = url.Priority;
+            arguments[p + 4] = url.Images;
+            arguments[p + 5] = url.Videos;
+            arguments[p + 6] = url.News;
+            arguments[p + 7] = url.Alternates;
         }
     }
 }

@@ -137,6 +137,26 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_batch_of_more_urls_than_one_statement_holds_is_stored_whole_and_a_url_listed_twice_keeps_its_last_listing()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        var file = File("https://shop.test/sitemap.xml");
+        // 64 rows fill one multi-row statement on SQLite; the 25 after them go row by row, the twice-listed one among them.
+        var urls = Enumerable.Range(0, 88).Select(i => Url($"https://shop.test/p/{i:D3}")).ToList();
+        urls.Add(new SitemapUrlEntry { Loc = "https://shop.test/p/087", Priority = 0.9, Images = 4 });
+
+        await WriteFileAsync(store, file, urls, batch: urls.Count);
+
+        await using var db = database.CreateContext();
+        var stored = await db.SitemapUrls.AsNoTracking().OrderBy(u => u.Loc).ToListAsync(Ct);
+        Assert.Equal(urls.Take(88).Select(u => u.Loc), stored.Select(u => u.Loc));
+        Assert.All(stored, u => Assert.Equal(file.Id, u.FileId));
+        Assert.Equal((0.9, 4), (stored[^1].Priority, stored[^1].ImageCount));
+        Assert.Equal((null, 0), (stored[^2].Priority, stored[^2].ImageCount));
+    }
+
+    [Fact]
     public async Task A_rescan_replaces_the_earlier_files_and_drops_the_urls_no_longer_listed()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -101,6 +101,19 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
     }
 
     [Fact]
+    public void A_result_that_fits_is_stored_as_the_json_it_was_measured_as()
+    {
+        var metadata = new SiteMetadata { Title = "Small", ContactInfo = new ContactInfo { Email = ["info@small.test"] } };
+
+        var fitted = ScanResultSize.Fit(metadata, 256 * 1024);
+
+        Assert.Same(ScanResultSize.Json(fitted), ScanResultSize.Json(fitted));
+        Assert.Equal(JsonSerializer.Serialize(fitted, ScanJson.Options), ScanResultSize.Json(fitted));
+        // A result Fit did not return is serialised when asked.
+        Assert.Equal(JsonSerializer.Serialize(fitted with { Title = "Other" }, ScanJson.Options), ScanResultSize.Json(fitted with { Title = "Other" }));
+    }
+
+    [Fact]
     public void Errors_are_capped_and_kept_on_one_line()
     {
         var error = new ScanException("Redirect loop: " + new string('x', 100_000) + "\n\r\tend", false);

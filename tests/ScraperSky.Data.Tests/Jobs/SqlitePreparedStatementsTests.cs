@@ -1,0 +1,38 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Entities;
+using ScraperSky.Scanning;
+using SQLitePCL;
+
+namespace ScraperSky.Data.Tests.Jobs;
+
+/// A job's statements on SQLite stay prepared on the pooled connection that ran them, rather than parsed again for
+/// every job.
+public sealed class SqlitePreparedStatementsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_completed_job_leaves_its_statements_prepared_on_the_pooled_connection()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await database.EnqueueBatchAsync(["one.test", "two.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+
+        Assert.True(await queue.CompleteAsync(claims[0], new SiteMetadata { Title = "One" }, null, Ct));
+
+        // One context at a time: the pool hands back the physical connection the completion used.
+        await using var db = database.CreateContext();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        Assert.Equal(raw.SQLITE_OK, raw.sqlite3_db_status(connection.Handle, raw.SQLITE_DBSTATUS_STMT_USED, out var used, out _, 0));
+        Assert.True(used > 0, "no statement is kept prepared on the connection");
+        await connection.CloseAsync();
+
+        // Run again with the kept statements, the second completion writes as the first did.
+        Assert.True(await queue.CompleteAsync(claims[1], new SiteMetadata { Title = "Two" }, null, Ct));
+        Assert.Equal(JobStatus.Completed, (await database.JobAsync(claims[1].Id)).Status);
+        Assert.Equal(2, (await database.BatchAsync(claims[0].BatchId!.Value)).CompletedJobs);
+    }
+}
