@@ -21,7 +21,6 @@ MallocArenas.Limit();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultListeningAddress();
-builder.RunRequestsInline();
 
 builder.AddApiErrors();
 builder.Services.AddScraperSkyData(builder.Configuration);
