@@ -28,8 +28,14 @@ public sealed class ExtractionLane : IDisposable
         _threads = new Thread[width];
         for (var i = 0; i < width; i++)
         {
-            // Background threads: a host that exits without disposing the lane is not kept alive by it.
-            _threads[i] = new Thread(Serve)
+            // Background threads: a host that exits without disposing the lane is not kept alive by it. At a lower OS
+            // priority: extraction is the scans' CPU-bound bulk, and on a busy machine the threads that answer requests
+            // and move the scans' I/O along (the thread pool) get the cores first; the lane has whatever they leave.
+            _threads[i] = new Thread(() =>
+            {
+                BackgroundPriority.LowerCurrentThread();
+                Serve();
+            })
             {
                 IsBackground = true,
                 Name = $"Extraction {(i + 1).ToString(CultureInfo.InvariantCulture)}",

@@ -34,6 +34,15 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task Lane_threads_run_at_a_lower_os_priority_on_linux()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Per-thread nice values are Linux's.");
+        using var lane = new ExtractionLane(1);
+
+        Assert.Equal(BackgroundPriority.Nice, await lane.RunAsync(CurrentThreadNice, Ct));
+    }
+
+    [Fact]
     public async Task The_caller_continues_on_the_thread_pool_not_on_a_lane_thread()
     {
         using var lane = new ExtractionLane(1);
@@ -120,5 +129,12 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         {
             seen = previous;
         }
+    }
+
+    /// The calling thread's nice value: the 19th field of its stat line, counted after the name, which may hold spaces.
+    private static int CurrentThreadNice()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -16,8 +16,9 @@ namespace ScraperSky.Benchmarks.Jobs;
 ///     `Server:Role=Api` so no worker claims them;
 ///   - batch status: `GET /api/v1/batch/status/{id}` of the last submitted batch (every job pending), a page of 50 and
 ///     every job, from 16 keep-alive clients;
-///   - status: `GET /api/v1/status/{id}` of one completed scan (a real result on the fleet) from 16 keep-alive
-///     clients, with no batch running; its CPU per request is also split by server thread group (/proc, Linux only).
+///   - status: `GET /api/v1/status/{id}` of one of that batch's pending jobs (read from the database each time), and
+///     of one completed scan (a real result on the fleet), from 16 keep-alive clients, with no batch running; the
+///     completed scan's CPU per request is also split by server thread group (/proc, Linux only).
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- api-run [--domains 10000] [--rounds 5]
 ///       [--status-seconds 5] [--provider sqlite|postgres] [--server path/ScraperSky.Server.dll]
@@ -105,10 +106,19 @@ public static class ApiRun
                     await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(1), ct);
                     var cpu = server.CpuTime();
                     var clock = Stopwatch.StartNew();
-                    var perSecond = await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(statusSeconds), ct);
+                    var perSecond = (await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(statusSeconds), ct)).PerSecond;
                     var requests = perSecond * clock.Elapsed.TotalSeconds;
                     Console.WriteLine($"batch status of {domains} pending jobs, {what}: {perSecond:0} requests/s, {(server.CpuTime() - cpu).TotalMilliseconds / requests:0.000} ms server CPU per request");
                 }
+
+                // A job not yet ended is read from the database on every request (what a client polling a running scan costs).
+                using var page = JsonDocument.Parse(await server.Client.GetStringAsync(new Uri($"/api/v1/batch/status/{batchId}?jobs_limit=1", UriKind.Relative), ct));
+                var pendingId = page.RootElement.GetProperty("jobs")[0].GetProperty("job_id").GetString()!;
+                await StatusHammer.RunAsync(server.Port, pendingId, TimeSpan.FromSeconds(1), ct);
+                var pendingCpu = server.CpuTime();
+                var pendingClock = Stopwatch.StartNew();
+                var pending = (await StatusHammer.RunAsync(server.Port, pendingId, TimeSpan.FromSeconds(statusSeconds), ct)).PerSecond;
+                Console.WriteLine($"status of a pending scan: {pending:0} requests/s, {(server.CpuTime() - pendingCpu).TotalMilliseconds / (pending * pendingClock.Elapsed.TotalSeconds):0.000} ms server CPU per request ({StatusHammer.Clients} clients, {statusSeconds} s, no batch running)");
             }
 
             await using (var server = await ServerProcess.StartAsync(await EnvironmentAsync("status"), ct, migrate, serverDll: serverDll ?? LoadRun.ServerAssembly()))
@@ -130,7 +140,7 @@ public static class ApiRun
                 var cpu = server.CpuTime();
                 var threadsBefore = ThreadCpu.Read(server.ProcessId);
                 var clock = Stopwatch.StartNew();
-                var perSecond = await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(statusSeconds), ct);
+                var perSecond = (await StatusHammer.RunAsync(server.Port, jobId, TimeSpan.FromSeconds(statusSeconds), ct)).PerSecond;
                 var requests = perSecond * clock.Elapsed.TotalSeconds;
                 var cpuMs = (server.CpuTime() - cpu).TotalMilliseconds;
                 var threads = ThreadCpu.Read(server.ProcessId) is { } after && threadsBefore is not null ? after.Since(threadsBefore) : null;

@@ -104,7 +104,7 @@ public static class LoadRun
             var batchId = JsonDocument.Parse(acceptedBody).RootElement.GetProperty("batch_id").GetString()!;
             var (counters, jobId) = await ReadBatchAsync(api, batchId, ct);
             var loadSamples = new List<double>();
-            double statusPerSecond = double.NaN;
+            StatusBurst? completedBurst = null, pendingBurst = null;
             var hammerCpu = TimeSpan.Zero;
             (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammerThreads = null;
             var hammered = false;
@@ -119,7 +119,10 @@ public static class LoadRun
                     hammered = true;
                     var before = TotalCpu(servers);
                     var threadsBeforeHammer = ThreadsOf(servers);
-                    statusPerSecond = await StatusHammer.RunAsync(servers[0].Port, jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
+                    completedBurst = await StatusHammer.RunAsync(servers[0].Port, jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
+                    // A job the batch has not reached: its status is read from the database, not from the completed
+                    // answers kept in memory (a running job's is the same read, but it may end during the burst).
+                    pendingBurst = await StatusHammer.RunAsync(servers[0].Port, await LastJobAsync(api, batchId, ct), TimeSpan.FromSeconds(settings.HammerSeconds), ct);
                     hammerCpu = TotalCpu(servers) - before;
                     hammerThreads = (threadsBeforeHammer, ThreadsOf(servers));
                 }
@@ -148,7 +151,9 @@ public static class LoadRun
             Console.WriteLine($"requests/domain:      {sites.Requests / (double)settings.Domains:0.00} (fleet count)");
             Console.WriteLine($"paths asked for:      {string.Join(", ", sites.TopPaths(8).Select(p => $"{p.Path} {p.Count}"))}");
             Console.WriteLine($"submission:           {submitSeconds:0.000} s");
-            Console.WriteLine($"status requests/s:    {statusPerSecond:0} (GET /api/v1/status/{{id}}, {StatusHammer.Clients} clients, {settings.HammerSeconds} s, while the batch ran)");
+            Console.WriteLine($"status requests/s:    {completedBurst?.PerSecond ?? double.NaN:0} (GET /api/v1/status/{{id}}, {StatusHammer.Clients} clients, {settings.HammerSeconds} s, while the batch ran)");
+            Console.WriteLine($"  its latency:        {completedBurst?.LatencyLine() ?? "not measured"} (a completed job, as above)");
+            Console.WriteLine($"  of a pending job:   {pendingBurst?.PerSecond ?? double.NaN:0} requests/s; {pendingBurst?.LatencyLine() ?? "not measured"} (the batch's last job, read from the database)");
             Console.WriteLine($"scanned twice:        {scannedTwice?.ToString(CultureInfo.InvariantCulture) ?? "not known (this build keeps no scan history)"} domains");
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
             return counters.Failed == 0 && scannedTwice is null or 0 ? 0 : 1;
@@ -229,6 +234,14 @@ public static class LoadRun
             root.GetProperty("failed_jobs").GetInt32(),
             root.TryGetProperty("cancelled_jobs", out var cancelled) ? cancelled.GetInt32() : 0); // an older --server build has no cancelling
         return (counters, root.GetProperty("jobs")[0].GetProperty("job_id").GetString()!);
+    }
+
+    /// The batch's last job, which a quarter of the way through the batch is still waiting to be claimed.
+    private static async Task<string> LastJobAsync(HttpClient api, string batchId, CancellationToken ct)
+    {
+        using var json = JsonDocument.Parse(await api.GetStringAsync(new Uri($"/api/v1/batch/status/{batchId}?jobs_limit=10000", UriKind.Relative), ct));
+        var jobs = json.RootElement.GetProperty("jobs");
+        return jobs[jobs.GetArrayLength() - 1].GetProperty("job_id").GetString()!;
     }
 
     private static bool HasScanHistory(bool postgres, string connectionString)

@@ -91,12 +91,15 @@ public static class ScanEndpoints
         }
 
         var ended = job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+        // The result only for a completed job, once: its answer is kept from then on. A job read as completed has its
+        // result already (both are written in one transaction).
+        var result = job.Status == JobStatus.Completed ? await FindResultAsync(db, job.Id, cancellationToken) : null;
         var status = new ScanStatus(
             PublicIds.Format(Job.PublicPrefix, job.Id),
             EnumNames.ToWire(job.Status),
             job.CreatedAt,
             ended ? job.CompletedAt : null,
-            job.Status == JobStatus.Completed ? StoredJson.From(job.Result) : null,
+            job.Status == JobStatus.Completed ? StoredJson.From(result) : null,
             job.Status == JobStatus.Failed ? job.Error ?? JobQueue.FailedMessage : null,
             new ScanProgressView(
                 job.ProgressStep ?? DefaultStep(job.Status),
@@ -107,22 +110,33 @@ public static class ScanEndpoints
             : TypedResults.Ok(status);
     }
 
-    // Compiled once per model: building and looking up this query's expression tree cost more than running it. A
-    // compiled query refuses a model other than the one it was compiled for, and a process may hold several (SQLite
-    // and PostgreSQL hosts in the tests), so there is one per model. Everything the query reads is a parameter of the
-    // lambda (the context too): no request's values are captured in it.
+    // Compiled once per model: building and looking up a query's expression tree cost more than running it. A compiled
+    // query refuses a model other than the one it was compiled for, and a process may hold several (SQLite and
+    // PostgreSQL hosts in the tests), so there is one per model. Everything a query reads is a parameter of its lambda
+    // (the context too): no request's values are captured in it.
+    //
+    // The job's row alone is what a client polling a pending or running scan costs, on every poll: one primary-key
+    // read. The result (from the domain's history) is read apart, once: as a correlated subquery of every poll it was
+    // parsed and planned again each time (SQLite prepares every statement anew) for jobs that have none yet.
     private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, Guid?, CancellationToken, Task<StatusRow?>>> StatusQueries = [];
+    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, CancellationToken, Task<string?>>> ResultQueries = [];
 
     private static Task<StatusRow?> FindStatusAsync(ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken cancellationToken) =>
         StatusQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken _) =>
             db.Jobs.AsNoTracking()
                 .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
                 .Select(j => new StatusRow(
-                    j.Id, j.TenantId, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage,
-                    // The result lives in the domain's history; a retried job may have ended more than once.
-                    db.DomainScans.Where(s => s.JobId == j.Id && s.Status == JobStatus.Completed)
-                        .OrderByDescending(s => s.ScannedAt).Select(s => s.Result).FirstOrDefault()))
-                .SingleOrDefault()))(db, id, scope, cancellationToken);
+                    j.Id, j.TenantId, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage))
+                .FirstOrDefault()))(db, id, scope, cancellationToken);
+
+    // The result lives in the domain's history; a retried job may have ended more than once.
+    private static Task<string?> FindResultAsync(ScraperSkyDbContext db, Guid jobId, CancellationToken cancellationToken) =>
+        ResultQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid jobId, CancellationToken _) =>
+            db.DomainScans.AsNoTracking()
+                .Where(s => s.JobId == jobId && s.Status == JobStatus.Completed)
+                .OrderByDescending(s => s.ScannedAt)
+                .Select(s => s.Result)
+                .FirstOrDefault()))(db, jobId, cancellationToken);
 
     private static string DefaultStep(JobStatus status) => status switch
     {
@@ -134,7 +148,7 @@ public static class ScanEndpoints
 
     private sealed record StatusRow(
         Guid Id, Guid TenantId, string Domain, JobStatus Status, DateTime CreatedAt, DateTime? CompletedAt, string? Error,
-        string? ProgressStep, string? ProgressMessage, string? Result);
+        string? ProgressStep, string? ProgressMessage);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail);
