@@ -31,9 +31,9 @@ internal sealed class FingerprintPattern
 
     public int Confidence { get; }
 
-    /// Lower-cased strings of which at least one occurs in every input the regex can match; null when no such
-    /// literal could be derived and the regex must always run.
-    public IReadOnlyList<string>? Literals { get; }
+    /// Per top-level alternative, lower-cased strings that all occur in every input the alternative can match; null
+    /// when some alternative has none and the regex must always run.
+    public IReadOnlyList<IReadOnlyList<string>>? Literals { get; }
 
     public static FingerprintPattern Parse(string raw)
     {
@@ -73,7 +73,7 @@ internal sealed class FingerprintPattern
 
         // A short input (a script URL, a meta value, a header) is searched for the pattern's literals first: far cheaper
         // than a regex call, which starts by reading the clock for its timeout.
-        if (Literals is { } literals && input.Length <= MaxLiteralCheckedChars && !ContainsAny(input.Span, literals))
+        if (Literals is { } literals && input.Length <= MaxLiteralCheckedChars && !MayContainMatch(input.Span, literals))
         {
             return false;
         }
@@ -149,11 +149,18 @@ internal sealed class FingerprintPattern
         return true;
     }
 
-    private static bool ContainsAny(ReadOnlySpan<char> input, IReadOnlyList<string> literals)
+    /// Whether some alternative's literals all occur in <paramref name="input"/>.
+    private static bool MayContainMatch(ReadOnlySpan<char> input, IReadOnlyList<IReadOnlyList<string>> literals)
     {
-        foreach (var literal in literals)
+        foreach (var branch in literals)
         {
-            if (input.Contains(literal, StringComparison.OrdinalIgnoreCase))
+            var all = true;
+            foreach (var literal in branch)
+            {
+                all &= input.Contains(literal, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (all)
             {
                 return true;
             }

@@ -52,18 +52,30 @@ internal sealed class LiteralSet
     private const int MaxGram = 5;
     private const int FilterBits = 18;
 
-    // The vectorised first pass (AVX2, a gram of three or more): sixteen starts at a time. A literal of five
-    // characters or more is keyed on its first five, a shorter one on its first three: one short literal ("hx-")
-    // keeps the class filter's gram at three for the whole shipped set, and on the extraction corpus a three-character
-    // key passes 2.6% of positions where this pair passes 0.4%, so the class filter and the automaton run seven times
-    // less often. Characters are OR 0x20 (upper-case ASCII letters become lower-case; a few punctuation pairs merge,
-    // which only lets more starts through) and capped at 128 (every non-ASCII character); each key is hashed to 16
-    // bits and looked up in its own 64 Kbit (8 KB) filter by gathers. A literal letter that a non-ASCII character
-    // folds to (`k`, which the Kelvin sign lower-cases to) is also entered as 128, so no start is missed.
+    // The vectorised first pass (AVX2, a gram of three or more): sixteen starts at a time, of which it looks up every
+    // other one. A literal starting at an odd place is caught at the even place after it, by the key of its
+    // characters from its second on: each literal enters the keys at both of its first two places, and a hit sends
+    // the automaton back one character. Looked up, one key in two: the gathers that read the filters are the pass's
+    // cost (four a block of sixteen took 0.31 ms of a 250 KB page, two of them 0.20).
+    // A literal of six characters or more is keyed on five (at its first or second place), a shorter one on three:
+    // one short literal ("hx-") keeps the class filter's gram at three for the whole shipped set, and on the
+    // extraction corpus a three-character key passes 2.6% of positions where this pair passes 0.4%, so the class
+    // filter and the automaton run seven times less often. A literal of three characters has only two at its second
+    // place: its key there takes any third. Characters are OR 0x20 (upper-case ASCII letters become lower-case; a few
+    // punctuation pairs merge, which only lets more starts through) and capped at 128 (every non-ASCII character);
+    // each key is hashed to 16 bits and looked up in its own 64 Kbit (8 KB) filter by gathers. A literal letter that
+    // a non-ASCII character folds to (`k`, which the Kelvin sign lower-cases to) is also entered as 128, so no start
+    // is missed.
     private const int LongKey = 5;
-    private const uint VectorMultiplier0 = 0x9E37;
-    private const uint VectorMultiplier1 = 0x7F4B;
-    private const uint VectorMultiplier2 = 0x5BD1;
+    private const int LongLiteral = LongKey + 1;
+    private const int ShortKey = 3;
+    private const uint VectorMultiplier0 = 0x9E3779B1;
+    private const uint VectorMultiplier1 = 0x85EBCA77;
+    private const uint VectorMultiplier2 = 0xC2B2AE3D;
+
+    // Every value VectorFold gives: 0x20 to 0x7F (OR 0x20 lifts the control characters into it) and 128.
+    private static readonly uint[] AnyFold = [.. Enumerable.Range(0x20, 0x61).Select(v => (uint)v)];
+
     private readonly uint[]? _shortFilter;
     private readonly uint[]? _longFilter;
     private readonly bool _hasShortLiterals;
@@ -195,11 +207,15 @@ internal sealed class LiteralSet
             _longFilter = new uint[(1 << 16) / 32];
             foreach (var literal in literals)
             {
-                _hasShortLiterals |= literal.Length < LongKey;
-                foreach (var key in VectorKeys(literal, literal.Length < LongKey ? 3 : LongKey, foldedFromNonAscii))
+                var isShort = literal.Length < LongLiteral;
+                _hasShortLiterals |= isShort;
+                var filter = isShort ? _shortFilter : _longFilter;
+                foreach (var place in (ReadOnlySpan<int>)[0, 1])
                 {
-                    var filter = literal.Length < LongKey ? _shortFilter : _longFilter;
-                    filter[key >> 5] |= 1u << (int)key;
+                    foreach (var key in VectorKeys(literal.AsSpan(place), isShort ? ShortKey : LongKey, foldedFromNonAscii))
+                    {
+                        filter[key >> 5] |= 1u << (int)key;
+                    }
                 }
             }
         }
@@ -244,67 +260,74 @@ internal sealed class LiteralSet
         return matchStart >= 0 ? matchStart : ScanFrom(text, from, found);
     }
 
-    /// The first pass sixteen starts at a time, the class filter and the automaton at the starts it passes. Stops
-    /// where fewer than twenty characters remain (a vector reads the sixteen starts' first five characters) and
-    /// returns where the scalar scan takes over; <paramref name="matchStart"/> as in <see cref="RunAutomaton"/>.
+    /// The first pass sixteen starts at a time (looked up at every other one), the class filter and the automaton at
+    /// the starts it passes. Stops where fewer than twenty characters remain (a vector reads the sixteen starts' first
+    /// five characters) and returns where the scalar scan takes over; <paramref name="matchStart"/> as in
+    /// <see cref="RunAutomaton"/>.
     private unsafe int ScanVectorised(ReadOnlySpan<char> text, bool[]? found, out int matchStart)
     {
         matchStart = -1;
         var s = 0;
         var last = text.Length - 20;
         var hasShort = _hasShortLiterals;
+
+        // Every literal starting before `from` is found (see RunAutomaton's return), and one starting before s - 1 too:
+        // a block's lookups at s, s + 2 ... s + 14 answer for starts from s - 1 to s + 14.
+        var from = 0;
         fixed (char* chars = text)
         fixed (uint* shortFilter = _shortFilter)
         fixed (uint* longFilter = _longFilter)
         {
             while (s <= last)
             {
-                var f0 = VectorFold(Avx.LoadVector256((ushort*)(chars + s)));
-                var f1 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 1)));
-                var f2 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 2)));
-                var f3 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 3)));
-                var f4 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 4)));
-                var head = (Avx2.ShiftLeftLogical(f0, 7) ^ f1) * Vector256.Create((ushort)VectorMultiplier0);
-                var longKey = head + ((Avx2.ShiftLeftLogical(f2, 7) ^ f3) * Vector256.Create((ushort)VectorMultiplier1))
-                    + (f4 * Vector256.Create((ushort)VectorMultiplier2));
-                var candidates = FilterBits16(longFilter, longKey);
+                // A lane holds two characters, so a key reads three lanes: its start's pair, the next pair and one more.
+                var pair0 = VectorFold(Avx.LoadVector256((ushort*)(chars + s))).AsUInt32();
+                var pair1 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 2))).AsUInt32();
+                var next = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 4))).AsUInt32() & Vector256.Create(0xFFFFu);
+                var head = pair0 * Vector256.Create(VectorMultiplier0);
+                var longKey = (head + (pair1 * Vector256.Create(VectorMultiplier1)) + (next * Vector256.Create(VectorMultiplier2))) >>> 16;
+
+                // Bit k: a literal may start at s + 2k - 1 or s + 2k.
+                var candidates = FilterBits8(longFilter, longKey.AsInt32());
                 if (hasShort)
                 {
-                    candidates |= FilterBits16(shortFilter, head + (f2 * Vector256.Create((ushort)VectorMultiplier2)));
+                    var shortKey = (head + ((pair1 & Vector256.Create(0xFFFFu)) * Vector256.Create(VectorMultiplier2))) >>> 16;
+                    candidates |= FilterBits8(shortFilter, shortKey.AsInt32());
                 }
 
-                // Nothing that starts before `resume` is left to find (see RunAutomaton's return).
-                var resume = s;
                 while (candidates != 0)
                 {
-                    var start = s + BitOperations.TrailingZeroCount(candidates);
+                    var at = s + (2 * BitOperations.TrailingZeroCount(candidates));
                     candidates &= candidates - 1;
-                    if (start < resume || !GramMayStartAt(text, start))
+                    var start = Math.Max(at - 1, from);
+                    if (start < at && !GramMayStartAt(text, start))
+                    {
+                        start++;
+                    }
+
+                    if (start > at || !GramMayStartAt(text, start))
                     {
                         continue;
                     }
 
-                    resume = RunAutomaton(text, start, found, out matchStart);
+                    from = RunAutomaton(text, start, found, out matchStart);
                     if (matchStart >= 0)
                     {
-                        return resume;
+                        return from;
                     }
                 }
 
-                s = Math.Max(s + 16, resume);
+                s = Math.Max(s + 16, from);
             }
         }
 
-        return s;
+        return Math.Max(s - 1, from);
     }
 
     private static Vector256<ushort> VectorFold(Vector256<ushort> chars) =>
         Avx2.Min(chars | Vector256.Create((ushort)0x20), Vector256.Create((ushort)128));
 
-    /// The filter's bits for sixteen keys, one bit each: a gather per eight, each bit moved to its lane's sign.
-    private static unsafe uint FilterBits16(uint* filter, Vector256<ushort> keys) =>
-        FilterBits8(filter, Avx2.ConvertToVector256Int32(keys.GetLower())) | (FilterBits8(filter, Avx2.ConvertToVector256Int32(keys.GetUpper())) << 8);
-
+    /// The filter's bits for eight keys, one bit each: a gather, each bit moved to its lane's sign.
     private static unsafe uint FilterBits8(uint* filter, Vector256<int> keys)
     {
         var words = Avx2.GatherVector256((int*)filter, Avx2.ShiftRightLogical(keys, 5), 4);
@@ -312,21 +335,22 @@ internal sealed class LiteralSet
         return (uint)Avx.MoveMask(signs.AsSingle());
     }
 
-    /// The vector pass's keys for a literal's first <paramref name="length"/> characters (three or five): one per way
-    /// the page may show them, each character as its own fold and, if a non-ASCII character shares its class, 128.
-    private List<uint> VectorKeys(string literal, int length, bool[] foldedFromNonAscii)
+    /// The vector pass's keys for the first <paramref name="length"/> characters (three or five) of
+    /// <paramref name="literal"/>: one per way the page may show them, each character as its own fold and, if a
+    /// non-ASCII character shares its class, 128; past the literal's end, any character.
+    private List<uint> VectorKeys(ReadOnlySpan<char> literal, int length, bool[] foldedFromNonAscii)
     {
         var ways = new List<uint[]> { new uint[length] };
         for (var k = 0; k < length; k++)
         {
-            var c = literal[k];
-            var forms = foldedFromNonAscii[_classOf[c]] ? new[] { c | 0x20u, 128u } : [c | 0x20u];
+            uint[] forms = k >= literal.Length ? AnyFold
+                : foldedFromNonAscii[_classOf[literal[k]]] ? [literal[k] | 0x20u, 128u] : [literal[k] | 0x20u];
             ways = [.. ways.SelectMany(w => forms.Select(f => (uint[])[.. w[..k], f, .. w[(k + 1)..]]))];
         }
 
-        return [.. ways.Select(f => length == 3
-            ? (ushort)((((f[0] << 7) ^ f[1]) * VectorMultiplier0) + (f[2] * VectorMultiplier2))
-            : (uint)(ushort)((((f[0] << 7) ^ f[1]) * VectorMultiplier0) + (((f[2] << 7) ^ f[3]) * VectorMultiplier1) + (f[4] * VectorMultiplier2)))];
+        return [.. ways.Select(f => length == ShortKey
+            ? (((f[0] | (f[1] << 16)) * VectorMultiplier0) + (f[2] * VectorMultiplier2)) >> 16
+            : (((f[0] | (f[1] << 16)) * VectorMultiplier0) + ((f[2] | (f[3] << 16)) * VectorMultiplier1) + (f[4] * VectorMultiplier2)) >> 16)];
     }
 
     /// The class filter's test for a literal starting at <paramref name="start"/> (see <see cref="ScanFrom"/>).

@@ -9,26 +9,28 @@ internal static class RequiredLiterals
 {
     private const int MinLength = 3;
 
-    /// One literal per top-level alternative (any of them must occur), or null when some alternative has none.
-    public static IReadOnlyList<string>? Find(string pattern)
+    /// Per top-level alternative (any of them may match), every literal each of its matches contains, longest first;
+    /// null when some alternative has none. All of an alternative's literals, not only its longest: its longest is
+    /// often markup every page holds (`<link[^>]+bulma`, `class=["']wpcf7`), and the regex would run on every page.
+    public static IReadOnlyList<IReadOnlyList<string>>? Find(string pattern)
     {
         var branches = SplitTopLevel(pattern);
-        var literals = new List<string>(branches.Count);
+        var found = new List<IReadOnlyList<string>>(branches.Count);
         foreach (var branch in branches)
         {
-            var literal = Longest(branch);
-            if (literal is null)
+            var literals = Runs(branch);
+            if (literals.Count == 0)
             {
                 return null;
             }
 
-            if (!literals.Contains(literal))
+            if (!found.Any(f => f.SequenceEqual(literals)))
             {
-                literals.Add(literal);
+                found.Add(literals);
             }
         }
 
-        return literals;
+        return found;
     }
 
     private static List<string> SplitTopLevel(string pattern)
@@ -63,16 +65,18 @@ internal static class RequiredLiterals
         return branches;
     }
 
-    private static string? Longest(string branch)
+    /// The runs of plain literal characters of a branch outside its groups and classes, each at least
+    /// <see cref="MinLength"/> long, lower-cased, distinct and longest first.
+    private static List<string> Runs(string branch)
     {
-        string? best = null;
+        var runs = new List<string>();
         var run = new StringBuilder();
 
         void Flush()
         {
-            if (run.Length >= MinLength && (best is null || run.Length > best.Length))
+            if (run.Length >= MinLength && run.ToString().ToLowerInvariant() is var literal && !runs.Contains(literal))
             {
-                best = run.ToString().ToLowerInvariant();
+                runs.Add(literal);
             }
 
             run.Clear();
@@ -137,7 +141,7 @@ internal static class RequiredLiterals
         }
 
         Flush();
-        return best;
+        return [.. runs.OrderByDescending(r => r.Length)];
     }
 
     /// Index just past a quantifier starting at <paramref name="i"/>, including a lazy or possessive suffix.

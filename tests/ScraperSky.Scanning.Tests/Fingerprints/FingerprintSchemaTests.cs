@@ -26,6 +26,18 @@ public sealed class FingerprintSchemaTests
         Assert.Equal("v7", Detect(rules, Page(scripts: ["https://cdn.test/lib.js?v=7"]))[0].Version);
     }
 
+    [Theory]
+    [InlineData("<link rel='stylesheet' href='/css/bulma.min.css'>", true)]
+    [InlineData("<link rel='stylesheet' href='/css/site.css'><p>We like BULMA-START themes</p>", true)]
+    [InlineData("<link rel='stylesheet' href='/css/site.css'><p>bulma</p>", false)]
+    [InlineData("<p>bulma.css</p>", false)]
+    public void A_pattern_runs_where_all_literals_of_one_of_its_alternatives_are_on_the_page(string html, bool detected)
+    {
+        // The prefilter asks for every literal of an alternative (`<link`, `bulma` and `.css`), not only its longest.
+        const string rules = """{ "Bulma": { "cats": [66], "html": "<link[^>]+bulma(?:\\.min)?\\.css|bulma-start" } }""";
+        Assert.Equal(detected, Detect(rules, Page(html)).Any(t => t.Name == "Bulma"));
+    }
+
     [Fact]
     public void Anchored_scripts_patterns_match_each_inline_script_as_a_whole_though_it_is_a_slice_of_the_page()
     {

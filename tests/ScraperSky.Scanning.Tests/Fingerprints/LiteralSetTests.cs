@@ -37,19 +37,45 @@ public sealed class LiteralSetTests
         Assert.Equal([true], Find(["gtag("], "window.gtag("));
     }
 
-    [Fact]
-    public void A_literal_is_found_at_every_position_of_a_long_text_up_to_its_very_end()
+    [Theory]
+    [InlineData("JQuery")]
+    [InlineData("hx-")]
+    [InlineData("GSAP")]
+    [InlineData("SLICK")]
+    [InlineData("WP-CONTENT/PLUGINS")]
+    public void A_literal_is_found_at_every_position_of_a_long_text_up_to_its_very_end(string literal)
     {
-        // Long enough for the vectorised pass (eight starts a block) and for the scalar scan of the last few characters.
-        var set = new LiteralSet(["jquery", "gtag("]);
-        for (var at = 0; at <= 40 - "JQuery".Length; at++)
+        // Long enough for several blocks of the vectorised pass, which looks up every other start, and for the scalar
+        // scan of the last few characters: a literal at an odd place is caught by the key of its second character on.
+        var set = new LiteralSet(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"]);
+        const int length = 90;
+        for (var at = 0; at <= length - literal.Length; at++)
         {
-            var text = new string('-', at) + "JQuery" + new string('-', 40 - "JQuery".Length - at);
-            var found = new bool[2];
+            var text = new string('-', at) + literal + new string('-', length - literal.Length - at);
+            var found = new bool[6];
             set.FindIn(text, found);
 
-            Assert.Equal([true, false], found);
+            Assert.Equal(1, found.Count(f => f));
+            Assert.True(found[IndexOf(literal)]);
             Assert.Equal(at, set.IndexOfAny(text));
+        }
+
+        static int IndexOf(string literal) =>
+            Array.FindIndex(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], l => l.Equals(literal, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Literals_at_neighbouring_odd_and_even_places_are_all_found()
+    {
+        // One lookup answers for two starts; a hit at one must not hide a literal starting right after it.
+        var set = new LiteralSet(["abc", "bcd", "cde", "xyz12"]);
+        for (var at = 0; at < 40; at++)
+        {
+            var text = new string('.', at) + "abcde" + new string('.', 3) + "XYZ12" + new string('.', 40);
+            var found = new bool[4];
+            set.FindIn(text, found);
+
+            Assert.Equal([true, true, true, true], found);
         }
     }
 
@@ -57,11 +83,14 @@ public sealed class LiteralSetTests
     public void A_non_ascii_character_that_folds_to_a_letter_of_a_literal_matches_it_in_a_long_text()
     {
         // The Kelvin sign lower-cases to `k`, as a case-insensitive regex takes it; the vector pass must fold it too.
-        var text = "<div class=\"x\">Caf\u00e9 \u4e2d\u6587 \u212Aomodo <em>\u212Aontakt</em> and more text</div>";
-        var found = new bool[3];
-        new LiteralSet(["komodo", "kontakt", "kelvin"]).FindIn(text, found);
+        foreach (var padding in (string[])["", "-"])
+        {
+            var text = padding + "<div class=\"x\">Caf\u00e9 \u4e2d\u6587 \u212Aomodo <em>\u212Aontakt</em> and more text about \u212AX-it</div>";
+            var found = new bool[4];
+            new LiteralSet(["komodo", "kontakt", "kelvin", "kx-"]).FindIn(text, found);
 
-        Assert.Equal([true, true, false], found);
+            Assert.Equal([true, true, false, true], found);
+        }
     }
 
     [Fact]

@@ -7,21 +7,23 @@ public sealed class RequiredLiteralsTests
     [Theory]
     [InlineData(@"/wp-content/(?:themes|plugins)/", "/wp-content/")]
     [InlineData(@"googletagmanager\.com/gtm\.js", "googletagmanager.com/gtm.js")]
-    [InlineData(@"jquery[.-]?(\d+\.\d+)?(?:\.min)?\.js", "jquery")]
+    [InlineData(@"jquery[.-]?(\d+\.\d+)?(?:\.min)?\.js", "jquery", ".js")]
     [InlineData(@"^WordPress(?: ([\d.]+))?", "wordpress")]
     [InlineData(@"abcdx?yz", "abcd")]
     [InlineData(@"ab{0,2}cdefg", "cdefg")]
     [InlineData(@"Mage\.Cookies", "mage.cookies")]
-    [InlineData("Caf\u00e9Shop", "shop")]
-    public void The_longest_literal_every_match_contains_is_found(string pattern, string literal)
+    [InlineData("Caf\u00e9Shop", "shop", "caf")]
+    [InlineData(@"<link[^>]+bulma(?:\.min)?\.css", "<link", "bulma", ".css")]
+    [InlineData(@"class=[""']wpcf7", "class=", "wpcf7")]
+    public void Every_literal_every_match_contains_is_found_longest_first(string pattern, params string[] literals)
     {
-        Assert.Equal([literal], RequiredLiterals.Find(pattern));
+        Assert.Equal([literals], RequiredLiterals.Find(pattern));
     }
 
     [Fact]
-    public void Top_level_alternatives_each_give_a_literal()
+    public void Top_level_alternatives_each_give_their_literals()
     {
-        Assert.Equal(["static.hotjar.com", "hotjar-"], RequiredLiterals.Find(@"static\.hotjar\.com|hotjar-\d+\.js"));
+        Assert.Equal([["static.hotjar.com"], ["hotjar-", ".js"]], RequiredLiterals.Find(@"static\.hotjar\.com|hotjar-\d+\.js"));
     }
 
     [Theory]
@@ -44,6 +46,6 @@ public sealed class RequiredLiteralsTests
         Assert.Matches(new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase), input);
         var literals = RequiredLiterals.Find(pattern);
         Assert.NotNull(literals);
-        Assert.Contains(literals, l => input.Contains(l, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(literals, branch => branch.All(l => input.Contains(l, StringComparison.OrdinalIgnoreCase)));
     }
 }
