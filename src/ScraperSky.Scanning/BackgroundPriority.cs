@@ -9,9 +9,8 @@ namespace ScraperSky.Scanning;
 /// background for good.
 ///
 /// A thread inherits the nice value of the thread that creates it, and the runtime starts a thread-pool worker on the
-/// thread that queues work when no worker is idle and the pool may grow: a lane thread finishing a page could start one
-/// at the lane's priority. In load runs none did (every pool worker at nice 0 at the end of each); should it happen,
-/// that worker is as slow to get a core as the lane, not starved.
+/// thread that queues work when no worker is idle and the pool may grow: a lowered thread must not queue work to the
+/// pool (the extraction lane hands its finished work back through a thread at normal priority).
 internal static partial class BackgroundPriority
 {
     /// Nice 10: under contention such a thread gets about a tenth of what a default (nice 0) thread gets (CFS weights

@@ -11,10 +11,17 @@ namespace ScraperSky.Scanning;
 ///
 /// Work waiting for a thread is dropped when its token is cancelled (a scan's deadline), so a long queue never holds a
 /// scan past its deadline.
+///
+/// The lane's threads run at a lower OS priority (<see cref="BackgroundPriority"/>), which a thread passes on to every
+/// thread it starts, and the thread pool starts a worker on the thread that queues work when none is idle: finished
+/// work, whose completion queues the scans' continuations, is therefore handed back by a thread of its own at normal
+/// priority, so that no pool worker (nor any it starts in turn) is born at the lane's.
 public sealed class ExtractionLane : IDisposable
 {
     private readonly BlockingCollection<Work> _queue = new(new ConcurrentQueue<Work>());
+    private readonly BlockingCollection<Work> _finished = new(new ConcurrentQueue<Work>());
     private readonly Thread[] _threads;
+    private int _running;
 
     public ExtractionLane()
         : this(Environment.ProcessorCount)
@@ -25,6 +32,7 @@ public sealed class ExtractionLane : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         Width = width;
+        _running = width;
         _threads = new Thread[width];
         for (var i = 0; i < width; i++)
         {
@@ -42,6 +50,8 @@ public sealed class ExtractionLane : IDisposable
             };
             _threads[i].Start();
         }
+
+        new Thread(HandBack) { IsBackground = true, Name = "Extraction done" }.Start();
     }
 
     /// How many pieces of work run at once.
@@ -77,7 +87,24 @@ public sealed class ExtractionLane : IDisposable
     {
         foreach (var work in _queue.GetConsumingEnumerable())
         {
-            work.Run();
+            if (work.Run())
+            {
+                _finished.Add(work);
+            }
+        }
+
+        // The last thread to end lets the hand-back thread end once it has handed back what is left.
+        if (Interlocked.Decrement(ref _running) == 0)
+        {
+            _finished.CompleteAdding();
+        }
+    }
+
+    private void HandBack()
+    {
+        foreach (var work in _finished.GetConsumingEnumerable())
+        {
+            work.Complete();
         }
     }
 
@@ -92,7 +119,11 @@ public sealed class ExtractionLane : IDisposable
 
     private abstract class Work
     {
-        public abstract void Run();
+        /// Runs the work on a lane thread, keeping its outcome; false when it was cancelled before it started.
+        public abstract bool Run();
+
+        /// Completes the caller's task with the outcome kept by <see cref="Run"/>.
+        public abstract void Complete();
     }
 
     private sealed class Work<T> : Work
@@ -102,6 +133,9 @@ public sealed class ExtractionLane : IDisposable
         private readonly Func<T> _work;
         private readonly CancellationToken _cancellationToken;
         private readonly CancellationTokenRegistration _cancelWhileQueued;
+        private T? _result;
+        private Exception? _exception;
+        private bool _cancelled;
 
         public Work(Func<T> work, CancellationToken cancellationToken)
         {
@@ -114,25 +148,43 @@ public sealed class ExtractionLane : IDisposable
 
         private void Cancel() => _done.TrySetCanceled(_cancellationToken);
 
-        public override void Run()
+        public override bool Run()
         {
             _cancelWhileQueued.Dispose();
             if (_done.Task.IsCompleted)
             {
-                return;
+                return false;
             }
 
             try
             {
-                _done.TrySetResult(_work());
+                _result = _work();
             }
             catch (OperationCanceledException e) when (e.CancellationToken == _cancellationToken && _cancellationToken.IsCancellationRequested)
             {
-                _done.TrySetCanceled(_cancellationToken);
+                _cancelled = true;
             }
             catch (Exception e)
             {
-                _done.TrySetException(e);
+                _exception = e;
+            }
+
+            return true;
+        }
+
+        public override void Complete()
+        {
+            if (_cancelled)
+            {
+                _done.TrySetCanceled(_cancellationToken);
+            }
+            else if (_exception is not null)
+            {
+                _done.TrySetException(_exception);
+            }
+            else
+            {
+                _done.TrySetResult(_result!);
             }
         }
     }

@@ -43,6 +43,25 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task Finished_work_is_handed_back_from_a_thread_at_normal_priority()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Per-thread nice values are Linux's.");
+        using var lane = new ExtractionLane(1);
+        using var registered = new ManualResetEventSlim();
+        var scheduler = new RecordingScheduler();
+
+        // The thread that completes the work queues its continuations, and the thread pool starts a worker on the thread
+        // that queues work when it has none idle: the worker would inherit that thread's nice value, 10 on the lane (and
+        // so would every worker that one starts). A scheduler's QueueTask runs on the completing thread.
+        var work = lane.RunAsync(() => registered.Wait(TimeSpan.FromSeconds(30)), Ct);
+        var continuation = work.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, scheduler);
+        registered.Set();
+        await continuation;
+
+        Assert.Equal(0, scheduler.QueuedAtNice);
+    }
+
+    [Fact]
     public async Task The_caller_continues_on_the_thread_pool_not_on_a_lane_thread()
     {
         using var lane = new ExtractionLane(1);
@@ -136,5 +155,21 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     {
         var stat = File.ReadAllText("/proc/thread-self/stat");
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// Runs its tasks on the thread pool, noting the nice value of the thread that queued the last one.
+    private sealed class RecordingScheduler : TaskScheduler
+    {
+        public int QueuedAtNice { get; private set; } = -1;
+
+        protected override void QueueTask(Task task)
+        {
+            QueuedAtNice = CurrentThreadNice();
+            ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => [];
     }
 }
