@@ -220,6 +220,20 @@ public sealed class RobotsTxtTests
     }
 
     [Fact]
+    public void The_rules_of_a_product_token_are_gathered_once_and_another_token_gets_its_own()
+    {
+        var robots = RobotsTxt.Parse("User-agent: *\nDisallow: /private\n\nUser-agent: ScraperSky\nDisallow: /x\n");
+
+        var ours = robots.ForAgent("ScraperSky");
+        Assert.Same(ours, robots.ForAgent("ScraperSky"));
+        Assert.False(robots.IsAllowed("ScraperSky", "/x"));
+        Assert.True(robots.IsAllowed("OtherBot", "/x"));
+        Assert.False(robots.IsAllowed("OtherBot", "/private"));
+        Assert.False(robots.IsAllowed("ScraperSky", "/x"));
+        Assert.True(robots.IsAllowed("ScraperSky", "/private"));
+    }
+
+    [Fact]
     public void Crawl_delay_is_kept_for_the_matching_group()
     {
         var robots = RobotsTxt.Parse("User-agent: *\nCrawl-delay: 1.5\n\nUser-agent: ScraperSky\nCrawl-delay: 10\nDisallow: /x\n");
