@@ -728,6 +728,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
 
+        /// The text, to change in place.
+        public Span<char> Written => _chars.AsSpan(0, Length);
+
         public void Dispose()
         {
             ArrayPool<char>.Shared.Return(_chars);
