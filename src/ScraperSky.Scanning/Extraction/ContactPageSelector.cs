@@ -65,10 +65,11 @@ public static class ContactPageSelector
                 baseBest = Best(ScoreWords, lastBase.AbsolutePath, string.Empty, dropControls: true);
             }
 
-            // The link's score is at most the best word of its href, text and base path (the depth only lowers it):
-            // one that cannot reach the lowest of the best `max` scores so far could not be chosen either.
+            // The link's score is at most the best word of its href, text and base path, less what its depth costs
+            // where the href tells it: one that cannot reach the lowest of the best `max` scores so far could not be
+            // chosen either.
             var bound = Math.Max(baseBest, Best(ScoreWords, link.Href, link.Text, dropControls: true));
-            if (bound == 0 || bound < ranks.Threshold)
+            if (bound == 0 || bound - DepthCost(KnownDepth(link.Href)) < ranks.Threshold)
             {
                 continue;
             }
@@ -109,10 +110,41 @@ public static class ContactPageSelector
     private static int Score(string path, string text)
     {
         var best = Best(ScoreWords, path, text);
+        return best == 0 ? 0 : best - DepthCost(path.AsSpan().Count('/'));
+    }
 
-        // Deep paths (/blog/2021/05/how-we-contacted-our-customers) are articles, not the site's contact page.
-        var depth = path.AsSpan().Count('/');
-        return best == 0 ? 0 : best - (3 * Math.Max(0, depth - 2));
+    /// Deep paths (/blog/2021/05/how-we-contacted-our-customers) are articles, not the site's contact page.
+    private static int DepthCost(int slashes) => 3 * Math.Max(0, slashes - 2);
+
+    /// The slashes of the path <paramref name="href"/> resolves to, where the href alone tells it: a path from the
+    /// site's root of plain characters (no dot segments, escapes, backslashes or empty segments, which resolution
+    /// may drop or turn into slashes); else 0.
+    private static int KnownDepth(string href)
+    {
+        if (href.Length < 2 || href[0] != '/')
+        {
+            return 0;
+        }
+
+        var slashes = 0;
+        var previous = '\0';
+        foreach (var c in href)
+        {
+            if (c is '?' or '#')
+            {
+                break;
+            }
+
+            if (c is '.' or '\\' or '%' || c <= ' ' || c >= 0x7F || (c == '/' && previous == '/'))
+            {
+                return 0;
+            }
+
+            slashes += c == '/' ? 1 : 0;
+            previous = c;
+        }
+
+        return slashes;
     }
 
     /// The best score of the words in the unescaped, folded path, a space, and the folded text with its spaces as

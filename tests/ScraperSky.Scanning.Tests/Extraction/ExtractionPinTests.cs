@@ -34,6 +34,31 @@ public sealed class ExtractionPinTests
         Assert.Equal(expected, lines);
     }
 
+    /// A contact page is read without its links (only a homepage's are chosen from), and yields the same facts.
+    [Fact]
+    public void A_page_read_without_its_links_yields_the_same_facts_and_no_links()
+    {
+        var sites = Path.Combine(AppContext.BaseDirectory, "Sites");
+        var withLinks = 0;
+        foreach (var file in Directory.GetFiles(sites, "*.html", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var url = new Uri("https://fixture.test/contact/");
+            var html = File.ReadAllText(file);
+            var full = FixturePages.Extractor.Extract(FixturePages.Page(url, html), cancellationToken: TestContext.Current.CancellationToken);
+            var lean = FixturePages.Extractor.Extract(FixturePages.Page(url, html), links: false, cancellationToken: TestContext.Current.CancellationToken);
+            withLinks += full.Links.Count > 0 ? 1 : 0;
+            Assert.Empty(lean.Links);
+            Assert.Equal(Facts(full), Facts(lean));
+        }
+
+        Assert.True(withLinks > 10);
+    }
+
+    private static string Facts(PageExtraction page) => string.Join(" | ",
+        page.Title, page.Language, page.LogoUrl, page.FaviconUrl, string.Join(' ', page.Phones.Select(p => p.E164)),
+        string.Join(' ', page.Emails), string.Join(' ', page.SocialProfileUrls), page.Company?.LegalName,
+        string.Join(' ', page.Technologies.Select(t => t.Name)), page.Performance.LinkCount, page.IsLegalNotice);
+
     /// A homepage like the benchmark corpus's: a menu of 60 links and hundreds of article links whose texts name
     /// team, support, contact ... so most links may score and the choice is among many.
     [Fact]
