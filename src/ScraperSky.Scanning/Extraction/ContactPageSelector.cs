@@ -87,16 +87,19 @@ public static class ContactPageSelector
                 continue;
             }
 
+            // The page keeps the URL it was first linked by (its fragment dropped once it is among the chosen).
             var key = Normalize(url);
             if (!scored.TryGetValue(key, out var existing) || existing.Score < score)
             {
-                var target = existing.Url ?? new UriBuilder(url) { Fragment = string.Empty }.Uri;
-                scored[key] = (target, score, existing.Order == 0 ? order : existing.Order);
+                scored[key] = (existing.Url ?? url, score, existing.Order == 0 ? order : existing.Order);
                 ranks.Raise(existing.Score, score);
             }
         }
 
+        // Pages below the lowest of the best `max` scores cannot be chosen, whatever their paths' lengths.
         return [.. scored.Values
+            .Where(c => c.Score >= ranks.Threshold)
+            .Select(c => (Url: new UriBuilder(c.Url) { Fragment = string.Empty }.Uri, c.Score, c.Order))
             .OrderByDescending(c => c.Score)
             .ThenBy(c => c.Url.AbsolutePath.Length)
             .ThenBy(c => c.Order)
