@@ -67,7 +67,7 @@ public sealed partial class DomainScanner(
                 }
 
                 progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the homepage {page.FinalUrl}"));
-                home = await lane.RunAsync(() => extractor.Extract(page, null, deadline.Token), deadline.Token);
+                home = await lane.RunAsync(() => extractor.Extract(page, null, cancellationToken: deadline.Token), deadline.Token);
                 sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html.Span, page.FinalUrl) : [];
                 feedUrl = Fingerprints.WordPressFeed.FeedToRead(home);
                 home = WithoutHtml(home);
@@ -203,7 +203,7 @@ public sealed partial class DomainScanner(
 
                 try
                 {
-                    pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, cancellationToken), cancellationToken)));
+                    pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, links: false, cancellationToken), cancellationToken)));
                 }
                 catch (ScanException e)
                 {

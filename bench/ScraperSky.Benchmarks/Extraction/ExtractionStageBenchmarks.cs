@@ -135,6 +135,21 @@ public class ExtractionStageBenchmarks
         return links;
     }
 
+    /// The walk of a contact page: its links are not read (only a homepage's are chosen from).
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int WalkWithoutLinks()
+    {
+        var elements = 0;
+        for (var i = 0; i < Pages; i++)
+        {
+            using var walk = new HtmlExtractor.PageWalk(_corpus[i].FinalUrl, _trees[i].TextLength, links: false);
+            walk.Visit(_trees[i]);
+            elements += walk.Performance().TotalElements;
+        }
+
+        return elements;
+    }
+
     [Benchmark(OperationsPerInvoke = Pages)]
     public int Emails()
     {

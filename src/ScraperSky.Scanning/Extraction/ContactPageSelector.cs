@@ -48,9 +48,10 @@ public static class ContactPageSelector
         var homePath = homepage.AbsolutePath.AsSpan().TrimEnd('/');
         var homeQuery = homepage.Query;
         var scored = new Dictionary<string, (Uri Url, int Score, int Order)>(StringComparer.Ordinal);
+        var ranks = new TopScores(max);
         var order = 0;
         Uri? lastBase = null;
-        var baseMayScore = false;
+        var baseBest = 0;
         foreach (var link in links)
         {
             order++;
@@ -61,10 +62,14 @@ public static class ContactPageSelector
             if (!ReferenceEquals(link.BaseUrl, lastBase))
             {
                 lastBase = link.BaseUrl;
-                baseMayScore = Best(ScoreWords, lastBase.AbsolutePath, string.Empty, dropControls: true) > 0;
+                baseBest = Best(ScoreWords, lastBase.AbsolutePath, string.Empty, dropControls: true);
             }
 
-            if (!baseMayScore && Best(ScoreWords, link.Href, link.Text, dropControls: true) == 0)
+            // The link's score is at most the best word of its href, text and base path, less what its depth costs
+            // where the href tells it: one that cannot reach the lowest of the best `max` scores so far could not be
+            // chosen either.
+            var bound = Math.Max(baseBest, Best(ScoreWords, link.Href, link.Text, dropControls: true));
+            if (bound == 0 || bound - DepthCost(KnownDepth(link.Href)) < ranks.Threshold)
             {
                 continue;
             }
@@ -82,15 +87,19 @@ public static class ContactPageSelector
                 continue;
             }
 
+            // The page keeps the URL it was first linked by (its fragment dropped once it is among the chosen).
             var key = Normalize(url);
             if (!scored.TryGetValue(key, out var existing) || existing.Score < score)
             {
-                var target = new UriBuilder(url) { Fragment = string.Empty }.Uri;
-                scored[key] = (existing.Url ?? target, score, existing.Order == 0 ? order : existing.Order);
+                scored[key] = (existing.Url ?? url, score, existing.Order == 0 ? order : existing.Order);
+                ranks.Raise(existing.Score, score);
             }
         }
 
+        // Pages below the lowest of the best `max` scores cannot be chosen, whatever their paths' lengths.
         return [.. scored.Values
+            .Where(c => c.Score >= ranks.Threshold)
+            .Select(c => (Url: new UriBuilder(c.Url) { Fragment = string.Empty }.Uri, c.Score, c.Order))
             .OrderByDescending(c => c.Score)
             .ThenBy(c => c.Url.AbsolutePath.Length)
             .ThenBy(c => c.Order)
@@ -104,10 +113,41 @@ public static class ContactPageSelector
     private static int Score(string path, string text)
     {
         var best = Best(ScoreWords, path, text);
+        return best == 0 ? 0 : best - DepthCost(path.AsSpan().Count('/'));
+    }
 
-        // Deep paths (/blog/2021/05/how-we-contacted-our-customers) are articles, not the site's contact page.
-        var depth = path.AsSpan().Count('/');
-        return best == 0 ? 0 : best - (3 * Math.Max(0, depth - 2));
+    /// Deep paths (/blog/2021/05/how-we-contacted-our-customers) are articles, not the site's contact page.
+    private static int DepthCost(int slashes) => 3 * Math.Max(0, slashes - 2);
+
+    /// The slashes of the path <paramref name="href"/> resolves to, where the href alone tells it: a path from the
+    /// site's root of plain characters (no dot segments, escapes, backslashes or empty segments, which resolution
+    /// may drop or turn into slashes); else 0.
+    private static int KnownDepth(string href)
+    {
+        if (href.Length < 2 || href[0] != '/')
+        {
+            return 0;
+        }
+
+        var slashes = 0;
+        var previous = '\0';
+        foreach (var c in href)
+        {
+            if (c is '?' or '#')
+            {
+                break;
+            }
+
+            if (c is '.' or '\\' or '%' || c <= ' ' || c >= 0x7F || (c == '/' && previous == '/'))
+            {
+                return 0;
+            }
+
+            slashes += c == '/' ? 1 : 0;
+            previous = c;
+        }
+
+        return slashes;
     }
 
     /// The best score of the words in the unescaped, folded path, a space, and the folded text with its spaces as
@@ -217,25 +257,61 @@ public static class ContactPageSelector
     private static string Normalize(Uri url) =>
         string.Concat(SiteHost(url.IdnHost).ToString().ToLowerInvariant(), url.AbsolutePath.AsSpan().TrimEnd('/'), url.Query);
 
+    /// The lowest score a link needs to still be among the best <c>max</c> pages (0 while fewer are scored): the
+    /// number of pages at each score, which only ever rises (a page's score is raised, never lowered).
+    private sealed class TopScores(int max)
+    {
+        private readonly int[] _pages = new int[MaxScore + 1];
+
+        public int Threshold { get; private set; }
+
+        /// A page's score went from <paramref name="from"/> (0: a new page) to <paramref name="to"/>.
+        public void Raise(int from, int to)
+        {
+            if (from > 0)
+            {
+                _pages[from]--;
+            }
+
+            _pages[to]++;
+            var count = 0;
+            for (var score = MaxScore; score > 0; score--)
+            {
+                count += _pages[score];
+                if (count >= max)
+                {
+                    Threshold = score;
+                    return;
+                }
+            }
+        }
+    }
+
+    private static readonly int MaxScore = Words.Max(w => w.Score);
+
     /// Words grouped by their first letter, so a position of the folded text is compared only with the words that
-    /// could start there.
+    /// could start there, and only where its next letter is also one a word goes on with (most are not: links are
+    /// read whole for a handful of words).
     private sealed class WordTable((string Word, int Score)[] words)
     {
         private readonly (string Word, int Score)[][] _byFirst = [.. Enumerable.Range(0, 128)
             .Select(c => words.Where(w => w.Word[0] == c).ToArray())];
 
+        // Bit (first * 128 + second) set when a word starts with those two ASCII letters.
+        private readonly ulong[] _starts = Starts(words);
+
         public int Best(ReadOnlySpan<char> folded)
         {
             var best = 0;
-            for (var i = 0; i < folded.Length; i++)
+            for (var i = 0; i < folded.Length - 1; i++)
             {
-                var c = folded[i];
-                if (c >= 128)
+                var pair = ((uint)folded[i] << 7) | folded[i + 1];
+                if (folded[i] >= 128 || folded[i + 1] >= 128 || (_starts[pair >> 6] & (1UL << (int)(pair & 63))) == 0)
                 {
                     continue;
                 }
 
-                foreach (var (word, score) in _byFirst[c])
+                foreach (var (word, score) in _byFirst[folded[i]])
                 {
                     if (score > best && folded[i..].StartsWith(word, StringComparison.Ordinal))
                     {
@@ -245,6 +321,18 @@ public static class ContactPageSelector
             }
 
             return best;
+        }
+
+        private static ulong[] Starts((string Word, int Score)[] words)
+        {
+            var starts = new ulong[128 * 128 / 64];
+            foreach (var (word, _) in words)
+            {
+                var pair = (word[0] << 7) | word[1];
+                starts[pair >> 6] |= 1UL << (pair & 63);
+            }
+
+            return starts;
         }
     }
 }

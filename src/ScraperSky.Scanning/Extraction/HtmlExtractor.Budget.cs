@@ -37,9 +37,12 @@ public sealed partial class HtmlExtractor
 
     /// <param name="siteRegion">The region the homepage was read in, so that a contact page without its own hints
     /// (no `lang`, no address) reads national numbers the same way.</param>
+    /// <param name="links">Whether to read the page's links (<see cref="PageExtraction.Links"/>, which a homepage's
+    /// contact pages are chosen from): a contact page's hundreds of links and their texts would be made and kept to
+    /// the scan's end for nothing.</param>
     /// <exception cref="ScanException">The page needed more than <see cref="PageCpuBudget"/> (permanent).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public PageExtraction Extract(FetchedPage page, string? siteRegion = null, CancellationToken cancellationToken = default)
+    public PageExtraction Extract(FetchedPage page, string? siteRegion = null, bool links = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(page);
         cancellationToken.ThrowIfCancellationRequested();
@@ -48,7 +51,7 @@ public sealed partial class HtmlExtractor
         t_budget = budget;
         try
         {
-            return ExtractPage(page, siteRegion, budget);
+            return ExtractPage(page, siteRegion, links, budget);
         }
         catch (Exception e) when (e is CpuBudgetExceededException or OperationCanceledException)
         {

@@ -40,14 +40,14 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     // does (a page with one `€` cost a millisecond per search).
     private static readonly SearchValues<string> BaseTag = SearchValues.Create(["<base"], StringComparison.OrdinalIgnoreCase);
 
-    private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, CpuBudget budget)
+    private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, bool links, CpuBudget budget)
     {
         // The tree may read its source until it is disposed, so the pooled input outlives it.
         using var prescan = HtmlPrescan.Prepare(page.Html.Memory, budget);
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
         using var treeLifetime = tree;
-        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength);
+        using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength, links);
         walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
 
         var baseUrl = walk.BaseUrl;
@@ -257,7 +257,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     /// <param name="expectedTextChars">About the page's text: the characters of its tree's text nodes, of which the
     /// walk keeps all but whitespace, scripts and styles and adds a line break per block. The text buffer is taken
     /// at that size (rarely outgrown) rather than at the page's: text is a fraction of a page's markup.</param>
-    internal sealed class PageWalk(Uri finalUrl, int expectedTextChars = 0) : IDisposable
+    /// <param name="links">Whether to gather <see cref="Links"/>.</param>
+    internal sealed class PageWalk(Uri finalUrl, int expectedTextChars = 0, bool links = true) : IDisposable
     {
         /// The walk's stack is kept per thread (regrown for every page it was 4% of the bytes an extraction allocated)
         /// unless a page made it larger than this.
@@ -620,7 +621,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 SocialLinkCandidates.Add((url, inChrome));
             }
 
-            if (Links.Count < MaxLinks)
+            if (links && Links.Count < MaxLinks)
             {
                 Links.Add(new PageLink(BaseUrl, href, Clean(TextOf(element)) ?? element.GetAttribute("title") ?? string.Empty));
             }
@@ -727,6 +728,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+
+        /// The text, to change in place.
+        public Span<char> Written => _chars.AsSpan(0, Length);
 
         public void Dispose()
         {

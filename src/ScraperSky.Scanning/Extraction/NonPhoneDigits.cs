@@ -17,14 +17,16 @@ internal static partial class NonPhoneDigits
     // An extension (`ext. 12`, `x 12`, `# 12`) follows its number within this many characters and keeps its digits.
     private const int ExtensionReach = 12;
 
-    public static string Blank(string text)
+    /// Blanks <paramref name="text"/> in place. A group's checks read the characters before it as written, so each
+    /// group is blanked only once the next one has been judged.
+    public static void Blank(Span<char> text)
     {
-        char[]? blanked = null;
         var keptEnd = -1;
+        var (pendingStart, pendingEnd) = (0, 0);
         var i = 0;
         while (i < text.Length)
         {
-            var start = text.AsSpan(i).IndexOfAnyInRange('0', '9');
+            var start = text[i..].IndexOfAnyInRange('0', '9');
             if (start < 0)
             {
                 break;
@@ -40,36 +42,35 @@ internal static partial class NonPhoneDigits
 
             var (end, digits) = Group(text, start);
             i = end;
-            var piece = text.AsSpan(start, end - start);
-            var afterKept = keptEnd >= 0 && start - keptEnd <= ExtensionReach && !text.AsSpan(keptEnd, start - keptEnd).Contains('\n');
+            var piece = text[start..end];
+            var afterKept = keptEnd >= 0 && start - keptEnd <= ExtensionReach && !text[keptEnd..start].Contains('\n');
             var notPhone = (digits < MinPhoneDigits && !afterKept)
                 || (digits <= MinPhoneDigits && PartOfDecimalOrTime(text, start, end))
                 || DateLike().IsMatch(piece);
-            if (!notPhone)
+            BlankDigits(text[pendingStart..pendingEnd]);
+            (pendingStart, pendingEnd) = notPhone ? (start, end) : (0, 0);
+            if (!notPhone && digits >= MinPhoneDigits)
             {
-                if (digits >= MinPhoneDigits)
-                {
-                    keptEnd = end;
-                }
-
-                continue;
-            }
-
-            blanked ??= text.ToCharArray();
-            for (var c = start; c < end; c++)
-            {
-                if (char.IsDigit(blanked[c]))
-                {
-                    blanked[c] = '_';
-                }
+                keptEnd = end;
             }
         }
 
-        return blanked is null ? text : new string(blanked);
+        BlankDigits(text[pendingStart..pendingEnd]);
+    }
+
+    private static void BlankDigits(Span<char> group)
+    {
+        foreach (ref var c in group)
+        {
+            if (char.IsDigit(c))
+            {
+                c = '_';
+            }
+        }
     }
 
     /// The end of the digit group starting at <paramref name="start"/> (after its last digit) and its digit count.
-    private static (int End, int Digits) Group(string text, int start)
+    private static (int End, int Digits) Group(ReadOnlySpan<char> text, int start)
     {
         var end = start;
         var digits = 0;
@@ -98,7 +99,7 @@ internal static partial class NonPhoneDigits
         or (>= '\uFF0D' and <= '\uFF0F') || char.IsDigit(c);
 
     /// Whether the group is a part of `1.234,50` or `9:00`: a comma or colon joins it to digits on either side.
-    private static bool PartOfDecimalOrTime(string text, int start, int end) =>
+    private static bool PartOfDecimalOrTime(ReadOnlySpan<char> text, int start, int end) =>
         (start >= 2 && text[start - 1] is ',' or ':' && char.IsAsciiDigit(text[start - 2]))
         || (end + 1 < text.Length && text[end] is ',' or ':' && char.IsAsciiDigit(text[end + 1]));
 

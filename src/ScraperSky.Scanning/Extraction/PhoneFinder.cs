@@ -12,6 +12,9 @@ internal static partial class PhoneFinder
 {
     private const int MaxTextChars = 200_000;
     private const int MaxCandidates = 200;
+
+    // The candidate text's first buffer (pooled, grown when outgrown).
+    private const int CandidateChars = 16 * 1024;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
     // Words and labels that announce a phone number shortly before it, in the languages the contact-page selector
@@ -142,7 +145,14 @@ internal static partial class PhoneFinder
         }
 
         var candidateBlocks = new List<(int Start, int End)>();
-        var text = NonPhoneDigits.Blank(CandidateLines(pageText, blocks, candidateBlocks));
+        string text;
+        using (var candidates = new HtmlExtractor.TextBuffer(CandidateChars))
+        {
+            CandidateLines(pageText, blocks, candidateBlocks, candidates);
+            NonPhoneDigits.Blank(candidates.Written);
+            text = candidates.Span.ToString();
+        }
+
         var matches = 0;
         foreach (var match in Util.FindNumbers(text, region ?? "ZZ", PhoneNumberUtil.Leniency.VALID, MaxCandidates))
         {
@@ -171,9 +181,9 @@ internal static partial class PhoneFinder
     /// in the result). Of a long line only windows around its cues and `+` signs are kept, reaching as far as a
     /// cue may stand before its number: libphonenumber's matcher is the costly part of a page, and most of a page's
     /// text is sentences, dates and prices it would only reject.
-    private static string CandidateLines(ReadOnlySpan<char> text, List<(int Start, int End)> blocks, List<(int Start, int End)> candidateBlocks)
+    private static void CandidateLines(ReadOnlySpan<char> text, List<(int Start, int End)> blocks, List<(int Start, int End)> candidateBlocks,
+        HtmlExtractor.TextBuffer builder)
     {
-        var builder = new StringBuilder(4096);
         var appendedLineEnd = -1;
         var searchedLineEnd = -1;
         var searchedLineHasCue = false;
@@ -214,11 +224,11 @@ internal static partial class PhoneFinder
 
             if (appendedLineEnd != lineStart - 1 && !previous.IsEmpty)
             {
-                builder.Append(previous[Math.Max(0, previous.Length - CueReach)..]).Append('\n');
+                AppendLine(builder, previous[Math.Max(0, previous.Length - CueReach)..]);
             }
 
             var start = builder.Length;
-            if (whole ? builder.Append(line).Append('\n') is not null : AppendWindows(builder, line, afterLabel, cues))
+            if (whole ? AppendLine(builder, line) : AppendWindows(builder, line, afterLabel, cues))
             {
                 appendedLineEnd = lineEnd;
                 if (inBlock)
@@ -228,18 +238,25 @@ internal static partial class PhoneFinder
             }
         }
 
-        return builder.ToString();
+    }
+
+    /// <paramref name="line"/> and a line break.
+    private static bool AppendLine(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line)
+    {
+        builder.Append(line);
+        builder.Append('\n');
+        return true;
     }
 
     /// The parts of a long line where a number could be accepted: from <see cref="CueReach"/> before each cue or `+`
     /// to <see cref="WindowAfter"/> past it (and the line's start, when the line before ends in a label).
-    private static bool AppendWindows(StringBuilder builder, ReadOnlySpan<char> line, bool afterLabel, CueCursors first)
+    private static bool AppendWindows(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line, bool afterLabel, CueCursors first)
     {
         var windowStart = -1;
         var windowEnd = -1;
         var any = false;
 
-        void Add(StringBuilder builder, ReadOnlySpan<char> line, int anchor, ref int windowStart, ref int windowEnd, ref bool any)
+        void Add(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line, int anchor, ref int windowStart, ref int windowEnd, ref bool any)
         {
             var start = Math.Max(0, anchor - CueReach);
             var end = Math.Min(line.Length, anchor + WindowAfter);
@@ -251,7 +268,7 @@ internal static partial class PhoneFinder
 
             if (windowEnd > windowStart)
             {
-                builder.Append(line[windowStart..windowEnd]).Append('\n');
+                AppendLine(builder, line[windowStart..windowEnd]);
                 any = true;
             }
 
@@ -290,7 +307,7 @@ internal static partial class PhoneFinder
 
         if (windowEnd > windowStart)
         {
-            builder.Append(line[windowStart..windowEnd]).Append('\n');
+            AppendLine(builder, line[windowStart..windowEnd]);
             any = true;
         }
 

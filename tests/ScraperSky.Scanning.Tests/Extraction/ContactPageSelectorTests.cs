@@ -153,4 +153,17 @@ public sealed class ContactPageSelectorTests
 
         Assert.Equal(["https://www.acme.de/kontakt/berlin"], selected.Select(u => u.AbsoluteUri));
     }
+
+    /// Once enough pages score, a link that cannot reach them is passed over unresolved, its depth read from its href
+    /// where that tells it; dot segments do not, as resolution drops them.
+    [Fact]
+    public void A_link_whose_dot_segments_make_it_shallow_still_competes_once_enough_pages_score()
+    {
+        var links = Enumerable.Range(1, 6).Select(i => Link($"/contact-{i}", "Contact")).ToList();
+        links.Add(Link("/a/b/c/d/contact-7", "Contact"));
+        links.Add(Link("/a/b/c/../../../kontakt", "Kontakt"));
+
+        Assert.Equal(["/kontakt", "/contact-1", "/contact-2"],
+            ContactPageSelector.Select(Home, links, max: 3).Select(u => u.AbsolutePath));
+    }
 }

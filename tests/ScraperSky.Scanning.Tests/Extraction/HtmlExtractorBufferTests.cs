@@ -21,7 +21,7 @@ public sealed class HtmlExtractorBufferTests
         for (var i = 0; i < 6; i++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
-            FixturePages.Extractor.Extract(page, null, TestContext.Current.CancellationToken);
+            FixturePages.Extractor.Extract(page, null, cancellationToken: TestContext.Current.CancellationToken);
             fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
@@ -37,7 +37,7 @@ public sealed class HtmlExtractorBufferTests
         foreach (var file in files)
         {
             var result = FixturePages.Extractor.Extract(
-                FixturePages.Page(new Uri("https://fixture.test/"), File.ReadAllText(file)), null, TestContext.Current.CancellationToken);
+                FixturePages.Page(new Uri("https://fixture.test/"), File.ReadAllText(file)), null, cancellationToken: TestContext.Current.CancellationToken);
             results.Add((result, Snapshot(result)));
         }
 

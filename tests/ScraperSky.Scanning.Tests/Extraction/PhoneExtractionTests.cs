@@ -134,7 +134,7 @@ public sealed class PhoneExtractionTests
     {
         var page = FixturePages.Extractor.Extract(
             FixturePages.Page(new Uri("https://shop.test/contact"), "<p>Telefon: 030 12345678</p>"), siteRegion: "DE",
-            TestContext.Current.CancellationToken);
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(["+493012345678"], page.Phones.Select(p => p.E164));
     }
 

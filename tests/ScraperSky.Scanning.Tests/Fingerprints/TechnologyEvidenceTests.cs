@@ -36,7 +36,7 @@ public sealed class TechnologyEvidenceTests
             ["Server"] = ["nginx/1.25.3"],
             ["Set-Cookie"] = ["PHPSESSID=secret-session-id-4711; path=/; HttpOnly"],
         };
-        var page = FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://app.test/"), "<html></html>", headers), null, TestContext.Current.CancellationToken);
+        var page = FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://app.test/"), "<html></html>", headers), null, cancellationToken: TestContext.Current.CancellationToken);
         var technologies = Detected(page);
 
         var nginx = Assert.Single(technologies["Nginx"].Evidence);
@@ -88,7 +88,7 @@ public sealed class TechnologyEvidenceTests
     public void A_technology_implied_only_by_a_header_is_reported_as_implied_with_the_tags_confidence()
     {
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase) { ["X-Powered-By"] = ["Express"] };
-        var node = Detected(FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://api.test/"), "<html></html>", headers), null, TestContext.Current.CancellationToken))["Node.js"];
+        var node = Detected(FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://api.test/"), "<html></html>", headers), null, cancellationToken: TestContext.Current.CancellationToken))["Node.js"];
         Assert.Equal((90, ConfidenceSources.Implied), (node.Confidence, node.ConfidenceSource));
         Assert.Equal(["Express"], node.ImpliedBy);
     }

@@ -37,7 +37,7 @@ public sealed class AdversarialInputTests
                 {
                 }
 
-                Extractor.Extract(FixturePages.Page(new Uri("https://fuzz.test/"), html), null, Ct);
+                Extractor.Extract(FixturePages.Page(new Uri("https://fuzz.test/"), html), null, cancellationToken: Ct);
             }
             catch (ScanException e) when (e.InnerException is CpuBudgetExceededException)
             {

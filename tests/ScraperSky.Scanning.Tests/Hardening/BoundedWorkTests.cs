@@ -23,7 +23,7 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
         var extractor = new HtmlExtractor(FingerprintMatcher.Shipped) { PageCpuBudget = TimeSpan.FromTicks(1) };
         var html = "<html><body>" + new StringBuilder().Insert(0, "<p>Some text <a href='/x'>link</a></p>", 20_000) + "</body></html>";
 
-        var error = Assert.Throws<ScanException>(() => extractor.Extract(FixturePages.Page(new Uri("https://costly.test/"), html), null, Ct));
+        var error = Assert.Throws<ScanException>(() => extractor.Extract(FixturePages.Page(new Uri("https://costly.test/"), html), null, cancellationToken: Ct));
 
         Assert.False(error.IsTransient);
         Assert.Contains("CPU time", error.Message, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
         cancelled.Cancel();
 
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://x.test/"), "<html></html>"), null, cancelled.Token));
+            FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://x.test/"), "<html></html>"), null, cancellationToken: cancelled.Token));
     }
 
     [Theory]
