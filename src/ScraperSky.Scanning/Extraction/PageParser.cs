@@ -31,6 +31,11 @@ internal ref struct PageParser
     private static readonly SearchValues<char> ReferenceOrReturn = SearchValues.Create("&\r");
     private static readonly SearchValues<char> Spaces = SearchValues.Create("\t\n\f\r ");
 
+    /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
+    /// a table at the end of a page would otherwise cost most of a wasted parse.
+    private static readonly SearchValues<string> UnbuiltTags =
+        SearchValues.Create(["<table", "<svg", "<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
+
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> TagNameTable = NameTable(typeof(TagNames));
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AttributeNameTable = NameTable(typeof(AttributeNames));
 
@@ -68,7 +73,7 @@ internal ref struct PageParser
     /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does.
     public static PageTree.Document? TryParse(ReadOnlyMemory<char> html)
     {
-        if (html.Span.Contains('\0'))
+        if (html.Span.Contains('\0') || html.Span.ContainsAny(UnbuiltTags))
         {
             return null;
         }

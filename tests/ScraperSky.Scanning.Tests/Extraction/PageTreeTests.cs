@@ -102,6 +102,7 @@ public sealed class PageTreeTests
     [InlineData("<p>a\0b</p>")]
     [InlineData("<p>&notit;</p>")]
     [InlineData("<p>a</p></br>")]
+    [InlineData("<p>x</p><!-- a <TABLE> anywhere sends the page to AngleSharp before any parse -->")]
     [InlineData("<title>never closed")]
     [InlineData("<!-- never closed")]
     public void A_page_the_page_parser_does_not_build_exactly_goes_to_AngleSharp(string html)
