@@ -12,12 +12,12 @@ namespace ScraperSky.Scanning.Extraction;
 /// The parse of the pages most sites serve, without AngleSharp: a tokenizer that skips text to the next `<` in one
 /// vectorised search, and the HTML5 tree construction for what such pages use (implied html, head and body, head
 /// elements, paragraphs, list items and headings closed by what follows them, void, raw text and RCDATA elements,
-/// formatting elements closed in order or reopened, comments, a doctype). AngleSharp's tokenizer and tree builder cost
+/// formatting elements closed in order or reopened, comments, a doctype, inline SVG drawings). AngleSharp's tokenizer and tree builder cost
 /// twice as much on the same page, most of it in per-character state machines and token objects.
 ///
 /// It gives up (and <see cref="PageTree.Parse"/> lets AngleSharp parse the page) the moment the page needs anything
-/// it does not build exactly as AngleSharp does: tables, templates, select, frames, foreign content (svg, math),
-/// misnested formatting (the adoption agency), a NUL, a character reference without its semicolon, a script with
+/// it does not build exactly as AngleSharp does: tables, templates, select, frames, MathML, SVG beyond drawings (HTML
+/// tags inside it, tags in its title, desc or foreignObject, namespaced attributes, its scripts), misnested formatting (the adoption agency), a NUL, a character reference without its semicolon, a script with
 /// `<!--`, a comment or a raw text element left open, CDATA and other bogus comments. End tags that close nothing are
 /// ignored, as there. PageTreeTests compare what it builds with AngleSharp's DOM on every fixture page (all of them
 /// take this path), the benchmark corpus (all of it) and generated tag soup (either path).
@@ -34,7 +34,26 @@ internal ref struct PageParser
     /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
     /// a table at the end of a page would otherwise cost most of a wasted parse.
     private static readonly SearchValues<string> UnbuiltTags =
-        SearchValues.Create(["<table", "<svg", "<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(["<table", "<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
+
+    // AngleSharp's SVG names in their case (HtmlForeignExtensions); the tokenizer lowered them.
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> SvgTagNames = CaseTable(
+        "altGlyph", "altGlyphDef", "altGlyphItem", "animateColor", "animateMotion", "animateTransform", "clipPath", "feBlend",
+        "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap",
+        "feDistantLight", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feImage", "feMerge",
+        "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting", "feSpotLight", "feTile",
+        "feTurbulence", "foreignObject", "glyphRef", "linearGradient", "radialGradient", "textPath");
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> SvgAttributeNames = CaseTable(
+        "attributeName", "attributeType", "baseFrequency", "baseProfile", "calcMode", "clipPathUnits", "contentScriptType",
+        "contentStyleType", "diffuseConstant", "edgeMode", "externalResourcesRequired", "filterRes", "filterUnits", "glyphRef",
+        "gradientTransform", "gradientUnits", "kernelMatrix", "kernelUnitLength", "keyPoints", "keySplines", "keyTimes",
+        "lengthAdjust", "limitingConeAngle", "markerHeight", "markerUnits", "markerWidth", "maskContentUnits", "maskUnits",
+        "numOctaves", "pathLength", "patternContentUnits", "patternTransform", "patternUnits", "pointsAtX", "pointsAtY",
+        "pointsAtZ", "preserveAlpha", "preserveAspectRatio", "primitiveUnits", "refX", "refY", "repeatCount", "repeatDur",
+        "requiredExtensions", "requiredFeatures", "specularConstant", "specularExponent", "spreadMethod", "startOffset",
+        "stdDeviation", "stitchTiles", "surfaceScale", "systemLanguage", "tableValues", "targetX", "targetY", "textLength",
+        "viewBox", "viewTarget", "xChannelSelector", "yChannelSelector", "zoomAndPan");
 
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> TagNameTable = NameTable(typeof(TagNames));
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AttributeNameTable = NameTable(typeof(AttributeNames));
@@ -49,6 +68,7 @@ internal ref struct PageParser
     private Mode _mode;
     private PageTree.Element? _form;
     private bool _skipNewline;
+    private bool _selfClosing;
 
     private PageParser(ReadOnlySpan<char> html, PageTree.Document document, Scratch scratch)
     {
@@ -351,6 +371,7 @@ internal ref struct PageParser
 
         var name = Name(rest[..n], TagNameTable);
         _pos += n;
+        _selfClosing = false;
         _scratch.Attributes.Clear();
         _scratch.CharLength = 0;
         while (true)
@@ -365,6 +386,13 @@ internal ref struct PageParser
             if (c == '/')
             {
                 _pos++;
+                if (_pos < s.Length && s[_pos] == '>')
+                {
+                    _pos++;
+                    _selfClosing = true;
+                    return name;
+                }
+
                 continue;
             }
 
@@ -679,7 +707,15 @@ internal ref struct PageParser
             switch (_mode)
             {
                 case Mode.InBody:
-                    ReconstructFormatting();
+                    if (Current.IsHtml)
+                    {
+                        ReconstructFormatting();
+                    }
+                    else if (NeedsReconstruction())
+                    {
+                        throw new GiveUp();
+                    }
+
                     Current.AppendText(text);
                     return;
                 case Mode.Initial or Mode.BeforeHtml or Mode.BeforeHead:
@@ -832,6 +868,9 @@ internal ref struct PageParser
                     }
 
                     break;
+                case Mode.InBody when !Current.IsHtml:
+                    ForeignStartTag(name);
+                    return;
                 case Mode.InBody:
                     InBodyStartTag(name);
                     return;
@@ -975,9 +1014,13 @@ internal ref struct PageParser
                 }
 
                 return;
+            case "svg":
+                ReconstructFormatting();
+                ForeignElement(name);
+                return;
             case "frameset" or "template" or "plaintext" or "nobr" or "applet" or "marquee" or "object"
                 or "table" or "image" or "isindex" or "select" or "optgroup" or "option" or "rb" or "rp" or "rt" or "rtc"
-                or "math" or "svg" or "caption" or "col" or "colgroup" or "frame" or "head" or "tbody" or "td" or "tfoot"
+                or "math" or "caption" or "col" or "colgroup" or "frame" or "head" or "tbody" or "td" or "tfoot"
                 or "th" or "thead" or "tr" or "dialog" or "search" or "menuitem":
                 throw new GiveUp();
             default:
@@ -986,6 +1029,71 @@ internal ref struct PageParser
                 return;
         }
     }
+
+    /// A start tag inside SVG: an SVG element, unless the tag breaks out of it into HTML (or is a script, or the
+    /// current node takes HTML: a title, desc or foreignObject).
+    private void ForeignStartTag(string name)
+    {
+        if (Current.LocalName is "title" or "desc" or "foreignObject" || name is "script" or "font" || BreaksOut(name))
+        {
+            throw new GiveUp();
+        }
+
+        ForeignElement(SvgTagNames.TryGetValue(name, out var adjusted) ? adjusted : name);
+    }
+
+    /// An SVG element with its attributes adjusted as AngleSharp adjusts them; closed at once if self-closing.
+    private void ForeignElement(string name)
+    {
+        var element = PageTree.CreateSvg(_document, name);
+        foreach (var attribute in _scratch.Attributes)
+        {
+            var attributeName = attribute.Name;
+            if (attributeName.Contains(':') || attributeName.StartsWith("xml", StringComparison.Ordinal))
+            {
+                throw new GiveUp();
+            }
+
+            var value = attribute.Value;
+            element.AddAttribute(
+                SvgAttributeNames.TryGetValue(attributeName, out var adjusted) ? adjusted : attributeName,
+                value.Decoded ? _scratch.Chars.AsSpan(value.Start, value.Length) : _s.Slice(value.Start, value.Length));
+        }
+
+        Current.AddNode(element);
+        if (!_selfClosing)
+        {
+            _scratch.Stack.Add(element);
+        }
+    }
+
+    /// An end tag inside SVG closes the SVG element of its name (in any case) and what is open in it.
+    private void ForeignEndTag(string name)
+    {
+        // In a title, desc or foreignObject AngleSharp may take the tag by the HTML rules, where those elements are
+        // special: only their own end tag closes the same either way.
+        if (Current.LocalName is "title" or "desc" or "foreignObject" && Current.LocalName != name)
+        {
+            throw new GiveUp();
+        }
+
+        var stack = _scratch.Stack;
+        for (var i = stack.Count - 1; i > 0 && !stack[i].IsHtml; i--)
+        {
+            if (stack[i].LocalName.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                stack.RemoveRange(i, stack.Count - i);
+                return;
+            }
+        }
+
+        throw new GiveUp();
+    }
+
+    private static bool BreaksOut(string name) => name is "b" or "big" or "blockquote" or "body" or "br" or "center" or "code"
+        or "dd" or "div" or "dl" or "dt" or "em" or "embed" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "head" or "hr"
+        or "i" or "img" or "li" or "listing" or "menu" or "meta" or "nobr" or "ol" or "p" or "pre" or "ruby" or "s" or "small"
+        or "span" or "strong" or "strike" or "sub" or "sup" or "table" or "tt" or "u" or "ul" or "var";
 
     private void ListItem(string name)
     {
@@ -1061,6 +1169,9 @@ internal ref struct PageParser
                     }
 
                     break;
+                case Mode.InBody when !Current.IsHtml:
+                    ForeignEndTag(name);
+                    return;
                 case Mode.InBody:
                     InBodyEndTag(name);
                     return;
@@ -1248,6 +1359,8 @@ internal ref struct PageParser
         }
     }
 
+    private readonly bool NeedsReconstruction() => _scratch.Formatting.Count > 0 && !OnStack(_scratch.Formatting[^1]);
+
     private readonly bool OnStack(PageTree.Element element)
     {
         var stack = _scratch.Stack;
@@ -1384,6 +1497,9 @@ internal ref struct PageParser
         or "plaintext" or "pre" or "script" or "search" or "section" or "select" or "source" or "style" or "summary" or "table"
         or "tbody" or "td" or "template" or "textarea" or "tfoot" or "th" or "thead" or "title" or "tr" or "track" or "ul"
         or "wbr" or "xmp";
+
+    private static FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CaseTable(params string[] names) =>
+        names.ToFrozenDictionary(n => n.ToLowerInvariant(), n => n, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NameTable(Type names) =>
         names.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string))

@@ -80,6 +80,13 @@ internal static class PageTree
         };
     }
 
+    /// An SVG element of <paramref name="document"/> named <paramref name="name"/> (its name adjusted already).
+    internal static Element CreateSvg(Document document, string name)
+    {
+        HtmlExtractor.CheckBudget();
+        return NodePool.Make(document.Nodes.Svgs, document, name, NamespaceNames.SvgUri, ElementFlags.Svg(name));
+    }
+
     /// Gives back what AngleSharp's <paramref name="dom"/> holds of pooled buffers: its source and its tree builder
     /// (whose tokenizer's buffer is as long as the source). Not IDocument.Dispose, which also detaches every node one
     /// by one, walking the whole tree a second time to leave the garbage collector nothing it would not collect anyway.
