@@ -12,15 +12,18 @@ namespace ScraperSky.Scanning.Extraction;
 /// The parse of the pages most sites serve, without AngleSharp: a tokenizer that skips text to the next `<` in one
 /// vectorised search, and the HTML5 tree construction for what such pages use (implied html, head and body, head
 /// elements, paragraphs, list items and headings closed by what follows them, void, raw text and RCDATA elements,
-/// formatting elements closed in order or reopened, comments, a doctype, inline SVG drawings). AngleSharp's tokenizer and tree builder cost
-/// twice as much on the same page, most of it in per-character state machines and token objects.
+/// formatting elements closed in order or reopened, comments, a doctype, inline SVG drawings, tables of rows and
+/// cells). AngleSharp's tokenizer and tree builder cost twice as much on the same page, most of it in per-character
+/// state machines and token objects.
 ///
 /// It gives up (and <see cref="PageTree.Parse"/> lets AngleSharp parse the page) the moment the page needs anything
-/// it does not build exactly as AngleSharp does: tables, templates, select, frames, MathML, SVG beyond drawings (HTML
-/// tags inside it, tags in its title, desc or foreignObject, namespaced attributes, its scripts), misnested formatting (the adoption agency), a NUL, a character reference without its semicolon, a script with
-/// `<!--`, a comment or a raw text element left open, CDATA and other bogus comments. End tags that close nothing are
-/// ignored, as there. PageTreeTests compare what it builds with AngleSharp's DOM on every fixture page (all of them
-/// take this path), the benchmark corpus (all of it) and generated tag soup (either path).
+/// it does not build exactly as AngleSharp does: anything a table would foster-parent, captions and column groups, a
+/// table after a doctype other than `<!DOCTYPE html>`, templates, select, frames, MathML, SVG beyond drawings (HTML
+/// tags inside it, tags in its title, desc or foreignObject, namespaced attributes, its scripts), misnested formatting
+/// (the adoption agency), a NUL, a character reference without its semicolon, a script with `<!--`, a comment or a raw
+/// text element left open, CDATA and other bogus comments. End tags that close nothing are ignored, as there.
+/// PageTreeTests compare what it builds with AngleSharp's DOM on every fixture page (all of them take this path), the
+/// benchmark corpus (all of it) and generated tag soup (either path).
 internal ref struct PageParser
 {
     private static readonly bool CommentNodes = true;
@@ -34,7 +37,7 @@ internal ref struct PageParser
     /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
     /// a table at the end of a page would otherwise cost most of a wasted parse.
     private static readonly SearchValues<string> UnbuiltTags =
-        SearchValues.Create(["<table", "<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
+        SearchValues.Create(["<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
 
     // AngleSharp's SVG names in their case (HtmlForeignExtensions); the tokenizer lowered them.
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> SvgTagNames = CaseTable(
@@ -69,6 +72,7 @@ internal ref struct PageParser
     private PageTree.Element? _form;
     private bool _skipNewline;
     private bool _selfClosing;
+    private DoctypeKind _doctype;
 
     private PageParser(ReadOnlySpan<char> html, PageTree.Document document, Scratch scratch)
     {
@@ -88,6 +92,19 @@ internal ref struct PageParser
         InBody,
         AfterBody,
         AfterAfterBody,
+        InTable,
+        InTableBody,
+        InRow,
+        InCell,
+    }
+
+    /// What the doctype says of quirks, as far as tables need it: none (quirks), `<!DOCTYPE html>` (no quirks), or
+    /// another (the parser gives up on a table).
+    private enum DoctypeKind
+    {
+        None,
+        Html,
+        Other,
     }
 
     /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does.
@@ -144,7 +161,7 @@ internal ref struct PageParser
             Markup();
         }
 
-        while (_mode is not (Mode.InBody or Mode.AfterBody or Mode.AfterAfterBody))
+        while (_mode is not (Mode.InBody or Mode.AfterBody or Mode.AfterAfterBody or Mode.InTable or Mode.InTableBody or Mode.InRow or Mode.InCell))
         {
             Advance();
         }
@@ -637,6 +654,9 @@ internal ref struct PageParser
             throw new GiveUp();
         }
 
+        _doctype = name == "html" && s[(p + n)..].IndexOfAnyExcept(Spaces) is var next && next >= 0 && s[p + n + next] == '>'
+            ? DoctypeKind.Html
+            : DoctypeKind.Other;
         _pos = p + close + 1;
         _skipNewline = false;
         _document.AddNode(new PageTree.DocumentType(name));
@@ -706,7 +726,16 @@ internal ref struct PageParser
         {
             switch (_mode)
             {
-                case Mode.InBody:
+                case Mode.InTable or Mode.InTableBody or Mode.InRow:
+                    // Table text: whitespace stays where it is, anything else would be foster-parented.
+                    if (text.ContainsAnyExcept(Spaces))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    Current.AppendText(text);
+                    return;
+                case Mode.InBody or Mode.InCell:
                     if (Current.IsHtml)
                     {
                         ReconstructFormatting();
@@ -754,8 +783,9 @@ internal ref struct PageParser
         }
     }
 
-    private readonly void CommentToken()
+    private void CommentToken()
     {
+        _skipNewline = false;
         if (!CommentNodes)
         {
             return;
@@ -868,12 +898,19 @@ internal ref struct PageParser
                     }
 
                     break;
-                case Mode.InBody when !Current.IsHtml:
+                case Mode.InBody or Mode.InCell when !Current.IsHtml:
                     ForeignStartTag(name);
                     return;
                 case Mode.InBody:
                     InBodyStartTag(name);
                     return;
+                case Mode.InTable or Mode.InTableBody or Mode.InRow or Mode.InCell:
+                    if (TableStartTag(name))
+                    {
+                        return;
+                    }
+
+                    continue;
             }
 
             Advance();
@@ -955,7 +992,7 @@ internal ref struct PageParser
                 Insert(name);
                 return;
             case "a":
-                foreach (var entry in _scratch.Formatting)
+                for (var i = _scratch.Formatting.Count - 1; i >= 0 && _scratch.Formatting[i] is { } entry; i--)
                 {
                     if (entry.LocalName == "a")
                     {
@@ -969,7 +1006,7 @@ internal ref struct PageParser
             case "b" or "big" or "code" or "em" or "font" or "i" or "s" or "small" or "strike" or "strong" or "tt" or "u":
                 ReconstructFormatting();
                 var same = 0;
-                foreach (var entry in _scratch.Formatting)
+                for (var i = _scratch.Formatting.Count - 1; i >= 0 && _scratch.Formatting[i] is { } entry; i--)
                 {
                     same += entry.LocalName == name ? 1 : 0;
                 }
@@ -1018,8 +1055,22 @@ internal ref struct PageParser
                 ReconstructFormatting();
                 ForeignElement(name);
                 return;
+            case "table":
+                if (_doctype == DoctypeKind.Other)
+                {
+                    throw new GiveUp();
+                }
+
+                if (_doctype == DoctypeKind.Html)
+                {
+                    ClosePInButtonScope();
+                }
+
+                Insert(name);
+                _mode = Mode.InTable;
+                return;
             case "frameset" or "template" or "plaintext" or "nobr" or "applet" or "marquee" or "object"
-                or "table" or "image" or "isindex" or "select" or "optgroup" or "option" or "rb" or "rp" or "rt" or "rtc"
+                or "image" or "isindex" or "select" or "optgroup" or "option" or "rb" or "rp" or "rt" or "rtc"
                 or "math" or "caption" or "col" or "colgroup" or "frame" or "head" or "tbody" or "td" or "tfoot"
                 or "th" or "thead" or "tr" or "dialog" or "search" or "menuitem":
                 throw new GiveUp();
@@ -1028,6 +1079,282 @@ internal ref struct PageParser
                 Insert(name);
                 return;
         }
+    }
+
+    /// A start tag in a table, a table body, a row or a cell: true if taken, false to take it again in the mode it
+    /// switched to. Whatever would be foster-parented out of the table (or needs captions, column groups, forms or
+    /// hidden inputs there) makes the parser give up.
+    private bool TableStartTag(string name)
+    {
+        switch (_mode)
+        {
+            case Mode.InCell:
+                if (name is "caption" or "col" or "colgroup" or "tbody" or "td" or "tfoot" or "th" or "thead" or "tr")
+                {
+                    if (!InTableScope("td") && !InTableScope("th"))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    CloseCell();
+                    return false;
+                }
+
+                InBodyStartTag(name);
+                return true;
+            case Mode.InRow:
+                if (name is "td" or "th")
+                {
+                    ClearBackTo("tr");
+                    Insert(name);
+                    _mode = Mode.InCell;
+                    _scratch.Formatting.Add(null);
+                    return true;
+                }
+
+                if (name is "caption" or "col" or "colgroup" or "tbody" or "tfoot" or "thead" or "tr")
+                {
+                    if (!InTableScope("tr"))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackTo("tr");
+                    Pop();
+                    _mode = Mode.InTableBody;
+                    return false;
+                }
+
+                break;
+            case Mode.InTableBody:
+                if (name == "tr")
+                {
+                    ClearBackToTableBody();
+                    Insert(name);
+                    _mode = Mode.InRow;
+                    return true;
+                }
+
+                if (name is "td" or "th")
+                {
+                    ClearBackToTableBody();
+                    Insert("tr", attributes: false);
+                    _mode = Mode.InRow;
+                    return false;
+                }
+
+                if (name is "caption" or "col" or "colgroup" or "tbody" or "tfoot" or "thead")
+                {
+                    if (!InTableScope("tbody") && !InTableScope("thead") && !InTableScope("tfoot"))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackToTableBody();
+                    Pop();
+                    _mode = Mode.InTable;
+                    return false;
+                }
+
+                break;
+        }
+
+        // In table.
+        switch (name)
+        {
+            case "tbody" or "tfoot" or "thead":
+                ClearBackTo("table");
+                Insert(name);
+                _mode = Mode.InTableBody;
+                return true;
+            case "td" or "th" or "tr":
+                ClearBackTo("table");
+                Insert("tbody", attributes: false);
+                _mode = Mode.InTableBody;
+                return false;
+            case "style" or "script":
+                InHeadStartTag(name);
+                return true;
+            default:
+                throw new GiveUp();
+        }
+    }
+
+    /// An end tag in a table, a table body, a row or a cell, as <see cref="TableStartTag"/>.
+    private bool TableEndTag(string name)
+    {
+        switch (_mode)
+        {
+            case Mode.InCell:
+                if (name is "td" or "th")
+                {
+                    if (!InTableScope(name))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    GenerateImpliedEndTags(except: null);
+                    PopUntil(name);
+                    ClearFormattingToMarker();
+                    _mode = Mode.InRow;
+                    return true;
+                }
+
+                if (name is "table" or "tbody" or "tfoot" or "thead" or "tr")
+                {
+                    if (!InTableScope(name))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    CloseCell();
+                    return false;
+                }
+
+                if (name is "body" or "caption" or "col" or "colgroup" or "html")
+                {
+                    throw new GiveUp();
+                }
+
+                InBodyEndTag(name);
+                return true;
+            case Mode.InRow:
+                if (name == "tr")
+                {
+                    if (!InTableScope(name))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackTo("tr");
+                    Pop();
+                    _mode = Mode.InTableBody;
+                    return true;
+                }
+
+                if (name is "table" or "tbody" or "tfoot" or "thead")
+                {
+                    if (!InTableScope(name) || !InTableScope("tr"))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackTo("tr");
+                    Pop();
+                    _mode = Mode.InTableBody;
+                    return false;
+                }
+
+                break;
+            case Mode.InTableBody:
+                if (name is "tbody" or "tfoot" or "thead")
+                {
+                    if (!InTableScope(name))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackToTableBody();
+                    Pop();
+                    _mode = Mode.InTable;
+                    return true;
+                }
+
+                if (name == "table")
+                {
+                    if (!InTableScope("tbody") && !InTableScope("thead") && !InTableScope("tfoot"))
+                    {
+                        throw new GiveUp();
+                    }
+
+                    ClearBackToTableBody();
+                    Pop();
+                    _mode = Mode.InTable;
+                    return false;
+                }
+
+                break;
+        }
+
+        // In table.
+        if (name != "table" || !InTableScope(name))
+        {
+            throw new GiveUp();
+        }
+
+        PopUntil(name);
+        ResetMode();
+        return true;
+    }
+
+    private void CloseCell()
+    {
+        GenerateImpliedEndTags(except: null);
+        while (Pop().LocalName is not ("td" or "th"))
+        {
+        }
+
+        ClearFormattingToMarker();
+        _mode = Mode.InRow;
+    }
+
+    private readonly void ClearFormattingToMarker()
+    {
+        var formatting = _scratch.Formatting;
+        while (formatting.Count > 0)
+        {
+            var entry = formatting[^1];
+            formatting.RemoveAt(formatting.Count - 1);
+            if (entry is null)
+            {
+                return;
+            }
+        }
+    }
+
+    private readonly void ClearBackTo(string name)
+    {
+        while (Current.LocalName != name && Current.LocalName != "html")
+        {
+            Pop();
+        }
+    }
+
+    private readonly void ClearBackToTableBody()
+    {
+        while (Current.LocalName is not ("tbody" or "tfoot" or "thead" or "html"))
+        {
+            Pop();
+        }
+    }
+
+    /// The insertion mode the open elements call for, after a table closed (a table in a cell returns to the cell).
+    private void ResetMode()
+    {
+        var stack = _scratch.Stack;
+        for (var i = stack.Count - 1; i >= 0; i--)
+        {
+            switch (stack[i].LocalName)
+            {
+                case "td" or "th":
+                    _mode = Mode.InCell;
+                    return;
+                case "tr":
+                    _mode = Mode.InRow;
+                    return;
+                case "tbody" or "thead" or "tfoot":
+                    _mode = Mode.InTableBody;
+                    return;
+                case "table":
+                    _mode = Mode.InTable;
+                    return;
+                case "body":
+                    _mode = Mode.InBody;
+                    return;
+            }
+        }
+
+        throw new GiveUp();
     }
 
     /// A start tag inside SVG: an SVG element, unless the tag breaks out of it into HTML (or is a script, or the
@@ -1169,12 +1496,19 @@ internal ref struct PageParser
                     }
 
                     break;
-                case Mode.InBody when !Current.IsHtml:
+                case Mode.InBody or Mode.InCell when !Current.IsHtml:
                     ForeignEndTag(name);
                     return;
                 case Mode.InBody:
                     InBodyEndTag(name);
                     return;
+                case Mode.InTable or Mode.InTableBody or Mode.InRow or Mode.InCell:
+                    if (TableEndTag(name))
+                    {
+                        return;
+                    }
+
+                    continue;
                 case Mode.AfterBody when name == "html":
                     _mode = Mode.AfterAfterBody;
                     return;
@@ -1301,17 +1635,16 @@ internal ref struct PageParser
     {
         var formatting = _scratch.Formatting;
         var index = formatting.Count - 1;
-        while (index >= 0 && formatting[index].LocalName != name)
+        while (index >= 0 && formatting[index] is { } entry && entry.LocalName != name)
         {
             index--;
         }
 
-        if (index < 0)
+        if (index < 0 || formatting[index] is not { } element)
         {
             return false;
         }
 
-        var element = formatting[index];
         if (!_scratch.Stack.Contains(element))
         {
             formatting.RemoveAt(index);
@@ -1338,13 +1671,13 @@ internal ref struct PageParser
     private readonly void ReconstructFormatting()
     {
         var formatting = _scratch.Formatting;
-        if (formatting.Count == 0 || OnStack(formatting[^1]))
+        if (formatting.Count == 0 || formatting[^1] is not { } last || OnStack(last))
         {
             return;
         }
 
         var i = formatting.Count - 1;
-        while (i > 0 && !OnStack(formatting[i - 1]))
+        while (i > 0 && formatting[i - 1] is { } before && !OnStack(before))
         {
             i--;
         }
@@ -1352,14 +1685,14 @@ internal ref struct PageParser
         for (; i < formatting.Count; i++)
         {
             HtmlExtractor.CheckBudget();
-            var copy = (PageTree.Element)((AngleSharp.Html.Construction.IConstructableElement)formatting[i]).ShallowCopy();
+            var copy = (PageTree.Element)((AngleSharp.Html.Construction.IConstructableElement)formatting[i]!).ShallowCopy();
             Current.AddNode(copy);
             _scratch.Stack.Add(copy);
             formatting[i] = copy;
         }
     }
 
-    private readonly bool NeedsReconstruction() => _scratch.Formatting.Count > 0 && !OnStack(_scratch.Formatting[^1]);
+    private readonly bool NeedsReconstruction() => _scratch.Formatting.Count > 0 && _scratch.Formatting[^1] is { } last && !OnStack(last);
 
     private readonly bool OnStack(PageTree.Element element)
     {
@@ -1395,7 +1728,7 @@ internal ref struct PageParser
                 return true;
             }
 
-            if (node == "html" || (kind == ScopeKind.Button && node == "button") || (kind == ScopeKind.ListItem && node is "ol" or "ul"))
+            if (node is "html" or "table" or "td" or "th" || (kind == ScopeKind.Button && node == "button") || (kind == ScopeKind.ListItem && node is "ol" or "ul"))
             {
                 return false;
             }
@@ -1404,7 +1737,44 @@ internal ref struct PageParser
         return false;
     }
 
-    private readonly bool InScope(PageTree.Element element) => OnStack(element);
+    private readonly bool InScope(PageTree.Element element)
+    {
+        var stack = _scratch.Stack;
+        for (var i = stack.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(stack[i], element))
+            {
+                return true;
+            }
+
+            if (stack[i].LocalName is "html" or "table" or "td" or "th")
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly bool InTableScope(string name)
+    {
+        var stack = _scratch.Stack;
+        for (var i = stack.Count - 1; i >= 0; i--)
+        {
+            var node = stack[i].LocalName;
+            if (node == name)
+            {
+                return true;
+            }
+
+            if (node is "html" or "table")
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
 
     private readonly bool HeadingInScope()
     {
@@ -1414,6 +1784,11 @@ internal ref struct PageParser
             if (IsHeading(stack[i].LocalName))
             {
                 return true;
+            }
+
+            if (stack[i].LocalName is "html" or "table" or "td" or "th")
+            {
+                return false;
             }
         }
 
@@ -1523,7 +1898,8 @@ internal ref struct PageParser
 
         public List<PageTree.Element> Stack { get; } = [];
 
-        public List<PageTree.Element> Formatting { get; } = [];
+        /// The active formatting elements; null is a marker (a table cell's start).
+        public List<PageTree.Element?> Formatting { get; } = [];
 
         public List<Attribute> Attributes { get; } = [];
 

@@ -88,6 +88,9 @@ public sealed class PageTreeTests
     [InlineData("<div></span></div></li></p></h2><form></form></form><b></b></b><button><button>")]
     [InlineData("<html lang=de><head><div class=x></div></head><body class=a id=b><html lang=en data-x=y>t</body><body class=c x=1></html>")]
     [InlineData("<p>x<svg viewBox='0 0 24 24' CLASS=icon aria-hidden=true><path d='M0 0h24' fill=none/><g><circle r=1></circle></g><title>Fb &amp; co</title><desc>d</desc><LinearGradient id=g GradientUnits=u><stop/></LINEARGRADIENT><!--c--></svg>y</p><b><svg/>z</b><svg><rect></svg>")]
+    [InlineData("<!DOCTYPE html><p>a<table>\n<tr><td>1<td><b>2</b><p>x<tr><th>3</table><p><table><thead><tr><th>h<tbody><tr><td>d<table><td>in</table>e</td></tr>\n</tbody><tfoot><tr><td>f</table>")]
+    [InlineData("<p>quirks<table><td><i>a</td><td>b</i></table><table><tr><td><ul><li>1<li>2</td></tr></table>")]
+    [InlineData("<listing><!-- x --!>\nkept</listing><pre>\ndropped</pre><pre><b>\nkept</b></pre>")]
     [InlineData("<form><input name=a><button>b</button></form><iframe src=x><p>raw</iframe><xmp><b></xmp><span>a<em>b</span>c</em>")]
     public void An_ordinary_page_takes_the_page_parser_s_path_and_is_AngleSharp_s_DOM(string html)
     {
@@ -97,7 +100,10 @@ public sealed class PageTreeTests
     }
 
     [Theory]
-    [InlineData("<table><tr><td>x</td></tr></table>")]
+    [InlineData("<table>text<tr><td>x</td></tr></table>")]
+    [InlineData("<table><tr><td>1</td></tr><div>foster</div></table>")]
+    [InlineData("<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><table><tr><td>quirks unknown</table>")]
+    [InlineData("<table><caption>c</caption></table>")]
     [InlineData("<p><b>1<i>2</b>3</i></p>")]
     [InlineData("<svg><foreignObject><p>x</p></foreignObject></svg>")]
     [InlineData("<svg><title>t</svg>")]
@@ -106,7 +112,7 @@ public sealed class PageTreeTests
     [InlineData("<p>a\0b</p>")]
     [InlineData("<p>&notit;</p>")]
     [InlineData("<p>a</p></br>")]
-    [InlineData("<p>x</p><!-- a <TABLE> anywhere sends the page to AngleSharp before any parse -->")]
+    [InlineData("<p>x</p><!-- a <SELECT> anywhere sends the page to AngleSharp before any parse -->")]
     [InlineData("<title>never closed")]
     [InlineData("<!-- never closed")]
     public void A_page_the_page_parser_does_not_build_exactly_goes_to_AngleSharp(string html)
@@ -207,12 +213,14 @@ public sealed class PageTreeTests
         "div", "p", "span", "a", "b", "i", "em", "strong", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "pre", "br", "img",
         "section", "nav", "header", "footer", "main", "label", "form", "input", "button", "meta", "link", "title", "style",
         "script", "noscript", "textarea", "x-y", "P", "LI", "svg", "path", "g", "circle", "clipPath", "svg", "path",
+        "table", "tr", "td", "th", "tbody", "thead", "TD",
     ];
 
     private static readonly string[] TameText = ["text", " ", "\n", "\r\n", "a < b", "&amp;", "&nbsp;", "&#65;", "€ ü", "<!--c-->", "&bogus;",
         "<svg viewBox='0 0 1 1'><path d=M0/></svg>", "<svg><g><title>t &amp; u</title><circle r=1/></g></svg>", "<svg><desc>d</svg>",
         "<svg class=i><use xlink:href=#a></use></svg>", "<svg><clipPath id=c><rect/></clippath></svg>", "<svg><font>f</font></svg>",
-        "<svg><p>x</svg>", "<svg><style>a{}</style><script>s</script></svg>", "<SVG PreserveAspectRatio=none><LinearGradient/></SVG>"];
+        "<svg><p>x</svg>", "<svg><style>a{}</style><script>s</script></svg>", "<SVG PreserveAspectRatio=none><LinearGradient/></SVG>",
+        "<table>", "<table><tr><td>", "</td>", "<td>", "<tr>", "</tr>", "</table>", "<tbody>", "<th>", "<!DOCTYPE html>"];
 
     // Tame soup closes mostly what it opened (in any order) and keeps to what pages are made of.
     private static string TagSoup(Random random, int tokens, bool tame)
