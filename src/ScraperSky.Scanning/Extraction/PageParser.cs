@@ -35,7 +35,7 @@ internal ref struct PageParser
     private static readonly SearchValues<char> Spaces = SearchValues.Create("\t\n\f\r ");
 
     /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
-    /// a table at the end of a page would otherwise cost most of a wasted parse.
+    /// a select at the end of a page would otherwise cost most of a wasted parse.
     private static readonly SearchValues<string> UnbuiltTags =
         SearchValues.Create(["<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
 
