@@ -40,11 +40,17 @@ internal static class PageTree
     /// browsing context of its own: a context creates its services on first use, unguarded).
     public static HtmlParser Parser(HtmlParserOptions options) => new(options, BrowsingContext.New(Configuration));
 
-    /// Parses <paramref name="html"/> with <paramref name="parser"/> (from <see cref="Parser"/>), or, for the pages
+    /// Parses <paramref name="html"/> with our own <see cref="PageParser"/>, or where it gives up, with
+    /// <paramref name="parser"/> (from <see cref="Parser"/>), or, for the pages
     /// it cannot build as AngleSharp's DOM would be, with <paramref name="documentParser"/> into that DOM (kept as
     /// <see cref="Document.Dom"/>). The tree may read from its source until the source is disposed.
     public static Document Parse(HtmlParser parser, HtmlParser documentParser, ReadOnlyMemory<char> html)
     {
+        if (PageParser.TryParse(html) is { } parsed)
+        {
+            return parsed;
+        }
+
         if (!html.Span.ContainsAny(TemplateTag))
         {
             var tree = parser.ParseDocument<Document, Element>(new TextSource(new ReadOnlyMemoryTextSource(html)));
@@ -58,6 +64,27 @@ internal static class PageTree
 
         var dom = documentParser.ParseDocument(html);
         return Copy(dom);
+    }
+
+    /// An HTML element of <paramref name="document"/> as the factory makes one of that name (its class and flags).
+    internal static Element CreateHtml(Document document, string name)
+    {
+        HtmlExtractor.CheckBudget();
+        var nodes = document.Nodes;
+        return name switch
+        {
+            "script" => NodePool.Make(nodes.Scripts, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
+            "meta" => NodePool.Make(nodes.Metas, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
+            "form" => NodePool.Make(nodes.Forms, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
+            _ => NodePool.Make(nodes.Elements, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
+        };
+    }
+
+    /// An SVG element of <paramref name="document"/> named <paramref name="name"/> (its name adjusted already).
+    internal static Element CreateSvg(Document document, string name)
+    {
+        HtmlExtractor.CheckBudget();
+        return NodePool.Make(document.Nodes.Svgs, document, name, NamespaceNames.SvgUri, ElementFlags.Svg(name));
     }
 
     /// Gives back what AngleSharp's <paramref name="dom"/> holds of pooled buffers: its source and its tree builder
@@ -309,10 +336,13 @@ internal static class PageTree
 
         // Whitespace-only runs are kept whatever the builder says (it says drop them to a tree of its generic kind, but
         // keeps them in AngleSharp's DOM): a run kept or dropped decides which runs end up in one text node.
-        public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly)
+        public void AppendText(StringOrMemory text, bool emitWhiteSpaceOnly) => AppendText(text.Memory.Span);
+
+        /// Adds <paramref name="text"/> to the last child if that is text, else as a new text node.
+        public void AppendText(ReadOnlySpan<char> text)
         {
             var document = OwnerDocument;
-            var run = document.AddText(text.Memory.Span);
+            var run = document.AddText(text);
             if (ChildCount > 0 && _children![ChildCount - 1] is Text last)
             {
                 last.Append(run);
@@ -636,7 +666,7 @@ internal static class PageTree
         public override StringOrMemory NodeName => "#comment";
     }
 
-    private sealed class DocumentType(string name) : Node
+    internal sealed class DocumentType(string name) : Node
     {
         public override StringOrMemory NodeName => name;
     }
@@ -835,6 +865,9 @@ internal static class PageTree
 
         public void AddAttribute(string name, string localName, string? namespaceUri, string value) =>
             Add(new Attribute(name, localName, namespaceUri, Owner.Store.Add(value)));
+
+        /// Adds an attribute of no namespace, as the tokenizer gives them.
+        public void AddAttribute(string name, ReadOnlySpan<char> value) => Add(new Attribute(name, name, null, Owner.Store.Add(value)));
 
         private void Add(Attribute attribute)
         {

@@ -68,6 +68,222 @@ public sealed class PageTreeTests
         }
     }
 
+    /// The page parser's own tree, where it builds one, is AngleSharp's DOM too (the theory above may have gone
+    /// through AngleSharp's tree builder).
+    [Theory]
+    [MemberData(nameof(Markup))]
+    public void The_page_parser_s_tree_of_markup_is_AngleSharp_s_DOM(string html)
+    {
+        if (Fast(html) is { } tree)
+        {
+            Assert.Equal(Dom(html), tree);
+        }
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE html>\n<html lang=de>\n<head>\n<meta charset=utf-8>\n<title>A &amp; B</title>\n</head>\n<body class=x>\n<p>1<p>2</body>\n</html>\n")]
+    [InlineData("<p>a<b>b<i>c</p>d</i>e</b>f<ul><li>1<li>2<ul><li>3</ul></ul><dl><dt>a<dd>b</dl><h1>x<h2>y</h1>")]
+    [InlineData("<div id=\"a\" CLASS='b' data-x=1&amp;2 hidden>&copy;&#169;&#xA9; &foo; &#; &amp;x</div>\r\nline\rline<pre>\r\nkept</pre><textarea>\nx&lt;</textarea>")]
+    [InlineData("<head><noscript><link rel=x><style>s</style></noscript><noscript><img src=x><!--c--><p>t<!---->u</p><!--->v<!-- a -- b --!>w")]
+    [InlineData("<div></span></div></li></p></h2><form></form></form><b></b></b><button><button>")]
+    [InlineData("<html lang=de><head><div class=x></div></head><body class=a id=b><html lang=en data-x=y>t</body><body class=c x=1></html>")]
+    [InlineData("<p>x<svg viewBox='0 0 24 24' CLASS=icon aria-hidden=true><path d='M0 0h24' fill=none/><g><circle r=1></circle></g><title>Fb &amp; co</title><desc>d</desc><LinearGradient id=g GradientUnits=u><stop/></LINEARGRADIENT><!--c--></svg>y</p><b><svg/>z</b><svg><rect></svg>")]
+    [InlineData("<!DOCTYPE html><p>a<table>\n<tr><td>1<td><b>2</b><p>x<tr><th>3</table><p><table><thead><tr><th>h<tbody><tr><td>d<table><td>in</table>e</td></tr>\n</tbody><tfoot><tr><td>f</table>")]
+    [InlineData("<p>quirks<table><td><i>a</td><td>b</i></table><table><tr><td><ul><li>1<li>2</td></tr></table>")]
+    [InlineData("<listing><!-- x --!>\nkept</listing><pre>\ndropped</pre><pre><b>\nkept</b></pre>")]
+    [InlineData("<form><input name=a><button>b</button></form><iframe src=x><p>raw</iframe><xmp><b></xmp><span>a<em>b</span>c</em>")]
+    public void An_ordinary_page_takes_the_page_parser_s_path_and_is_AngleSharp_s_DOM(string html)
+    {
+        var tree = Fast(html);
+        Assert.NotNull(tree);
+        Assert.Equal(Dom(html), tree);
+    }
+
+    [Theory]
+    [InlineData("<table>text<tr><td>x</td></tr></table>")]
+    [InlineData("<table><tr><td>1</td></tr><div>foster</div></table>")]
+    [InlineData("<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\"><table><tr><td>quirks unknown</table>")]
+    [InlineData("<table><caption>c</caption></table>")]
+    [InlineData("<p><b>1<i>2</b>3</i></p>")]
+    [InlineData("<svg><foreignObject><p>x</p></foreignObject></svg>")]
+    [InlineData("<svg><title>t</svg>")]
+    [InlineData("<svg><path xlink:href=x /></svg>")]
+    [InlineData("<svg><g><p>breaks out</g></svg>")]
+    [InlineData("<p>a\0b</p>")]
+    [InlineData("<p>&notit;</p>")]
+    [InlineData("<p>a</p></br>")]
+    [InlineData("<p>x</p><!-- a <SELECT> anywhere sends the page to AngleSharp before any parse -->")]
+    [InlineData("<title>never closed")]
+    [InlineData("<!-- never closed")]
+    public void A_page_the_page_parser_does_not_build_exactly_goes_to_AngleSharp(string html)
+    {
+        Assert.Null(PageParser.TryParse(html.AsMemory()));
+        Assert.Equal(Dom(html), Tree(html));
+    }
+
+    /// The benchmark's pages are what the scans' hot path meets: every one through the page parser.
+    [Fact]
+    public void Every_benchmark_corpus_page_takes_the_page_parser_s_path_and_is_AngleSharp_s_DOM()
+    {
+        foreach (var page in ScraperSky.Benchmarks.Extraction.ExtractionCorpus.Generate(12, syntheticTechnologies: ScraperSky.Benchmarks.Extraction.FingerprintSyntheticDataset.Size)
+            .Concat(ScraperSky.Benchmarks.Extraction.ExtractionCorpus.Generate(4, seed: 7, declareLanguage: false)))
+        {
+            using var prescan = HtmlPrescan.Prepare(page.Html.Memory);
+            var html = prescan.ParseInput.ToString();
+            var tree = Fast(html);
+            Assert.NotNull(tree);
+            Assert.True(Dom(html) == tree, page.FinalUrl.ToString());
+        }
+    }
+
+    [Fact]
+    public void Most_fixture_pages_take_the_page_parser_s_path_and_each_is_AngleSharp_s_DOM()
+    {
+        var pages = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Sites"), "*.html", SearchOption.AllDirectories);
+        var fast = 0;
+        foreach (var file in pages)
+        {
+            var html = File.ReadAllText(file);
+            if (Fast(html) is { } tree)
+            {
+                fast++;
+                Assert.True(Dom(html) == tree, file);
+            }
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"{fast} of {pages.Length} fixture pages through the page parser");
+        Assert.True(fast * 10 >= pages.Length * 7, $"{fast} of {pages.Length}");
+    }
+
+    /// Tag soup from a fixed seed: whatever the page parser builds is AngleSharp's DOM, and so is whatever
+    /// <see cref="PageTree.Parse"/> returns when it gives up.
+    [Fact]
+    public void Generated_tag_soup_is_AngleSharp_s_DOM_through_either_path()
+    {
+        var random = new Random(20261203);
+        var fast = 0;
+        const int Documents = 3000;
+        for (var i = 0; i < Documents; i++)
+        {
+            var html = TagSoup(random, 1 + random.Next(i % 10 == 0 ? 120 : 25), tame: i % 2 == 0);
+            var dom = Dom(html);
+            if (Fast(html) is { } tree)
+            {
+                fast++;
+                Assert.True(dom == tree, $"{html}\n--- DOM\n{dom}--- page parser\n{tree}");
+            }
+
+            Assert.True(dom == Tree(html), html);
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"{fast} of {Documents} generated documents through the page parser");
+        Assert.InRange(fast, Documents / 10, Documents * 9 / 10);
+    }
+
+    private static readonly string[] SoupNames =
+    [
+        "html", "head", "body", "title", "meta", "link", "base", "style", "script", "noscript", "div", "p", "span", "a", "b",
+        "i", "em", "strong", "u", "s", "small", "font", "code", "big", "tt", "nobr", "li", "ul", "ol", "dl", "dd", "dt",
+        "h1", "h2", "h6", "pre", "listing", "form", "input", "button", "textarea", "select", "option", "table", "tr", "td",
+        "br", "hr", "img", "wbr", "iframe", "xmp", "noembed", "noframes", "section", "article", "nav", "header", "footer",
+        "main", "aside", "address", "blockquote", "center", "details", "summary", "figure", "figcaption", "fieldset", "menu",
+        "dir", "hgroup", "search", "dialog", "template", "svg", "math", "custom-el", "x-y", "label", "param", "source",
+        "track", "embed", "area", "plaintext", "frameset", "object", "image", "Div", "P", "LI", "A", "path", "g", "title",
+        "desc", "foreignObject", "linearGradient", "stop", "circle", "use", "font", "SVG",
+    ];
+
+    private static readonly string[] SoupText =
+    [
+        "text", " ", "\n", "\r\n", "\r", "  \t", "a < b", "x>y", "&amp;", "&nbsp;", "&copy", "&notit;", "&#65;", "&#x41;",
+        "&#0;", "&#128;", "&bogus;", "&amp", "& ", "&#", "&#x;", "€ ü", "\0", "<!--c-->", "<!-->", "<!--->", "<!---->",
+        "<!-- a -- b -->", "<!-- x --!>", "<!--", "<![CDATA[x]]>", "<?php x ?>", "</>", "</ p>", "<!DOCTYPE html>",
+        "<!doctype HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">", "<!DOCTYPE>", "</scr", "\n\n",
+    ];
+
+    private static readonly string[] SoupAttributes =
+    [
+        " class=\"a b\"", " id='x'", " data-x=1", " hidden", " CLASS=Up", " href=\"?a=1&b=2\"", " href=\"?a=1&amp;b=2\"",
+        " title=\"&copy=1\"", " title=&quot;q&quot;", " a=\"1\"b=\"2\"", " id=x id=y", " x = \"sp\" ", " /", " =x",
+        " v=\"line\r\nbreak\"", " w=a&lt;b", " \"q\"=1", " z=`t`", " t=\"&#x41;&#65\"", " selected", " viewbox='0 0 1 1'",
+        " xlink:href=#a", " xml:lang=en", " fill=none", " color=red",
+    ];
+
+    private static readonly string[] TameNames =
+    [
+        "div", "p", "span", "a", "b", "i", "em", "strong", "li", "ul", "ol", "dl", "dd", "dt", "h1", "h2", "pre", "br", "img",
+        "section", "nav", "header", "footer", "main", "label", "form", "input", "button", "meta", "link", "title", "style",
+        "script", "noscript", "textarea", "x-y", "P", "LI", "svg", "path", "g", "circle", "clipPath", "svg", "path",
+        "table", "tr", "td", "th", "tbody", "thead", "TD",
+    ];
+
+    private static readonly string[] TameText = ["text", " ", "\n", "\r\n", "a < b", "&amp;", "&nbsp;", "&#65;", "€ ü", "<!--c-->", "&bogus;",
+        "<svg viewBox='0 0 1 1'><path d=M0/></svg>", "<svg><g><title>t &amp; u</title><circle r=1/></g></svg>", "<svg><desc>d</svg>",
+        "<svg class=i><use xlink:href=#a></use></svg>", "<svg><clipPath id=c><rect/></clippath></svg>", "<svg><font>f</font></svg>",
+        "<svg><p>x</svg>", "<svg><style>a{}</style><script>s</script></svg>", "<SVG PreserveAspectRatio=none><LinearGradient/></SVG>",
+        "<table>", "<table><tr><td>", "</td>", "<td>", "<tr>", "</tr>", "</table>", "<tbody>", "<th>", "<!DOCTYPE html>"];
+
+    // Tame soup closes mostly what it opened (in any order) and keeps to what pages are made of.
+    private static string TagSoup(Random random, int tokens, bool tame)
+    {
+        var html = new StringBuilder();
+        var open = new List<string>();
+        for (var t = 0; t < tokens; t++)
+        {
+            var name = tame ? TameNames[random.Next(TameNames.Length)] : SoupNames[random.Next(SoupNames.Length)];
+            var kind = random.Next(10);
+            if (tame && kind is >= 4 and < 7)
+            {
+                if (open.Count == 0)
+                {
+                    kind = 0;
+                }
+                else
+                {
+                    var index = random.Next(3) == 0 ? random.Next(open.Count) : open.Count - 1;
+                    name = open[index];
+                    open.RemoveAt(index);
+                }
+            }
+
+            if (tame && kind >= 7)
+            {
+                html.Append(TameText[random.Next(TameText.Length)]);
+                continue;
+            }
+
+            if (tame && kind < 4)
+            {
+                open.Add(name);
+            }
+
+            switch (kind)
+            {
+                case < 4:
+                    html.Append('<').Append(name);
+                    for (var a = random.Next(4) == 0 ? random.Next(4) : 0; a > 0; a--)
+                    {
+                        html.Append(SoupAttributes[random.Next(SoupAttributes.Length)]);
+                    }
+
+                    html.Append(random.Next(8) == 0 ? "/>" : ">");
+                    if (name is "script" or "style" or "title" or "textarea" or "xmp" or "iframe" or "noembed" or "noframes" && random.Next(3) > 0)
+                    {
+                        html.Append(random.Next(4) == 0 ? "\nraw <b> &amp; </scr " : "raw").Append("</").Append(name).Append('>');
+                    }
+
+                    break;
+                case < 7:
+                    html.Append("</").Append(name).Append('>');
+                    break;
+                default:
+                    html.Append(SoupText[random.Next(SoupText.Length)]);
+                    break;
+            }
+        }
+
+        return html.ToString();
+    }
+
     [Fact]
     public void An_ordinary_page_is_built_without_AngleSharp_s_DOM()
     {
@@ -103,6 +319,12 @@ public sealed class PageTreeTests
 
     private static PageTree.Document Parse(string html) =>
         PageTree.Parse(PageTree.Parser(HtmlExtractor.ParserOptions), new HtmlParser(HtmlExtractor.ParserOptions), html.AsMemory());
+
+    private static string? Fast(string html)
+    {
+        using var tree = PageParser.TryParse(html.AsMemory());
+        return tree is null ? null : Write(tree);
+    }
 
     private static string Dom(string html)
     {
