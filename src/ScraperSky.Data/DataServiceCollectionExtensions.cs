@@ -76,6 +76,9 @@ public static class DataServiceCollectionExtensions
                     sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
                     .UseSnakeCaseNamingConvention();
                 builder.AddInterceptors(SqliteConnectionInterceptor.Instance);
+#pragma warning disable EF1001 // EF Core's provider-internal connection type, replaced by one without its SQL functions.
+                builder.ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqliteConnectionWithoutFunctions>();
+#pragma warning restore EF1001
                 break;
         }
 
