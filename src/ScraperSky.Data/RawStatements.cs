@@ -45,6 +45,16 @@ internal static class RawStatements
     public static int Execute(SqliteConnection connection, string sql, object?[] arguments) =>
         Prepared.GetValue(connection.Handle!, static h => new PreparedStatements(h)).Execute(sql, arguments);
 
+    /// How many times SQLite compiled the statements kept on <paramref name="connection"/>'s physical connection again
+    /// (SQLITE_STMTSTATUS_REPREPARE): a change of the connection's functions or collations, or of the schema, expires
+    /// every statement prepared on it. For tests.
+    internal static int TimesCompiledAgain(SqliteConnection connection) =>
+        Prepared.TryGetValue(connection.Handle!, out var prepared) ? prepared.TimesCompiledAgain() : 0;
+
+    /// How many statements are kept on <paramref name="connection"/>'s physical connection. For tests.
+    internal static int Kept(SqliteConnection connection) =>
+        Prepared.TryGetValue(connection.Handle!, out var prepared) ? prepared.Count : 0;
+
     /// The statements prepared on one physical connection. A physical connection serves one logical connection at a
     /// time, so no two threads use them at once. When the pool closes the connection, SQLite keeps it until its
     /// statements are finalized: they go with the handle, whose finalizers finalize them.
@@ -53,6 +63,12 @@ internal static class RawStatements
         // Keyed by the interpolated string's format or the statement's text, literals of the calling code: a handful
         // per connection.
         private readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
+
+        private const int StatementStatusReprepare = 5;
+
+        public int Count => _statements.Count;
+
+        public int TimesCompiledAgain() => _statements.Values.Sum(s => raw.sqlite3_stmt_status(s, StatementStatusReprepare, 0));
 
         public int Execute(FormattableString sql) => Execute(sql.Format, Numbered, sql.GetArguments());
 

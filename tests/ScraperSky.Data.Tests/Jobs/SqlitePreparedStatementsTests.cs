@@ -35,4 +35,30 @@ public sealed class SqlitePreparedStatementsTests
         Assert.Equal(JobStatus.Completed, (await database.JobAsync(claims[1].Id)).Status);
         Assert.Equal(2, (await database.BatchAsync(claims[0].BatchId!.Value)).CompletedJobs);
     }
+
+    [Fact]
+    public async Task Kept_statements_are_not_compiled_again_when_their_connection_is_opened_again()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await database.EnqueueBatchAsync(["one.test", "two.test", "three.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 3, Ct);
+
+        // Each completion opens and closes the pooled connection; a change of the connection's functions or collations
+        // at an open (as EF Core's own SQLite connection registers its functions) expires every statement prepared on it,
+        // which SQLite then compiles again at its next step.
+        foreach (var claim in claims)
+        {
+            Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Title = claim.Domain }, null, Ct));
+        }
+
+        await using var db = database.CreateContext();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        var kept = RawStatements.Kept(connection);
+        var compiledAgain = RawStatements.TimesCompiledAgain(connection);
+        await connection.CloseAsync();
+        Assert.True(kept > 0, "no statement is kept prepared on the connection");
+        Assert.Equal(0, compiledAgain);
+    }
 }
