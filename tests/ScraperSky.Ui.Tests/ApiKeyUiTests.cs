@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -57,7 +58,7 @@ public sealed class ApiKeyUiTests(ApiKeyServerFixture fixture) : IClassFixture<A
         await page.GotoAsync("/");
         await page.GetByLabel("Domains").FillAsync("kay.shop.ui.test");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start scan" }).ClickAsync();
-        await page.WaitForURLAsync("**/domains/kay.shop.ui.test", new() { Timeout = 90_000 });
+        await Expect(page).ToHaveURLAsync(new Regex("/domains/kay\\.shop\\.ui\\.test$"), new() { Timeout = 90_000 });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Kay Shop", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.Locator("img.favicon")).ToBeVisibleAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
