@@ -174,17 +174,18 @@ public sealed record SitemapSummary
 
 public static class ScanJson
 {
-    /// snake_case, as the v1 contract spells every field; nulls are written (clients read `"youtube": null`).
+    /// snake_case, as the v1 contract spells every field; nulls are written (clients read `"youtube": null`). The
+    /// settings are declared once, on the generated serialiser of results (<see cref="ScanResultJson"/>), and copied
+    /// here with the reflection resolver for every other type, so a result is the same text written either way.
     public static JsonSerializerOptions Options { get; } = Create();
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        var options = new JsonSerializerOptions(ScanResultJson.Default.Options)
         {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
         };
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 }

@@ -123,7 +123,8 @@ public static class ScanResultSize
     private static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
 }
 
-/// <see cref="ScanJson.Options"/> as generated serialisation code for a scan's result (written, never read, with it).
+/// Generated serialisation code for a scan's result (written, never read, with it), and the one place the results'
+/// JSON settings are declared: <see cref="ScanJson.Options"/> copies them.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     GenerationMode = JsonSourceGenerationMode.Serialization)]

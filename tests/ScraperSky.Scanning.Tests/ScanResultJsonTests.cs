@@ -84,6 +84,18 @@ public sealed class ScanResultJsonTests
         AssertWrittenAlike(new SiteMetadata());
     }
 
+    [Fact]
+    public void The_options_read_what_clients_send_as_the_web_defaults_do_and_write_every_null()
+    {
+        // ScanJson.Options copies its settings from the generated serialiser's declaration: the web defaults
+        // (names in any case, numbers given as strings) must come along for reading stored and submitted JSON.
+        var options = JsonSerializer.Deserialize<OptionsProbe>("""{"MAX_PAGES":"7","Include_Sitemaps":false}""", ScanJson.Options)!;
+        Assert.Equal(7, options.MaxPages);
+        Assert.False(options.IncludeSitemaps);
+        Assert.Equal("""{"max_pages":null,"include_sitemaps":true}""", JsonSerializer.Serialize(new OptionsProbe(), ScanJson.Options));
+        Assert.True(ScanJson.Options.IsReadOnly);
+    }
+
     private static void AssertWrittenAlike(SiteMetadata metadata)
     {
         var expected = JsonSerializer.Serialize(metadata, ScanJson.Options);
@@ -91,5 +103,11 @@ public sealed class ScanResultJsonTests
         Assert.Same(metadata, fitted);
         Assert.Equal(expected, ScanResultSize.Json(fitted));
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(expected), ScanResultSize.Measure(metadata));
+    }
+
+    public sealed class OptionsProbe
+    {
+        public int? MaxPages { get; set; }
+        public bool IncludeSitemaps { get; set; } = true;
     }
 }
