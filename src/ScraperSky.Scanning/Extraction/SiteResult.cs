@@ -19,7 +19,7 @@ public static class SiteResult
             .Select(phone => PhoneFinder.Describe(phone) with { Pages = phonePages[phone.E164] })
             .ToList();
         var socialLinks = MergeSocial(pages);
-        var technologies = MergeTechnologies(pages.SelectMany(p => p.Technologies));
+        var technologies = MergeTechnologies(pages);
         var wordpress = technologies.FirstOrDefault(t => t.Name == "WordPress");
         var elementor = technologies.FirstOrDefault(t => t.Name == "Elementor");
         var page = homepage.Page;
@@ -97,29 +97,51 @@ public static class SiteResult
         }
     }
 
-    private static List<DetectedTechnology> MergeTechnologies(IEnumerable<DetectedTechnology> all) =>
-        [.. all
-            .GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(MergeTechnology)
-            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
-
-    // One technology as seen on several pages (the homepage first): the first page's version with its source, the
-    // strongest confidence (seen wins a tie with implied), and each page's evidence, a signal repeated on several
-    // pages kept once with the first page that showed it. Seen on one page, it is that page's technology as it is: a
-    // page's evidence and implying technologies are already distinct, and its version comes with its source.
-    private static DetectedTechnology MergeTechnology(IGrouping<string, DetectedTechnology> pages)
+    private static List<DetectedTechnology> MergeTechnologies(List<PageExtraction> pages)
     {
-        if (pages.TryGetNonEnumeratedCount(out var count) && count == 1)
+        var byName = new Dictionary<string, List<DetectedTechnology>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var page in pages)
         {
-            return pages.First();
+            foreach (var technology in page.Technologies)
+            {
+                if (!byName.TryGetValue(technology.Name, out var sightings))
+                {
+                    byName[technology.Name] = sightings = [];
+                }
+
+                sightings.Add(technology);
+            }
         }
 
-        var versioned = pages.FirstOrDefault(t => t.Version is not null);
-        var strongest = pages
-            .OrderByDescending(t => t.Confidence)
-            .ThenBy(t => t.ConfidenceSource == ConfidenceSources.Seen ? 0 : 1)
-            .First();
-        return pages.First() with
+        return [.. byName.Values.Select(MergeTechnology).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    // One technology as seen on several pages (the homepage first): the first page's version with its source, the
+    // strongest confidence (the first page's of the highest, seen winning a tie with implied), and each page's
+    // evidence, a signal repeated on several pages kept once with the first page that showed it. Seen on one page, it
+    // is that page's technology as it is: a page's evidence and implying technologies are already distinct, and its
+    // version comes with its source.
+    private static DetectedTechnology MergeTechnology(List<DetectedTechnology> pages)
+    {
+        if (pages.Count == 1)
+        {
+            return pages[0];
+        }
+
+        DetectedTechnology? versioned = null;
+        var strongest = pages[0];
+        foreach (var technology in pages)
+        {
+            versioned ??= technology.Version is not null ? technology : null;
+            if (technology.Confidence > strongest.Confidence
+                || (technology.Confidence == strongest.Confidence
+                    && technology.ConfidenceSource == ConfidenceSources.Seen && strongest.ConfidenceSource != ConfidenceSources.Seen))
+            {
+                strongest = technology;
+            }
+        }
+
+        return pages[0] with
         {
             Version = versioned?.Version,
             VersionSource = versioned?.VersionSource,
