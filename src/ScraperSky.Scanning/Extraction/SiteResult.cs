@@ -13,11 +13,13 @@ public static class SiteResult
         pages.AddRange(contactPages);
 
         var emails = pages.SelectMany(p => p.Emails).Distinct(StringComparer.Ordinal).ToList();
+        var emailPages = PagesOf(pages, p => p.Emails, StringComparer.Ordinal);
+        var phonePages = PagesOf(pages, p => p.Phones.Select(phone => phone.E164), StringComparer.Ordinal);
         var phones = pages.SelectMany(p => p.Phones).DistinctBy(p => p.E164)
-            .Select(phone => PhoneFinder.Describe(phone) with { Pages = PagesWith(pages, p => p.Phones.Any(q => q.E164 == phone.E164)) })
+            .Select(phone => PhoneFinder.Describe(phone) with { Pages = phonePages[phone.E164] })
             .ToList();
         var socialLinks = MergeSocial(pages);
-        var technologies = MergeTechnologies(pages.SelectMany(p => p.Technologies));
+        var technologies = MergeTechnologies(pages);
         var wordpress = technologies.FirstOrDefault(t => t.Name == "WordPress");
         var elementor = technologies.FirstOrDefault(t => t.Name == "Elementor");
         var page = homepage.Page;
@@ -40,7 +42,7 @@ public static class SiteResult
                 Phone = [.. phones.Select(p => p.Display)],
                 Phones = phones,
                 EmailsDetail = [.. emails.Select(email => new EmailContact(
-                    email, EmailKind.Of(email), PagesWith(pages, p => p.Emails.Contains(email)), DeliverableDomain: null))],
+                    email, EmailKind.Of(email), emailPages[email], DeliverableDomain: null))],
             },
             SocialLinks = socialLinks,
             SocialProfiles = ProfilesOf(socialLinks, pages),
@@ -59,39 +61,87 @@ public static class SiteResult
         };
     }
 
-    /// The v1 `tech_stack` lists of a technology list.
+    /// The v1 `tech_stack` lists of a technology list: each technology once per list its categories name, in the
+    /// list's order (one pass over the technologies instead of one per list).
     public static TechStack StackOf(IReadOnlyList<DetectedTechnology> technologies)
     {
-        List<string> In(string bucket) => [.. technologies
-            .Where(t => t.Categories.Any(c => TechnologyCategories.BucketFor(c) == bucket))
-            .Select(t => t.Name)];
-
-        return new TechStack
+        List<string> cms = [], frameworks = [], analytics = [], widgets = [];
+        foreach (var technology in technologies)
         {
-            Cms = In(TechnologyCategories.Cms),
-            Frameworks = In(TechnologyCategories.Frameworks),
-            Analytics = In(TechnologyCategories.Analytics),
-            Widgets = In(TechnologyCategories.Widgets),
-        };
+            bool inCms = false, inFrameworks = false, inAnalytics = false, inWidgets = false;
+            foreach (var category in technology.Categories)
+            {
+                switch (TechnologyCategories.BucketFor(category))
+                {
+                    case TechnologyCategories.Cms: inCms = true; break;
+                    case TechnologyCategories.Frameworks: inFrameworks = true; break;
+                    case TechnologyCategories.Analytics: inAnalytics = true; break;
+                    case TechnologyCategories.Widgets: inWidgets = true; break;
+                }
+            }
+
+            AddIf(cms, inCms, technology.Name);
+            AddIf(frameworks, inFrameworks, technology.Name);
+            AddIf(analytics, inAnalytics, technology.Name);
+            AddIf(widgets, inWidgets, technology.Name);
+        }
+
+        return new TechStack { Cms = cms, Frameworks = frameworks, Analytics = analytics, Widgets = widgets };
+
+        static void AddIf(List<string> list, bool add, string name)
+        {
+            if (add)
+            {
+                list.Add(name);
+            }
+        }
     }
 
-    private static List<DetectedTechnology> MergeTechnologies(IEnumerable<DetectedTechnology> all) =>
-        [.. all
-            .GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(MergeTechnology)
-            .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+    private static List<DetectedTechnology> MergeTechnologies(List<PageExtraction> pages)
+    {
+        var byName = new Dictionary<string, List<DetectedTechnology>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var page in pages)
+        {
+            foreach (var technology in page.Technologies)
+            {
+                if (!byName.TryGetValue(technology.Name, out var sightings))
+                {
+                    byName[technology.Name] = sightings = [];
+                }
+
+                sightings.Add(technology);
+            }
+        }
+
+        return [.. byName.Values.Select(MergeTechnology).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+    }
 
     // One technology as seen on several pages (the homepage first): the first page's version with its source, the
-    // strongest confidence (seen wins a tie with implied), and each page's evidence, a signal repeated on several
-    // pages kept once with the first page that showed it.
-    private static DetectedTechnology MergeTechnology(IGrouping<string, DetectedTechnology> pages)
+    // strongest confidence (the first page's of the highest, seen winning a tie with implied), and each page's
+    // evidence, a signal repeated on several pages kept once with the first page that showed it. Seen on one page, it
+    // is that page's technology as it is: a page's evidence and implying technologies are already distinct, and its
+    // version comes with its source.
+    private static DetectedTechnology MergeTechnology(List<DetectedTechnology> pages)
     {
-        var versioned = pages.FirstOrDefault(t => t.Version is not null);
-        var strongest = pages
-            .OrderByDescending(t => t.Confidence)
-            .ThenBy(t => t.ConfidenceSource == ConfidenceSources.Seen ? 0 : 1)
-            .First();
-        return pages.First() with
+        if (pages.Count == 1)
+        {
+            return pages[0];
+        }
+
+        DetectedTechnology? versioned = null;
+        var strongest = pages[0];
+        foreach (var technology in pages)
+        {
+            versioned ??= technology.Version is not null ? technology : null;
+            if (technology.Confidence > strongest.Confidence
+                || (technology.Confidence == strongest.Confidence
+                    && technology.ConfidenceSource == ConfidenceSources.Seen && strongest.ConfidenceSource != ConfidenceSources.Seen))
+            {
+                strongest = technology;
+            }
+        }
+
+        return pages[0] with
         {
             Version = versioned?.Version,
             VersionSource = versioned?.VersionSource,
@@ -119,9 +169,31 @@ public static class SiteResult
         };
     }
 
-    /// The pages a fact was found on, each once, in the order they were read.
-    private static List<string> PagesWith(List<PageExtraction> pages, Func<PageExtraction, bool> has) =>
-        [.. pages.Where(has).Select(p => p.Page.FinalUrl.AbsoluteUri).Distinct(StringComparer.Ordinal)];
+    /// Per fact, the pages it was found on, each once, in the order they were read: one pass over the pages' facts,
+    /// not a search of every page for each fact.
+    private static Dictionary<string, List<string>> PagesOf(
+        List<PageExtraction> pages, Func<PageExtraction, IEnumerable<string>> facts, StringComparer comparer)
+    {
+        var pagesOf = new Dictionary<string, List<string>>(comparer);
+        foreach (var page in pages)
+        {
+            var url = page.Page.FinalUrl.AbsoluteUri;
+            foreach (var fact in facts(page))
+            {
+                if (!pagesOf.TryGetValue(fact, out var found))
+                {
+                    pagesOf[fact] = found = [];
+                }
+
+                if (!found.Contains(url, StringComparer.Ordinal))
+                {
+                    found.Add(url);
+                }
+            }
+        }
+
+        return pagesOf;
+    }
 
     private static List<SocialProfile> ProfilesOf(SocialLinks links, List<PageExtraction> pages)
     {
@@ -132,8 +204,9 @@ public static class SiteResult
             ("pinterest", links.Pinterest),
         };
 
+        var profilePages = PagesOf(pages, p => p.SocialProfileUrls, StringComparer.OrdinalIgnoreCase);
         return [.. chosen.Where(c => c.Url is not null).Select(c => new SocialProfile(c.Platform, c.Url!,
-            PagesWith(pages, p => p.SocialProfileUrls.Contains(c.Url!, StringComparer.OrdinalIgnoreCase))))];
+            profilePages.TryGetValue(c.Url!, out var found) ? found : []))];
     }
 
     private static string? Header(IReadOnlyDictionary<string, IReadOnlyList<string>> headers, string name) =>

@@ -36,6 +36,9 @@ public sealed class FingerprintMatcher
     private readonly (int Rule, DomRule Dom, int LiteralId)[] _dom;
     private readonly LiteralSet _literals;
 
+    [ThreadStatic]
+    private static bool[]? t_sourceLiterals;
+
     public FingerprintMatcher(FingerprintCatalog catalog)
     {
         _catalog = catalog;
@@ -105,10 +108,10 @@ public sealed class FingerprintMatcher
     {
         var rules = _catalog.Rules;
         var hits = new Hits(new Hit?[rules.Count], page.Url);
-        var found = FindLiterals(page);
+        var found = FindLiterals(page, out var sourceLiterals);
 
         RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], unfilteredCap: MaxUnfilteredHtmlChars);
-        RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))]);
+        RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))], sourceLiterals);
         RunPrefiltered(_scripts, found, hits, [.. page.InlineScripts.Select(s => Cap(s, MaxScriptChars))]);
         RunPrefiltered(_url, found, hits, [Cap(page.Url, MaxValueChars)]);
 
@@ -204,24 +207,39 @@ public sealed class FingerprintMatcher
 
     private static ReadOnlyMemory<char> Cap(ReadOnlyMemory<char> value, int max) => value[..Math.Min(value.Length, max)];
 
-    internal bool[] FindLiterals(PageSignals page)
+    internal bool[] FindLiterals(PageSignals page) => FindLiterals(page, out _);
+
+    /// The literals on the page; <paramref name="sourceLiterals"/> holds, per script source, a row of the literals
+    /// that source holds itself (this thread's buffer, valid until its next page).
+    private bool[] FindLiterals(PageSignals page, out bool[] sourceLiterals)
     {
-        var found = new bool[_literals.Count];
+        var count = _literals.Count;
+        var found = new bool[count];
 
         // The whole page source holds script sources, inline scripts and meta values; attribute values are also
         // scanned decoded (script sources) in case entities hide a literal in the source.
         _literals.FindIn(page.Html.Span, found);
-        foreach (var src in page.ScriptSources)
+        var sources = page.ScriptSources;
+        sourceLiterals = t_sourceLiterals is { } buffer && buffer.Length >= sources.Count * count
+            ? buffer
+            : t_sourceLiterals = new bool[Math.Max(sources.Count, 32) * count];
+        Array.Clear(sourceLiterals, 0, sources.Count * count);
+        for (var i = 0; i < sources.Count; i++)
         {
-            _literals.FindIn(src, found);
+            // Scanned twice: a script source is short, cheaper to read again than its row to merge.
+            _literals.FindIn(sources[i], found);
+            _literals.FindIn(sources[i], sourceLiterals.AsSpan(i * count, count));
         }
 
         _literals.FindIn(page.Url, found);
         return found;
     }
 
+    /// <param name="inputLiterals">Per input, a row of the literals it holds itself: an entry is tried only on the
+    /// inputs that hold one of its alternatives (a script-source pattern found on the page in one source was tried
+    /// on every source, each costing an ignore-case search per literal in <see cref="FingerprintPattern.TryMatch(ReadOnlyMemory{char}, out string?, out Range)"/>).</param>
     private static void RunPrefiltered(
-        Entry[] entries, bool[] found, Hits hits, ReadOnlyMemory<char>[] inputs, int? unfilteredCap = null)
+        Entry[] entries, bool[] found, Hits hits, ReadOnlyMemory<char>[] inputs, bool[]? inputLiterals = null, int? unfilteredCap = null)
     {
         if (inputs.Length == 0)
         {
@@ -241,9 +259,15 @@ public sealed class FingerprintMatcher
                 unfilteredInputs ??= [.. inputs.Select(input => Cap(input, cap))];
             }
 
-            foreach (var input in entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs)
+            var run = entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs;
+            for (var i = 0; i < run.Length; i++)
             {
-                if (Run(entry, hits, input))
+                if (inputLiterals is not null && !MayMatch(entry.LiteralIds, inputLiterals.AsSpan(i * found.Length, found.Length)))
+                {
+                    continue;
+                }
+
+                if (Run(entry, hits, run[i]))
                 {
                     break;
                 }
@@ -252,7 +276,7 @@ public sealed class FingerprintMatcher
     }
 
     /// Whether some alternative's literals were all found (always, for a pattern without literals).
-    private static bool MayMatch(int[][] literalIds, bool[] found)
+    private static bool MayMatch(int[][] literalIds, ReadOnlySpan<bool> found)
     {
         if (literalIds.Length == 0)
         {
@@ -421,7 +445,7 @@ public sealed class FingerprintMatcher
         // `requires`: a technology only counts on a page where the one it extends was found (a theme needs its CMS).
         foreach (var name in byName.Keys.ToList())
         {
-            if (_rulesByName[name].SelectMany(r => rules[r].Requires).Any(required => !byName.ContainsKey(required)))
+            if (RequiresMissing(name, byName))
             {
                 byName.Remove(name);
             }
@@ -430,6 +454,23 @@ public sealed class FingerprintMatcher
         return [.. byName
             .Select(p => Describe(CanonicalName(p.Key), _categoriesByName[p.Key], p.Value))
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// Whether a rule of <paramref name="name"/> requires a technology that is not in <paramref name="byName"/>.
+    private bool RequiresMissing(string name, Dictionary<string, Hit> byName)
+    {
+        foreach (var r in _rulesByName[name])
+        {
+            foreach (var required in _catalog.Rules[r].Requires)
+            {
+                if (!byName.ContainsKey(required))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static DetectedTechnology Describe(string name, IReadOnlyList<string> categories, Hit hit)
@@ -529,9 +570,33 @@ public sealed class FingerprintMatcher
         public IReadOnlyList<string> ImpliedBy => _impliedBy ?? [];
 
         /// Each distinct signal once; of two patterns that matched the same text, the one that read a version.
-        public IReadOnlyList<TechnologyEvidence> Evidence => _evidence is null ? [] : [.. _evidence
-            .GroupBy(e => (e.Kind, e.Name, e.Match))
-            .Select(g => g.FirstOrDefault(e => e.Version is not null) ?? g.First())];
+        public IReadOnlyList<TechnologyEvidence> Evidence
+        {
+            get
+            {
+                if (_evidence is null)
+                {
+                    return [];
+                }
+
+                // A technology has a few signals: a linear search costs less than grouping them.
+                var distinct = new List<TechnologyEvidence>(_evidence.Count);
+                foreach (var evidence in _evidence)
+                {
+                    var at = distinct.FindIndex(d => d.Kind == evidence.Kind && d.Name == evidence.Name && d.Match == evidence.Match);
+                    if (at < 0)
+                    {
+                        distinct.Add(evidence);
+                    }
+                    else if (distinct[at].Version is null && evidence.Version is not null)
+                    {
+                        distinct[at] = evidence;
+                    }
+                }
+
+                return distinct;
+            }
+        }
 
         public static Hit ImpliedWith(int confidence) => new() { Confidence = confidence, Implied = true };
 
@@ -574,7 +639,7 @@ public sealed class FingerprintMatcher
 
         /// The version most patterns agree on; ties go to the most explicit evidence (a generator meta tag before a
         /// `?ver=` on an asset before free HTML). Returned with the evidence it was first read from.
-        public TechnologyEvidence? BestVersion() => _versions?
+        public TechnologyEvidence? BestVersion() => _versions is [var only] ? only.Evidence : _versions?
             .GroupBy(v => v.Evidence.Version, StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(g => g.Count())
             .ThenBy(g => g.Min(v => v.Channel))

@@ -242,14 +242,14 @@ internal sealed class LiteralSet
     /// runs at a fraction of the automaton's cost per character. At a position where some literal could start, the
     /// automaton takes over from the root and runs until its match in progress is shorter than a gram again; nothing
     /// it could still complete started before that point, so skipping resumes there.
-    public void FindIn(ReadOnlySpan<char> text, bool[] found) => Scan(text, found);
+    public void FindIn(ReadOnlySpan<char> text, Span<bool> found) => Scan(text, found);
 
     /// Where a literal occurs first in <paramref name="text"/> (the start of the one that ends first), or -1: a
     /// search for labels in prose, where `SearchValues&lt;string&gt;` ignoring case stops to compare at most words.
-    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: null);
+    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: default);
 
-    /// <paramref name="found"/> null: stop at the first literal and return its start; otherwise -1.
-    private int Scan(ReadOnlySpan<char> text, bool[]? found)
+    /// <paramref name="found"/> empty: stop at the first literal and return its start; otherwise -1.
+    private int Scan(ReadOnlySpan<char> text, Span<bool> found)
     {
         if (_longFilter is null)
         {
@@ -264,7 +264,7 @@ internal sealed class LiteralSet
     /// the starts it passes. Stops where fewer than twenty characters remain (a vector reads the sixteen starts' first
     /// five characters) and returns where the scalar scan takes over; <paramref name="matchStart"/> as in
     /// <see cref="RunAutomaton"/>.
-    private unsafe int ScanVectorised(ReadOnlySpan<char> text, bool[]? found, out int matchStart)
+    private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, out int matchStart)
     {
         matchStart = -1;
         var s = 0;
@@ -372,7 +372,7 @@ internal sealed class LiteralSet
     }
 
     /// The scalar scan from <paramref name="from"/>, for literals starting there or later.
-    private int ScanFrom(ReadOnlySpan<char> text, int from, bool[]? found)
+    private int ScanFrom(ReadOnlySpan<char> text, int from, Span<bool> found)
     {
         // Without AVX2 every character of a page passes here (with it, the last twenty and the vector pass's starts):
         // no bounds checks. A char indexes the 65,536 classes, and a hashed or exact key stays below the filter's bit
@@ -410,9 +410,9 @@ internal sealed class LiteralSet
         return -1;
     }
 
-    /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. Without
-    /// <paramref name="found"/> it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
-    private int RunAutomaton(ReadOnlySpan<char> text, int start, bool[]? found, out int matchStart)
+    /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. With
+    /// <paramref name="found"/> empty it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
+    private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, out int matchStart)
     {
         matchStart = -1;
         var classOf = _classOf;
@@ -428,7 +428,7 @@ internal sealed class LiteralSet
             state = state < denseStates ? dense[(state * classes) + cls] : Step(state, cls);
             if (reports[state])
             {
-                if (found is null)
+                if (found.IsEmpty)
                 {
                     matchStart = j - depth[_literalAt[state] >= 0 ? state : _outputLink[state]] + 1;
                     return j + 1;
@@ -446,7 +446,7 @@ internal sealed class LiteralSet
         return text.Length;
     }
 
-    private void Report(int state, bool[] found)
+    private void Report(int state, Span<bool> found)
     {
         for (var s = _literalAt[state] >= 0 ? state : _outputLink[state]; s >= 0; s = _outputLink[s])
         {

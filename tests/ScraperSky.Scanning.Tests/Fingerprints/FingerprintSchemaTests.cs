@@ -38,6 +38,20 @@ public sealed class FingerprintSchemaTests
         Assert.Equal(detected, Detect(rules, Page(html)).Any(t => t.Name == "Bulma"));
     }
 
+    [Theory]
+    [InlineData(new[] { "https://cdn.test/lib-alpha/1.js", "https://cdn.test/2/lib-omega.js" }, null)]
+    [InlineData(new[] { "https://cdn.test/lib-alpha/1.js", "https://cdn.test/2/lib-omega.js", "https://cdn.test/lib-alpha/3.0/lib-omega.js" }, "3.0")]
+    [InlineData(new[] { "https://cdn.test/x.js", "https://cdn.test/y.js", "https://cdn.test/z.js", "https://cdn.test/Lib-Alpha/6.2/LIB-OMEGA.js" }, "6.2")]
+    public void A_script_source_pattern_runs_on_each_source_that_holds_its_literals_itself(string[] sources, string? version)
+    {
+        // Each source is tried where it alone holds the pattern's literals (`lib-alpha/`, `/lib-omega`), in any case:
+        // the page holding them in different sources makes neither match, and the source that does may be any of
+        // them, the last included.
+        const string rules = """{ "Lib": { "cats": [59], "scriptSrc": "lib-alpha/([\\d.]+)/lib-omega\\;version:\\1" } }""";
+        var html = string.Concat(sources.Select(s => $"<script src='{s}'></script>"));
+        Assert.Equal(version, Detect(rules, Page(html, scripts: sources)).SingleOrDefault(t => t.Name == "Lib")?.Version);
+    }
+
     [Fact]
     public void Anchored_scripts_patterns_match_each_inline_script_as_a_whole_though_it_is_a_slice_of_the_page()
     {

@@ -64,6 +64,23 @@ public sealed class TechnologyDetectionTests
     }
 
     [Fact]
+    public void A_technology_is_listed_once_in_each_stack_list_its_categories_name_in_the_technologies_order()
+    {
+        DetectedTechnology Technology(string name, params string[] categories) => new(name, categories, null, 100);
+        var stack = SiteResult.StackOf(
+        [
+            Technology("Chat Kit", "Live chat", "Analytics"),
+            Technology("Press", "CMS", "Blogs"),
+            Technology("Edge", "CDN"),
+            Technology("Blog Kit", "blogs", "JavaScript libraries", "UI frameworks"),
+        ]);
+        Assert.Equal(["Press", "Blog Kit"], stack.Cms);
+        Assert.Equal(["Blog Kit"], stack.Frameworks);
+        Assert.Equal(["Chat Kit"], stack.Analytics);
+        Assert.Equal(["Chat Kit"], stack.Widgets);
+    }
+
+    [Fact]
     public void Mentioning_a_technology_in_text_detects_nothing()
     {
         var page = FixturePages.ExtractHtml(

@@ -119,6 +119,31 @@ public sealed class TechnologyEvidenceTests
     }
 
     [Fact]
+    public void A_technology_on_several_pages_takes_the_first_version_and_the_highest_confidence_seen_winning_a_tie()
+    {
+        static DetectedTechnology Technology(string name, int confidence, string source, string? version = null) =>
+            new(name, ["CMS"], version, confidence) { ConfidenceSource = source, VersionSource = version is null ? null : "meta:generator" };
+        var homepage = FixturePages.ExtractHtml("<html><body></body></html>", "https://merge.test/") with
+        {
+            Technologies = [Technology("Press", 50, ConfidenceSources.Implied), Technology("Chat", 80, ConfidenceSources.Seen)],
+        };
+        var contact = FixturePages.ExtractHtml("<html><body></body></html>", "https://merge.test/contact/") with
+        {
+            Technologies = [Technology("press", 50, ConfidenceSources.Seen, "2.0"), Technology("Chat", 90, ConfidenceSources.Implied, "1.1")],
+        };
+        var imprint = FixturePages.ExtractHtml("<html><body></body></html>", "https://merge.test/imprint/") with
+        {
+            Technologies = [Technology("Press", 50, ConfidenceSources.Implied, "3.0"), Technology("Chat", 90, ConfidenceSources.Seen, "1.2")],
+        };
+
+        var site = SiteResult.Build(homepage, [contact, imprint]).Technologies;
+
+        Assert.Equal(["Chat", "Press"], site.Select(t => t.Name));
+        Assert.Equal((90, ConfidenceSources.Seen, "1.1"), (site[0].Confidence, site[0].ConfidenceSource, site[0].Version));
+        Assert.Equal((50, ConfidenceSources.Seen, "2.0", "meta:generator"), (site[1].Confidence, site[1].ConfidenceSource, site[1].Version, site[1].VersionSource));
+    }
+
+    [Fact]
     public void Evidence_appears_in_the_scan_json_as_added_snake_case_fields()
     {
         var site = SiteResult.Build(FixturePages.Extract("wordpress-elementor.test"), []);
