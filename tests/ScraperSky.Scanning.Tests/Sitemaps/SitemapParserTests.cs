@@ -323,6 +323,41 @@ public sealed class SitemapParserTests
         Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), parsed);
     }
 
+    [Theory]
+    [InlineData("2024-02-03")]
+    [InlineData("2024-02-29")]
+    [InlineData("2023-02-29")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-00-10")]
+    [InlineData("1989-12-31")]
+    [InlineData("1990-01-01")]
+    [InlineData("2200-12-31")]
+    [InlineData("2201-01-01")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("9999-12-31T23:59:59-01:00")]
+    [InlineData("2024-02-03T04:05:06Z")]
+    [InlineData("2024-02-03T04:05:06z")]
+    [InlineData("2024-02-03t04:05:06Z")]
+    [InlineData("2024-02-03T04:05:06+01:00")]
+    [InlineData("2024-02-03T04:05:06-05:30")]
+    [InlineData("2024-02-03T23:59:59-13:59")]
+    [InlineData("2024-02-03T04:05:06+14:00")]
+    [InlineData("2024-02-03T04:05:06+14:01")]
+    [InlineData("2024-02-03T04:05:06+01:60")]
+    [InlineData("2024-02-03T24:00:00Z")]
+    [InlineData("2024-02-03T04:60:00Z")]
+    [InlineData("2024-02-03T04:05:60Z")]
+    [InlineData("1990-01-01T00:30:00+01:00")]
+    [InlineData("2200-12-31T23:30:00-01:00")]
+    [InlineData("2024-02-03T04:05:06 Z")]
+    [InlineData("2024-02-03X04:05:06Z")]
+    [InlineData("2024-2-03")]
+    [InlineData("２０２４-02-03")]
+    public void Lastmod_in_a_common_form_reads_as_the_format_list_reads_it(string text)
+    {
+        Assert.Equal(SitemapValues.ParseByFormats(text), SitemapValues.ParseDate(text));
+    }
+
     [Fact]
     public async Task A_small_file_that_has_arrived_whole_is_read_without_the_asynchronous_readers_buffers()
     {
