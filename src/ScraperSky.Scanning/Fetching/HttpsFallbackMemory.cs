@@ -13,6 +13,10 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _until = new(StringComparer.OrdinalIgnoreCase);
 
+    // Hosts remembered since the last prune, counted here: the dictionary's Count takes every one of its locks, which
+    // grow with it to hundreds, and a scan of a host without https remembers it.
+    private int _added;
+
     public bool LacksHttps(string host)
     {
         if (!_until.TryGetValue(host, out var until))
@@ -31,16 +35,29 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
 
     public void Remember(string host)
     {
-        if (_until.Count >= MaxHosts)
+        if (Volatile.Read(ref _added) >= MaxHosts)
         {
             Prune();
         }
 
-        _until[host] = time.GetUtcNow() + Lifetime;
+        if (_until.TryAdd(host, time.GetUtcNow() + Lifetime))
+        {
+            Interlocked.Increment(ref _added);
+        }
+        else
+        {
+            _until[host] = time.GetUtcNow() + Lifetime;
+        }
     }
 
     private void Prune()
     {
+        // Only one caller prunes: the others go on adding, at worst past the limit by as many hosts as there are callers.
+        if (Interlocked.Exchange(ref _added, 0) < MaxHosts)
+        {
+            return;
+        }
+
         var now = time.GetUtcNow();
         foreach (var (host, until) in _until)
         {
@@ -51,9 +68,13 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
         }
 
         // Still full of live entries: forgetting them only costs a repeated https attempt.
-        if (_until.Count >= MaxHosts)
+        var left = _until.Count;
+        if (left >= MaxHosts)
         {
             _until.Clear();
+            left = 0;
         }
+
+        Interlocked.Add(ref _added, left);
     }
 }

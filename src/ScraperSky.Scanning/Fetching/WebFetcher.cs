@@ -168,7 +168,8 @@ public sealed partial class WebFetcher(
         for (var hop = 0; ; hop++)
         {
             EnsureFetchable(current);
-            if (slot.Value!.Key != HostConcurrency.KeyOf(current))
+            // The first hop's slot was taken for its own URL: its registrable domain is not looked up twice.
+            if (hop > 0 && slot.Value!.Key != HostConcurrency.KeyOf(current))
             {
                 slot.Value.Dispose();
                 slot.Value = await hosts.EnterAsync(current, cancellationToken);

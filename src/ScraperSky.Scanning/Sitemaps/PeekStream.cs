@@ -10,11 +10,15 @@ internal sealed class PeekStream(Stream inner, CancellationToken readToken = def
     private int _prefixOffset;
     private bool _started;
 
+    // A read begun by TryBufferToEnd that had to wait: its bytes land after the prefix and are read next.
+    private ValueTask<int> _pending;
+    private bool _hasPending;
+
     /// At least <paramref name="count"/> bytes from the start (fewer only at the end of the stream); returns as soon
     /// as that many arrived, so a slow server is not waited on for more than is needed. Only before reading starts.
     public async ValueTask<ReadOnlyMemory<byte>> PeekAsync(int count, CancellationToken cancellationToken)
     {
-        if (_started)
+        if (_started || _hasPending)
         {
             throw new InvalidOperationException("The stream has been read from; it can no longer be peeked.");
         }
@@ -38,6 +42,47 @@ internal sealed class PeekStream(Stream inner, CancellationToken readToken = def
         return _prefix.AsMemory(0, _filled);
     }
 
+    /// Takes in what of the rest of the stream has already arrived, without waiting for more, up to
+    /// <paramref name="max"/> bytes from the start in all: true when that was the whole stream, which is then
+    /// <see cref="Buffered"/>. A read that would wait is left under way and its bytes are the next ones read, so a slow
+    /// server is waited on by the reader, as before. Only before reading starts.
+    public bool TryBufferToEnd(int max)
+    {
+        if (_started || _hasPending)
+        {
+            throw new InvalidOperationException("The stream has been read from; it can no longer be peeked.");
+        }
+
+        while (_filled < max)
+        {
+            if (_filled == _prefix.Length)
+            {
+                Array.Resize(ref _prefix, Math.Min(max, _prefix.Length * 2));
+            }
+
+            var read = inner.ReadAsync(_prefix.AsMemory(_filled, Math.Min(_prefix.Length, max) - _filled), readToken);
+            if (!read.IsCompleted)
+            {
+                _pending = read;
+                _hasPending = true;
+                return false;
+            }
+
+            var n = read.GetAwaiter().GetResult();
+            if (n == 0)
+            {
+                return true;
+            }
+
+            _filled += n;
+        }
+
+        return false;
+    }
+
+    /// What was taken in before reading started.
+    public ArraySegment<byte> Buffered => new(_prefix, 0, _filled);
+
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -45,6 +90,13 @@ internal sealed class PeekStream(Stream inner, CancellationToken readToken = def
         _started = true;
         if (_prefixOffset < _filled)
         {
+            return TakePrefix(buffer);
+        }
+
+        if (_hasPending)
+        {
+            _hasPending = false;
+            _filled += _pending.AsTask().GetAwaiter().GetResult();
             return TakePrefix(buffer);
         }
 
@@ -62,7 +114,19 @@ internal sealed class PeekStream(Stream inner, CancellationToken readToken = def
             return ValueTask.FromResult(TakePrefix(buffer.Span));
         }
 
+        if (_hasPending)
+        {
+            return TakePendingAsync(buffer);
+        }
+
         return inner.ReadAsync(buffer, cancellationToken.CanBeCanceled ? cancellationToken : readToken);
+    }
+
+    private async ValueTask<int> TakePendingAsync(Memory<byte> buffer)
+    {
+        _hasPending = false;
+        _filled += await _pending;
+        return TakePrefix(buffer.Span);
     }
 
     private int TakePrefix(Span<byte> buffer)

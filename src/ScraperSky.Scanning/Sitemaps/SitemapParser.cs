@@ -23,6 +23,11 @@ public sealed class SitemapParser(SitemapOptions options)
     // An element name as it appears in an error.
     private const int MaxNameInError = 40;
 
+    /// Files up to this size that have arrived whole by the time their format is known (most sitemaps) are read from
+    /// memory by a synchronous reader: the asynchronous one allocates 64 KB of bytes and 128 KB of characters (large
+    /// object heap) per file, whatever its size. The same as that reader's buffer, so no more is ever held.
+    internal const int MaxWholeFileBytes = 64 * 1024;
+
     private static readonly XmlReaderSettings XmlSettings = new()
     {
         Async = true,
@@ -35,6 +40,8 @@ public sealed class SitemapParser(SitemapOptions options)
         MaxCharactersFromEntities = 1024,
         CloseInput = false,
     };
+
+    private static readonly XmlReaderSettings WholeFileXmlSettings = CopyOf(XmlSettings, async: false);
 
     /// Reads <paramref name="body"/> to its end or a limit; URLs go to <paramref name="handler"/> as they are read.
     /// <paramref name="maxUrls"/> is the URL budget for this file (at most the per-file limit).
@@ -91,8 +98,20 @@ public sealed class SitemapParser(SitemapOptions options)
             if (LooksLikeXml(start.Span))
             {
                 // A byte-order mark or blank lines before `<?xml` are common and make XmlReader refuse the declaration.
-                await SkipAsync(content, LeadingNoise(start.Span), cancellationToken);
-                await ReadXmlAsync(content, reading, cancellationToken);
+                var noise = LeadingNoise(start.Span);
+                if (content.TryBufferToEnd((int)Math.Min(MaxWholeFileBytes, options.MaxBytesPerFile)))
+                {
+                    var whole = content.Buffered;
+                    using var memory = new MemoryStream(whole.Array!, whole.Offset + noise, whole.Count - noise, writable: false);
+                    using var reader = XmlReader.Create(memory, WholeFileXmlSettings);
+                    await ReadXmlAsync(reader, reading, cancellationToken);
+                }
+                else
+                {
+                    await SkipAsync(content, noise, cancellationToken);
+                    using var reader = XmlReader.Create(content, XmlSettings);
+                    await ReadXmlAsync(reader, reading, cancellationToken);
+                }
             }
             else
             {
@@ -211,10 +230,20 @@ public sealed class SitemapParser(SitemapOptions options)
         return false;
     }
 
-    private static async Task ReadXmlAsync(Stream stream, Reading reading, CancellationToken cancellationToken)
+    private static XmlReaderSettings CopyOf(XmlReaderSettings settings, bool async)
     {
-        using var reader = XmlReader.Create(stream, XmlSettings);
-        if (await reader.MoveToContentAsync() != XmlNodeType.Element)
+        var copy = settings.Clone();
+        copy.Async = async;
+        return copy;
+    }
+
+    // One loop for both readers: the synchronous one (a whole file in memory) refuses the asynchronous calls.
+    private static ValueTask<bool> ReadAsync(XmlReader reader) =>
+        reader.Settings!.Async ? new(reader.ReadAsync()) : new(reader.Read());
+
+    private static async Task ReadXmlAsync(XmlReader reader, Reading reading, CancellationToken cancellationToken)
+    {
+        if ((reader.Settings!.Async ? await reader.MoveToContentAsync() : reader.MoveToContent()) != XmlNodeType.Element)
         {
             reading.Stop("Not a sitemap: no root element.");
             return;
@@ -239,7 +268,7 @@ public sealed class SitemapParser(SitemapOptions options)
         var entryDepth = -1;
         var field = Field.None;
         var fieldDepth = -1;
-        while (await reader.ReadAsync())
+        while (await ReadAsync(reader))
         {
             switch (reader.NodeType)
             {

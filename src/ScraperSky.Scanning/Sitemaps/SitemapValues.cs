@@ -37,6 +37,18 @@ internal static class SitemapValues
             return null;
         }
 
+        if (TryParseCommon(value, out var common))
+        {
+            var utc = common.ToUniversalTime();
+            return utc.Year is >= 1990 and <= 2200 ? utc : null;
+        }
+
+        return ParseByFormats(value);
+    }
+
+    /// <see cref="ParseDate"/> without its shortcut for the common forms: every form through the format list.
+    internal static DateTimeOffset? ParseByFormats(string value)
+    {
         const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
         if (DateTimeOffset.TryParseExact(value, W3CFormats, CultureInfo.InvariantCulture, styles, out var parsed)
             || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, styles, out parsed)
@@ -46,6 +58,76 @@ internal static class SitemapValues
         }
 
         return null;
+    }
+
+    /// The two forms nearly every sitemap writes, `2024-02-03` and `2024-02-03T04:05:06` with `Z` or `+01:00`, read
+    /// directly: trying the format list in turn was the largest part of reading a sitemap entry. Anything else,
+    /// including any value out of range, is left to the format list.
+    private static bool TryParseCommon(string value, out DateTimeOffset parsed)
+    {
+        parsed = default;
+        if (value.Length is not (10 or 20 or 25)
+            || !TryDigits(value, 0, 4, out var year) || value[4] != '-'
+            || !TryDigits(value, 5, 2, out var month) || value[7] != '-'
+            || !TryDigits(value, 8, 2, out var day))
+        {
+            return false;
+        }
+
+        int hour = 0, minute = 0, second = 0;
+        var offset = TimeSpan.Zero;
+        if (value.Length > 10)
+        {
+            if (value[10] != 'T' || !TryDigits(value, 11, 2, out hour) || value[13] != ':'
+                || !TryDigits(value, 14, 2, out minute) || value[16] != ':' || !TryDigits(value, 17, 2, out second))
+            {
+                return false;
+            }
+
+            if (value.Length == 20)
+            {
+                if (value[19] != 'Z')
+                {
+                    return false;
+                }
+            }
+            else if (value[19] is not ('+' or '-') || !TryDigits(value, 20, 2, out var offsetHours) || value[22] != ':'
+                || !TryDigits(value, 23, 2, out var offsetMinutes) || offsetHours > 13 || offsetMinutes > 59)
+            {
+                return false;
+            }
+            else
+            {
+                offset = new TimeSpan(offsetHours, offsetMinutes, 0) * (value[19] == '-' ? -1 : 1);
+            }
+        }
+
+        // Years far from the accepted range are left to the format list, which also keeps the offset from leaving
+        // DateTimeOffset's range.
+        if (year is < 1900 or > 2300 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        parsed = new DateTimeOffset(year, month, day, hour, minute, second, offset);
+        return true;
+    }
+
+    private static bool TryDigits(string value, int start, int count, out int number)
+    {
+        number = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(value[i]))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (value[i] - '0');
+        }
+
+        return true;
     }
 
     // RFC 822 zones as feeds write them ("GMT", "EST", "+0000"), which TryParse does not take after a day name.

@@ -8,15 +8,30 @@ public sealed class SitemapParserTests
 {
     private static readonly Uri FileUrl = new("https://example.com/sitemap.xml");
 
+    /// Parses <paramref name="bytes"/> as a file that has arrived whole (read from memory by the synchronous reader
+    /// when small) and again as one arriving piece by piece (the asynchronous reader), and checks both read it alike.
     private static async Task<(SitemapParseResult Result, List<SitemapUrlEntry> Urls)> ParseAsync(
         byte[] bytes, SitemapOptions? options = null, int? maxUrls = null)
     {
         options ??= new SitemapOptions();
+        var whole = await ParseOnceAsync(new MemoryStream(bytes), options, maxUrls);
+        var piecemeal = await ParseOnceAsync(new ArrivingStream(bytes), options, maxUrls);
+        Assert.Equal(whole.Result with { Sitemaps = [] }, piecemeal.Result with { Sitemaps = [] });
+        Assert.Equal(whole.Result.Sitemaps, piecemeal.Result.Sitemaps);
+        Assert.Equal(whole.Urls, piecemeal.Urls);
+        return whole;
+    }
+
+    private static async Task<(SitemapParseResult Result, List<SitemapUrlEntry> Urls)> ParseOnceAsync(
+        Stream stream, SitemapOptions options, int? maxUrls = null)
+    {
         var urls = new UrlList();
-        using var stream = new MemoryStream(bytes);
-        var result = await new SitemapParser(options).ParseAsync(
-            stream, FileUrl, urls, maxUrls ?? options.MaxUrlsPerFile, TestContext.Current.CancellationToken);
-        return (result, urls.Urls);
+        await using (stream)
+        {
+            var result = await new SitemapParser(options).ParseAsync(
+                stream, FileUrl, urls, maxUrls ?? options.MaxUrlsPerFile, TestContext.Current.CancellationToken);
+            return (result, urls.Urls);
+        }
     }
 
     private static Task<(SitemapParseResult Result, List<SitemapUrlEntry> Urls)> ParseAsync(string text) =>
@@ -306,5 +321,110 @@ public sealed class SitemapParserTests
         var parsed = SitemapValues.ParseDate(text);
 
         Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), parsed);
+    }
+
+    [Theory]
+    [InlineData("2024-02-03")]
+    [InlineData("2024-02-29")]
+    [InlineData("2023-02-29")]
+    [InlineData("2024-13-01")]
+    [InlineData("2024-00-10")]
+    [InlineData("1989-12-31")]
+    [InlineData("1990-01-01")]
+    [InlineData("2200-12-31")]
+    [InlineData("2201-01-01")]
+    [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("9999-12-31T23:59:59-01:00")]
+    [InlineData("2024-02-03T04:05:06Z")]
+    [InlineData("2024-02-03T04:05:06z")]
+    [InlineData("2024-02-03t04:05:06Z")]
+    [InlineData("2024-02-03T04:05:06+01:00")]
+    [InlineData("2024-02-03T04:05:06-05:30")]
+    [InlineData("2024-02-03T23:59:59-13:59")]
+    [InlineData("2024-02-03T04:05:06+14:00")]
+    [InlineData("2024-02-03T04:05:06+14:01")]
+    [InlineData("2024-02-03T04:05:06+01:60")]
+    [InlineData("2024-02-03T24:00:00Z")]
+    [InlineData("2024-02-03T04:60:00Z")]
+    [InlineData("2024-02-03T04:05:60Z")]
+    [InlineData("1990-01-01T00:30:00+01:00")]
+    [InlineData("2200-12-31T23:30:00-01:00")]
+    [InlineData("2024-02-03T04:05:06 Z")]
+    [InlineData("2024-02-03X04:05:06Z")]
+    [InlineData("2024-2-03")]
+    [InlineData("２０２４-02-03")]
+    public void Lastmod_in_a_common_form_reads_as_the_format_list_reads_it(string text)
+    {
+        Assert.Equal(SitemapValues.ParseByFormats(text), SitemapValues.ParseDate(text));
+    }
+
+    [Fact]
+    public async Task A_small_file_that_has_arrived_whole_is_read_without_the_asynchronous_readers_buffers()
+    {
+        var bytes = Encoding.UTF8.GetBytes(UrlSet);
+        await ParseOnceAsync(new MemoryStream(bytes), new SitemapOptions());
+
+        // From memory every read completes at once, so the whole parse runs on this thread.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var parsing = ParseOnceAsync(new MemoryStream(bytes), new SitemapOptions());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(parsing.IsCompletedSuccessfully);
+        Assert.Equal(3, (await parsing).Result.UrlCount);
+        // The asynchronous XmlReader alone allocates a 64 KB byte buffer per file.
+        Assert.InRange(allocated, 0, 32 * 1024);
+    }
+
+    [Fact]
+    public async Task A_file_larger_than_is_read_whole_from_memory_is_streamed_alike()
+    {
+        var xml = new StringBuilder("<?xml version=\"1.0\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        var count = 0;
+        while (xml.Length <= SitemapParser.MaxWholeFileBytes * 2)
+        {
+            xml.Append("<url><loc>https://example.com/page-").Append(count++).Append("/</loc><lastmod>2024-05-01</lastmod></url>\n");
+        }
+
+        var (result, urls) = await ParseAsync(Encoding.UTF8.GetBytes(xml.Append("</urlset>").ToString()));
+
+        Assert.Null(result.Error);
+        Assert.Equal(count, result.UrlCount);
+        Assert.Equal("https://example.com/page-" + (count - 1) + "/", urls[^1].Loc);
+    }
+
+    /// A body whose reads never complete at once, as over a network: the parser cannot take it in whole beforehand.
+    private sealed class ArrivingStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes, writable: false);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            return _inner.Read(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
