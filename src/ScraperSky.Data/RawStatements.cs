@@ -40,6 +40,41 @@ internal static class RawStatements
         }
     }
 
+    /// Runs <paramref name="sql"/> and reads each row it returns with <paramref name="read"/>: on SQLite through the statement
+    /// kept on the physical connection, as <see cref="ExecuteAsync"/> runs it; on PostgreSQL through <see cref="RawRows"/>.
+    /// The per-job reads (a domain's last scan, a tenant's webhooks, a batch's counters) went through EF Core's query
+    /// pipeline and Microsoft.Data.Sqlite, which parsed each statement again on every ended job.
+    public static async Task<List<T>> ReadAsync<T>(
+        ScraperSkyDbContext db, FormattableString sql, Func<RawRow, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        if (db.IsPostgres)
+        {
+            await using var reader = await RawRows.ReadAsync(db, sql, cancellationToken);
+            var row = new RawRow(reader.DbDataReader);
+            while (await reader.DbDataReader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(row));
+            }
+
+            return rows;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+            Prepared.GetValue(handle, static h => new PreparedStatements(h)).Read(sql, read, rows);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return rows;
+    }
+
     /// Runs <paramref name="sql"/>, written with SQLite's numbered parameters (`?1`), on an open SQLite connection and
     /// whatever transaction it has: for a statement run once per row of a bulk write.
     public static int Execute(SqliteConnection connection, string sql, object?[] arguments) =>
@@ -74,7 +109,32 @@ internal static class RawStatements
 
         public int Execute(string sql, object?[] arguments) => Execute(sql, static text => text, arguments);
 
-        private int Execute(string key, Func<string, string> text, object?[] arguments)
+        public void Read<T>(FormattableString sql, Func<RawRow, T> read, List<T> rows)
+        {
+            var statement = Bound(sql.Format, Numbered, sql.GetArguments());
+            try
+            {
+                var row = new RawRow(statement);
+                int step;
+                while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                {
+                    rows.Add(read(row));
+                }
+
+                if (step != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(step, handle);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+                raw.sqlite3_clear_bindings(statement);
+            }
+        }
+
+        /// The statement kept for <paramref name="key"/> (prepared on first use) with <paramref name="arguments"/> bound.
+        private sqlite3_stmt Bound(string key, Func<string, string> text, object?[] arguments)
         {
             if (!_statements.TryGetValue(key, out var statement))
             {
@@ -89,7 +149,21 @@ internal static class RawStatements
                 {
                     SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, arguments[i]), handle);
                 }
+            }
+            catch
+            {
+                raw.sqlite3_clear_bindings(statement);
+                throw;
+            }
 
+            return statement;
+        }
+
+        private int Execute(string key, Func<string, string> text, object?[] arguments)
+        {
+            var statement = Bound(key, text, arguments);
+            try
+            {
                 var step = raw.sqlite3_step(statement);
                 if (step != raw.SQLITE_DONE)
                 {

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 using SQLitePCL;
@@ -34,6 +37,34 @@ public sealed class SqlitePreparedStatementsTests
         Assert.True(await queue.CompleteAsync(claims[1], new SiteMetadata { Title = "Two" }, null, Ct));
         Assert.Equal(JobStatus.Completed, (await database.JobAsync(claims[1].Id)).Status);
         Assert.Equal(2, (await database.BatchAsync(claims[0].BatchId!.Value)).CompletedJobs);
+    }
+
+    [Fact]
+    public async Task A_completion_reads_through_kept_statements_too_not_through_EF_Cores_commands()
+    {
+        var commands = new List<string>();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite,
+            services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(new CommandRecorder(commands))));
+        await database.EnqueueBatchAsync(["one.test"]);
+        var queue = database.CreateQueue();
+        var claim = (await queue.ClaimAsync("worker-1", 1, Ct))[0];
+
+        // The domain's last scan, the tenant's webhooks (twice: the batch ends) and the batch's counters are reads.
+        commands.Clear();
+        Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Title = "One" }, null, Ct));
+
+        Assert.Empty(commands);
+        var batch = await database.BatchAsync(claim.BatchId!.Value);
+        Assert.Equal((1, 1L, BatchStatus.Completed), (batch.CompletedJobs, batch.EndSequence, batch.Status));
+    }
+
+    private sealed class CommandRecorder(List<string> commands) : DbCommandInterceptor
+    {
+        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
+        {
+            commands.Add(result.CommandText);
+            return result;
+        }
     }
 
     [Fact]
