@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -183,15 +184,59 @@ internal static class RawStatements
         private static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
         {
             null => raw.sqlite3_bind_null(statement, index),
+            string { Length: > 0 } text => BindText(statement, index, text),
             string text => raw.sqlite3_bind_text(statement, index, text),
-            Guid id => raw.sqlite3_bind_text(statement, index, id.ToString().ToUpperInvariant()),
-            DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+            Guid id => BindGuid(statement, index, id),
+            DateTime time => BindTime(statement, index, time),
             bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
             int number => raw.sqlite3_bind_int64(statement, index, number),
             long number => raw.sqlite3_bind_int64(statement, index, number),
             double number => raw.sqlite3_bind_double(statement, index, number),
             _ => throw new NotSupportedException($"A raw statement's argument of type {value.GetType()} has no SQLite form here."),
         };
+
+        // Text is bound from UTF-8 written into a stack or pooled buffer (SQLite copies it): binding a string allocated its
+        // UTF-8 array per argument, and a Guid or a timestamp a string first, on each of a job's dozen statements.
+        private static int BindText(sqlite3_stmt statement, int index, string text)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+            byte[]? rented = null;
+            var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+            try
+            {
+                return raw.sqlite3_bind_text(statement, index, buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
+
+        /// A Guid as EF Core's SQLite provider writes it: upper-case text with hyphens.
+        private static int BindGuid(sqlite3_stmt statement, int index, Guid id)
+        {
+            Span<byte> text = stackalloc byte[36];
+            id.TryFormat(text, out _, "D");
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] is >= (byte)'a' and <= (byte)'f')
+                {
+                    text[i] -= 'a' - 'A';
+                }
+            }
+
+            return raw.sqlite3_bind_text(statement, index, text);
+        }
+
+        private static int BindTime(sqlite3_stmt statement, int index, DateTime time)
+        {
+            Span<byte> text = stackalloc byte[40];
+            time.TryFormat(text, out var written, "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            return raw.sqlite3_bind_text(statement, index, text[..written]);
+        }
 
         /// The format's `{0}` placeholders as SQLite's numbered parameters `?1`; `{{` and `}}` are literal braces.
         private static string Numbered(string format)

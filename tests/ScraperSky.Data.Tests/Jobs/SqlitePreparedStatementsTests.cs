@@ -58,6 +58,21 @@ public sealed class SqlitePreparedStatementsTests
         Assert.Equal((1, 1L, BatchStatus.Completed), (batch.CompletedJobs, batch.EndSequence, batch.Status));
     }
 
+    [Fact]
+    public async Task Kept_statements_bind_values_in_the_forms_EF_Core_writes()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = database.CreateContext();
+        var id = Guid.Parse("0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+        var time = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc).AddTicks(1_234_500);
+        var (empty, longText) = ("", string.Concat(Enumerable.Repeat("Grüße ☎ ", 200)));
+
+        var row = Assert.Single(await RawStatements.ReadAsync(db, $"SELECT {id}, {time}, {empty}, {longText}, {empty} IS NULL",
+            static r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), Ct));
+
+        Assert.Equal(("0A1B2C3D-4E5F-6789-ABCD-EF0123456789", "2026-03-01 12:00:00.1234500".TrimEnd('0'), "", longText, 0), row);
+    }
+
     private sealed class CommandRecorder(List<string> commands) : DbCommandInterceptor
     {
         public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
