@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -40,6 +41,41 @@ internal static class RawStatements
         }
     }
 
+    /// Runs <paramref name="sql"/> and reads each row it returns with <paramref name="read"/>: on SQLite through the statement
+    /// kept on the physical connection, as <see cref="ExecuteAsync"/> runs it; on PostgreSQL through <see cref="RawRows"/>.
+    /// The per-job reads (a domain's last scan, a tenant's webhooks, a batch's counters) went through EF Core's query
+    /// pipeline and Microsoft.Data.Sqlite, which parsed each statement again on every ended job.
+    public static async Task<List<T>> ReadAsync<T>(
+        ScraperSkyDbContext db, FormattableString sql, Func<RawRow, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        if (db.IsPostgres)
+        {
+            await using var reader = await RawRows.ReadAsync(db, sql, cancellationToken);
+            var row = new RawRow(reader.DbDataReader);
+            while (await reader.DbDataReader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(row));
+            }
+
+            return rows;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
+            Prepared.GetValue(handle, static h => new PreparedStatements(h)).Read(sql, read, rows);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return rows;
+    }
+
     /// Runs <paramref name="sql"/>, written with SQLite's numbered parameters (`?1`), on an open SQLite connection and
     /// whatever transaction it has: for a statement run once per row of a bulk write.
     public static int Execute(SqliteConnection connection, string sql, object?[] arguments) =>
@@ -74,7 +110,32 @@ internal static class RawStatements
 
         public int Execute(string sql, object?[] arguments) => Execute(sql, static text => text, arguments);
 
-        private int Execute(string key, Func<string, string> text, object?[] arguments)
+        public void Read<T>(FormattableString sql, Func<RawRow, T> read, List<T> rows)
+        {
+            var statement = Bound(sql.Format, Numbered, sql.GetArguments());
+            try
+            {
+                var row = new RawRow(statement);
+                int step;
+                while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                {
+                    rows.Add(read(row));
+                }
+
+                if (step != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(step, handle);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+                raw.sqlite3_clear_bindings(statement);
+            }
+        }
+
+        /// The statement kept for <paramref name="key"/> (prepared on first use) with <paramref name="arguments"/> bound.
+        private sqlite3_stmt Bound(string key, Func<string, string> text, object?[] arguments)
         {
             if (!_statements.TryGetValue(key, out var statement))
             {
@@ -89,7 +150,21 @@ internal static class RawStatements
                 {
                     SqliteException.ThrowExceptionForRC(Bind(statement, i + 1, arguments[i]), handle);
                 }
+            }
+            catch
+            {
+                raw.sqlite3_clear_bindings(statement);
+                throw;
+            }
 
+            return statement;
+        }
+
+        private int Execute(string key, Func<string, string> text, object?[] arguments)
+        {
+            var statement = Bound(key, text, arguments);
+            try
+            {
                 var step = raw.sqlite3_step(statement);
                 if (step != raw.SQLITE_DONE)
                 {
@@ -109,15 +184,59 @@ internal static class RawStatements
         private static int Bind(sqlite3_stmt statement, int index, object? value) => value switch
         {
             null => raw.sqlite3_bind_null(statement, index),
+            string { Length: > 0 } text => BindText(statement, index, text),
             string text => raw.sqlite3_bind_text(statement, index, text),
-            Guid id => raw.sqlite3_bind_text(statement, index, id.ToString().ToUpperInvariant()),
-            DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+            Guid id => BindGuid(statement, index, id),
+            DateTime time => BindTime(statement, index, time),
             bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
             int number => raw.sqlite3_bind_int64(statement, index, number),
             long number => raw.sqlite3_bind_int64(statement, index, number),
             double number => raw.sqlite3_bind_double(statement, index, number),
             _ => throw new NotSupportedException($"A raw statement's argument of type {value.GetType()} has no SQLite form here."),
         };
+
+        // Text is bound from UTF-8 written into a stack or pooled buffer (SQLite copies it): binding a string allocated its
+        // UTF-8 array per argument, and a Guid or a timestamp a string first, on each of a job's dozen statements.
+        private static int BindText(sqlite3_stmt statement, int index, string text)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+            byte[]? rented = null;
+            var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+            try
+            {
+                return raw.sqlite3_bind_text(statement, index, buffer[..Encoding.UTF8.GetBytes(text, buffer)]);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
+
+        /// A Guid as EF Core's SQLite provider writes it: upper-case text with hyphens.
+        private static int BindGuid(sqlite3_stmt statement, int index, Guid id)
+        {
+            Span<byte> text = stackalloc byte[36];
+            id.TryFormat(text, out _, "D");
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] is >= (byte)'a' and <= (byte)'f')
+                {
+                    text[i] -= 'a' - 'A';
+                }
+            }
+
+            return raw.sqlite3_bind_text(statement, index, text);
+        }
+
+        private static int BindTime(sqlite3_stmt statement, int index, DateTime time)
+        {
+            Span<byte> text = stackalloc byte[40];
+            time.TryFormat(text, out var written, "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            return raw.sqlite3_bind_text(statement, index, text[..written]);
+        }
 
         /// The format's `{0}` placeholders as SQLite's numbered parameters `?1`; `{{` and `}}` are literal braces.
         private static string Numbered(string format)

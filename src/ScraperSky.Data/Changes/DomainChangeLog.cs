@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -19,7 +17,7 @@ internal static class DomainChangeLog
         CancellationToken cancellationToken)
     {
         await RecordTechnologiesAsync(db, tenantId, domain, metadata, now, cancellationToken);
-        var last = await Queries.Get(db).Last(db, tenantId, domain, scanId, cancellationToken);
+        var last = await LastAsync(db, tenantId, domain, scanId, cancellationToken);
         if (last is null)
         {
             return [];
@@ -31,7 +29,10 @@ internal static class DomainChangeLog
             detected.Add((new DetectedChange(ChangeTypes.Recovered, "status", "failed", "completed"), last.Id));
         }
 
-        var completed = await Queries.Get(db).LastCompleted(db, tenantId, domain, scanId, cancellationToken);
+        // The last scan is the last completed one when it completed: read with it, not again.
+        var completed = last is { Status: JobStatus.Completed, Result: not null }
+            ? new PreviousResult(last.Id, last.Result)
+            : await LastCompletedAsync(db, tenantId, domain, scanId, cancellationToken);
         if (completed is not null && JsonSerializer.Deserialize<SiteMetadata>(completed.Result, ScanJson.Options) is { } previous)
         {
             detected.AddRange(ChangeDetector.Compare(previous, metadata).Select(c => (c, completed.Id)));
@@ -44,7 +45,7 @@ internal static class DomainChangeLog
         ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, string error, DateTime now,
         CancellationToken cancellationToken)
     {
-        var last = await Queries.Get(db).Last(db, tenantId, domain, scanId, cancellationToken);
+        var last = await LastAsync(db, tenantId, domain, scanId, cancellationToken);
         if (last is null || last.Status != JobStatus.Completed)
         {
             return [];
@@ -54,33 +55,38 @@ internal static class DomainChangeLog
         return await SaveAsync(db, tenantId, domain, scanId, [(change, last.Id)], now, cancellationToken);
     }
 
-    private sealed record PreviousScan(Guid Id, JobStatus Status);
+    private sealed record PreviousScan(Guid Id, JobStatus Status, string? Result);
 
     private sealed record PreviousResult(Guid Id, string Result);
 
-    /// The two reads of the domain's earlier scans, compiled once per model (as the status endpoint's query is): every
-    /// ended job asks, and building the expression tree, extracting its parameters and looking it up in the query cache
-    /// cost more CPU than running it. One per model, since a process may hold several.
-    private sealed record Queries(
-        Func<ScraperSkyDbContext, Guid, string, Guid, CancellationToken, Task<PreviousScan?>> Last,
-        Func<ScraperSkyDbContext, Guid, string, Guid, CancellationToken, Task<PreviousResult?>> LastCompleted)
-    {
-        private static readonly ConditionalWeakTable<IModel, Queries> PerModel = [];
+    private static readonly string CompletedStatus = EnumNames.ToWire(JobStatus.Completed);
 
-        // The domain's scans before this one, newest first. Written out in each query: a compiled query cannot call a
-        // method that builds part of it.
-        public static Queries Get(ScraperSkyDbContext db) => PerModel.GetValue(db.Model, static _ => new Queries(
-            EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken _) =>
-                db.DomainScans.AsNoTracking()
-                    .Where(s => s.TenantId == tenantId && s.Domain == domain && s.Id != scanId)
-                    .OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id)
-                    .Select(s => new PreviousScan(s.Id, s.Status)).FirstOrDefault()),
-            EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken _) =>
-                db.DomainScans.AsNoTracking()
-                    .Where(s => s.TenantId == tenantId && s.Domain == domain && s.Id != scanId
-                                && s.Status == JobStatus.Completed && s.Result != null)
-                    .OrderByDescending(s => s.ScannedAt).ThenByDescending(s => s.Id)
-                    .Select(s => new PreviousResult(s.Id, s.Result!)).FirstOrDefault())));
+    /// The domain's scan before this one (newest first), with its result. Raw reads (see RawStatements.ReadAsync): every
+    /// ended job asks, and EF Core's compiled query still cost more CPU than the statement, which SQLite parsed anew each
+    /// time.
+    private static async Task<PreviousScan?> LastAsync(
+        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken cancellationToken)
+    {
+        var rows = await RawStatements.ReadAsync(db, $"""
+            SELECT id, status, result FROM domain_scans
+            WHERE tenant_id = {tenantId} AND domain = {domain} AND id <> {scanId}
+            ORDER BY scanned_at DESC, id DESC LIMIT 1
+            """, static row => new PreviousScan(
+                row.GetGuid(0), EnumNames.FromWire<JobStatus>(row.GetString(1)), row.GetNullableString(2)), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// The domain's last completed scan before this one: after failures, the one whose facts the recovery compares with.
+    private static async Task<PreviousResult?> LastCompletedAsync(
+        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken cancellationToken)
+    {
+        var rows = await RawStatements.ReadAsync(db, $"""
+            SELECT id, result FROM domain_scans
+            WHERE tenant_id = {tenantId} AND domain = {domain} AND id <> {scanId} AND status = {CompletedStatus}
+              AND result IS NOT NULL
+            ORDER BY scanned_at DESC, id DESC LIMIT 1
+            """, static row => new PreviousResult(row.GetGuid(0), row.GetString(1)), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     private static async Task<IReadOnlyList<DomainChange>> SaveAsync(
@@ -104,9 +110,17 @@ internal static class DomainChangeLog
             PreviousScanId = d.Previous,
             DetectedAt = now,
         }).ToList();
-        db.DomainChanges.AddRange(rows);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        // Raw inserts (see RawStatements): EF Core's SaveChanges wrapped them in a savepoint of its own and ran its update
+        // pipeline for a few rows; nothing reads the rows' generated ids back.
+        foreach (var row in rows)
+        {
+            await RawStatements.ExecuteAsync(db, $"""
+                INSERT INTO domain_changes (tenant_id, domain, type, field, from_value, to_value, scan_id, previous_scan_id, detected_at)
+                VALUES ({row.TenantId}, {row.Domain}, {row.Type}, {row.Field}, {row.From}, {row.To}, {row.ScanId}, {row.PreviousScanId},
+                        {row.DetectedAt})
+                """, cancellationToken);
+        }
+
         return rows;
     }
 

@@ -218,7 +218,8 @@ public sealed partial class JobQueue(
     }
 
     /// The claimed jobs as the claim's statement returns them, read by hand (see RawRows): materialising them as `Job`
-    /// entities through `FromSql` ran EF Core's query pipeline on every claim.
+    /// entities through `FromSql` ran EF Core's query pipeline on every claim. Not kept prepared (RawStatements.ReadAsync):
+    /// SQLite plans the claim by its bound values (the partial indexes), so a kept claim was compiled again at each run.
     private static async Task<List<ClaimedJob>> ReadClaimsAsync(
         ScraperSkyDbContext db, string owner, FormattableString claim, CancellationToken cancellationToken)
     {
@@ -558,8 +559,7 @@ public sealed partial class JobQueue(
         // The status is BatchJob.StatusFor of the new counters with a job started (SET sees the row before the
         // update, hence the additions). The update holds the row (PostgreSQL row lock, SQLite write lock) until commit,
         // so no other job's count slips in between.
-        BatchJob batch;
-        await using (var reader = await RawRows.ReadAsync(db, $"""
+        var counted = await RawStatements.ReadAsync(db, $"""
             UPDATE batch_jobs
             SET completed_jobs = completed_jobs + {completed}, failed_jobs = failed_jobs + {failed},
                 end_sequence = end_sequence + 1, started_at = COALESCE(started_at, {now}),
@@ -574,17 +574,9 @@ public sealed partial class JobQueue(
                     THEN COALESCE(completed_at, {now}) ELSE completed_at END
             WHERE id = {batchId}
             RETURNING id, tenant_id, status, total_jobs, completed_jobs, failed_jobs, cancelled_jobs, end_sequence, completed_at
-            """, cancellationToken))
-        {
-            // What the batch's end and its webhook need, read by hand (see RawRows).
-            var row = reader.DbDataReader;
-            if (!await row.ReadAsync(cancellationToken))
+            """, static row => new BatchJob
             {
-                throw new InvalidOperationException($"Batch {batchId} of job {jobId} does not exist.");
-            }
-
-            batch = new BatchJob
-            {
+                // What the batch's end and its webhook need, read by hand (see RawStatements.ReadAsync).
                 Id = row.GetGuid(0),
                 TenantId = row.GetGuid(1),
                 Status = EnumNames.FromWire<BatchStatus>(row.GetString(2)),
@@ -593,10 +585,14 @@ public sealed partial class JobQueue(
                 FailedJobs = row.GetInt32(5),
                 CancelledJobs = row.GetInt32(6),
                 EndSequence = row.GetInt64(7),
-                CompletedAt = RawRows.Utc(row, 8),
-            };
+                CompletedAt = row.GetUtc(8),
+            }, cancellationToken);
+        if (counted.Count == 0)
+        {
+            throw new InvalidOperationException($"Batch {batchId} of job {jobId} does not exist.");
         }
 
+        var batch = counted[0];
         await RawStatements.ExecuteAsync(db, $"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 
@@ -59,24 +57,12 @@ internal static class WebhookOutbox
         db.ChangeTracker.Clear();
     }
 
-    // Compiled once per model (as the status endpoint's query is): every ended job asks, and building and looking up
-    // the query's expression tree cost more than running it. One per model, since a process may hold several.
-    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, IAsyncEnumerable<Subscriber>>> SubscribedQueries = [];
-
-    private static async Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
-        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken)
-    {
-        var query = SubscribedQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid tenantId) =>
-            db.Webhooks.AsNoTracking().Where(w => w.TenantId == tenantId && w.DisabledAt == null)
-                .Select(w => new Subscriber(w.Id, w.Events))));
-        var subscribed = new List<(Guid Id, List<string> Events)>();
-        await foreach (var webhook in query(db, tenantId).WithCancellation(cancellationToken))
-        {
-            subscribed.Add((webhook.Id, webhook.Events));
-        }
-
-        return subscribed;
-    }
+    /// The tenant's enabled webhooks and their events. A raw read (see RawStatements.ReadAsync): every ended job asks,
+    /// mostly to learn there are none, and EF Core's compiled query cost more CPU than the statement.
+    private static Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
+        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken) =>
+        RawStatements.ReadAsync(db, $"SELECT id, events FROM webhooks WHERE tenant_id = {tenantId} AND disabled_at IS NULL",
+            static row => (row.GetGuid(0), row.GetList(1)), cancellationToken);
 
     private static void Enqueue<T>(
         ScraperSkyDbContext db, List<(Guid Id, List<string> Events)> webhooks, Guid tenantId, string type, T data, DateTime now)
@@ -106,6 +92,4 @@ internal static class WebhookOutbox
             });
         }
     }
-
-    private sealed record Subscriber(Guid Id, List<string> Events);
 }

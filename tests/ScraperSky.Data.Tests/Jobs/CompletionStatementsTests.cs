@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 
@@ -60,6 +61,33 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.NotNull(batch.CompletedAt);
         Assert.Equal([1L, 2L], (await db.Jobs.Where(j => j.BatchId == batchId).OrderBy(j => j.EndSequence)
             .Select(j => j.EndSequence ?? 0).ToListAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_rescan_after_a_completed_scan_reads_the_previous_scan_and_its_result_in_one_statement()
+    {
+        var counter = new StatementCounter();
+        await using var database = await TestDatabase.CreateAsync(
+            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(
+                provider == DatabaseProvider.Sqlite ? new SqliteTrace(counter) : new CommandCounter(counter))));
+        var queue = database.CreateQueue();
+        await database.EnqueueBatchAsync(["one.test"]);
+        var first = (await queue.ClaimAsync("worker-1", 1, Ct))[0];
+        Assert.True(await queue.CompleteAsync(first, new SiteMetadata { Title = "Old shop" }, null, Ct));
+        database.Time.Advance(TimeSpan.FromMinutes(1));
+        await database.EnqueueBatchAsync(["one.test"]);
+        var again = (await queue.ClaimAsync("worker-1", 1, Ct))[0];
+
+        counter.Commands.Clear();
+        Assert.True(await queue.CompleteAsync(again, new SiteMetadata { Title = "New shop" }, null, Ct));
+        var rescan = counter.Commands.ToArray();
+
+        // No technologies (one statement fewer), the batch's end (one more: its webhooks), the title change (one insert).
+        // The previous scan is the last completed one: read once, with its result.
+        Assert.True(rescan.Length == StatementsPerCompletion + 1, $"{rescan.Length} statements:\n{string.Join("\n---\n", rescan)}");
+        await using var db = database.CreateContext();
+        var change = Assert.Single(await db.DomainChanges.Where(c => c.Domain == "one.test").ToListAsync(Ct));
+        Assert.Equal((ChangeTypes.TitleChanged, "title", "Old shop", "New shop"), (change.Type, change.Field, change.From, change.To));
     }
 
     private sealed class StatementCounter

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
 using SQLitePCL;
@@ -34,6 +37,49 @@ public sealed class SqlitePreparedStatementsTests
         Assert.True(await queue.CompleteAsync(claims[1], new SiteMetadata { Title = "Two" }, null, Ct));
         Assert.Equal(JobStatus.Completed, (await database.JobAsync(claims[1].Id)).Status);
         Assert.Equal(2, (await database.BatchAsync(claims[0].BatchId!.Value)).CompletedJobs);
+    }
+
+    [Fact]
+    public async Task A_completion_reads_through_kept_statements_too_not_through_EF_Cores_commands()
+    {
+        var commands = new List<string>();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite,
+            services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(new CommandRecorder(commands))));
+        await database.EnqueueBatchAsync(["one.test"]);
+        var queue = database.CreateQueue();
+        var claim = (await queue.ClaimAsync("worker-1", 1, Ct))[0];
+
+        // The domain's last scan, the tenant's webhooks (twice: the batch ends) and the batch's counters are reads.
+        commands.Clear();
+        Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Title = "One" }, null, Ct));
+
+        Assert.Empty(commands);
+        var batch = await database.BatchAsync(claim.BatchId!.Value);
+        Assert.Equal((1, 1L, BatchStatus.Completed), (batch.CompletedJobs, batch.EndSequence, batch.Status));
+    }
+
+    [Fact]
+    public async Task Kept_statements_bind_values_in_the_forms_EF_Core_writes()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = database.CreateContext();
+        var id = Guid.Parse("0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+        var time = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc).AddTicks(1_234_500);
+        var (empty, longText) = ("", string.Concat(Enumerable.Repeat("Grüße ☎ ", 200)));
+
+        var row = Assert.Single(await RawStatements.ReadAsync(db, $"SELECT {id}, {time}, {empty}, {longText}, {empty} IS NULL",
+            static r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), Ct));
+
+        Assert.Equal(("0A1B2C3D-4E5F-6789-ABCD-EF0123456789", "2026-03-01 12:00:00.1234500".TrimEnd('0'), "", longText, 0), row);
+    }
+
+    private sealed class CommandRecorder(List<string> commands) : DbCommandInterceptor
+    {
+        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
+        {
+            commands.Add(result.CommandText);
+            return result;
+        }
     }
 
     [Fact]
