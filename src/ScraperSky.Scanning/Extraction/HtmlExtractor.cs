@@ -40,6 +40,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     // does (a page with one `€` cost a millisecond per search).
     private static readonly SearchValues<string> BaseTag = SearchValues.Create(["<base"], StringComparison.OrdinalIgnoreCase);
 
+    /// Whether the page's source may hold a `&lt;base&gt;` element: without one, the walk need not search the tree for it.
+    internal static bool MayHaveBase(ReadOnlySpan<char> html) => html.ContainsAny(BaseTag);
+
     private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, bool links, CpuBudget budget)
     {
         // The tree may read its source until it is disposed, so the pooled input outlives it.
@@ -48,7 +51,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
         using var treeLifetime = tree;
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength, links);
-        walk.Visit(tree, mayHaveBase: page.Html.Span.ContainsAny(BaseTag));
+        walk.Visit(tree, MayHaveBase(page.Html.Span));
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -174,7 +177,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
     }
 
-    // Already trimmed, with single spaces as its only whitespace: most values are, and need no copy.
+    // Already trimmed, with single spaces as its only whitespace: most values are, and need no copy. Only characters
+    // outside `!` to U+0084 can be whitespace, so the check hops from space to space rather than asking of each.
     private static bool IsClean(string value)
     {
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
@@ -182,13 +186,17 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             return false;
         }
 
-        for (var i = 0; i < value.Length; i++)
+        var at = value.AsSpan().IndexOfAnyExceptInRange('!', '\u0084');
+        while (at >= 0)
         {
-            var c = value[i];
-            if (char.IsWhiteSpace(c) && (c != ' ' || value[i + 1] == ' '))
+            var c = value[at];
+            if (char.IsWhiteSpace(c) && (c != ' ' || value[at + 1] == ' '))
             {
                 return false;
             }
+
+            var next = value.AsSpan(at + 1).IndexOfAnyExceptInRange('!', '\u0084');
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
         return true;
@@ -253,6 +261,63 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             : null;
     }
 
+    // What a Uri writes as it is in a path and query (no `%`, `#`, `\`, space or letter beyond ASCII), and in a host.
+    private static readonly SearchValues<char> KeptInPath =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?");
+
+    private static readonly SearchValues<char> KeptInHost = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-.");
+
+    /// <see cref="Resolve"/> of <paramref name="raw"/>, or <paramref name="raw"/> itself where that is null, without
+    /// building a Uri where the answer is written already: an absolute http(s) URL, or a path from the root after the
+    /// base's scheme and authority (<paramref name="origin"/>, kept by the caller), each of characters a Uri keeps as
+    /// they are. Most script sources are one or the other, and a Uri for each was an eighth of the walk.
+    internal static string ResolveOrKeep(Uri baseUrl, string raw, ref string? origin)
+    {
+        if (IsWrittenAbsolute(raw))
+        {
+            return raw;
+        }
+
+        if (IsWrittenPath(raw))
+        {
+            origin ??= Resolve(baseUrl, "/") is { } root ? root[..^1] : string.Empty;
+            if (origin.Length > 0)
+            {
+                return string.Concat(origin, raw);
+            }
+        }
+
+        return Resolve(baseUrl, raw) ?? raw;
+    }
+
+    /// Whether <see cref="ResolveOrKeep"/> takes <paramref name="raw"/> as it is written (after the base's origin).
+    internal static bool IsWrittenAsResolved(ReadOnlySpan<char> raw) => IsWrittenAbsolute(raw) || IsWrittenPath(raw);
+
+    /// A path from the root that a Uri writes as it is: no dot segment, no empty one, nothing it escapes.
+    private static bool IsWrittenPath(ReadOnlySpan<char> path) =>
+        path is ['/', ..] && !path.ContainsAnyExcept(KeptInPath) && !path.Contains("/.", StringComparison.Ordinal)
+        && !path.Contains("//", StringComparison.Ordinal);
+
+    /// An http(s) URL that a Uri writes as it is: a lower-case scheme and host name (no port, no user, not an address)
+    /// and a path as in <see cref="IsWrittenPath"/>.
+    private static bool IsWrittenAbsolute(ReadOnlySpan<char> url)
+    {
+        var rest = url.StartsWith("https://", StringComparison.Ordinal) ? url[8..]
+            : url.StartsWith("http://", StringComparison.Ordinal) ? url[7..]
+            : [];
+        var slash = rest.IndexOf('/');
+        if (slash <= 0)
+        {
+            return false;
+        }
+
+        var host = rest[..slash];
+        var lastLabel = host[(host.LastIndexOf('.') + 1)..];
+        return !host.ContainsAnyExcept(KeptInHost) && char.IsAsciiLetterOrDigit(host[0])
+            && !host.Contains("..", StringComparison.Ordinal) && lastLabel is [>= 'a' and <= 'z', ..]
+            && IsWrittenPath(rest[slash..]);
+    }
+
     /// The tree walk. Kept separate from <see cref="Extract"/> so the walk itself reads as a list of element rules.
     /// <param name="expectedTextChars">About the page's text: the characters of its tree's text nodes, of which the
     /// walk keeps all but whitespace, scripts and styles and adds a line break per block. The text buffer is taken
@@ -279,6 +344,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         // The site is a social platform itself, so even its relative links lead to platform pages.
         private bool _onPlatform;
+
+        // The base's scheme and authority as a Uri writes them, once a path from the root is resolved (ResolveOrKeep).
+        private string? _origin;
 
         public Uri BaseUrl { get; private set; } = finalUrl;
         public string? Title { get; private set; }
@@ -380,7 +448,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         private void Walk(PageTree.Element root, Stack<Frame> stack)
         {
-            stack.Push(new Frame(root, Context.None, Exit: false));
+            stack.Push(new Frame(root, null, Context.None, Exit: false));
             while (stack.TryPop(out var frame))
             {
                 t_budget?.Check(every: 1024);
@@ -395,11 +463,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                     continue;
                 }
 
-                if (frame.Node is not PageTree.Element element)
+                if (frame.Element is not { } element)
                 {
-                    if (Text.Length < MaxTextChars && frame.Node is PageTree.Text { IsWhiteSpace: false } text)
+                    if (Text.Length < MaxTextChars && !frame.Text!.IsWhiteSpace)
                     {
-                        text.AppendTo(Text);
+                        frame.Text.AppendTo(Text);
                     }
 
                     continue;
@@ -411,20 +479,18 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                 var isHtml = element.IsHtml;
                 if (isHtml)
                 {
-                    // One search of the id and class for every word below; most say none of them. Read where they
-                    // are kept (the tree's store), not as strings.
-                    var id = element.AttributeValue("id");
-                    var className = element.AttributeValue("class");
-                    var idSays = id.ContainsAny(ContextWords);
-                    var classSays = className.ContainsAny(ContextWords);
+                    // One search of the id and one of the class for all the words below; most say none of them. Read
+                    // where they are kept (the tree's store), not as strings.
+                    var idSays = WordsIn(element.AttributeValue("id"));
+                    var classSays = WordsIn(element.AttributeValue("class"));
                     var isHeader = name == "header" || element.AttributeValue("role").SequenceEqual("banner")
-                        || (idSays && (Mentions(id, "header") || Mentions(id, "masthead"))) || (classSays && Mentions(className, "header"));
+                        || (idSays & (Says.Header | Says.Masthead)) != 0 || (classSays & Says.Header) != 0;
                     if (isHeader)
                     {
                         context |= Context.Header | Context.Chrome;
                     }
 
-                    var isFooter = name == "footer" || (idSays && Mentions(id, "footer")) || (classSays && Mentions(className, "footer"));
+                    var isFooter = name == "footer" || ((idSays | classSays) & Says.Footer) != 0;
                     if (isFooter || name == "nav")
                     {
                         context |= Context.Chrome;
@@ -438,7 +504,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                         blockStart = Text.Length;
                     }
 
-                    if ((idSays && Mentions(id, "logo")) || (classSays && (Mentions(className, "logo") || Mentions(className, "brand"))))
+                    if (((idSays | classSays) & Says.Logo) != 0 || (classSays & Says.Brand) != 0)
                     {
                         context |= Context.Logo;
                     }
@@ -451,17 +517,22 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
                     if (IsBlock(name))
                     {
-                        stack.Push(new Frame(element, context, Exit: true, blockStart));
+                        stack.Push(new Frame(element, null, context, Exit: true, blockStart));
                     }
                 }
 
                 ScanAttributes(element);
                 for (var i = element.ChildCount - 1; i >= 0; i--)
                 {
+                    // Text first: its class is sealed, so the test is a compare where one for an element is a call.
                     var child = element.ChildAt(i);
-                    if (child is PageTree.Element or PageTree.Text)
+                    if (child is PageTree.Text text)
                     {
-                        stack.Push(new Frame(child, context, Exit: false));
+                        stack.Push(new Frame(null, text, context, Exit: false));
+                    }
+                    else if (child is PageTree.Element childElement)
+                    {
+                        stack.Push(new Frame(childElement, null, context, Exit: false));
                     }
                 }
             }
@@ -544,7 +615,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             _scripts++;
             if (element.GetAttribute("src") is { } src)
             {
-                ScriptSources.Add(Resolve(BaseUrl, src) ?? src);
+                ScriptSources.Add(ResolveOrKeep(BaseUrl, src, ref _origin));
                 return;
             }
 
@@ -657,8 +728,35 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private static readonly SearchValues<string> ContextWords =
-            SearchValues.Create(["header", "masthead", "footer", "logo", "brand"], StringComparison.OrdinalIgnoreCase);
+        // The first letters of the words an id or class may say (no character beyond ASCII is one of these ignoring
+        // case, so a search for them misses none of the words).
+        private static readonly SearchValues<char> WordStarts = SearchValues.Create("hHmMfFlLbB");
+
+        /// Which of header, masthead, footer, logo and brand occur in <paramref name="value"/>, ignoring case: a hop from
+        /// first letter to first letter, where a SearchValues of the words ran a hashing search over the short values of
+        /// every element's id and class (a tenth of the walk).
+        private static Says WordsIn(ReadOnlySpan<char> value)
+        {
+            var says = Says.None;
+            var at = value.IndexOfAny(WordStarts);
+            while (at >= 0)
+            {
+                var rest = value[at..];
+                says |= (rest[0] | 0x20) switch
+                {
+                    'h' when rest.StartsWith("header", StringComparison.OrdinalIgnoreCase) => Says.Header,
+                    'm' when rest.StartsWith("masthead", StringComparison.OrdinalIgnoreCase) => Says.Masthead,
+                    'f' when rest.StartsWith("footer", StringComparison.OrdinalIgnoreCase) => Says.Footer,
+                    'l' when rest.StartsWith("logo", StringComparison.OrdinalIgnoreCase) => Says.Logo,
+                    'b' when rest.StartsWith("brand", StringComparison.OrdinalIgnoreCase) => Says.Brand,
+                    _ => Says.None,
+                };
+                var next = rest[1..].IndexOfAny(WordStarts);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+
+            return says;
+        }
 
         private static bool IsBlock(string name) => name is "p" or "div" or "li" or "br" or "tr" or "td" or "th" or "h1" or "h2"
             or "h3" or "h4" or "h5" or "h6" or "section" or "article" or "header" or "footer" or "address" or "dd" or "dt"
@@ -689,6 +787,17 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         [Flags]
+        private enum Says
+        {
+            None = 0,
+            Header = 1,
+            Masthead = 2,
+            Footer = 4,
+            Logo = 8,
+            Brand = 16,
+        }
+
+        [Flags]
         private enum Context
         {
             None = 0,
@@ -702,8 +811,9 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             ContactBlock = 8,
         }
 
+        /// An element or a text node to visit, or the exit of a block element (with <paramref name="Element"/>).
         /// <param name="BlockStart">For the exit of a contact block, where its text starts; else -1.</param>
-        private readonly record struct Frame(PageTree.Node Node, Context Context, bool Exit, int BlockStart = -1);
+        private readonly record struct Frame(PageTree.Element? Element, PageTree.Text? Text, Context Context, bool Exit, int BlockStart = -1);
     }
 
     /// The page's visible text, gathered in a pooled buffer: a StringBuilder of a page's text is a few hundred KB of

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using ScraperSky.Scanning.Fingerprints;
 
 namespace ScraperSky.Scanning.Extraction;
@@ -222,6 +223,12 @@ internal static class HtmlPrescan
     /// The search for the end tag of raw-text element <paramref name="name"/>, or null for any other element.
     private static SearchValues<string>? RawTextEndTag(ReadOnlySpan<char> name)
     {
+        // Most tags are none of them, and their first letter says so.
+        if ((name[0] | 0x20) is not ('s' or 't' or 'x'))
+        {
+            return null;
+        }
+
         foreach (var (rawText, endTag) in RawTextElements)
         {
             if (name.Equals(rawText, StringComparison.OrdinalIgnoreCase))
@@ -240,14 +247,21 @@ internal static class HtmlPrescan
     /// Void elements and those whose end tag may be left out (a list of unclosed `<li>` is flat, not deep) do not count.
     private static bool Counts(ReadOnlySpan<char> name)
     {
-        Span<char> lower = stackalloc char[Math.Min(name.Length, 16)];
         if (name.Length > 16)
         {
             return true;
         }
 
-        name.ToLowerInvariant(lower);
-        return lower switch
+        // Names are ASCII letters and digits, and most are written in lower case already.
+        Span<char> lower = stackalloc char[name.Length];
+        scoped var key = name;
+        if (name.ContainsAnyInRange('A', 'Z'))
+        {
+            Ascii.ToLower(name, lower, out _);
+            key = lower;
+        }
+
+        return key switch
         {
             "area" or "base" or "br" or "col" or "embed" or "hr" or "img" or "input" or "link" or "meta" or "source"
                 or "track" or "wbr" or "param" or "keygen" => false,

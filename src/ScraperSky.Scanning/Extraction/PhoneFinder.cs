@@ -170,7 +170,7 @@ internal static partial class PhoneFinder
             var e164 = Util.Format(match.Number, PhoneNumberFormat.E164);
             if (!found.Any(p => p.E164 == e164))
             {
-                found.Add(ToInfo(match.Number));
+                found.Add(new(Util.Format(match.Number, PhoneNumberFormat.INTERNATIONAL), e164));
             }
         }
     }
@@ -209,11 +209,12 @@ internal static partial class PhoneFinder
             }
 
             var previous = lineStart == 0 ? [] : text[(text[..(lineStart - 1)].LastIndexOf('\n') + 1)..(lineStart - 1)];
-            var inBlock = blocks.Count > 0 && blocks.Exists(b => lineStart < b.End && lineEnd > b.Start);
+            var inBlock = Overlaps(blocks, lineStart, lineEnd);
             var whole = inBlock ? line.Length <= MaxBlockLine : line.Trim().Length <= MaxShortLine;
 
-            // The line before was searched already when it had digits of its own (lines of figures come in runs).
-            var afterLabel = lineStart > 0 && lineStart - 1 == searchedLineEnd ? searchedLineHasCue : HasCue(previous);
+            // Whether the line before ends in a label matters only to a line cut into windows (a whole line is kept
+            // as it is). It was searched already when it had digits of its own (lines of figures come in runs).
+            var afterLabel = !whole && (lineStart > 0 && lineStart - 1 == searchedLineEnd ? searchedLineHasCue : HasCue(previous));
             var cues = whole ? CueCursors.Unsearched : CueCursors.Of(line);
             searchedLineEnd = whole ? -1 : lineEnd;
             searchedLineHasCue = cues.Ascii >= 0 || cues.Other >= 0;
@@ -238,6 +239,20 @@ internal static partial class PhoneFinder
             }
         }
 
+    }
+
+    /// Whether the line from <paramref name="start"/> to <paramref name="end"/> overlaps one of <paramref name="blocks"/>.
+    private static bool Overlaps(List<(int Start, int End)> blocks, int start, int end)
+    {
+        foreach (var block in blocks)
+        {
+            if (start < block.End && end > block.Start)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <paramref name="line"/> and a line break.

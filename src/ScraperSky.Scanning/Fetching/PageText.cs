@@ -193,9 +193,10 @@ public sealed class PageText : IDisposable
     private void DecodeBody()
     {
         var bytes = _body.AsSpan(_bodyStart.._bodyEnd);
-        // The exact count costs a quick pass over the bytes; the maximum would rent twice the buffer for a UTF-16 page
-        // and, for some code pages, more still.
-        var rented = _textPool!.Rent(_encoding!.GetCharCount(bytes));
+        // UTF-8, most pages, never decodes to more characters than it has bytes (an invalid byte becomes one U+FFFD), and
+        // most pages are mostly ASCII: the bytes' count spares a counting pass over them. Otherwise the exact count:
+        // the maximum would rent twice the buffer for a UTF-16 page and, for some code pages, more still.
+        var rented = _textPool!.Rent(_encoding is UTF8Encoding { DecoderFallback.MaxCharCount: <= 1 } ? bytes.Length : _encoding!.GetCharCount(bytes));
         try
         {
             _text = rented.AsMemory(0, _encoding.GetChars(bytes, rented));

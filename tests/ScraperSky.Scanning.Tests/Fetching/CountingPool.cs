@@ -9,9 +9,13 @@ internal sealed class CountingPool<T> : ArrayPool<T>
 
     public int Returned { get; private set; }
 
+    /// The length asked for by the last rent.
+    public int LastLength { get; private set; }
+
     public override T[] Rent(int minimumLength)
     {
         Rented++;
+        LastLength = minimumLength;
         return new T[minimumLength];
     }
 

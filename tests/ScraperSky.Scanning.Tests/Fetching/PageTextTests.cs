@@ -51,6 +51,40 @@ public sealed class PageTextTests
         Assert.Throws<ObjectDisposedException>(() => page.CopyStart(new char[4]));
     }
 
+    [Fact]
+    public void A_utf8_page_is_decoded_without_counting_its_characters_first_into_a_buffer_of_its_byte_count()
+    {
+        var texts = new CountingPool<char>();
+        var body = Encoding.UTF8.GetBytes("<p>Grüße 😀</p>");
+        using var page = PageText.Decode(body, "text/html; charset=utf-8", new CountingPool<byte>(), texts);
+
+        Assert.Equal("<p>Grüße 😀</p>", page.ToString());
+        Assert.Equal(body.Length, texts.LastLength);
+    }
+
+    [Fact]
+    public void Any_bytes_read_as_utf8_give_what_the_encoding_gives_invalid_sequences_included()
+    {
+        var random = new Random(3);
+        byte[] pieces = [(byte)'a', (byte)'<', 0xC3, 0xBC, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80, 0x80, 0xBF, 0xC0, 0xFF, 0xED, 0xA0, 0x80];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var body = new byte[random.Next(1, 40)];
+            for (var b = 0; b < body.Length; b++)
+            {
+                body[b] = pieces[random.Next(pieces.Length)];
+            }
+
+            if (body is [0xEF, 0xBB, 0xBF, ..])
+            {
+                continue;
+            }
+
+            using var page = PageText.Decode(body, "text/html; charset=utf-8");
+            Assert.Equal(new UTF8Encoding(false).GetString(body), page.ToString());
+        }
+    }
+
     [Theory]
     [InlineData(0, "")]
     [InlineData(5, "<p>Gr")]
