@@ -129,28 +129,43 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         var (_, jobIds) = await database.EnqueueBatchAsync(Enumerable.Range(0, 300).Select(i => $"site-{i}.test"));
         var claims = new ConcurrentBag<(string Owner, Guid Id)>();
 
+        // Every claimer waits, after its first claim, until all have made theirs: SQLite's calls complete
+        // synchronously, so without the gate one claimer on a fast machine could take all 300 jobs before the others
+        // started, and the race this test is about would not be run. After the gate they all race to the end.
+        var waiting = 12;
+        var allClaimedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var claimers = Enumerable.Range(0, 12).Select(n => Task.Run(async () =>
         {
             var queue = database.CreateQueue();
             var owner = $"worker-{n}";
-            while (true)
+            for (var round = 0; ; round++)
             {
                 var claimed = await queue.ClaimAsync(owner, 7, Ct);
-                if (claimed.Count == 0)
-                {
-                    return;
-                }
-
                 foreach (var claim in claimed)
                 {
                     claims.Add((owner, claim.Id));
+                }
+
+                if (round == 0)
+                {
+                    if (Interlocked.Decrement(ref waiting) == 0)
+                    {
+                        allClaimedOnce.SetResult();
+                    }
+
+                    await allClaimedOnce.Task.WaitAsync(Ct);
+                }
+
+                if (claimed.Count == 0)
+                {
+                    return;
                 }
             }
         }, Ct)).ToList();
         await Task.WhenAll(claimers);
 
         Assert.Equal(jobIds.Order(), claims.Select(c => c.Id).Order());
-        Assert.True(claims.Select(c => c.Owner).Distinct().Count() > 1, "the claims were spread over several workers");
+        Assert.Equal(12, claims.Select(c => c.Owner).Distinct().Count());
         await using var db = database.CreateContext();
         var rows = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.LeaseOwner, j.Attempts, j.Status }).ToListAsync(Ct);
         var owners = claims.ToDictionary(c => c.Id, c => c.Owner);
