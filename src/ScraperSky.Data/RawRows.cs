@@ -20,8 +20,4 @@ internal static class RawRows
                 db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.FromSqlQuery),
             cancellationToken);
     }
-
-    /// A timestamp as EF Core reads it: SQLite hands its text back unspecified; every stored timestamp is UTC.
-    public static DateTime? Utc(System.Data.Common.DbDataReader row, int ordinal) =>
-        row.IsDBNull(ordinal) ? null : DateTime.SpecifyKind(row.GetDateTime(ordinal), DateTimeKind.Utc);
 }
