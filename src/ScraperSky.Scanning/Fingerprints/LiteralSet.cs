@@ -69,7 +69,9 @@ internal sealed class LiteralSet
     private const int LongKey = 5;
     private const int LongLiteral = LongKey + 1;
     private const int ShortKey = 3;
-    private const uint VectorMultiplier = 0x9E3779B1;
+    private const uint VectorMultiplier0 = 0x9E3779B1;
+    private const uint VectorMultiplier1 = 0x85EBCA77;
+    private const uint VectorMultiplier2 = 0xC2B2AE3D;
 
     // Every value VectorFold gives: 0x20 to 0x7F (OR 0x20 lifts the control characters into it) and 128.
     private static readonly uint[] AnyFold = [.. Enumerable.Range(0x20, 0x61).Select(v => (uint)v)];
@@ -279,18 +281,17 @@ internal sealed class LiteralSet
             while (s <= last)
             {
                 // A lane holds two characters, so a key reads three lanes: its start's pair, the next pair and one more.
-                // A folded character fits a byte, so a key's first four pack into one lane exactly and one multiply
-                // hashes them; the fifth (or the short key's third) is added to the half the key is taken from.
                 var pair0 = VectorFold(Avx.LoadVector256((ushort*)(chars + s))).AsUInt32();
                 var pair1 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 2))).AsUInt32();
-                var next = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 4))).AsUInt32();
-                var longKey = (((pair0 | (pair1 << 8)) * Vector256.Create(VectorMultiplier)) + (next << 16)) >>> 16;
+                var next = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 4))).AsUInt32() & Vector256.Create(0xFFFFu);
+                var head = pair0 * Vector256.Create(VectorMultiplier0);
+                var longKey = (head + (pair1 * Vector256.Create(VectorMultiplier1)) + (next * Vector256.Create(VectorMultiplier2))) >>> 16;
 
                 // Bit k: a literal may start at s + 2k - 1 or s + 2k.
                 var candidates = FilterBits8(longFilter, longKey.AsInt32());
                 if (hasShort)
                 {
-                    var shortKey = ((pair0 * Vector256.Create(VectorMultiplier)) + (pair1 << 16)) >>> 16;
+                    var shortKey = (head + ((pair1 & Vector256.Create(0xFFFFu)) * Vector256.Create(VectorMultiplier2))) >>> 16;
                     candidates |= FilterBits8(shortFilter, shortKey.AsInt32());
                 }
 
@@ -348,8 +349,8 @@ internal sealed class LiteralSet
         }
 
         return [.. ways.Select(f => length == ShortKey
-            ? (((f[0] | (f[1] << 16)) * VectorMultiplier) + (f[2] << 16)) >> 16
-            : (((f[0] | (f[1] << 16) | (f[2] << 8) | (f[3] << 24)) * VectorMultiplier) + (f[4] << 16)) >> 16)];
+            ? (((f[0] | (f[1] << 16)) * VectorMultiplier0) + (f[2] * VectorMultiplier2)) >> 16
+            : (((f[0] | (f[1] << 16)) * VectorMultiplier0) + ((f[2] | (f[3] << 16)) * VectorMultiplier1) + (f[4] * VectorMultiplier2)) >> 16)];
     }
 
     /// The class filter's test for a literal starting at <paramref name="start"/> (see <see cref="ScanFrom"/>).
