@@ -18,7 +18,7 @@ internal static class ExtractionCpuRun
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         var only = args.Length > 1 ? args[1] : string.Empty;
-        var targets = new object[] { new ExtractionBenchmarks(), new ExtractionStageBenchmarks(), new ContactPageSelectorBenchmarks(), new SiteResultBenchmarks(), new Sitemaps.SitemapLinksBenchmarks() };
+        var targets = new object[] { new ExtractionBenchmarks(), new ExtractionStageBenchmarks(), new FingerprintBenchmarks(), new ContactPageSelectorBenchmarks(), new SiteResultBenchmarks(), new Sitemaps.SitemapLinksBenchmarks() };
         var methods = new List<(object Target, MethodInfo Method, int Pages)>();
         foreach (var target in targets)
         {

@@ -8,8 +8,9 @@ namespace ScraperSky.Scanning.Fingerprints;
 /// regex), all of them go into one <see cref="LiteralSet"/>, and a page is scanned once for them. Only patterns with
 /// an alternative whose literals all occur are run, so a page pays for the few regexes that might match, not for
 /// thousands. Inputs are
-/// length-capped and every regex runs with a 100 ms match timeout, so a hostile page (or a hostile pattern in a loaded
-/// dataset) costs bounded time; our shipped patterns are also checked to be free of backtracking-only constructs.
+/// length-capped, and a regex that runs 100 ms is answered by the non-backtracking engine instead, so a hostile page (or
+/// a hostile pattern in a loaded dataset) costs bounded time and a busy machine loses no match; our shipped patterns
+/// are also checked to be free of backtracking-only constructs, which that engine cannot run.
 public sealed class FingerprintMatcher
 {
     internal const int MaxHtmlChars = 1_000_000;

@@ -9,13 +9,22 @@ namespace ScraperSky.Scanning.Fingerprints;
 /// cheap and only patterns whose prefilter literal appears on some page ever pay for compilation.
 internal sealed class FingerprintPattern
 {
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
-    private static readonly Regex NeverMatches = new("(?!)", RegexOptions.None, MatchTimeout);
+    // How long the backtracking engine may take for one match before the linear engine answers instead: a match
+    // never ends in a miss because the machine was busy (a starved thread reached 100 ms with a normal page).
+    private static readonly TimeSpan BacktrackingTimeout = TimeSpan.FromMilliseconds(100);
+
+    // For the rare pattern the linear engine cannot run (look-arounds, backreferences: none in the shipped rules), a
+    // second try with the backtracking engine, ten times longer, after which the pattern misses.
+    private static readonly TimeSpan LastResortTimeout = TimeSpan.FromSeconds(1);
+
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+    private static readonly Regex NeverMatches = new("(?!)", RegexOptions.None, BacktrackingTimeout);
 
     private const int MaxLiteralCheckedChars = 4096;
     private const int WindowMarginChars = 512;
 
     private Regex? _regex;
+    private Regex? _fallback;
 
     private FingerprintPattern(string source, string? versionTemplate, int confidence)
     {
@@ -78,26 +87,44 @@ internal sealed class FingerprintPattern
             return false;
         }
 
-        Match? match;
-        int start;
         try
         {
-            if (MemoryMarshal.TryGetString(input, out var text, out start, out var length))
-            {
-                match = GetRegex().Match(text, start, length);
-            }
-            else if (!TryMatchInPlace(input.Span, out match, out start, out matched))
-            {
-                return false;
-            }
-            else if (match is null)
-            {
-                return true;
-            }
+            return TryMatch(GetRegex(), input, out version, out matched);
         }
         catch (RegexMatchTimeoutException)
         {
+            // Out of time (a catastrophic pattern on a hostile page, or a normal one on a starved machine): the linear
+            // engine finds the same match in time proportional to the input, whatever the load.
+        }
+
+        try
+        {
+            return TryMatch(GetFallback(), input, out version, out matched);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            (version, matched) = (null, Range.All);
             return false;
+        }
+    }
+
+    private bool TryMatch(Regex regex, ReadOnlyMemory<char> input, out string? version, out Range matched)
+    {
+        version = null;
+        matched = Range.All;
+        Match? match;
+        int start;
+        if (MemoryMarshal.TryGetString(input, out var text, out start, out var length))
+        {
+            match = regex.Match(text, start, length);
+        }
+        else if (!TryMatchInPlace(regex, input.Span, out match, out start, out matched))
+        {
+            return false;
+        }
+        else if (match is null)
+        {
+            return true;
         }
 
         if (!match.Success)
@@ -120,10 +147,9 @@ internal sealed class FingerprintPattern
     /// string: the hit with a margin for look-arounds, trusted only when it finds the very same span, else the whole
     /// input. Without groups to read, <paramref name="match"/> is null and <paramref name="matched"/> the hit; with them,
     /// the match's index less <paramref name="offset"/> is its place in <paramref name="input"/>.
-    private bool TryMatchInPlace(ReadOnlySpan<char> input, out Match? match, out int offset, out Range matched)
+    private bool TryMatchInPlace(Regex regex, ReadOnlySpan<char> input, out Match? match, out int offset, out Range matched)
     {
         (match, offset, matched) = (null, 0, Range.All);
-        var regex = GetRegex();
         var hits = regex.EnumerateMatches(input);
         if (!hits.MoveNext())
         {
@@ -185,17 +211,39 @@ internal sealed class FingerprintPattern
     {
         // Backtracking, compiled (only patterns whose literal turned up on some page ever get here) and bounded by a
         // match timeout: its vectorised search for a pattern's leading literal makes a miss over a 250 KB page far
-        // cheaper than the non-backtracking engine's scan.
-        const RegexOptions options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
+        // cheaper than the non-backtracking engine's scan (the shipped rules' stage took 4-5 times as long with it).
         try
         {
-            return new Regex(source, options, MatchTimeout);
+            return new Regex(source, Options | RegexOptions.Compiled, BacktrackingTimeout);
         }
         catch (ArgumentException)
         {
             // A pattern .NET cannot read (from a user's dataset) detects nothing rather than failing every scan.
             return NeverMatches;
         }
+    }
+
+    /// The engine for a match the backtracking one ran out of time for, built on the first such match: the
+    /// non-backtracking engine (linear in the input, no timeout; the same matches and groups), or for a pattern it
+    /// cannot run the backtracking engine with <see cref="LastResortTimeout"/>.
+    private Regex GetFallback()
+    {
+        var regex = Volatile.Read(ref _fallback);
+        if (regex is null)
+        {
+            try
+            {
+                regex = new Regex(Source, Options | RegexOptions.NonBacktracking);
+            }
+            catch (NotSupportedException)
+            {
+                regex = new Regex(Source, Options, LastResortTimeout);
+            }
+
+            Volatile.Write(ref _fallback, regex);
+        }
+
+        return regex;
     }
 
     /// Wappalyzer's version template: `\1` is group 1; `\1?a:b` (to the end of the template) is `a` when group 1
