@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ScraperSky.Data.Entities;
 
 namespace ScraperSky.Data.Jobs;
@@ -91,7 +90,7 @@ public static class StatusReads
             SELECT b.id, b.status, b.created_at, b.completed_at, b.total_jobs, b.completed_jobs, b.failed_jobs, b.cancelled_jobs,
                    (SELECT COUNT(*) FROM jobs j INDEXED BY ix_jobs_status_next_attempt_at WHERE j.status = 'running' AND j.batch_id = b.id),
                    b.file_name
-            FROM batch_jobs b WHERE b.id IN (SELECT value FROM json_each({JsonSerializer.Serialize(batchIds.Select(id => id.ToString().ToUpperInvariant()))}))
+            FROM batch_jobs b WHERE b.id IN (SELECT value FROM json_each({RawStatements.SqliteIds(batchIds)}))
             """;
 }
 

@@ -75,6 +75,38 @@ public sealed class SqlitePreparedStatementsTests
     }
 
     [Fact]
+    public async Task A_claim_runs_through_kept_statements_not_compiled_again_for_another_limit_or_owner()
+    {
+        var commands = new List<string>();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite,
+            services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(new CommandRecorder(commands))));
+        var (batchId, _) = await database.EnqueueBatchAsync(Enumerable.Range(0, 20).Select(i => $"site-{i}.test"));
+        await database.EnqueueAsync("single.test");
+        var queue = database.CreateQueue();
+
+        // The expired-lease sweep, the claim and the batch's start. SQLite plans by the value of a bare parameter in
+        // LIMIT: a kept claim written so was compiled again at each run.
+        commands.Clear();
+        var claimed = 0;
+        foreach (var (owner, limit) in new[] { ("worker-1", 1), ("worker-1", 3), ("worker-2", 5), ("worker-1", 2) })
+        {
+            claimed += (await queue.ClaimAsync(owner, limit, Ct)).Count;
+        }
+
+        await using var db = database.CreateContext();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        var (kept, compiledAgain) = (RawStatements.Kept(connection), RawStatements.TimesCompiledAgain(connection));
+        await connection.CloseAsync();
+        Assert.Equal(11, claimed);
+        Assert.Empty(commands);
+        Assert.True(kept >= 3, $"{kept} statements kept on the connection");
+        Assert.Equal(0, compiledAgain);
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((BatchStatus.InProgress, database.Time.GetUtcNow().UtcDateTime), (batch.Status, batch.StartedAt));
+    }
+
+    [Fact]
     public async Task The_status_reads_run_through_kept_statements_not_through_EF_Cores_commands()
     {
         var commands = new List<string>();
