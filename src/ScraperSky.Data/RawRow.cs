@@ -31,6 +31,10 @@ internal readonly struct RawRow
     public long GetInt64(int column) =>
         _reader is { } reader ? reader.GetInt64(column) : raw.sqlite3_column_int64(_statement, column);
 
+    /// A boolean: PostgreSQL's boolean, SQLite's 0 or 1.
+    public bool GetBoolean(int column) =>
+        _reader is { } reader ? reader.GetBoolean(column) : raw.sqlite3_column_int(_statement, column) != 0;
+
     public Guid GetGuid(int column) =>
         _reader is { } reader ? reader.GetGuid(column) : Guid.Parse(GetString(column));
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
@@ -75,6 +76,10 @@ internal static class RawStatements
 
         return rows;
     }
+
+    /// <paramref name="ids"/> as a JSON array of the text SQLite stores them as, for a statement to read with `json_each`
+    /// (SQLite binds no arrays).
+    public static string SqliteIds(IEnumerable<Guid> ids) => JsonSerializer.Serialize(ids.Select(id => id.ToString().ToUpperInvariant()));
 
     /// Runs <paramref name="sql"/>, written with SQLite's numbered parameters (`?1`), on an open SQLite connection and
     /// whatever transaction it has: for a statement run once per row of a bulk write.

@@ -14,8 +14,8 @@ namespace ScraperSky.Benchmarks.Jobs;
 /// from /proc (the robust one on a shared machine):
 ///   - submission: `POST /api/v1/batch` of N new domains (JSON parsed, validated, stored), repeated, to a server with
 ///     `Server:Role=Api` so no worker claims them;
-///   - batch status: `GET /api/v1/batch/status/{id}` of the last submitted batch (every job pending), a page of 50 and
-///     every job, from 16 keep-alive clients;
+///   - batch status: `GET /api/v1/batch/status/{id}` of the last submitted batch (every job pending), a page of 1 (what
+///     load-run polls), of 50 (the UI and the CLI) and every job, from 16 keep-alive clients;
 ///   - status: `GET /api/v1/status/{id}` of one of that batch's pending jobs (read from the database each time), and
 ///     of one completed scan (a real result on the fleet), from 16 keep-alive clients, with no batch running; the
 ///     completed scan's CPU per request is also split by server thread group (/proc, Linux only).
@@ -100,7 +100,7 @@ public static class ApiRun
                 Console.WriteLine($"submission of {domains}: wall {Figures(walls)} s; server CPU {Figures(cpus)} s (rounds {rounds}: median, min, each)");
 
                 // What the UI and the CLI poll (a page of jobs and the counters), and what a v1 client polls (every job).
-                foreach (var (query, what) in new[] { ("?jobs_limit=50", "50 jobs and the counters"), ("", "every job") })
+                foreach (var (query, what) in new[] { ("?jobs_limit=1", "1 job and the counters"), ("?jobs_limit=50", "50 jobs and the counters"), ("", "every job") })
                 {
                     var path = $"/api/v1/batch/status/{batchId}{query}";
                     await StatusHammer.RunPathAsync(server.Port, path, TimeSpan.FromSeconds(1), ct);

@@ -632,6 +632,9 @@ namespace ScraperSky.Data.Postgres.Migrations
                     b.HasIndex("BatchId", "EndSequence")
                         .HasDatabaseName("ix_jobs_batch_id_end_sequence");
 
+                    b.HasIndex("BatchId", "Id")
+                        .HasDatabaseName("ix_jobs_batch_id_id");
+
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_jobs_status_next_attempt_at");
 

@@ -22,6 +22,9 @@ internal sealed class JobConfiguration(bool isPostgres) : IEntityTypeConfigurati
         builder.HasIndex(j => new { j.TenantId, j.BatchId, j.NextAttemptAt, j.Id }).HasFilter("status = 'pending'");
         builder.HasIndex(j => new { j.TenantId, j.CreatedAt });
         builder.HasIndex(j => new { j.BatchId, j.EndSequence });
+        // A batch's jobs in their order (ids follow submission order): a page of a batch's status reads its rows from
+        // here rather than sorting every job of the batch (7 ms a call for 10,000).
+        builder.HasIndex(j => new { j.BatchId, j.Id });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(j => j.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Batch).WithMany(b => b.Jobs).HasForeignKey(j => j.BatchId).OnDelete(DeleteBehavior.Cascade);
         if (isPostgres)

@@ -1,9 +1,7 @@
 using System.Linq.Expressions;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -174,7 +172,7 @@ public sealed partial class JobQueue(
                         SELECT x.id FROM jobs x INDEXED BY ix_jobs_tenant_id_batch_id_next_attempt_at_id
                         WHERE x.status = 'pending' AND x.tenant_id = q.tenant_id AND x.batch_id IS q.batch_id
                           AND x.next_attempt_at <= {now}
-                        ORDER BY x.next_attempt_at, x.id LIMIT {limit})
+                        ORDER BY x.next_attempt_at, x.id LIMIT {limit} + 0)
                     UNION ALL
                     SELECT id, tenant_id, batch_id, next_attempt_at FROM jobs INDEXED BY ix_jobs_status_next_attempt_at
                     WHERE status = 'running' AND lease_expires_at < {now} AND attempts < max_attempts),
@@ -200,16 +198,17 @@ public sealed partial class JobQueue(
                     SELECT id FROM tenant_turns
                     WHERE {cap} = 0 OR turn <= {cap}
                     ORDER BY turn, next_attempt_at, id
-                    LIMIT {limit})
+                    LIMIT {limit} + 0)
                 RETURNING id, tenant_id, domain, batch_id, options, attempts, max_attempts
                 """, cancellationToken);
             var batchIds = claimed.Where(j => j.BatchId is not null).Select(j => j.BatchId!.Value).Distinct().ToList();
             if (batchIds.Count > 0)
             {
-                await db.BatchJobs.Where(b => batchIds.Contains(b.Id) && b.Status == BatchStatus.Pending)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(b => b.Status, BatchStatus.InProgress)
-                        .SetProperty(b => b.StartedAt, b => b.StartedAt ?? now), cancellationToken);
+                // Kept prepared as the claim is (EF Core's ExecuteUpdateAsync ran its query pipeline on every claim).
+                await RawStatements.ExecuteAsync(db, $"""
+                    UPDATE batch_jobs SET status = 'in_progress', started_at = COALESCE(started_at, {now})
+                    WHERE status = 'pending' AND id IN (SELECT value FROM json_each({RawStatements.SqliteIds(batchIds)}))
+                    """, cancellationToken);
             }
         }
 
@@ -217,32 +216,23 @@ public sealed partial class JobQueue(
         return claimed;
     }
 
-    /// The claimed jobs as the claim's statement returns them, read by hand (see RawRows): materialising them as `Job`
-    /// entities through `FromSql` ran EF Core's query pipeline on every claim. Not kept prepared (RawStatements.ReadAsync):
-    /// SQLite plans the claim by its bound values (the partial indexes), so a kept claim was compiled again at each run.
-    private static async Task<List<ClaimedJob>> ReadClaimsAsync(
-        ScraperSkyDbContext db, string owner, FormattableString claim, CancellationToken cancellationToken)
-    {
-        var claimed = new List<ClaimedJob>();
-        await using var reader = await RawRows.ReadAsync(db, claim, cancellationToken);
-        var row = reader.DbDataReader;
-        while (await row.ReadAsync(cancellationToken))
+    /// The claimed jobs as the claim's statement returns them, read by hand: materialising them as `Job` entities through
+    /// `FromSql` ran EF Core's query pipeline on every claim. On SQLite the claim is kept prepared
+    /// (<see cref="RawStatements.ReadAsync{T}"/>): parsing its text was much of a claim. Its LIMITs are written `{limit} + 0`,
+    /// since SQLite plans by the value of a bare parameter in LIMIT and would compile the kept claim again at every run.
+    private static Task<List<ClaimedJob>> ReadClaimsAsync(
+        ScraperSkyDbContext db, string owner, FormattableString claim, CancellationToken cancellationToken) =>
+        RawStatements.ReadAsync(db, claim, row => new ClaimedJob
         {
-            claimed.Add(new ClaimedJob
-            {
-                Id = row.GetGuid(0),
-                TenantId = row.GetGuid(1),
-                Domain = row.GetString(2),
-                BatchId = row.IsDBNull(3) ? null : row.GetGuid(3),
-                Options = row.IsDBNull(4) ? null : row.GetString(4),
-                Attempts = row.GetInt32(5),
-                MaxAttempts = row.GetInt32(6),
-                Owner = owner,
-            });
-        }
-
-        return claimed;
-    }
+            Id = row.GetGuid(0),
+            TenantId = row.GetGuid(1),
+            Domain = row.GetString(2),
+            BatchId = row.IsNull(3) ? null : row.GetGuid(3),
+            Options = row.GetNullableString(4),
+            Attempts = row.GetInt32(5),
+            MaxAttempts = row.GetInt32(6),
+            Owner = owner,
+        }, cancellationToken);
 
     /// Extends the leases of all the jobs <paramref name="owner"/> runs in one statement (a worker renews once per
     /// tick, not once per job); returns the jobs whose lease is no longer ours, whose work must stop.
@@ -479,18 +469,16 @@ public sealed partial class JobQueue(
     {
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = ExhaustedQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, DateTime now) =>
-            db.Jobs.AsNoTracking()
-                .Where(j => j.Status == JobStatus.Running && j.LeaseExpiresAt < now && j.Attempts >= j.MaxAttempts)
-                .OrderBy(j => j.LeaseExpiresAt)
-                .Select(j => new ExhaustedJob(j.Id, j.TenantId, j.Domain, j.BatchId, j.Attempts))
-                .Take(ExpiredSweepSize)));
-        var exhausted = new List<ExhaustedJob>();
-        await foreach (var job in query(db, now).WithCancellation(cancellationToken))
-        {
-            exhausted.Add(job);
-        }
-
+        // Every claim sweeps first: read by hand and kept prepared on SQLite (RawStatements.ReadAsync), where EF Core's
+        // compiled query still ran its pipeline and prepared the statement anew each time. The status is a literal: a
+        // parameter compared with a column of a partial index's condition makes SQLite plan by its value.
+        var exhausted = await RawStatements.ReadAsync(db, $"""
+            SELECT id, tenant_id, domain, batch_id, attempts FROM jobs
+            WHERE status = 'running' AND lease_expires_at < {now} AND attempts >= max_attempts
+            ORDER BY lease_expires_at LIMIT {ExpiredSweepSize} + 0
+            """, static row => new ExhaustedJob(
+                row.GetGuid(0), row.GetGuid(1), row.GetString(2), row.IsNull(3) ? null : row.GetGuid(3), row.GetInt32(4)),
+            cancellationToken);
         foreach (var job in exhausted)
         {
             var error = $"The scan did not finish: its worker stopped responding on each of {job.Attempts} attempts.";
@@ -517,10 +505,6 @@ public sealed partial class JobQueue(
     }
 
     private sealed record ExhaustedJob(Guid Id, Guid TenantId, string Domain, Guid? BatchId, int Attempts);
-
-    // Compiled once per model (as the status endpoint's query is): every claim sweeps first, and building and looking up
-    // the query's expression tree cost more than running it. One per model, since a process may hold several.
-    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, DateTime, IAsyncEnumerable<ExhaustedJob>>> ExhaustedQueries = [];
 
     private static void Requeue(UpdateSettersBuilder<Job> setters, DateTime now) => setters
         .SetProperty(j => j.Status, JobStatus.Pending)

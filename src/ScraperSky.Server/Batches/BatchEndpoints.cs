@@ -198,19 +198,20 @@ public static class BatchEndpoints
             return Problems.NotFound(NotFoundDetail);
         }
 
-        var jobs = db.Jobs.AsNoTracking().Where(j => j.BatchId == batch.Id).OrderBy(j => j.Id);
         var publicId = PublicIds.Format(BatchJob.PublicPrefix, batch.Id);
         if (jobsLimit is null && jobsCursor is null)
         {
             // Whether a job started, not when: two times read and parsed per job were much of an ended batch's call.
-            var all = await jobs.Select(j => new { j.Id, j.Domain, j.Status, j.Error, Started = j.StartedAt != null }).ToListAsync(cancellationToken);
+            var all = await StatusReads.BatchJobsAsync(db, batch.Id, 0, int.MaxValue, cancellationToken);
             // The counters come from the job rows themselves, so they always agree with the list below.
             int Count(JobStatus status) => all.Count(j => j.Status == status);
             var (completed, failed, cancelled) = (Count(JobStatus.Completed), Count(JobStatus.Failed), Count(JobStatus.Cancelled));
             var anyStarted = all.Any(j => j.Status == JobStatus.Running || j.Started);
             var status = BatchJob.StatusFor(all.Count, completed, failed, cancelled, batch.CancelledAt, anyStarted);
             var ended = completed + failed + cancelled == all.Count;
-            var completedAt = ended ? batch.CompletedAt ?? await jobs.MaxAsync(j => j.CompletedAt, cancellationToken) : null;
+            var completedAt = ended
+                ? batch.CompletedAt ?? await db.Jobs.Where(j => j.BatchId == batch.Id).MaxAsync(j => j.CompletedAt, cancellationToken)
+                : null;
             return TypedResults.Ok(new BatchStatusView(
                 publicId, EnumNames.ToWire(status), batch.CreatedAt, completedAt,
                 all.Count, completed, failed,
@@ -231,7 +232,7 @@ public static class BatchEndpoints
             return Problems.BadRequest("Query parameter 'jobs_cursor' is not a cursor this batch handed out.");
         }
 
-        var rows = await jobs.Skip(skip).Take(limit + 1).Select(j => new { j.Id, j.Domain, j.Status, j.Error }).ToListAsync(cancellationToken);
+        var rows = await StatusReads.BatchJobsAsync(db, batch.Id, skip, limit + 1, cancellationToken);
         var counters = (await BatchReads.CountersAsync(db, batch.Id, cancellationToken))!;
         return TypedResults.Ok(new BatchStatusView(
             publicId, counters.Status, batch.CreatedAt, counters.CompletedAt, counters.TotalJobs, counters.CompletedJobs,
@@ -416,17 +417,10 @@ public static class BatchEndpoints
     }
 
     /// The batch a request names, if it may see it: with a key only its tenant's, in local mode any.
-    internal static Task<BatchJob?> FindAsync(string batchId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken)
-    {
-        if (!PublicIds.TryParse(batchId, BatchJob.PublicPrefix, out var id))
-        {
-            return Task.FromResult<BatchJob?>(null);
-        }
-
-        var scope = RequestTenant.ReadScope(user);
-        return db.BatchJobs.AsNoTracking().Where(b => b.Id == id && (scope == null || b.TenantId == scope))
-            .SingleOrDefaultAsync(cancellationToken);
-    }
+    internal static Task<BatchJob?> FindAsync(string batchId, ClaimsPrincipal user, ScraperSkyDbContext db, CancellationToken cancellationToken) =>
+        PublicIds.TryParse(batchId, BatchJob.PublicPrefix, out var id)
+            ? StatusReads.BatchAsync(db, id.Value, RequestTenant.ReadScope(user), cancellationToken)
+            : Task.FromResult<BatchJob?>(null);
 
     internal static string ResultsUrl(string publicId) => $"/api/v1/batch/{publicId}/results";
 

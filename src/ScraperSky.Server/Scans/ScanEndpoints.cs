@@ -84,7 +84,7 @@ public static class ScanEndpoints
 
         // Resolved only now: a pooled context is leased and reset even when a request leaves it unused.
         var db = context.RequestServices.GetRequiredService<ScraperSkyDbContext>();
-        var job = await FindStatusAsync(db, id.Value, scope, cancellationToken);
+        var job = await StatusReads.JobAsync(db, id.Value, scope, cancellationToken);
         if (job is null)
         {
             return NotFound();
@@ -110,24 +110,16 @@ public static class ScanEndpoints
             : TypedResults.Ok(status);
     }
 
+    // The job's row alone (StatusReads.JobAsync) is what a client polling a pending or running scan costs, on every
+    // poll: one primary-key read. The result (from the domain's history) is read apart, once: as a correlated subquery
+    // of every poll it was parsed and planned again each time (SQLite prepares every statement anew) for jobs that have
+    // none yet.
+    //
     // Compiled once per model: building and looking up a query's expression tree cost more than running it. A compiled
     // query refuses a model other than the one it was compiled for, and a process may hold several (SQLite and
     // PostgreSQL hosts in the tests), so there is one per model. Everything a query reads is a parameter of its lambda
     // (the context too): no request's values are captured in it.
-    //
-    // The job's row alone is what a client polling a pending or running scan costs, on every poll: one primary-key
-    // read. The result (from the domain's history) is read apart, once: as a correlated subquery of every poll it was
-    // parsed and planned again each time (SQLite prepares every statement anew) for jobs that have none yet.
-    private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, Guid?, CancellationToken, Task<StatusRow?>>> StatusQueries = [];
     private static readonly ConditionalWeakTable<IModel, Func<ScraperSkyDbContext, Guid, CancellationToken, Task<string?>>> ResultQueries = [];
-
-    private static Task<StatusRow?> FindStatusAsync(ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken cancellationToken) =>
-        StatusQueries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((ScraperSkyDbContext db, Guid id, Guid? scope, CancellationToken _) =>
-            db.Jobs.AsNoTracking()
-                .Where(j => j.Id == id && (scope == null || j.TenantId == scope))
-                .Select(j => new StatusRow(
-                    j.Id, j.TenantId, j.Domain, j.Status, j.CreatedAt, j.CompletedAt, j.Error, j.ProgressStep, j.ProgressMessage))
-                .FirstOrDefault()))(db, id, scope, cancellationToken);
 
     // The result lives in the domain's history; a retried job may have ended more than once.
     private static Task<string?> FindResultAsync(ScraperSkyDbContext db, Guid jobId, CancellationToken cancellationToken) =>
@@ -145,10 +137,6 @@ public static class ScanEndpoints
         JobStatus.Cancelled => JobQueue.CancelledStep,
         _ => ScanSteps.Starting,
     };
-
-    private sealed record StatusRow(
-        Guid Id, Guid TenantId, string Domain, JobStatus Status, DateTime CreatedAt, DateTime? CompletedAt, string? Error,
-        string? ProgressStep, string? ProgressMessage);
 
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundDetail);

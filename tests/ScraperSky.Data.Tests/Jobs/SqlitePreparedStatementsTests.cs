@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Data.Entities;
+using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
 using SQLitePCL;
 
@@ -71,6 +72,69 @@ public sealed class SqlitePreparedStatementsTests
             static r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), Ct));
 
         Assert.Equal(("0A1B2C3D-4E5F-6789-ABCD-EF0123456789", "2026-03-01 12:00:00.1234500".TrimEnd('0'), "", longText, 0), row);
+    }
+
+    [Fact]
+    public async Task A_claim_runs_through_kept_statements_not_compiled_again_for_another_limit_or_owner()
+    {
+        var commands = new List<string>();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite,
+            services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(new CommandRecorder(commands))));
+        var (batchId, _) = await database.EnqueueBatchAsync(Enumerable.Range(0, 20).Select(i => $"site-{i}.test"));
+        await database.EnqueueAsync("single.test");
+        var queue = database.CreateQueue();
+
+        // The expired-lease sweep, the claim and the batch's start. SQLite plans by the value of a bare parameter in
+        // LIMIT: a kept claim written so was compiled again at each run.
+        commands.Clear();
+        var claimed = 0;
+        foreach (var (owner, limit) in new[] { ("worker-1", 1), ("worker-1", 3), ("worker-2", 5), ("worker-1", 2) })
+        {
+            claimed += (await queue.ClaimAsync(owner, limit, Ct)).Count;
+        }
+
+        await using var db = database.CreateContext();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        var (kept, compiledAgain) = (RawStatements.Kept(connection), RawStatements.TimesCompiledAgain(connection));
+        await connection.CloseAsync();
+        Assert.Equal(11, claimed);
+        Assert.Empty(commands);
+        Assert.True(kept >= 3, $"{kept} statements kept on the connection");
+        Assert.Equal(0, compiledAgain);
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((BatchStatus.InProgress, database.Time.GetUtcNow().UtcDateTime), (batch.Status, batch.StartedAt));
+    }
+
+    [Fact]
+    public async Task The_status_reads_run_through_kept_statements_not_through_EF_Cores_commands()
+    {
+        var commands = new List<string>();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite,
+            services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(new CommandRecorder(commands))));
+        var (batchId, jobIds) = await database.EnqueueBatchAsync(["one.test", "two.test"]);
+        var claim = (await database.CreateQueue().ClaimAsync("worker-1", 1, Ct))[0];
+
+        // What a client polling a batch's page and a scan's status costs, twice: the second time on the statements the
+        // first one left prepared on the pooled connection.
+        commands.Clear();
+        for (var poll = 0; poll < 2; poll++)
+        {
+            await using var db = database.CreateContext();
+            Assert.Equal(batchId, (await StatusReads.BatchAsync(db, batchId, Tenant.DefaultId, Ct))?.Id);
+            Assert.Equal((2, 1), (await StatusReads.BatchCountsAsync(db, [batchId], Ct)) is [var counts] ? (counts.TotalJobs, counts.RunningJobs) : default);
+            Assert.Equal(jobIds.Order(), (await StatusReads.BatchJobsAsync(db, batchId, 0, 51, Ct)).Select(j => j.Id));
+            Assert.Equal(JobStatus.Running, (await StatusReads.JobAsync(db, claim.Id, null, Ct))?.Status);
+        }
+
+        Assert.Empty(commands);
+        await using var context = database.CreateContext();
+        var connection = (SqliteConnection)context.Database.GetDbConnection();
+        await connection.OpenAsync(Ct);
+        var (kept, compiledAgain) = (RawStatements.Kept(connection), RawStatements.TimesCompiledAgain(connection));
+        await connection.CloseAsync();
+        Assert.True(kept >= 4, $"{kept} statements kept on the connection");
+        Assert.Equal(0, compiledAgain);
     }
 
     private sealed class CommandRecorder(List<string> commands) : DbCommandInterceptor
