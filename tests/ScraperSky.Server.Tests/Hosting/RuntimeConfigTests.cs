@@ -26,15 +26,4 @@ public sealed class RuntimeConfigTests
 
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
-
-    [Fact]
-    public void The_server_compiles_methods_without_precompiled_code_optimised_at_once_and_still_tiers_the_rest()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "ScraperSky.Server.runtimeconfig.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-
-        Assert.False(properties.GetProperty("System.Runtime.TieredCompilation.QuickJit").GetBoolean());
-        Assert.False(properties.TryGetProperty("System.Runtime.TieredCompilation", out var tiered) && !tiered.GetBoolean());
-    }
 }
