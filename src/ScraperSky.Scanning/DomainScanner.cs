@@ -48,7 +48,10 @@ public sealed partial class DomainScanner(
         Uri? feedUrl;
         try
         {
+            // The lane's page budget admits the page before it is fetched and takes its bytes back after the extraction.
+            using var admission = await lane.AdmitPageAsync(deadline.Token);
             var page = await fetcher.GetPageAsync(homepage, deadline.Token);
+            admission.Hold(page.Bytes);
             // What else the homepage's HTML is needed for is taken from it right after its extraction, and its buffer
             // given back: it would otherwise wait through the contact pages' requests and the extraction lane.
             using (page.Html)
@@ -180,6 +183,7 @@ public sealed partial class DomainScanner(
             }
 
             progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+            using var admission = await lane.AdmitPageAsync(cancellationToken);
             FetchedPage page;
             try
             {
@@ -192,6 +196,7 @@ public sealed partial class DomainScanner(
                 continue;
             }
 
+            admission.Hold(page.Bytes);
             using (page.Html)
             {
                 if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null

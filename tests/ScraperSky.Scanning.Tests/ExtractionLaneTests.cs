@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using ScraperSky.Scanning.Fetching;
 
 namespace ScraperSky.Scanning.Tests;
 
@@ -141,6 +143,109 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Pages_past_the_byte_budget_wait_and_are_let_in_in_order_as_bytes_are_given_back()
+    {
+        // Room for two typical pages (a quarter of a megabyte each until pages are read), not three.
+        using var lane = new ExtractionLane(1, pageBytes: 600 * 1024);
+        var first = await lane.AdmitPageAsync(Ct);
+        var second = await lane.AdmitPageAsync(Ct);
+        var third = lane.AdmitPageAsync(Ct).AsTask();
+        var fourth = lane.AdmitPageAsync(Ct).AsTask();
+
+        Assert.Equal(512 * 1024, lane.PageBytesHeld);
+        first.Hold(300 * 1024); // larger than reserved: still no room
+        Assert.False(third.IsCompleted);
+        first.Dispose();
+        var admittedThird = await third.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.False(fourth.IsCompleted); // one page's bytes freed, one page let in
+        first.Dispose(); // a second dispose gives nothing back twice
+        Assert.False(fourth.IsCompleted);
+
+        second.Dispose();
+        admittedThird.Dispose();
+        (await fourth.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Dispose();
+        Assert.Equal(0, lane.PageBytesHeld);
+    }
+
+    [Fact]
+    public async Task A_page_larger_than_the_whole_budget_is_let_in_when_nothing_else_is_held()
+    {
+        using var lane = new ExtractionLane(1, pageBytes: 1);
+        using (var only = await lane.AdmitPageAsync(Ct))
+        {
+            only.Hold(5 * 1024 * 1024);
+            var next = lane.AdmitPageAsync(Ct).AsTask();
+            Assert.False(next.IsCompleted);
+            only.Dispose();
+            (await next.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Dispose();
+        }
+
+        Assert.Equal(0, lane.PageBytesHeld);
+    }
+
+    [Fact]
+    public async Task A_scan_whose_wait_for_the_budget_is_cancelled_leaves_the_queue_and_holds_nothing()
+    {
+        using var lane = new ExtractionLane(1, pageBytes: 1);
+        using var cancel = new CancellationTokenSource();
+        var held = await lane.AdmitPageAsync(Ct);
+        var cancelled = lane.AdmitPageAsync(cancel.Token).AsTask();
+        var after = lane.AdmitPageAsync(Ct).AsTask();
+
+        await cancel.CancelAsync();
+        var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(cancel.Token, thrown.CancellationToken);
+        held.Dispose();
+
+        // The cancelled scan's place went to the next one, and it holds no bytes.
+        using var next = await after.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(256 * 1024, lane.PageBytesHeld);
+    }
+
+    [Fact]
+    public async Task Scans_complete_when_the_page_budget_lets_one_page_in_at_a_time_and_give_every_byte_back()
+    {
+        using var lane = new ExtractionLane(2, pageBytes: 1);
+        var fetched = new ConcurrentQueue<FetchedPage>();
+        var fetching = 0;
+        var most = 0;
+        var alive = 0;
+        using var services = fixture.CreateServices(replace: s => s.AddSingleton(lane).AddTransient<IWebFetcher>(
+            sp => new CountingFetcher(ActivatorUtilities.CreateInstance<WebFetcher>(sp), fetched, () =>
+            {
+                InterlockedMax(ref most, Interlocked.Increment(ref fetching));
+                InterlockedMax(ref alive, fetched.Count(IsAlive));
+            }, () => Interlocked.Decrement(ref fetching))));
+        var scanner = services.GetRequiredService<IDomainScanner>();
+
+        // Pages read, skipped (contact-crawl.test links a missing page) and failing the scan, eight scans at once.
+        var scans = new[] { "contact-crawl.test", "basic.test", "contact-crawl.test", "basic.test", "og-fallback.test", "redirect.test" }
+            .Select(domain => scanner.ScanAsync(new ScanRequest { Domain = domain }, null, Ct)).ToList();
+        var failures = new[] { "cf-challenge.test", "no-such-site.test" }
+            .Select(domain => Assert.ThrowsAsync<ScanException>(() => scanner.ScanAsync(new ScanRequest { Domain = domain }, null, Ct))).ToList();
+
+        Assert.All(await Task.WhenAll(scans), metadata => Assert.NotNull(metadata.Title));
+        await Task.WhenAll(failures);
+        Assert.True(fetched.Count >= 10, $"{fetched.Count} pages fetched");
+        Assert.Equal(1, most); // one page fetched at a time,
+        Assert.Equal(0, alive); // and only once the one before was given back
+        Assert.Equal(0, lane.PageBytesHeld);
+    }
+
+    private static bool IsAlive(FetchedPage page)
+    {
+        try
+        {
+            page.Html.CopyStart([]);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         var seen = Volatile.Read(ref target);
@@ -155,6 +260,28 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     {
         var stat = File.ReadAllText("/proc/thread-self/stat");
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// Calls <c>started</c> as each page's fetch starts and <c>ended</c> when it ends; keeps the pages.
+    private sealed class CountingFetcher(IWebFetcher inner, ConcurrentQueue<FetchedPage> fetched, Action started, Action ended) : IWebFetcher
+    {
+        public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+        {
+            started();
+            try
+            {
+                var page = await inner.GetPageAsync(url, cancellationToken);
+                fetched.Enqueue(page);
+                return page;
+            }
+            finally
+            {
+                ended();
+            }
+        }
+
+        public Task<FetchedStream> OpenAsync(Uri url, long maxBytes, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken) =>
+            inner.OpenAsync(url, maxBytes, mayRedirectTo, cancellationToken);
     }
 
     /// Runs its tasks on the thread pool, noting the nice value of the thread that queued the last one.
