@@ -3,16 +3,19 @@ namespace ScraperSky.Server.Workers;
 /// How many scans the worker pool runs at once. Scans mostly wait on distant servers, so the right number depends on
 /// their latency: the pool starts at 32 (or `Jobs:Concurrency` when lower) and, while every slot is taken and the
 /// process and the machine both use less than <see cref="GrowBelow"/> of the cores, adds a quarter more, up to
-/// `Jobs:Concurrency`; when either uses more than <see cref="ShrinkAbove"/>, it gives an eighth back, never below
-/// where it started. Both shares are read every <see cref="Period"/>: the process's from its own CPU time, the
+/// `Jobs:Concurrency` — or doubles while both use less than <see cref="DoubleBelow"/>, so a batch reaches its pace
+/// within seconds rather than spending a short batch's life at the start; when either uses more than
+/// <see cref="ShrinkAbove"/>, it gives an eighth back, never below where it started. Memory does not grow with the
+/// limit: pages in flight are bounded by their bytes (the extraction lane's page budget). Both shares are read every <see cref="Period"/>: the process's from its own CPU time, the
 /// machine's from /proc/stat (<see cref="MachineCpu"/>) — a process starved by its neighbours is not waiting on
 /// latency, and more scans at once would only hold more pages in memory.
 internal sealed class AdaptiveConcurrency
 {
     public const int Start = 32;
     public const double GrowBelow = 0.70;
+    public const double DoubleBelow = 0.35;
     public const double ShrinkAbove = 0.90;
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     private readonly int _floor;
     private readonly int _ceiling;
@@ -59,7 +62,8 @@ internal sealed class AdaptiveConcurrency
         var machineShare = MachineCpu.BusyShare(_machineAtMeasure, machine) ?? share;
         if (share < GrowBelow && machineShare < GrowBelow && _saturated)
         {
-            Limit = Math.Min(_ceiling, Limit + Math.Max(1, Limit / 4));
+            var step = share < DoubleBelow && machineShare < DoubleBelow ? Limit : Math.Max(1, Limit / 4);
+            Limit = Math.Min(_ceiling, Limit + step);
         }
         else if (share > ShrinkAbove || machineShare > ShrinkAbove)
         {

@@ -12,13 +12,13 @@ public sealed class AdaptiveConcurrencyTests
     private AdaptiveConcurrency Create(int ceiling) =>
         new(ceiling, _time, () => _processCpu, () => _machine, cores: 2);
 
-    /// Two seconds pass in which the process used <paramref name="process"/> and the machine was that busy plus
+    /// A period passes in which the process used <paramref name="process"/> and the machine was that busy plus
     /// <paramref name="others"/> (shares of both cores).
     private void Pass(double process, double others)
     {
         _time.Advance(AdaptiveConcurrency.Period);
         _processCpu += AdaptiveConcurrency.Period * 2 * process;
-        var ticks = 400L; // two seconds of two cores at 100 ticks a second
+        var ticks = (long)(AdaptiveConcurrency.Period.TotalSeconds * 2 * 100); // two cores at 100 ticks a second
         _machine = new MachineCpu.Sample(_machine!.Busy + (long)(ticks * (process + others)), _machine.Total + ticks);
     }
 
@@ -44,6 +44,24 @@ public sealed class AdaptiveConcurrencyTests
     }
 
     [Fact]
+    public void Mostly_idle_cores_double_the_limit_and_busier_ones_add_a_quarter()
+    {
+        var concurrency = Create(128);
+        concurrency.NoteSaturated();
+        Pass(process: 0.2, others: 0.1);
+        Assert.Equal(64, concurrency.Adjust());
+
+        // The process alone past the doubling share: a quarter more, however idle the rest of the machine.
+        concurrency.NoteSaturated();
+        Pass(process: 0.4, others: 0);
+        Assert.Equal(80, concurrency.Adjust());
+
+        concurrency.NoteSaturated();
+        Pass(process: 0.1, others: 0.1);
+        Assert.Equal(128, concurrency.Adjust());
+    }
+
+    [Fact]
     public void Free_slots_do_not_raise_the_limit()
     {
         var concurrency = Create(128);
@@ -57,7 +75,7 @@ public sealed class AdaptiveConcurrencyTests
     {
         var concurrency = Create(128);
         concurrency.NoteSaturated();
-        Pass(process: 0.2, others: 0.1);
+        Pass(process: 0.2, others: 0.3);
         Assert.Equal(40, concurrency.Adjust());
 
         concurrency.NoteSaturated();
