@@ -17,9 +17,14 @@ internal static partial class NonPhoneDigits
     // An extension (`ext. 12`, `x 12`, `# 12`) follows its number within this many characters and keeps its digits.
     private const int ExtensionReach = 12;
 
-    /// Blanks <paramref name="text"/> in place. A group's checks read the characters before it as written, so each
-    /// group is blanked only once the next one has been judged.
-    public static void Blank(Span<char> text)
+    /// Whether every number the matcher could read in the group from <paramref name="leadStart"/> (where the characters
+    /// joined to its first digit start) to <paramref name="end"/> would be refused in its context anyway.
+    public delegate bool RefusedGroup(ReadOnlySpan<char> text, int leadStart, int end);
+
+    /// Blanks <paramref name="text"/> in place, and with <paramref name="refused"/> the groups it refuses that stand
+    /// alone. A group's checks read the characters before it as written, so each group is blanked only once the next
+    /// one has been judged.
+    public static void Blank(Span<char> text, RefusedGroup? refused = null)
     {
         var keptEnd = -1;
         var (pendingStart, pendingEnd) = (0, 0);
@@ -47,8 +52,13 @@ internal static partial class NonPhoneDigits
             var notPhone = (digits < MinPhoneDigits && !afterKept)
                 || (digits <= MinPhoneDigits && PartOfDecimalOrTime(text, start, end))
                 || DateLike().IsMatch(piece);
+
+            // A refused number is blanked all the same, but still reaches what follows it as before: a short group
+            // after it is read as it was (`030 EXT` can be a number).
+            var refusedNumber = !notPhone && digits >= MinPhoneDigits && refused is not null && StandsAlone(text, start, end)
+                && refused(text, LeadStart(text, start), end);
             BlankDigits(text[pendingStart..pendingEnd]);
-            (pendingStart, pendingEnd) = notPhone ? (start, end) : (0, 0);
+            (pendingStart, pendingEnd) = notPhone || refusedNumber ? (start, end) : (0, 0);
             if (!notPhone && digits >= MinPhoneDigits)
             {
                 keptEnd = end;
@@ -90,6 +100,90 @@ internal static partial class NonPhoneDigits
 
         return (end, digits);
     }
+
+    /// Where the characters joined to the digit at <paramref name="start"/> before it start.
+    private static int LeadStart(ReadOnlySpan<char> text, int start)
+    {
+        while (start > 0 && Joins(text[start - 1]) && !char.IsDigit(text[start - 1]))
+        {
+            start--;
+        }
+
+        return start;
+    }
+
+    /// Whether blanking the group from <paramref name="start"/> (its first digit) to <paramref name="end"/> leaves what
+    /// the matcher reads of every other number as it was: the group is no number's extension (`030 1234567, ext. 1234`),
+    /// takes no extension after it, and no time stamp's check reads its first digits (`08:00`).
+    private static bool StandsAlone(ReadOnlySpan<char> text, int start, int end)
+    {
+        // Before it: a number's last digit, separators, an extension label, `:` or `.`, separators.
+        var i = start - 1;
+        while (i >= 0 && text[i] is ' ' or '\u00A0' or '\t' or ',' or '-')
+        {
+            i--;
+        }
+
+        if (i >= 0 && text[i] is ':' or '.' or '\uFF0E')
+        {
+            if (i > 0 && char.IsDigit(text[i - 1]) && i == start - 1)
+            {
+                return false;
+            }
+
+            i--;
+        }
+
+        var labelEnd = i + 1;
+        while (i >= 0 && IsLabelCharacter(text[i]))
+        {
+            i--;
+        }
+
+        if (i + 1 < labelEnd && ExtensionLabels.Contains(text[(i + 1)..labelEnd]))
+        {
+            while (i >= 0 && text[i] is ' ' or '\u00A0' or '\t' or ',')
+            {
+                i--;
+            }
+
+            if (i >= 0 && char.IsDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        // After it: separators and an extension label.
+        var j = end;
+        while (j < text.Length && text[j] is ' ' or '\u00A0' or '\t' or ',')
+        {
+            j++;
+        }
+
+        var labelStart = j;
+        while (j < text.Length && IsLabelCharacter(text[j]))
+        {
+            j++;
+        }
+
+        return labelStart == j || !ExtensionLabels.Contains(text[labelStart..j]);
+    }
+
+    private static bool IsLabelCharacter(char c) =>
+        char.IsLetter(c) || c is '#' or '\uFF03' or '~' or '\uFF5E' or ';' or '=' or '\u0301';
+
+    // The labels libphonenumber's matcher reads an extension after, ignoring case (its extension pattern for matching:
+    // `e?xt(ensi(ó|ó))?n?` and its full-width form, `доб`, `anexo`, `x`, `#`, `~`, `int` and `;ext=`).
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExtensionLabels = new HashSet<string>(
+        from e in new[] { "", "e" }
+        from n in new[] { "", "n" }
+        from middle in new[] { "", "ensio", "ensio\u0301", "ensi\u00F3" }
+        select e + "xt" + middle + n,
+        StringComparer.OrdinalIgnoreCase)
+    {
+        "\uFF58\uFF54", "\uFF45\uFF58\uFF54", "\uFF58\uFF54\uFF4E", "\uFF45\uFF58\uFF54\uFF4E", "\u0434\u043E\u0431", "anexo",
+        "x", "\uFF58", "#", "\uFF03", "~", "\uFF5E", "int", "\uFF49\uFF4E\uFF54", ";ext=",
+    }.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// Characters libphonenumber's matcher lets stand between the digits of one candidate (its `VALID_PUNCTUATION`,
     /// spaces and `+`); a comma or a colon ends a candidate.

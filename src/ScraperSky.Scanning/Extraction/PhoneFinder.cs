@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
@@ -69,8 +70,7 @@ internal static partial class PhoneFinder
         "registered", "fiscal", "konto", "blz", "aktenzeichen", "az.", "dossier",
     ];
 
-    private static readonly string[] UpperCues = [.. Cues.Select(c => c.ToUpperInvariant())];
-    private static readonly string[] UpperNonPhoneCues = [.. NonPhoneCues.Select(c => c.ToUpperInvariant())];
+    private static readonly CueTable CuesUpper = new(Cues, NonPhoneCues);
 
     public static bool TryParseTel(string href, string? region, out PhoneNumberInfo phone)
     {
@@ -149,7 +149,7 @@ internal static partial class PhoneFinder
         using (var candidates = new HtmlExtractor.TextBuffer(CandidateChars))
         {
             CandidateLines(pageText, blocks, candidateBlocks, candidates);
-            NonPhoneDigits.Blank(candidates.Written);
+            NonPhoneDigits.Blank(candidates.Written, RefusedForNonPhoneCue);
             text = candidates.Span.ToString();
         }
 
@@ -185,8 +185,11 @@ internal static partial class PhoneFinder
         HtmlExtractor.TextBuffer builder)
     {
         var appendedLineEnd = -1;
-        var searchedLineEnd = -1;
-        var searchedLineHasCue = false;
+
+        // Whether the line ending at knownLineEnd holds a cue: lines of figures come in runs, and a line searched for
+        // one is the next one's line before.
+        var knownLineEnd = -1;
+        var knownHasCue = false;
 
         // From digit to digit rather than line by line: most lines of a page have none, and the search skips them.
         var from = 0;
@@ -213,14 +216,19 @@ internal static partial class PhoneFinder
             var whole = inBlock ? line.Length <= MaxBlockLine : line.Trim().Length <= MaxShortLine;
 
             // Whether the line before ends in a label matters only to a line cut into windows (a whole line is kept
-            // as it is). It was searched already when it had digits of its own (lines of figures come in runs).
-            var afterLabel = !whole && (lineStart > 0 && lineStart - 1 == searchedLineEnd ? searchedLineHasCue : HasCue(previous));
-            var cues = whole ? CueCursors.Unsearched : CueCursors.Of(line);
-            searchedLineEnd = whole ? -1 : lineEnd;
-            searchedLineHasCue = cues.Ascii >= 0 || cues.Other >= 0;
-            if (!whole && !afterLabel && cues.First < 0)
+            // as it is); such a line without one is kept only for a cue or `+` of its own somewhere.
+            var afterLabel = false;
+            if (!whole)
             {
-                continue;
+                afterLabel = lineStart > 0 && lineStart - 1 == knownLineEnd ? knownHasCue : HasCue(previous);
+                if (!afterLabel)
+                {
+                    (knownLineEnd, knownHasCue) = (lineEnd, HasCue(line));
+                    if (!knownHasCue && !line.Contains('+'))
+                    {
+                        continue;
+                    }
+                }
             }
 
             if (appendedLineEnd != lineStart - 1 && !previous.IsEmpty)
@@ -229,7 +237,7 @@ internal static partial class PhoneFinder
             }
 
             var start = builder.Length;
-            if (whole ? AppendLine(builder, line) : AppendWindows(builder, line, afterLabel, cues))
+            if (whole ? AppendLine(builder, line) : AppendWindows(builder, line, afterLabel))
             {
                 appendedLineEnd = lineEnd;
                 if (inBlock)
@@ -264,69 +272,112 @@ internal static partial class PhoneFinder
     }
 
     /// The parts of a long line where a number could be accepted: from <see cref="CueReach"/> before each cue or `+`
-    /// to <see cref="WindowAfter"/> past it (and the line's start, when the line before ends in a label).
-    private static bool AppendWindows(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line, bool afterLabel, CueCursors first)
+    /// that a digit follows within reach to <see cref="WindowAfter"/> past it (and the line's start, when the line
+    /// before ends in a label). Only the stretches a digit follows within reach are searched for cues: a long line is
+    /// mostly prose, and cues in it ("our office", "call" in a sentence) with no number after them would only be
+    /// passed over.
+    private static bool AppendWindows(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line, bool afterLabel)
     {
-        var windowStart = -1;
-        var windowEnd = -1;
-        var any = false;
-
-        void Add(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line, int anchor, ref int windowStart, ref int windowEnd, ref bool any)
-        {
-            var start = Math.Max(0, anchor - CueReach);
-            var end = Math.Min(line.Length, anchor + WindowAfter);
-            if (windowEnd >= start)
-            {
-                windowEnd = Math.Max(windowEnd, end);
-                return;
-            }
-
-            if (windowEnd > windowStart)
-            {
-                AppendLine(builder, line[windowStart..windowEnd]);
-                any = true;
-            }
-
-            (windowStart, windowEnd) = (start, end);
-        }
-
+        var windows = new Windows(builder, line);
         if (afterLabel)
         {
-            Add(builder, line, 0, ref windowStart, ref windowEnd, ref any);
+            windows.Add(0);
         }
 
-        // Three cursors (ASCII cues, other cues, `+`), each searched again only once passed, so a line costs one pass
-        // per kind whatever the number of anchors on it; the first of each comes from the line's filtering.
-        var (ascii, other, plus) = (first.Ascii, first.Other, first.Plus);
-        for (var i = 0; i < line.Length; i++)
+        var stretchEnd = -1;
+        while (stretchEnd + 1 < line.Length)
         {
-            ascii = ascii == -1 || ascii >= i ? ascii : After(i, AsciiCues.IndexOfAny(line[i..]));
-            other = other == -1 || other >= i ? other : After(i, OtherCues.IndexOfAny(line[i..]));
-            plus = plus == -1 || plus >= i ? plus : After(i, line[i..].IndexOf('+'));
-            var next = First(First(ascii, other), plus);
-            if (next < 0)
+            // A stretch: every start from which a digit lies within CueReach + 2 characters, those of nearby digits
+            // joined.
+            var digit = line[(stretchEnd + 1)..].IndexOfAnyInRange('0', '9');
+            if (digit < 0)
             {
                 break;
             }
 
-            i = next;
-
-            // A cue with no number starting within its reach ("our office", "call" in prose) costs the matcher nothing:
-            // LooksLikePhone would not take one further away for it (a `(` or `+` may come before the first digit).
-            if (line[i..Math.Min(line.Length, i + CueReach + 2)].IndexOfAnyInRange('0', '9') >= 0
-                && HasDigits(line[i..Math.Min(line.Length, i + WindowAfter)], 5))
+            digit += stretchEnd + 1;
+            var stretchStart = Math.Max(0, digit - CueReach - 1);
+            stretchEnd = digit;
+            while (stretchEnd + 1 < line.Length
+                && line[(stretchEnd + 1)..Math.Min(line.Length, stretchEnd + CueReach + 3)].IndexOfAnyInRange('0', '9') is var next and >= 0)
             {
-                Add(builder, line, i, ref windowStart, ref windowEnd, ref any);
+                stretchEnd += 1 + next;
             }
+
+            AnchorsIn(ref windows, line, stretchStart, stretchEnd);
         }
 
-        if (windowEnd > windowStart)
+        return windows.Flush();
+    }
+
+    /// Adds the windows of the cues and `+` signs from <paramref name="first"/> to the digit at <paramref name="last"/>
+    /// (cues hold no digits, so one starting there ends before it). Three cursors (ASCII cues, other cues, `+`), each
+    /// searched again from one past its last find, as a search of the whole line from its start meets them: a cue
+    /// search answers with the cue that ends first, so where cues overlap ("freephone", "phone") the one met depends
+    /// on where the search started.
+    private static void AnchorsIn(ref Windows windows, ReadOnlySpan<char> line, int first, int last)
+    {
+        var searched = line[..last];
+        var ascii = After(first, AsciiCues.IndexOfAny(searched[first..]));
+        var other = After(first, OtherCues.IndexOfAny(searched[first..]));
+        var plus = After(first, searched[first..].IndexOf('+'));
+        while (true)
         {
-            AppendLine(builder, line[windowStart..windowEnd]);
-            any = true;
+            var anchor = First(First(ascii, other), plus);
+            if (anchor < 0)
+            {
+                return;
+            }
+
+            // A digit lies within reach of every anchor of a stretch; a cue with fewer than five digits after it is no
+            // phone's (a date's year, a price).
+            if (HasDigits(line[anchor..Math.Min(line.Length, anchor + WindowAfter)], 5))
+            {
+                windows.Add(anchor);
+            }
+
+            var next = anchor + 1;
+            ascii = ascii == anchor ? After(next, AsciiCues.IndexOfAny(searched[next..])) : ascii;
+            other = other == anchor ? After(next, OtherCues.IndexOfAny(searched[next..])) : other;
+            plus = plus == anchor ? After(next, searched[next..].IndexOf('+')) : plus;
+        }
+    }
+
+    /// The windows of a long line, each from <see cref="CueReach"/> before its anchor to <see cref="WindowAfter"/>
+    /// past it, overlapping ones joined, appended as lines.
+    private ref struct Windows(HtmlExtractor.TextBuffer builder, ReadOnlySpan<char> line)
+    {
+        private readonly ReadOnlySpan<char> _line = line;
+        private int _start = -1;
+        private int _end = -1;
+        private bool _any;
+
+        public void Add(int anchor)
+        {
+            var start = Math.Max(0, anchor - CueReach);
+            var end = Math.Min(_line.Length, anchor + WindowAfter);
+            if (_end >= start)
+            {
+                _end = Math.Max(_end, end);
+                return;
+            }
+
+            Flush();
+            (_start, _end) = (start, end);
         }
 
-        return any;
+        /// Appends the window in progress; whether any was appended.
+        public bool Flush()
+        {
+            if (_end > _start)
+            {
+                AppendLine(builder, _line[_start.._end]);
+                _any = true;
+            }
+
+            (_start, _end) = (-1, -1);
+            return _any;
+        }
     }
 
     private static int First(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
@@ -355,34 +406,10 @@ internal static partial class PhoneFinder
     /// Whether <paramref name="line"/> may hold a cue; a superset, as the callers only narrow down.
     private static bool HasCue(ReadOnlySpan<char> line) => AsciiCues.IndexOfAny(line) >= 0 || OtherCues.IndexOfAny(line) >= 0;
 
-    /// Where the first ASCII cue, other cue and `+` of a line may start (-1: none; -2: not searched yet).
-    private readonly record struct CueCursors(int Ascii, int Other, int Plus)
-    {
-        public static CueCursors Unsearched { get; } = new(-2, -2, -2);
-
-        public int First => PhoneFinder.First(PhoneFinder.First(Ascii, Other), Plus);
-
-        public static CueCursors Of(ReadOnlySpan<char> line) =>
-            new(AsciiCues.IndexOfAny(line), OtherCues.IndexOfAny(line), line.IndexOf('+'));
-    }
-
     private static bool LooksLikePhone(string text, PhoneNumberMatch match, bool inContactBlock)
     {
-        var lineStart = match.Start == 0 ? 0 : text.LastIndexOf('\n', match.Start - 1) + 1;
-        var contextStart = lineStart;
-        if (text.AsSpan(lineStart, match.Start - lineStart).IsWhiteSpace() && lineStart > 1)
-        {
-            // The number opens its line: its label is the block before (`<dt>Phone</dt><dd>030 ...</dd>`).
-            contextStart = text.LastIndexOf('\n', lineStart - 2) + 1;
-        }
-
-        var windowStart = Math.Max(contextStart, match.Start - CueReach);
-        var before = text.AsSpan(windowStart, match.Start - windowStart);
-        Span<char> upper = stackalloc char[before.Length];
-        before.ToUpperInvariant(upper);
-        var nearest = NearestCue(before, upper, UpperNonPhoneCues);
-        var cue = NearestCue(before, upper, UpperCues);
-        if (nearest >= 0 && nearest >= cue)
+        var (lineStart, cue, nonPhone) = CuesBefore(text, match.Start);
+        if (nonPhone)
         {
             // "Fax: ..." or "VAT no. ..." is at least as close as any phone cue.
             return false;
@@ -414,22 +441,130 @@ internal static partial class PhoneFinder
         return (international && grouped) || (grouped && digits >= 7 && line.Length <= match.RawString.Length + 4);
     }
 
-    /// Position of the last cue in <paramref name="text"/>, or -1: an ordinal search of the upper-cased text for the
-    /// upper-cased cues, as an ignore-case one compares (which crawls character by character under invariant
-    /// globalization when the text or the cue has a letter beyond ASCII: a third of the phone work).
-    private static int NearestCue(ReadOnlySpan<char> text, ReadOnlySpan<char> upperText, string[] upperCues)
+    /// Where the line of a number starting at <paramref name="start"/> starts, and where the cue nearest before it
+    /// starts (-1: none), and whether that is a non-phone cue (at least as near as any phone cue): within
+    /// <see cref="CueReach"/> before it on its line, or on the line before when the number opens its line.
+    private static (int LineStart, int Cue, bool NonPhone) CuesBefore(ReadOnlySpan<char> text, int start)
     {
-        var best = -1;
-        foreach (var cue in upperCues)
+        var lineStart = text[..start].LastIndexOf('\n') + 1;
+        var contextStart = lineStart;
+        if (text[lineStart..start].IsWhiteSpace() && lineStart > 1)
         {
-            var index = upperText.LastIndexOf(cue);
-            if (index >= 0 && IsWordStart(text, index))
-            {
-                best = Math.Max(best, index);
-            }
+            // The number opens its line: its label is the block before (`<dt>Phone</dt><dd>030 ...</dd>`).
+            contextStart = text[..(lineStart - 1)].LastIndexOf('\n') + 1;
         }
 
-        return best;
+        var windowStart = Math.Max(contextStart, start - CueReach);
+        var before = text[windowStart..start];
+        Span<char> upper = stackalloc char[before.Length];
+        before.ToUpperInvariant(upper);
+        var (cue, nonPhone) = CuesUpper.Nearest(before, upper);
+        return (lineStart, cue < 0 ? -1 : windowStart + cue, nonPhone);
+    }
+
+    /// Whether <see cref="LooksLikePhone"/> would refuse every number libphonenumber's matcher could read in the digit
+    /// group from <paramref name="leadStart"/> (the characters joined to its first digit, where a `+` or `(` may open
+    /// it) to <paramref name="end"/>, for a non-phone cue at least as near as any phone cue (`Fax: 030 1234568`,
+    /// `Bestellnummer 964376702`): the matcher would parse and validate it for nothing.
+    ///
+    /// A number starts at a `+`, a bracket or a digit. Those before the first digit are each asked; of those after it,
+    /// none has a cue the first digit lacks (a cue holds no digit), and each sees no more of the line before: the
+    /// non-phone cue refusing the first digit's number refuses theirs while it stays within their reach.
+    private static bool RefusedForNonPhoneCue(ReadOnlySpan<char> text, int leadStart, int end)
+    {
+        var first = leadStart;
+        while (!char.IsDigit(text[first]))
+        {
+            if (IsNumberLead(text[first]) && !CuesBefore(text, first).NonPhone)
+            {
+                return false;
+            }
+
+            first++;
+        }
+
+        var (lineStart, cue, nonPhone) = CuesBefore(text, first);
+        return nonPhone && cue >= lineStart && cue >= end - 1 - CueReach;
+    }
+
+    /// The characters the matcher lets open a number before its first digit: plus signs and opening brackets.
+    private static bool IsNumberLead(char c) => c is '+' or '\uFF0B' or '(' or '[' or '\uFF08' or '\uFF3B';
+
+    /// The phone and non-phone cues upper-cased, found in a window upper-cased as an ignore-case search compares (which
+    /// crawls character by character under invariant globalization when the text or the cue has a letter beyond ASCII).
+    private sealed class CueTable
+    {
+        private readonly string[] _cues;
+        private readonly bool[] _nonPhone;
+
+        // The cues by their first character: ASCII ones by code, the others (`☎`, emoji) looked up.
+        private readonly int[]?[] _byAscii = new int[]?[128];
+        private readonly Dictionary<char, int[]> _byOther;
+
+        public CueTable(IEnumerable<string> phoneCues, IEnumerable<string> nonPhoneCues)
+        {
+            var cues = phoneCues.Select(c => (Cue: c.ToUpperInvariant(), NonPhone: false))
+                .Concat(nonPhoneCues.Select(c => (Cue: c.ToUpperInvariant(), NonPhone: true))).ToArray();
+            _cues = [.. cues.Select(c => c.Cue)];
+            _nonPhone = [.. cues.Select(c => c.NonPhone)];
+            var byFirst = Enumerable.Range(0, _cues.Length).GroupBy(i => _cues[i][0]).ToDictionary(g => g.Key, g => g.ToArray());
+            foreach (var (first, ids) in byFirst.Where(f => char.IsAscii(f.Key)))
+            {
+                _byAscii[first] = ids;
+            }
+
+            _byOther = byFirst.Where(f => !char.IsAscii(f.Key)).ToDictionary();
+        }
+
+        /// The nearest cue to the end of <paramref name="text"/> (-1: none), of each cue its last occurrence in
+        /// <paramref name="upperText"/> (the text upper-cased) where it starts a word, and whether it is a non-phone
+        /// cue (one starting where a phone cue does counts as nearer). One pass from the end: the first last occurrence
+        /// met that starts a word is the nearest.
+        public (int At, bool NonPhone) Nearest(ReadOnlySpan<char> text, ReadOnlySpan<char> upperText)
+        {
+            Span<bool> passed = stackalloc bool[_cues.Length];
+            passed.Clear();
+            for (var at = upperText.Length - 1; at >= 0; at--)
+            {
+                var c = upperText[at];
+                var ids = c < 128 ? _byAscii[c] : _byOther.GetValueOrDefault(c);
+                if (ids is null)
+                {
+                    continue;
+                }
+
+                var rest = upperText[at..];
+                var phone = false;
+                foreach (var id in ids)
+                {
+                    var cue = _cues[id];
+                    if (passed[id] || cue.Length > rest.Length || (cue.Length > 1 && cue[1] != rest[1]) || !rest.StartsWith(cue))
+                    {
+                        continue;
+                    }
+
+                    passed[id] = true;
+                    if (!IsWordStart(text, at))
+                    {
+                        continue;
+                    }
+
+                    if (_nonPhone[id])
+                    {
+                        return (at, true);
+                    }
+
+                    phone = true;
+                }
+
+                if (phone)
+                {
+                    return (at, false);
+                }
+            }
+
+            return (-1, false);
+        }
     }
 
     private static bool IsPrice(string text, PhoneNumberMatch match)
@@ -449,20 +584,58 @@ internal static partial class PhoneFinder
     /// libphonenumber tells the type by matching the number against each type's patterns.
     public static PhoneNumberInfo Describe(PhoneNumberInfo phone)
     {
-        try
+        var number = FromE164(phone.E164);
+        return number is null ? phone : phone with
         {
-            var number = Util.Parse(phone.E164, "ZZ");
-            return phone with
-            {
-                Type = Util.GetNumberType(number).ToString().ToLowerInvariant(),
-                Region = Util.GetRegionCodeForNumber(number),
-            };
-        }
-        catch (NumberParseException)
-        {
-            return phone;
-        }
+            Type = TypeNames[Util.GetNumberType(number)],
+            Region = Util.GetRegionCodeForNumber(number),
+        };
     }
+
+    // libphonenumber's types in snake_case.
+    private static readonly Dictionary<PhoneNumberType, string> TypeNames =
+        Enum.GetValues<PhoneNumberType>().ToDictionary(type => type, type => type.ToString().ToLowerInvariant());
+
+    /// The number <paramref name="e164"/> was formatted from as far as its type and country go (both read only its
+    /// calling code and national significant number), or null when it has no known calling code: the E.164 form is
+    /// `+`, the code and the national significant number with its leading zeros, read back here without parsing, the
+    /// costlier half of describing a number.
+    private static PhoneNumber? FromE164(string e164)
+    {
+        if (e164.Length < 3 || e164[0] != '+' || e164.AsSpan(1).ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        // Calling codes have one to three digits, and none is the start of another.
+        for (var length = 1; length <= 3 && 1 + length < e164.Length; length++)
+        {
+            var code = int.Parse(e164.AsSpan(1, length), CultureInfo.InvariantCulture);
+            if (Util.GetRegionCodeForCountryCode(code) == UnknownRegion)
+            {
+                continue;
+            }
+
+            // As libphonenumber keeps them: the zeros a national number starts with (all but its last digit at most)
+            // are counted beside it.
+            var national = e164.AsSpan(1 + length);
+            var zeros = 0;
+            while (zeros < national.Length - 1 && national[zeros] == '0')
+            {
+                zeros++;
+            }
+
+            return new PhoneNumber.Builder()
+                .SetCountryCode(code)
+                .SetNationalNumber(ulong.Parse(national, CultureInfo.InvariantCulture))
+                .SetNumberOfLeadingZeros(zeros)
+                .Build();
+        }
+
+        return null;
+    }
+
+    private const string UnknownRegion = "ZZ";
 
     public static bool IsSupportedRegion(string region) => Util.GetSupportedRegions().Contains(region);
 

@@ -30,10 +30,35 @@ public sealed class NonPhoneDigitsTests
         Assert.Equal(text, Blanked(text));
     }
 
-    private static string Blanked(string text)
+    [Theory]
+    [InlineData("Bestellnummer 964376702.", "Bestellnummer _________.")]
+    [InlineData("Fax: (030) 1234568\nTel", "Fax: (___) _______\nTel")]
+
+    // Refused, yet a short group after it is judged as before (the matcher reads `030 EXT` as a number).
+    [InlineData("order 06 12345678 TELÉFONO 030 EXT. 1212", "order __ ________ TELÉFONO 030 EXT. 1212")]
+
+    // The digits a time stamp's check reads after it (`08:12`) stay.
+    [InlineData("Stand 2012-01-02 08:12345", "Stand ____-__-__ __:12345")]
+    public void Refused_groups_that_stand_alone_are_blanked(string text, string blanked)
+    {
+        Assert.Equal(blanked, Blanked(text, refuse: true));
+    }
+
+    [Theory]
+    [InlineData("Fax 030 1234568 ext. 12")]
+    [InlineData("Fax 030 1234568, x 12")]
+    [InlineData("Tel. 030 1234567 ext. 1234")]
+    [InlineData("Tel. 030 1234567, ext. 1234")]
+    [InlineData("Tel 030 1234567;ext=1234")]
+    public void Refused_groups_an_extension_joins_to_another_number_are_kept(string text)
+    {
+        Assert.Equal(text, Blanked(text, refuse: true));
+    }
+
+    private static string Blanked(string text, bool refuse = false)
     {
         var chars = text.ToCharArray();
-        NonPhoneDigits.Blank(chars);
+        NonPhoneDigits.Blank(chars, refuse ? (_, _, _) => true : null);
         return new string(chars);
     }
 }

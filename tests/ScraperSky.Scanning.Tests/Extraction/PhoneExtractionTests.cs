@@ -82,6 +82,64 @@ public sealed class PhoneExtractionTests
         Assert.Equal([display], found.Select(p => p.Display));
     }
 
+    /// Numbers a non-phone cue refuses are left out before libphonenumber's matcher; what it reads next to them reads
+    /// as when it read them too.
+    [Theory]
+    [InlineData("order 06 12345678 TELÉFONO 030 EXT. 1212", "DE", "+49 30 398")]
+    [InlineData("Fax: 030 1234568 ext. 12, Tel: 030 1234567", "DE", "+49 30 1234567")]
+    [InlineData("Tel. 030 1234567, ext. 4567 Bestellnummer", "DE", "+49 30 1234567 ext. 4567")]
+    [InlineData("Bestellnummer 964376702. Telefon: 030 2345678", "DE", "+49 30 2345678")]
+    [InlineData("Fax (612) 555-0199 x 12 or call (612) 555-0143", "US", "+1 612-555-0143")]
+    [InlineData("VAT no. +44 20 7946 0321", "GB", "")]
+    [InlineData("Rechnung 12345678\n+49 30 1234567", "DE", "")]
+    [InlineData("Kundennummer: 030 1234567 / Hotline: 030 7654321", "DE", "+49 30 7654321")]
+    [InlineData("Fax: +49 30 1234568 Tel: +49 30 1234567", "DE", "+49 30 1234567")]
+    [InlineData("Phone: (612) 555-0143, order 612 555 0100 ext 25", "US", "+1 612-555-0143")]
+    [InlineData("Telefon 030 1234567 Fax 030 1234568 ext. 99", "DE", "+49 30 1234567")]
+    [InlineData("Auftrag 4711 4712, Telefon 0301234567", "DE", "+49 30 1234567")]
+
+    // The non-phone cue is out of reach of the `+` opening the number within the same digit group.
+    [InlineData("Fax 1234567890123456789012345678901234567890 +49 30 1234567", "DE", "+49 30 1234567")]
+    public void Numbers_next_to_ones_a_non_phone_cue_refuses_read_as_before(string text, string region, string displays)
+    {
+        var found = new List<PhoneNumberInfo>();
+        PhoneFinder.FindIn(text, region, found);
+        Assert.Equal(displays.Length == 0 ? [] : displays.Split(" | "), found.Select(p => p.Display));
+    }
+
+    /// Describing reads the calling code and national number back from the E.164 form instead of parsing it: every
+    /// region's example numbers of every type (national numbers with leading zeros among them: Italy, Côte d'Ivoire ...)
+    /// and the global network numbers get the type and country parsing gives.
+    [Fact]
+    public void Describing_a_number_gives_the_type_and_country_parsing_gives()
+    {
+        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        var numbers = util.GetSupportedRegions()
+            .SelectMany(region => Enum.GetValues<PhoneNumbers.PhoneNumberType>().Select(type => util.GetExampleNumberForType(region, type)))
+            .Concat(util.GetSupportedGlobalNetworkCallingCodes().Select(util.GetExampleNumberForNonGeoEntity))
+            .OfType<PhoneNumbers.PhoneNumber>()
+            .ToList();
+        Assert.Contains(numbers, n => n.NumberOfLeadingZeros > 0);
+        foreach (var number in numbers)
+        {
+            var e164 = util.Format(number, PhoneNumbers.PhoneNumberFormat.E164);
+            var parsed = util.Parse(e164, "ZZ");
+            var described = PhoneFinder.Describe(new PhoneNumberInfo("display", e164));
+            Assert.Equal((util.GetNumberType(parsed).ToString().ToLowerInvariant(), util.GetRegionCodeForNumber(parsed)),
+                (described.Type, described.Region));
+        }
+    }
+
+    [Theory]
+    [InlineData("+999123456")]
+    [InlineData("+49 30 1234567")]
+    [InlineData("")]
+    public void A_number_without_a_known_calling_code_is_left_undescribed(string e164)
+    {
+        var phone = new PhoneNumberInfo("display", e164);
+        Assert.Same(phone, PhoneFinder.Describe(phone));
+    }
+
     [Theory]
     [InlineData("tel:7")]
     [InlineData("tel:%2B")]
