@@ -53,6 +53,12 @@ public sealed class ScanningOptions
     /// scan with a permanent error, a contact page is skipped).
     public TimeSpan PageCpuBudget { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// Bytes the pages between their fetch and the end of their extraction may hold, across every scan of the process
+    /// (<see cref="ExtractionLane.AdmitPageAsync"/>): past it, scans wait before fetching a page. A page is reckoned at
+    /// its typical size from before its request until its bytes are known, so distant, slow sites, whose pages wait
+    /// long on the network, may want more.
+    public long PagesInFlightBytes { get; set; } = ExtractionLane.DefaultPageBytes;
+
     /// Requests in flight at once to one registrable domain, across every scan of the process.
     public int MaxConcurrentRequestsPerHost { get; set; } = 4;
 

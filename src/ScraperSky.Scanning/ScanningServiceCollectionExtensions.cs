@@ -32,6 +32,7 @@ public static class ScanningServiceCollectionExtensions
             .Validate(o => o.ContactPages >= 0, "Scanning:ContactPages must not be negative.")
             .Validate(o => o.ScanDeadline > TimeSpan.Zero && o.ScanDeadline <= TimeSpan.FromDays(1), "Scanning:ScanDeadline must be positive and at most a day.")
             .Validate(o => o.PageCpuBudget > TimeSpan.Zero, "Scanning:PageCpuBudget must be positive.")
+            .Validate(o => o.PagesInFlightBytes >= 1024 * 1024, "Scanning:PagesInFlightBytes must be at least 1048576.")
             .Validate(o => o.MaxConcurrentRequestsPerHost >= 1, "Scanning:MaxConcurrentRequestsPerHost must be at least 1.")
             .Validate(o => o.MaxResultBytes >= 16 * 1024, "Scanning:MaxResultBytes must be at least 16384.")
             .Validate(
@@ -70,7 +71,8 @@ public static class ScanningServiceCollectionExtensions
         services.TryAddSingleton(sp => new FingerprintMatcher(
             FingerprintCatalog.Load(sp.GetRequiredService<IOptions<ScanningOptions>>().Value.FingerprintsDirectory)));
         services.TryAddSingleton<HtmlExtractor>();
-        services.TryAddSingleton(_ => new ExtractionLane());
+        services.TryAddSingleton(sp => new ExtractionLane(
+            Environment.ProcessorCount, sp.GetRequiredService<IOptions<ScanningOptions>>().Value.PagesInFlightBytes));
         services.TryAddTransient<WordPressFeed>();
         services.TryAddSingleton<MailDomainChecker>();
 

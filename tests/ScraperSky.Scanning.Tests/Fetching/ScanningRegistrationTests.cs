@@ -91,6 +91,7 @@ public sealed class ScanningRegistrationTests
     [InlineData("Scanning:ResponseTimeout", "00:00:00", "Scanning:ResponseTimeout must be positive.")]
     [InlineData("Scanning:MaxPageBytes", "0", "Scanning:MaxPageBytes must be positive.")]
     [InlineData("Scanning:UserAgent", " ", "Scanning:UserAgent must not be empty.")]
+    [InlineData("Scanning:PagesInFlightBytes", "4096", "Scanning:PagesInFlightBytes must be at least 1048576.")]
     public void Invalid_settings_fail_validation_with_a_clear_message(string key, string value, string message)
     {
         using var services = Build(new() { [key] = value });
@@ -98,6 +99,16 @@ public sealed class ScanningRegistrationTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ScanningOptions>>().Value);
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_page_budget_of_the_extraction_lane_comes_from_configuration()
+    {
+        using var configured = Build(new() { ["Scanning:PagesInFlightBytes"] = "67108864" });
+        using var defaults = Build([]);
+
+        Assert.Equal(64L * 1024 * 1024, configured.GetRequiredService<ExtractionLane>().PageBytes);
+        Assert.Equal(ExtractionLane.DefaultPageBytes, defaults.GetRequiredService<ExtractionLane>().PageBytes);
     }
 
     private static string SelfSignedRootPem()
