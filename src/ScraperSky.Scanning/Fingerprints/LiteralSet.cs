@@ -242,29 +242,33 @@ internal sealed class LiteralSet
     /// runs at a fraction of the automaton's cost per character. At a position where some literal could start, the
     /// automaton takes over from the root and runs until its match in progress is shorter than a gram again; nothing
     /// it could still complete started before that point, so skipping resumes there.
-    public void FindIn(ReadOnlySpan<char> text, Span<bool> found) => Scan(text, found);
+    public void FindIn(ReadOnlySpan<char> text, Span<bool> found) => Scan(text, found, lastEnds: default);
+
+    /// As <see cref="FindIn(ReadOnlySpan{char}, Span{bool})"/>, and <c>lastEnds[id]</c> raised to where the literal's
+    /// last occurrence in <paramref name="text"/> ends (exclusive): every occurrence is reported, not only the first.
+    public void FindIn(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds) => Scan(text, found, lastEnds);
 
     /// Where a literal occurs first in <paramref name="text"/> (the start of the one that ends first), or -1: a
     /// search for labels in prose, where `SearchValues&lt;string&gt;` ignoring case stops to compare at most words.
-    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: default);
+    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: default, lastEnds: default);
 
     /// <paramref name="found"/> empty: stop at the first literal and return its start; otherwise -1.
-    private int Scan(ReadOnlySpan<char> text, Span<bool> found)
+    private int Scan(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds)
     {
         if (_longFilter is null)
         {
-            return ScanFrom(text, 0, found);
+            return ScanFrom(text, 0, found, lastEnds);
         }
 
-        var from = ScanVectorised(text, found, out var matchStart);
-        return matchStart >= 0 ? matchStart : ScanFrom(text, from, found);
+        var from = ScanVectorised(text, found, lastEnds, out var matchStart);
+        return matchStart >= 0 ? matchStart : ScanFrom(text, from, found, lastEnds);
     }
 
     /// The first pass sixteen starts at a time (looked up at every other one), the class filter and the automaton at
     /// the starts it passes. Stops where fewer than twenty characters remain (a vector reads the sixteen starts' first
     /// five characters) and returns where the scalar scan takes over; <paramref name="matchStart"/> as in
     /// <see cref="RunAutomaton"/>.
-    private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, out int matchStart)
+    private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds, out int matchStart)
     {
         matchStart = -1;
         var s = 0;
@@ -310,7 +314,7 @@ internal sealed class LiteralSet
                         continue;
                     }
 
-                    from = RunAutomaton(text, start, found, out matchStart);
+                    from = RunAutomaton(text, start, found, lastEnds, out matchStart);
                     if (matchStart >= 0)
                     {
                         return from;
@@ -372,7 +376,7 @@ internal sealed class LiteralSet
     }
 
     /// The scalar scan from <paramref name="from"/>, for literals starting there or later.
-    private int ScanFrom(ReadOnlySpan<char> text, int from, Span<bool> found)
+    private int ScanFrom(ReadOnlySpan<char> text, int from, Span<bool> found, Span<int> lastEnds)
     {
         // Without AVX2 every character of a page passes here (with it, the last twenty and the vector pass's starts):
         // no bounds checks. A char indexes the 65,536 classes, and a hashed or exact key stays below the filter's bit
@@ -398,7 +402,7 @@ internal sealed class LiteralSet
                 continue;
             }
 
-            i = RunAutomaton(text, i - gram + 1, found, out var matchStart);
+            i = RunAutomaton(text, i - gram + 1, found, lastEnds, out var matchStart);
             if (matchStart >= 0)
             {
                 return matchStart;
@@ -412,7 +416,7 @@ internal sealed class LiteralSet
 
     /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. With
     /// <paramref name="found"/> empty it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
-    private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, out int matchStart)
+    private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, Span<int> lastEnds, out int matchStart)
     {
         matchStart = -1;
         var classOf = _classOf;
@@ -434,7 +438,7 @@ internal sealed class LiteralSet
                     return j + 1;
                 }
 
-                Report(state, found);
+                Report(state, found, lastEnds, j + 1);
             }
 
             if (depth[state] < _gram && j >= start + _gram - 1)
@@ -446,11 +450,16 @@ internal sealed class LiteralSet
         return text.Length;
     }
 
-    private void Report(int state, Span<bool> found)
+    private void Report(int state, Span<bool> found, Span<int> lastEnds, int end)
     {
         for (var s = _literalAt[state] >= 0 ? state : _outputLink[state]; s >= 0; s = _outputLink[s])
         {
             found[_literalAt[s]] = true;
+            if (!lastEnds.IsEmpty)
+            {
+                // A run of the automaton may start inside the one before and report an occurrence again.
+                lastEnds[_literalAt[s]] = Math.Max(lastEnds[_literalAt[s]], end);
+            }
         }
     }
 

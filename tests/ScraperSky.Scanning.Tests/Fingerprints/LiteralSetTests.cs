@@ -64,6 +64,29 @@ public sealed class LiteralSetTests
             Array.FindIndex(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], l => l.Equals(literal, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("JQuery")]
+    [InlineData("hx-")]
+    [InlineData("WP-CONTENT/PLUGINS")]
+    public void The_end_of_a_literals_last_occurrence_is_reported_at_every_position_up_to_the_texts_end(string literal)
+    {
+        // A first occurrence at the top, the last anywhere after it: in a vector block at an odd or even place, across
+        // two blocks, or in the scalar scan of the last characters.
+        var set = new LiteralSet(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"]);
+        const int length = 90;
+        for (var at = 25; at <= length - literal.Length; at++)
+        {
+            var text = literal.ToLowerInvariant() + new string('-', at - literal.Length) + literal + new string('-', length - literal.Length - at);
+            var found = new bool[6];
+            var lastEnds = new int[6];
+            set.FindIn(text, found, lastEnds);
+
+            var id = Array.FindIndex(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], l => l.Equals(literal, StringComparison.OrdinalIgnoreCase));
+            Assert.Equal(text.LastIndexOf(literal, StringComparison.OrdinalIgnoreCase) + literal.Length, lastEnds[id]);
+            Assert.Equal(1, lastEnds.Count(e => e > 0));
+        }
+    }
+
     [Fact]
     public void Literals_at_neighbouring_odd_and_even_places_are_all_found()
     {
@@ -117,7 +140,7 @@ public sealed class LiteralSetTests
     [InlineData(400, 10, 6, Wide)]
     [InlineData(400, 12, 3, Wide + NonAscii)]
     [InlineData(40, 13, 3, Narrow + NonAscii)]
-    public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
+    public void Found_literals_and_their_last_ends_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
     {
         // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
         var random = new Random(seed);
@@ -140,10 +163,15 @@ public sealed class LiteralSetTests
         {
             var text = Random(0, 4000) + literals[random.Next(literals.Count)].ToUpperInvariant() + Random(0, 50);
             var found = new bool[literals.Count];
-            set.FindIn(text, found);
+            var lastEnds = new int[literals.Count];
+            set.FindIn(text, found, lastEnds);
 
             var expected = literals.Select(l => text.Contains(l, StringComparison.OrdinalIgnoreCase)).ToArray();
             Assert.Equal(expected, found);
+
+            // Every occurrence is reported, so the last one's end is too.
+            var expectedEnds = literals.Select(l => text.LastIndexOf(l, StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + l.Length : 0);
+            Assert.Equal(expectedEnds, lastEnds);
         }
     }
 
