@@ -99,7 +99,9 @@ public sealed class FingerprintMatcher
         _cookies = cookies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
         _cookiePrefixes = [.. cookiePrefixes];
         _dom = [.. dom];
-        _literals = new LiteralSet([.. literalIds.OrderBy(p => p.Value).Select(p => p.Key)]);
+        _literals = new LiteralSet(
+            [.. literalIds.OrderBy(p => p.Value).Select(p => p.Key)],
+            endsAsked: [.. _html.Where(e => e.Reach is not null).SelectMany(e => e.Reach!).Select(r => r.Id).Distinct()]);
     }
 
     public static FingerprintMatcher Shipped { get; } = new(FingerprintCatalog.Shipped);

@@ -72,7 +72,7 @@ public sealed class LiteralSetTests
     {
         // A first occurrence at the top, the last anywhere after it: in a vector block at an odd or even place, across
         // two blocks, or in the scalar scan of the last characters.
-        var set = new LiteralSet(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"]);
+        var set = new LiteralSet(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], endsAsked: [0, 1, 2, 3, 4, 5]);
         const int length = 90;
         for (var at = 25; at <= length - literal.Length; at++)
         {
@@ -158,7 +158,7 @@ public sealed class LiteralSetTests
 
         var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14))
             .Where(l => Ascii.IsValid(l)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var set = new LiteralSet(literals);
+        var set = new LiteralSet(literals, endsAsked: [.. Enumerable.Range(0, literals.Count)]);
         for (var t = 0; t < 20; t++)
         {
             var text = Random(0, 4000) + literals[random.Next(literals.Count)].ToUpperInvariant() + Random(0, 50);
@@ -212,6 +212,44 @@ public sealed class LiteralSetTests
             }
 
             Assert.Contains(literals, l => index + l.Length == firstEnd && text.AsSpan(index).StartsWith(l, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(5, 2)]
+    [InlineData(6, 3)]
+    [InlineData(3, 4)]
+    public void On_a_page_long_text_literals_found_early_hide_none_found_later_and_asked_ends_stay_exact(int shortest, int seed)
+    {
+        // Found literals leave the scan's copy of the filters where no literal still unfound shares their keys:
+        // literals sharing a key with an early one (`abcdef` and `abcdeg`), any case, all over 100,000 characters.
+        var random = new Random(seed);
+        const string alphabet = Narrow;
+        string Random(int min, int max) =>
+            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+
+        var literals = Enumerable.Range(0, 300).Select(_ => Random(shortest, 10))
+            .Concat(["abcdef", "abcdeg", "abcdeh", "zzq"]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        int[] asked = [.. Enumerable.Range(0, literals.Count).Where(id => id % 3 == 0)];
+        var set = new LiteralSet(literals, asked);
+        for (var t = 0; t < 3; t++)
+        {
+            var text = new StringBuilder("abcdef");
+            while (text.Length < 100_000)
+            {
+                text.Append(Random(0, 2000)).Append(random.Next(3) == 0 ? literals[random.Next(literals.Count)].ToUpperInvariant() : "abcdef");
+            }
+
+            text.Append("ABCDEG").Append(Random(0, 30));
+            var page = text.ToString();
+            var found = new bool[literals.Count];
+            var lastEnds = new int[literals.Count];
+            set.FindIn(page, found, lastEnds);
+
+            Assert.Equal(literals.Select(l => page.Contains(l, StringComparison.OrdinalIgnoreCase)), found);
+            Assert.All(asked, id => Assert.Equal(
+                page.LastIndexOf(literals[id], StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + literals[id].Length : 0, lastEnds[id]));
         }
     }
 
