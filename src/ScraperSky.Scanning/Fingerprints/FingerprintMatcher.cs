@@ -181,8 +181,10 @@ public sealed class FingerprintMatcher
     }
 
     /// Per alternative of a page-source pattern, the literal of its scanned ones whose last occurrence on a page tells
-    /// where its matches end at the latest, with how far past it they go (<see cref="RequiredLiterals.Reach"/>; the
-    /// longest such literal, which occurs least); null when some alternative has none.
+    /// where its matches end at the latest, with how far past it they go (<see cref="RequiredLiterals.Reach"/>); null
+    /// when some alternative has none. Of several, the one a match goes on least after, then the longest: the
+    /// distinctive part of a pattern comes late (`wpcf7` in `class=["']wpcf7`), and such a literal is reported at
+    /// every occurrence, so markup a page holds hundreds of times (`class=`) would cost the literal scan its retiring.
     private static (int Id, int Tail)[]? ReachOf(FingerprintPattern pattern, int[][] ids, Dictionary<string, int> literalIds)
     {
         if (ids.Length == 0 || RequiredLiterals.Reach(pattern.Source) is not { } reach || reach.Count != ids.Length)
@@ -195,7 +197,8 @@ public sealed class FingerprintMatcher
         {
             var best = reach[b]
                 .Where(p => literalIds.TryGetValue(p.Key, out var id) && ids[b].Contains(id))
-                .OrderByDescending(p => p.Key.Length)
+                .OrderBy(p => p.Value)
+                .ThenByDescending(p => p.Key.Length)
                 .FirstOrDefault();
             if (best.Key is null)
             {
