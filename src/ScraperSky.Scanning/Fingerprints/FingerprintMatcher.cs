@@ -40,6 +40,9 @@ public sealed class FingerprintMatcher
     [ThreadStatic]
     private static bool[]? t_sourceLiterals;
 
+    [ThreadStatic]
+    private static int[]? t_lastEnds;
+
     public FingerprintMatcher(FingerprintCatalog catalog)
     {
         _catalog = catalog;
@@ -96,7 +99,9 @@ public sealed class FingerprintMatcher
         _cookies = cookies.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
         _cookiePrefixes = [.. cookiePrefixes];
         _dom = [.. dom];
-        _literals = new LiteralSet([.. literalIds.OrderBy(p => p.Value).Select(p => p.Key)]);
+        _literals = new LiteralSet(
+            [.. literalIds.OrderBy(p => p.Value).Select(p => p.Key)],
+            endsAsked: [.. _html.Where(e => e.Reach is not null).SelectMany(e => e.Reach!).Select(r => r.Id).Distinct()]);
     }
 
     public static FingerprintMatcher Shipped { get; } = new(FingerprintCatalog.Shipped);
@@ -109,9 +114,9 @@ public sealed class FingerprintMatcher
     {
         var rules = _catalog.Rules;
         var hits = new Hits(new Hit?[rules.Count], page.Url);
-        var found = FindLiterals(page, out var sourceLiterals);
+        var found = FindLiterals(page, out var sourceLiterals, out var lastEnds);
 
-        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], unfilteredCap: MaxUnfilteredHtmlChars);
+        RunPrefiltered(_html, found, hits, [Cap(page.Html, MaxHtmlChars)], unfilteredCap: MaxUnfilteredHtmlChars, lastEnds: lastEnds);
         RunPrefiltered(_scriptSrc, found, hits, [.. page.ScriptSources.Select(s => Cap(s, MaxValueChars))], sourceLiterals);
         RunPrefiltered(_scripts, found, hits, [.. page.InlineScripts.Select(s => Cap(s, MaxScriptChars))]);
         RunPrefiltered(_url, found, hits, [Cap(page.Url, MaxValueChars)]);
@@ -171,8 +176,39 @@ public sealed class FingerprintMatcher
                 .Where((literal, i) => i == 0 || literal.Length >= MinOtherLiteral)
                 .Select(literal => IdFor(literal, literalIds))
                 .ToArray())];
-            target.Add(new Entry(rule, pattern, channel, ids));
+            target.Add(new Entry(rule, pattern, channel, ids, Reach: channel == Channel.Html ? ReachOf(pattern, ids, literalIds) : null));
         }
+    }
+
+    /// Per alternative of a page-source pattern, the literal of its scanned ones whose last occurrence on a page tells
+    /// where its matches end at the latest, with how far past it they go (<see cref="RequiredLiterals.Reach"/>); null
+    /// when some alternative has none. Of several, the one a match goes on least after, then the longest: the
+    /// distinctive part of a pattern comes late (`wpcf7` in `class=["']wpcf7`), and such a literal is reported at
+    /// every occurrence, so markup a page holds hundreds of times (`class=`) would cost the literal scan its retiring.
+    private static (int Id, int Tail)[]? ReachOf(FingerprintPattern pattern, int[][] ids, Dictionary<string, int> literalIds)
+    {
+        if (ids.Length == 0 || RequiredLiterals.Reach(pattern.Source) is not { } reach || reach.Count != ids.Length)
+        {
+            return null;
+        }
+
+        var bounds = new (int Id, int Tail)[ids.Length];
+        for (var b = 0; b < ids.Length; b++)
+        {
+            var best = reach[b]
+                .Where(p => literalIds.TryGetValue(p.Key, out var id) && ids[b].Contains(id))
+                .OrderBy(p => p.Value)
+                .ThenByDescending(p => p.Key.Length)
+                .FirstOrDefault();
+            if (best.Key is null)
+            {
+                return null;
+            }
+
+            bounds[b] = (literalIds[best.Key], best.Value);
+        }
+
+        return bounds;
     }
 
     private static void AddNamed(IReadOnlyList<KeyValuePair<string, FingerprintPattern>> patterns, int rule, Channel channel,
@@ -208,18 +244,21 @@ public sealed class FingerprintMatcher
 
     private static ReadOnlyMemory<char> Cap(ReadOnlyMemory<char> value, int max) => value[..Math.Min(value.Length, max)];
 
-    internal bool[] FindLiterals(PageSignals page) => FindLiterals(page, out _);
+    internal bool[] FindLiterals(PageSignals page) => FindLiterals(page, out _, out _);
 
     /// The literals on the page; <paramref name="sourceLiterals"/> holds, per script source, a row of the literals
-    /// that source holds itself (this thread's buffer, valid until its next page).
-    private bool[] FindLiterals(PageSignals page, out bool[] sourceLiterals)
+    /// that source holds itself, and <paramref name="lastEnds"/> where each literal's last occurrence in the page
+    /// source ends (0: none there; both this thread's buffers, valid until its next page).
+    private bool[] FindLiterals(PageSignals page, out bool[] sourceLiterals, out int[] lastEnds)
     {
         var count = _literals.Count;
         var found = new bool[count];
 
         // The whole page source holds script sources, inline scripts and meta values; attribute values are also
         // scanned decoded (script sources) in case entities hide a literal in the source.
-        _literals.FindIn(page.Html.Span, found);
+        lastEnds = t_lastEnds is { } ends && ends.Length >= count ? ends : t_lastEnds = new int[count];
+        Array.Clear(lastEnds, 0, count);
+        _literals.FindIn(page.Html.Span, found, lastEnds);
         var sources = page.ScriptSources;
         sourceLiterals = t_sourceLiterals is { } buffer && buffer.Length >= sources.Count * count
             ? buffer
@@ -239,8 +278,12 @@ public sealed class FingerprintMatcher
     /// <param name="inputLiterals">Per input, a row of the literals it holds itself: an entry is tried only on the
     /// inputs that hold one of its alternatives (a script-source pattern found on the page in one source was tried
     /// on every source, each costing an ignore-case search per literal in <see cref="FingerprintPattern.TryMatch(ReadOnlyMemory{char}, out string?, out Range)"/>).</param>
+    /// <param name="lastEnds">For the page source (the one input), where each literal's last occurrence ends: a pattern
+    /// with a <see cref="Entry.Reach"/> is searched only up to where its matches can end, not to the end of the page
+    /// (a miss read all of a 250 KB page, the stage's costliest regex calls).</param>
     private static void RunPrefiltered(
-        Entry[] entries, bool[] found, Hits hits, ReadOnlyMemory<char>[] inputs, bool[]? inputLiterals = null, int? unfilteredCap = null)
+        Entry[] entries, bool[] found, Hits hits, ReadOnlyMemory<char>[] inputs, bool[]? inputLiterals = null, int? unfilteredCap = null,
+        int[]? lastEnds = null)
     {
         if (inputs.Length == 0)
         {
@@ -268,12 +311,34 @@ public sealed class FingerprintMatcher
                     continue;
                 }
 
-                if (Run(entry, hits, run[i]))
+                var searched = lastEnds is not null && entry.Reach is { } reach ? SearchLength(entry.LiteralIds, reach, found, lastEnds) : int.MaxValue;
+                if (Run(entry, hits, run[i], searchLength: searched))
                 {
                     break;
                 }
             }
         }
+    }
+
+    /// Where the matches of the alternatives whose literals were all found end at the latest.
+    private static int SearchLength(int[][] literalIds, (int Id, int Tail)[] reach, bool[] found, int[] lastEnds)
+    {
+        var length = 0;
+        for (var b = 0; b < literalIds.Length; b++)
+        {
+            var all = true;
+            foreach (var id in literalIds[b])
+            {
+                all &= found[id];
+            }
+
+            if (all)
+            {
+                length = Math.Max(length, lastEnds[reach[b].Id] + reach[b].Tail);
+            }
+        }
+
+        return length;
     }
 
     /// Whether some alternative's literals were all found (always, for a pattern without literals).
@@ -309,9 +374,11 @@ public sealed class FingerprintMatcher
         }
     }
 
-    private static bool Run(Entry entry, Hits hits, ReadOnlyMemory<char> input, string? cookieName = null)
+    /// <param name="searchLength">How much of <paramref name="input"/> the pattern is run on (all of it by default); its
+    /// evidence is still read from the whole input.</param>
+    private static bool Run(Entry entry, Hits hits, ReadOnlyMemory<char> input, string? cookieName = null, int searchLength = int.MaxValue)
     {
-        if (!entry.Pattern.TryMatch(input, out var version, out var matched))
+        if (!entry.Pattern.TryMatch(input[..Math.Min(input.Length, searchLength)], out var version, out var matched))
         {
             return false;
         }
@@ -543,7 +610,10 @@ public sealed class FingerprintMatcher
 
     /// <param name="LiteralIds">Per alternative of the pattern, the ids of the literals its matches contain.</param>
     /// <param name="Name">The header, meta or cookie name a named pattern reads; null for page-wide channels.</param>
-    private sealed record Entry(int Rule, FingerprintPattern Pattern, Channel Channel, int[][]? LiteralIds = null, string? Name = null)
+    /// <param name="Reach">For a page-source pattern, per alternative, a literal and how far past its end a match can
+    /// go; null when some alternative's matches are not bounded so.</param>
+    private sealed record Entry(int Rule, FingerprintPattern Pattern, Channel Channel, int[][]? LiteralIds = null, string? Name = null,
+        (int Id, int Tail)[]? Reach = null)
     {
         public int[][] LiteralIds { get; } = LiteralIds ?? [];
     }

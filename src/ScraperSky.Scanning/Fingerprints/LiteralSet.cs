@@ -76,12 +76,26 @@ internal sealed class LiteralSet
     // Every value VectorFold gives: 0x20 to 0x7F (OR 0x20 lifts the control characters into it) and 128.
     private static readonly uint[] AnyFold = [.. Enumerable.Range(0x20, 0x61).Select(v => (uint)v)];
 
-    private readonly uint[]? _shortFilter;
-    private readonly uint[]? _longFilter;
+    // The two filters in one array, the long keys' first; a key's bit there is its filter's offset plus the key.
+    private const int FilterBits16 = 1 << 16;
+    private readonly uint[]? _filters;
     private readonly bool _hasShortLiterals;
 
+    // Retiring: once a literal is found, a scan of a long text (a page) clears its keys' bits from its own copy of the
+    // filters, where no literal still unfound shares them, so its further occurrences (`class=`, `<link` and `?ver=`
+    // hundreds of times a page) stop the vector pass no more. Not for the literals whose last occurrence is asked for.
+    private const int RetireFromChars = 32 * 1024;
+    private readonly int[][]? _keysOf;
+    private readonly Dictionary<int, int[]>? _keyOwners;
+    private readonly bool[]? _retires;
+
+    [ThreadStatic]
+    private static uint[]? t_filters;
+
     /// <param name="literals">At least one character each; ids are positions in this list.</param>
-    public LiteralSet(IReadOnlyList<string> literals)
+    /// <param name="endsAsked">Ids of the literals whose last occurrence a caller asks for (see
+    /// <see cref="FindIn(ReadOnlySpan{char}, Span{bool}, Span{int})"/>): reported at every occurrence in any text.</param>
+    public LiteralSet(IReadOnlyList<string> literals, IReadOnlyCollection<int>? endsAsked = null)
     {
         ArgumentNullException.ThrowIfNull(literals);
         Count = literals.Count;
@@ -203,20 +217,43 @@ internal sealed class LiteralSet
             }
 
             foldedFromNonAscii[0] = false;
-            _shortFilter = new uint[(1 << 16) / 32];
-            _longFilter = new uint[(1 << 16) / 32];
-            foreach (var literal in literals)
+            _filters = new uint[2 * FilterBits16 / 32];
+            _keysOf = new int[literals.Count][];
+            var owners = new Dictionary<int, List<int>>();
+            for (var id = 0; id < literals.Count; id++)
             {
+                var literal = literals[id];
                 var isShort = literal.Length < LongLiteral;
                 _hasShortLiterals |= isShort;
-                var filter = isShort ? _shortFilter : _longFilter;
+                var bits = new HashSet<int>();
                 foreach (var place in (ReadOnlySpan<int>)[0, 1])
                 {
                     foreach (var key in VectorKeys(literal.AsSpan(place), isShort ? ShortKey : LongKey, foldedFromNonAscii))
                     {
-                        filter[key >> 5] |= 1u << (int)key;
+                        var bit = (isShort ? FilterBits16 : 0) + (int)key;
+                        _filters[bit >> 5] |= 1u << bit;
+                        bits.Add(bit);
                     }
                 }
+
+                _keysOf[id] = [.. bits];
+                foreach (var bit in bits)
+                {
+                    if (!owners.TryGetValue(bit, out var ids))
+                    {
+                        owners[bit] = ids = [];
+                    }
+
+                    ids.Add(id);
+                }
+            }
+
+            _keyOwners = owners.ToDictionary(p => p.Key, p => p.Value.ToArray());
+            _retires = new bool[literals.Count];
+            Array.Fill(_retires, true);
+            foreach (var id in endsAsked ?? [])
+            {
+                _retires[id] = false;
             }
         }
 
@@ -242,29 +279,49 @@ internal sealed class LiteralSet
     /// runs at a fraction of the automaton's cost per character. At a position where some literal could start, the
     /// automaton takes over from the root and runs until its match in progress is shorter than a gram again; nothing
     /// it could still complete started before that point, so skipping resumes there.
-    public void FindIn(ReadOnlySpan<char> text, Span<bool> found) => Scan(text, found);
+    public void FindIn(ReadOnlySpan<char> text, Span<bool> found) => Scan(text, found, lastEnds: default);
+
+    /// As <see cref="FindIn(ReadOnlySpan{char}, Span{bool})"/>, and <c>lastEnds[id]</c> raised to where the literal's
+    /// last occurrence in <paramref name="text"/> ends (exclusive), for the literals the set was made to report at every
+    /// occurrence (for the others, where some occurrence ends).
+    public void FindIn(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds) => Scan(text, found, lastEnds);
 
     /// Where a literal occurs first in <paramref name="text"/> (the start of the one that ends first), or -1: a
     /// search for labels in prose, where `SearchValues&lt;string&gt;` ignoring case stops to compare at most words.
-    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: default);
+    public int IndexOfAny(ReadOnlySpan<char> text) => Scan(text, found: default, lastEnds: default);
 
     /// <paramref name="found"/> empty: stop at the first literal and return its start; otherwise -1.
-    private int Scan(ReadOnlySpan<char> text, Span<bool> found)
+    private int Scan(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds)
     {
-        if (_longFilter is null)
+        if (_filters is null)
         {
-            return ScanFrom(text, 0, found);
+            return ScanFrom(text, 0, found, lastEnds);
         }
 
-        var from = ScanVectorised(text, found, out var matchStart);
-        return matchStart >= 0 ? matchStart : ScanFrom(text, from, found);
+        var filters = _filters;
+        uint[]? retiring = null;
+        if (!found.IsEmpty && text.Length >= RetireFromChars)
+        {
+            retiring = filters = t_filters ??= new uint[_filters.Length];
+            _filters.CopyTo(filters, 0);
+            for (var id = 0; id < found.Length; id++)
+            {
+                if (found[id])
+                {
+                    Retire(id, filters, found);
+                }
+            }
+        }
+
+        var from = ScanVectorised(text, found, lastEnds, filters, retiring, out var matchStart);
+        return matchStart >= 0 ? matchStart : ScanFrom(text, from, found, lastEnds);
     }
 
     /// The first pass sixteen starts at a time (looked up at every other one), the class filter and the automaton at
     /// the starts it passes. Stops where fewer than twenty characters remain (a vector reads the sixteen starts' first
     /// five characters) and returns where the scalar scan takes over; <paramref name="matchStart"/> as in
     /// <see cref="RunAutomaton"/>.
-    private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, out int matchStart)
+    private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds, uint[] filters, uint[]? retiring, out int matchStart)
     {
         matchStart = -1;
         var s = 0;
@@ -275,9 +332,9 @@ internal sealed class LiteralSet
         // a block's lookups at s, s + 2 ... s + 14 answer for starts from s - 1 to s + 14.
         var from = 0;
         fixed (char* chars = text)
-        fixed (uint* shortFilter = _shortFilter)
-        fixed (uint* longFilter = _longFilter)
+        fixed (uint* longFilter = filters)
         {
+            var shortFilter = longFilter + (FilterBits16 / 32);
             while (s <= last)
             {
                 // A lane holds two characters, so a key reads three lanes: its start's pair, the next pair and one more.
@@ -310,7 +367,7 @@ internal sealed class LiteralSet
                         continue;
                     }
 
-                    from = RunAutomaton(text, start, found, out matchStart);
+                    from = RunAutomaton(text, start, found, lastEnds, retiring, out matchStart);
                     if (matchStart >= 0)
                     {
                         return from;
@@ -372,7 +429,7 @@ internal sealed class LiteralSet
     }
 
     /// The scalar scan from <paramref name="from"/>, for literals starting there or later.
-    private int ScanFrom(ReadOnlySpan<char> text, int from, Span<bool> found)
+    private int ScanFrom(ReadOnlySpan<char> text, int from, Span<bool> found, Span<int> lastEnds)
     {
         // Without AVX2 every character of a page passes here (with it, the last twenty and the vector pass's starts):
         // no bounds checks. A char indexes the 65,536 classes, and a hashed or exact key stays below the filter's bit
@@ -398,7 +455,7 @@ internal sealed class LiteralSet
                 continue;
             }
 
-            i = RunAutomaton(text, i - gram + 1, found, out var matchStart);
+            i = RunAutomaton(text, i - gram + 1, found, lastEnds, retiring: null, out var matchStart);
             if (matchStart >= 0)
             {
                 return matchStart;
@@ -412,7 +469,7 @@ internal sealed class LiteralSet
 
     /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. With
     /// <paramref name="found"/> empty it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
-    private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, out int matchStart)
+    private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, Span<int> lastEnds, uint[]? retiring, out int matchStart)
     {
         matchStart = -1;
         var classOf = _classOf;
@@ -434,7 +491,7 @@ internal sealed class LiteralSet
                     return j + 1;
                 }
 
-                Report(state, found);
+                Report(state, found, lastEnds, j + 1, retiring);
             }
 
             if (depth[state] < _gram && j >= start + _gram - 1)
@@ -446,11 +503,49 @@ internal sealed class LiteralSet
         return text.Length;
     }
 
-    private void Report(int state, Span<bool> found)
+    private void Report(int state, Span<bool> found, Span<int> lastEnds, int end, uint[]? retiring)
     {
         for (var s = _literalAt[state] >= 0 ? state : _outputLink[state]; s >= 0; s = _outputLink[s])
         {
-            found[_literalAt[s]] = true;
+            var id = _literalAt[s];
+            if (!found[id])
+            {
+                found[id] = true;
+                if (retiring is not null)
+                {
+                    Retire(id, retiring, found);
+                }
+            }
+
+            if (!lastEnds.IsEmpty)
+            {
+                // A run of the automaton may start inside the one before and report an occurrence again.
+                lastEnds[_literalAt[s]] = Math.Max(lastEnds[_literalAt[s]], end);
+            }
+        }
+    }
+
+    /// Clears a found literal's keys from <paramref name="filters"/> where every literal entered there is found, unless
+    /// its every occurrence is to be reported.
+    private void Retire(int id, uint[] filters, Span<bool> found)
+    {
+        if (!_retires![id])
+        {
+            return;
+        }
+
+        foreach (var bit in _keysOf![id])
+        {
+            var all = true;
+            foreach (var owner in _keyOwners![bit])
+            {
+                all &= found[owner] && _retires[owner];
+            }
+
+            if (all)
+            {
+                filters[bit >> 5] &= ~(1u << bit);
+            }
         }
     }
 

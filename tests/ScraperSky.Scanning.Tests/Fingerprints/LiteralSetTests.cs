@@ -64,6 +64,29 @@ public sealed class LiteralSetTests
             Array.FindIndex(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], l => l.Equals(literal, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("JQuery")]
+    [InlineData("hx-")]
+    [InlineData("WP-CONTENT/PLUGINS")]
+    public void The_end_of_a_literals_last_occurrence_is_reported_at_every_position_up_to_the_texts_end(string literal)
+    {
+        // A first occurrence at the top, the last anywhere after it: in a vector block at an odd or even place, across
+        // two blocks, or in the scalar scan of the last characters.
+        var set = new LiteralSet(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], endsAsked: [0, 1, 2, 3, 4, 5]);
+        const int length = 90;
+        for (var at = 25; at <= length - literal.Length; at++)
+        {
+            var text = literal.ToLowerInvariant() + new string('-', at - literal.Length) + literal + new string('-', length - literal.Length - at);
+            var found = new bool[6];
+            var lastEnds = new int[6];
+            set.FindIn(text, found, lastEnds);
+
+            var id = Array.FindIndex(["jquery", "gtag(", "hx-", "gsap", "slick", "wp-content/plugins"], l => l.Equals(literal, StringComparison.OrdinalIgnoreCase));
+            Assert.Equal(text.LastIndexOf(literal, StringComparison.OrdinalIgnoreCase) + literal.Length, lastEnds[id]);
+            Assert.Equal(1, lastEnds.Count(e => e > 0));
+        }
+    }
+
     [Fact]
     public void Literals_at_neighbouring_odd_and_even_places_are_all_found()
     {
@@ -117,7 +140,7 @@ public sealed class LiteralSetTests
     [InlineData(400, 10, 6, Wide)]
     [InlineData(400, 12, 3, Wide + NonAscii)]
     [InlineData(40, 13, 3, Narrow + NonAscii)]
-    public void Found_literals_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
+    public void Found_literals_and_their_last_ends_are_exactly_those_an_ordinal_ignore_case_search_finds(int literalCount, int seed, int shortest, string alphabet)
     {
         // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
         var random = new Random(seed);
@@ -135,15 +158,20 @@ public sealed class LiteralSetTests
 
         var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14))
             .Where(l => Ascii.IsValid(l)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var set = new LiteralSet(literals);
+        var set = new LiteralSet(literals, endsAsked: [.. Enumerable.Range(0, literals.Count)]);
         for (var t = 0; t < 20; t++)
         {
             var text = Random(0, 4000) + literals[random.Next(literals.Count)].ToUpperInvariant() + Random(0, 50);
             var found = new bool[literals.Count];
-            set.FindIn(text, found);
+            var lastEnds = new int[literals.Count];
+            set.FindIn(text, found, lastEnds);
 
             var expected = literals.Select(l => text.Contains(l, StringComparison.OrdinalIgnoreCase)).ToArray();
             Assert.Equal(expected, found);
+
+            // Every occurrence is reported, so the last one's end is too.
+            var expectedEnds = literals.Select(l => text.LastIndexOf(l, StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + l.Length : 0);
+            Assert.Equal(expectedEnds, lastEnds);
         }
     }
 
@@ -184,6 +212,44 @@ public sealed class LiteralSetTests
             }
 
             Assert.Contains(literals, l => index + l.Length == firstEnd && text.AsSpan(index).StartsWith(l, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(5, 2)]
+    [InlineData(6, 3)]
+    [InlineData(3, 4)]
+    public void On_a_page_long_text_literals_found_early_hide_none_found_later_and_asked_ends_stay_exact(int shortest, int seed)
+    {
+        // Found literals leave the scan's copy of the filters where no literal still unfound shares their keys:
+        // literals sharing a key with an early one (`abcdef` and `abcdeg`), any case, all over 100,000 characters.
+        var random = new Random(seed);
+        const string alphabet = Narrow;
+        string Random(int min, int max) =>
+            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+
+        var literals = Enumerable.Range(0, 300).Select(_ => Random(shortest, 10))
+            .Concat(["abcdef", "abcdeg", "abcdeh", "zzq"]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        int[] asked = [.. Enumerable.Range(0, literals.Count).Where(id => id % 3 == 0)];
+        var set = new LiteralSet(literals, asked);
+        for (var t = 0; t < 3; t++)
+        {
+            var text = new StringBuilder("abcdef");
+            while (text.Length < 100_000)
+            {
+                text.Append(Random(0, 2000)).Append(random.Next(3) == 0 ? literals[random.Next(literals.Count)].ToUpperInvariant() : "abcdef");
+            }
+
+            text.Append("ABCDEG").Append(Random(0, 30));
+            var page = text.ToString();
+            var found = new bool[literals.Count];
+            var lastEnds = new int[literals.Count];
+            set.FindIn(page, found, lastEnds);
+
+            Assert.Equal(literals.Select(l => page.Contains(l, StringComparison.OrdinalIgnoreCase)), found);
+            Assert.All(asked, id => Assert.Equal(
+                page.LastIndexOf(literals[id], StringComparison.OrdinalIgnoreCase) is var at and >= 0 ? at + literals[id].Length : 0, lastEnds[id]));
         }
     }
 
