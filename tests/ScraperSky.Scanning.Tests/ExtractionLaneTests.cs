@@ -169,6 +169,42 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task Small_answers_do_not_shrink_what_the_next_pages_are_reckoned_at()
+    {
+        // Room for two typical pages, not three. A site's missing contact pages answer 404 with next to nothing: had
+        // they counted, forty of them would have brought the typical page from 256 KB to under 1 KB, and the budget
+        // would have let every scan in at once.
+        using var lane = new ExtractionLane(1, pageBytes: 600 * 1024);
+        for (var i = 0; i < 40; i++)
+        {
+            using var notFound = await lane.AdmitPageAsync(Ct);
+            notFound.Hold(i % 2 == 0 ? 0 : 4 * 1024);
+        }
+
+        using var first = await lane.AdmitPageAsync(Ct);
+        using var second = await lane.AdmitPageAsync(Ct);
+        var third = lane.AdmitPageAsync(Ct).AsTask();
+
+        Assert.Equal(512 * 1024, lane.PageBytesHeld);
+        Assert.False(third.IsCompleted);
+
+        // Pages that are read do teach it: after pages of 100 KB, a page is reckoned at about that.
+        first.Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Dispose();
+        second.Dispose();
+        for (var i = 0; i < 40; i++)
+        {
+            using var page = await lane.AdmitPageAsync(Ct);
+            page.Hold(100 * 1024);
+        }
+
+        using var a = await lane.AdmitPageAsync(Ct);
+        using var b = await lane.AdmitPageAsync(Ct);
+        using var c = await lane.AdmitPageAsync(Ct);
+        Assert.InRange(lane.PageBytesHeld, 3 * 100 * 1024, 3 * 110 * 1024);
+    }
+
+    [Fact]
     public async Task A_page_larger_than_the_whole_budget_is_let_in_when_nothing_else_is_held()
     {
         using var lane = new ExtractionLane(1, pageBytes: 1);
