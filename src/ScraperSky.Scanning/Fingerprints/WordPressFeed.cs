@@ -64,12 +64,26 @@ public sealed partial class WordPressFeed(IWebFetcher fetcher, FingerprintMatche
 
     private static Uri? FeedUrl(PageExtraction homepage)
     {
+        try
+        {
+            return FeedUrl(homepage, RssLink(), Href());
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Out of time (a hostile page, or a normal one on a starved machine): the linear engine gives the same
+            // answer in time proportional to the page, whatever the load.
+            return FeedUrl(homepage, LinearRssLink, LinearHref);
+        }
+    }
+
+    private static Uri? FeedUrl(PageExtraction homepage, Regex rssLink, Regex href)
+    {
         var home = homepage.Page.FinalUrl;
         var html = homepage.Page.Html.Span;
-        foreach (var link in RssLink().EnumerateMatches(html))
+        foreach (var link in rssLink.EnumerateMatches(html))
         {
-            if (Href().Match(html.Slice(link.Index, link.Length).ToString()) is { Success: true } href
-                && Uri.TryCreate(home, System.Net.WebUtility.HtmlDecode(href.Groups[1].Value), out var url)
+            if (href.Match(html.Slice(link.Index, link.Length).ToString()) is { Success: true } found
+                && Uri.TryCreate(home, System.Net.WebUtility.HtmlDecode(found.Groups[1].Value), out var url)
                 && url.Scheme is "http" or "https"
                 && string.Equals(url.IdnHost, home.IdnHost, StringComparison.OrdinalIgnoreCase))
             {
@@ -80,9 +94,15 @@ public sealed partial class WordPressFeed(IWebFetcher fetcher, FingerprintMatche
         return new Uri(home, "/feed/");
     }
 
-    [GeneratedRegex("""<link\b[^>]*\btype\s*=\s*["']application/rss\+xml["'][^>]*>""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    private const string RssLinkPattern = """<link\b[^>]*\btype\s*=\s*["']application/rss\+xml["'][^>]*>""";
+    private const string HrefPattern = """\bhref\s*=\s*["']([^"']+)["']""";
+
+    [GeneratedRegex(RssLinkPattern, RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex RssLink();
 
-    [GeneratedRegex("""\bhref\s*=\s*["']([^"']+)["']""", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(HrefPattern, RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex Href();
+
+    private static readonly Regex LinearRssLink = new(RssLinkPattern, RegexOptions.IgnoreCase | RegexOptions.NonBacktracking);
+    private static readonly Regex LinearHref = new(HrefPattern, RegexOptions.IgnoreCase | RegexOptions.NonBacktracking);
 }

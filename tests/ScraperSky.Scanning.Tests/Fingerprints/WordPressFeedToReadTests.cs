@@ -32,6 +32,18 @@ public sealed class WordPressFeedToReadTests
         Assert.Null(WordPressFeed.FeedToRead(Homepage("", new DetectedTechnology("Shopify", ["Ecommerce"], null, 100))));
     }
 
+    /// Twenty thousand unclosed `<link` tags and no feed: each start reads on to the page's next `>` and back, far
+    /// beyond the backtracking engine's time limit; the linear engine answers instead of the scan failing on it.
+    [Fact]
+    public void A_page_the_backtracking_search_runs_out_of_time_on_still_gets_the_default_feed()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("<link rel=x type=y ", 20_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(new Uri("https://shop.example/feed/"), WordPressFeed.FeedToRead(Homepage(hostile, WordPressWithoutVersion)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed} for one homepage");
+    }
+
     private static PageExtraction Homepage(string head, DetectedTechnology technology) => new()
     {
         Page = new FetchedPage
