@@ -28,10 +28,14 @@ internal ref struct PageParser
 {
     private static readonly bool CommentNodes = true;
 
-    private static readonly SearchValues<char> TagNameEnds = SearchValues.Create("\t\n\f\r />");
-    private static readonly SearchValues<char> AttributeNameEnds = SearchValues.Create("\t\n\f\r />=\"'<");
-    private static readonly SearchValues<char> UnquotedValueStops = SearchValues.Create("\t\n\f\r >&");
-    private static readonly SearchValues<char> ReferenceOrReturn = SearchValues.Create("&\r");
+    // Each search that consumes characters also stops at a NUL (the parser gives up on one), so that no pass of its own
+    // looks for NULs in the whole page first.
+    private static readonly SearchValues<char> TagNameEnds = SearchValues.Create("\t\n\f\r />\0");
+    private static readonly SearchValues<char> AttributeNameEnds = SearchValues.Create("\t\n\f\r />=\"'<\0");
+    private static readonly SearchValues<char> UnquotedValueStops = SearchValues.Create("\t\n\f\r >&\0");
+    private static readonly SearchValues<char> ReferenceOrReturn = SearchValues.Create("&\r\0");
+    private static readonly SearchValues<char> DoubleQuotedStops = SearchValues.Create("\"&\r\0");
+    private static readonly SearchValues<char> SingleQuotedStops = SearchValues.Create("'&\r\0");
     private static readonly SearchValues<char> Spaces = SearchValues.Create("\t\n\f\r ");
 
     /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
@@ -110,7 +114,7 @@ internal ref struct PageParser
     /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does.
     public static PageTree.Document? TryParse(ReadOnlyMemory<char> html)
     {
-        if (html.Span.Contains('\0') || html.Span.ContainsAny(UnbuiltTags))
+        if (html.Span.ContainsAny(UnbuiltTags))
         {
             return null;
         }
@@ -176,11 +180,16 @@ internal ref struct PageParser
     {
         while (!content.IsEmpty)
         {
-            var k = references ? content.IndexOfAny(ReferenceOrReturn) : content.IndexOf('\r');
+            var k = references ? content.IndexOfAny(ReferenceOrReturn) : content.IndexOfAny('\r', '\0');
             if (k < 0)
             {
                 Emit(content, into);
                 return;
+            }
+
+            if (content[k] == '\0')
+            {
+                throw new GiveUp();
             }
 
             if (k > 0)
@@ -381,7 +390,7 @@ internal ref struct PageParser
         var s = _s;
         var rest = s[_pos..];
         var n = rest.IndexOfAny(TagNameEnds);
-        if (n < 0)
+        if (n < 0 || rest[n] == '\0')
         {
             throw new GiveUp();
         }
@@ -420,7 +429,7 @@ internal ref struct PageParser
 
             rest = s[_pos..];
             n = rest.IndexOfAny(AttributeNameEnds);
-            if (n < 0 || rest[n] is '"' or '\'' or '<')
+            if (n < 0 || rest[n] is '"' or '\'' or '<' or '\0')
             {
                 throw new GiveUp();
             }
@@ -476,7 +485,7 @@ internal ref struct PageParser
         var start = _pos;
 
         // Most values have neither a reference nor a CR: one search finds their end.
-        var k = s[start..].IndexOfAny(quote, '&', '\r');
+        var k = s[start..].IndexOfAny(quote == '"' ? DoubleQuotedStops : SingleQuotedStops);
         if (k >= 0 && s[start + k] == quote)
         {
             _pos = start + k + 1;
@@ -507,6 +516,11 @@ internal ref struct PageParser
             }
 
             i += k;
+            if (s[i] == '\0')
+            {
+                throw new GiveUp();
+            }
+
             if (s[i] != '&')
             {
                 break;
@@ -532,6 +546,11 @@ internal ref struct PageParser
             {
                 _scratch.Append(raw);
                 break;
+            }
+
+            if (raw[k] == '\0')
+            {
+                throw new GiveUp();
             }
 
             _scratch.Append(raw[..k]);
@@ -646,6 +665,11 @@ internal ref struct PageParser
             }
         }
 
+        if (s[_pos..end].Contains('\0'))
+        {
+            throw new GiveUp();
+        }
+
         _pos = end;
         CommentToken();
     }
@@ -669,7 +693,7 @@ internal ref struct PageParser
 
         var name = Name(s.Slice(p, n), TagNameTable);
         var close = s[p..].IndexOf('>');
-        if (close < 0 || _mode != Mode.Initial)
+        if (close < 0 || _mode != Mode.Initial || s[_pos..(p + close)].Contains('\0'))
         {
             throw new GiveUp();
         }
