@@ -149,6 +149,13 @@ internal ref struct PageParser
         var s = _s;
         while (_pos < s.Length)
         {
+            // A tag often starts right where the last one ended: no search for it.
+            if (s[_pos] == '<')
+            {
+                Markup();
+                continue;
+            }
+
             var lt = s[_pos..].IndexOf('<');
             var end = lt < 0 ? s.Length : _pos + lt;
             if (end > _pos)

@@ -860,6 +860,20 @@ internal static class PageTree
             return true;
         }
 
+        /// The walk's lookups: a name the parser kept is the same string, and a string compare is cheaper than a span's.
+        private int IndexOf(string name)
+        {
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                if (_attributes[i].Name == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         private int IndexOf(ReadOnlySpan<char> name)
         {
             for (var i = 0; i < _attributeCount; i++)
