@@ -121,6 +121,7 @@ internal ref struct PageParser
 
         var scratch = t_scratch ??= new Scratch();
         var document = new PageTree.Document(new TextSource(new ReadOnlyMemoryTextSource(html)));
+        document.Store.Source = html;
         var built = false;
         try
         {

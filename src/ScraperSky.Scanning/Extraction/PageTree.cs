@@ -483,7 +483,7 @@ internal static class PageTree
         public void Append(TextStore.Run run)
         {
             var last = _more is { Count: > 0 } more ? more[^1] : _first;
-            if (last.Start + last.Length == run.Start)
+            if (last.IsFollowedBy(run))
             {
                 last = last with { Length = last.Length + run.Length };
                 if (_more is { Count: > 0 })
@@ -531,20 +531,50 @@ internal static class PageTree
     /// copies the text into the page text and searches most values where they are). The buffer starts at a quarter of
     /// the source and doubles when needed: they are a fraction of a page's markup, and a buffer of the source's length
     /// held several times what most pages need for as long as the page was in hand.
+    ///
+    /// A store that may read the page itself (<see cref="Source"/>, our own parser's trees) keeps a run that is a slice
+    /// of the page as its place there, not as a copy: only decoded text and values are copied, and the buffer is taken
+    /// small, when the first of those comes.
     internal sealed class TextStore(int sourceLength) : IDisposable
     {
-        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
+        private char[] _chars = [];
+        private int _first = Math.Max(sourceLength / 4, 1024);
         private int _length;
+        private ReadOnlyMemory<char> _source;
 
-        public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
+        /// The page the tree was parsed from, readable as long as the store is (see <see cref="PageTree.Parse"/>).
+        public ReadOnlyMemory<char> Source
+        {
+            get => _source;
+            set
+            {
+                _source = value;
+                _first = 1024;
+            }
+        }
+
+        /// The characters copied into the store.
+        public int Copied => _length;
+
+        public ReadOnlySpan<char> this[Run run] =>
+            run.Start >= 0 ? _chars.AsSpan(run.Start, run.Length) : _source.Span.Slice(~run.Start, run.Length);
 
         public Run Add(ReadOnlySpan<char> text)
         {
+            if (!_source.IsEmpty && _source.Span.Overlaps(text, out var offset) && offset >= 0 && offset + text.Length <= _source.Length)
+            {
+                return new Run(~offset, text.Length);
+            }
+
             if (_length + text.Length > _chars.Length)
             {
-                var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + text.Length));
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(Math.Max(_chars.Length * 2, _first), _length + text.Length));
                 _chars.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<char>.Shared.Return(_chars);
+                if (_chars.Length > 0)
+                {
+                    ArrayPool<char>.Shared.Return(_chars);
+                }
+
                 _chars = larger;
             }
 
@@ -555,11 +585,22 @@ internal static class PageTree
 
         public void Dispose()
         {
-            ArrayPool<char>.Shared.Return(_chars);
+            if (_chars.Length > 0)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+            }
+
             _chars = [];
+            _source = default;
         }
 
-        public readonly record struct Run(int Start, int Length);
+        /// Characters of the store from <see cref="Start"/> on, or of the source from its complement (a negative start).
+        public readonly record struct Run(int Start, int Length)
+        {
+            /// Whether <paramref name="next"/> starts where this run ends, in the same place (store or source).
+            public bool IsFollowedBy(Run next) =>
+                Start >= 0 ? next.Start == Start + Length : next.Start < 0 && ~next.Start == ~Start + Length;
+        }
     }
 
     /// The element and text nodes of the trees a thread builds, kept from page to page. A page is thousands of nodes,

@@ -180,6 +180,19 @@ public sealed class PageTreeTests
         Assert.Equal(PageTree.TagKind.None, elements.Single(e => e.LocalName == "my-el").Kind);
     }
 
+    /// The page parser's tree reads text and attribute values where they are in the page: only what it decoded (a
+    /// reference, a CR made LF) is copied into the tree's store.
+    [Theory]
+    [InlineData("<p class=a title=\"b c\">text <b>and</b> more</p>", 0)]
+    [InlineData("<p class=a&amp;b title='x\r\ny'>A &amp; B\r\nC</p><title>t &lt;</title><script>s\r</script>", 10)]
+    public void The_page_parser_s_tree_copies_only_what_it_decoded(string html, int copied)
+    {
+        using var tree = PageParser.TryParse(html.AsMemory());
+        Assert.NotNull(tree);
+        Assert.Equal(copied, tree.Store.Copied);
+        Assert.Equal(Dom(html), Write(tree));
+    }
+
     /// The benchmark's pages are what the scans' hot path meets: every one through the page parser.
     [Fact]
     public void Every_benchmark_corpus_page_takes_the_page_parser_s_path_and_is_AngleSharp_s_DOM()
