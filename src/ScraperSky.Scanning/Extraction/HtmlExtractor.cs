@@ -410,7 +410,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             stack.Push(tree);
             while (stack.TryPop(out var node))
             {
-                if (node is PageTree.Element { LocalName: "base" } element && element.GetAttribute("href") is { } href)
+                if (node is PageTree.Element { Id: PageTree.TagId.Base } element && element.GetAttribute("href") is { } href)
                 {
                     return href;
                 }
@@ -475,30 +475,30 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
                 _elements++;
                 var context = frame.Context;
-                var name = element.LocalName;
                 var isHtml = element.IsHtml;
                 if (isHtml)
                 {
+                    var id = element.Id;
                     // One search of the id and one of the class for all the words below; most say none of them. Read
                     // where they are kept (the tree's store), not as strings.
                     var idSays = WordsIn(element.AttributeValue("id"));
                     var classSays = WordsIn(element.AttributeValue("class"));
-                    var isHeader = name == "header" || element.AttributeValue("role").SequenceEqual("banner")
+                    var isHeader = id == PageTree.TagId.Header || element.AttributeValue("role").SequenceEqual("banner")
                         || (idSays & (Says.Header | Says.Masthead)) != 0 || (classSays & Says.Header) != 0;
                     if (isHeader)
                     {
                         context |= Context.Header | Context.Chrome;
                     }
 
-                    var isFooter = name == "footer" || ((idSays | classSays) & Says.Footer) != 0;
-                    if (isFooter || name == "nav")
+                    var isFooter = id == PageTree.TagId.Footer || ((idSays | classSays) & Says.Footer) != 0;
+                    if (isFooter || id == PageTree.TagId.Nav)
                     {
                         context |= Context.Chrome;
                     }
 
                     // Contact blocks: phones in them need no cue, and the company's own address is written there.
                     var blockStart = -1;
-                    if ((isFooter || name == "address") && !context.HasFlag(Context.ContactBlock))
+                    if ((isFooter || id == PageTree.TagId.Address) && !context.HasFlag(Context.ContactBlock))
                     {
                         context |= Context.ContactBlock;
                         blockStart = Text.Length;
@@ -509,13 +509,14 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
                         context |= Context.Logo;
                     }
 
-                    VisitHtmlElement(element, name, context);
-                    if (name is "script" or "style" or "template")
+                    VisitHtmlElement(element, id, context);
+                    var kind = element.Kind;
+                    if ((kind & PageTree.TagKind.Opaque) != 0)
                     {
                         continue;
                     }
 
-                    if (IsBlock(name))
+                    if ((kind & PageTree.TagKind.Block) != 0)
                     {
                         stack.Push(new Frame(element, null, context, Exit: true, blockStart));
                     }
@@ -538,35 +539,35 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        private void VisitHtmlElement(PageTree.Element element, string name, Context context)
+        private void VisitHtmlElement(PageTree.Element element, PageTree.TagId id, Context context)
         {
-            switch (name)
+            switch (id)
             {
-                case "html":
+                case PageTree.TagId.Html:
                     HtmlLang = element.GetAttribute("lang") ?? element.GetAttribute("xml:lang");
                     break;
-                case "title" when Title is null:
+                case PageTree.TagId.Title when Title is null:
                     Title = TextOf(element);
                     break;
-                case "meta":
+                case PageTree.TagId.Meta:
                     ReadMeta(element);
                     break;
-                case "link":
+                case PageTree.TagId.Link:
                     ReadLink(element);
                     break;
-                case "style":
+                case PageTree.TagId.Style:
                     _css++;
                     break;
-                case "script":
+                case PageTree.TagId.Script:
                     ReadScript(element);
                     break;
-                case "img":
+                case PageTree.TagId.Img:
                     ReadImage(element, context.HasFlag(Context.Header), context.HasFlag(Context.Logo));
                     break;
-                case "form":
+                case PageTree.TagId.Form:
                     _forms++;
                     break;
-                case "a":
+                case PageTree.TagId.A:
                     ReadAnchor(element, context.HasFlag(Context.Chrome));
                     break;
             }
@@ -757,11 +758,6 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
             return says;
         }
-
-        private static bool IsBlock(string name) => name is "p" or "div" or "li" or "br" or "tr" or "td" or "th" or "h1" or "h2"
-            or "h3" or "h4" or "h5" or "h6" or "section" or "article" or "header" or "footer" or "address" or "dd" or "dt"
-            or "ul" or "ol" or "table" or "nav" or "aside" or "main" or "form" or "button" or "option" or "blockquote"
-            or "figure" or "figcaption" or "body" or "head" or "title";
 
         private static bool RelHas(string rel, string token) =>
             rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(t => t.Equals(token, StringComparison.OrdinalIgnoreCase));

@@ -209,6 +209,12 @@ internal static class HtmlPrescan
 
     private static int IndexOf(ReadOnlySpan<char> html, char value, int from)
     {
+        // A tag often starts right where the last one ended, and an end tag's `>` follows its name: no search for those.
+        if (from < html.Length && html[from] == value)
+        {
+            return from;
+        }
+
         var found = html[from..].IndexOf(value);
         return found < 0 ? -1 : found + from;
     }

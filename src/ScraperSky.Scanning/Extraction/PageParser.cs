@@ -28,10 +28,14 @@ internal ref struct PageParser
 {
     private static readonly bool CommentNodes = true;
 
-    private static readonly SearchValues<char> TagNameEnds = SearchValues.Create("\t\n\f\r />");
-    private static readonly SearchValues<char> AttributeNameEnds = SearchValues.Create("\t\n\f\r />=\"'<");
-    private static readonly SearchValues<char> UnquotedValueStops = SearchValues.Create("\t\n\f\r >&");
-    private static readonly SearchValues<char> ReferenceOrReturn = SearchValues.Create("&\r");
+    // Each search that consumes characters also stops at a NUL (the parser gives up on one), so that no pass of its own
+    // looks for NULs in the whole page first.
+    private static readonly SearchValues<char> TagNameEnds = SearchValues.Create("\t\n\f\r />\0");
+    private static readonly SearchValues<char> AttributeNameEnds = SearchValues.Create("\t\n\f\r />=\"'<\0");
+    private static readonly SearchValues<char> UnquotedValueStops = SearchValues.Create("\t\n\f\r >&\0");
+    private static readonly SearchValues<char> ReferenceOrReturn = SearchValues.Create("&\r\0");
+    private static readonly SearchValues<char> DoubleQuotedStops = SearchValues.Create("\"&\r\0");
+    private static readonly SearchValues<char> SingleQuotedStops = SearchValues.Create("'&\r\0");
     private static readonly SearchValues<char> Spaces = SearchValues.Create("\t\n\f\r ");
 
     /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
@@ -58,8 +62,8 @@ internal ref struct PageParser
         "stdDeviation", "stitchTiles", "surfaceScale", "systemLanguage", "tableValues", "targetX", "targetY", "textLength",
         "viewBox", "viewTarget", "xChannelSelector", "yChannelSelector", "zoomAndPan");
 
-    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> TagNameTable = NameTable(typeof(TagNames));
-    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AttributeNameTable = NameTable(typeof(AttributeNames));
+    private static readonly Names TagNameTable = new(typeof(TagNames));
+    private static readonly Names AttributeNameTable = new(typeof(AttributeNames));
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -110,13 +114,14 @@ internal ref struct PageParser
     /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does.
     public static PageTree.Document? TryParse(ReadOnlyMemory<char> html)
     {
-        if (html.Span.Contains('\0') || html.Span.ContainsAny(UnbuiltTags))
+        if (html.Span.ContainsAny(UnbuiltTags))
         {
             return null;
         }
 
         var scratch = t_scratch ??= new Scratch();
         var document = new PageTree.Document(new TextSource(new ReadOnlyMemoryTextSource(html)));
+        document.Store.Source = html;
         var built = false;
         try
         {
@@ -145,6 +150,13 @@ internal ref struct PageParser
         var s = _s;
         while (_pos < s.Length)
         {
+            // A tag often starts right where the last one ended: no search for it.
+            if (s[_pos] == '<')
+            {
+                Markup();
+                continue;
+            }
+
             var lt = s[_pos..].IndexOf('<');
             var end = lt < 0 ? s.Length : _pos + lt;
             if (end > _pos)
@@ -176,11 +188,16 @@ internal ref struct PageParser
     {
         while (!content.IsEmpty)
         {
-            var k = references ? content.IndexOfAny(ReferenceOrReturn) : content.IndexOf('\r');
+            var k = references ? content.IndexOfAny(ReferenceOrReturn) : content.IndexOfAny('\r', '\0');
             if (k < 0)
             {
                 Emit(content, into);
                 return;
+            }
+
+            if (content[k] == '\0')
+            {
+                throw new GiveUp();
             }
 
             if (k > 0)
@@ -381,7 +398,7 @@ internal ref struct PageParser
         var s = _s;
         var rest = s[_pos..];
         var n = rest.IndexOfAny(TagNameEnds);
-        if (n < 0)
+        if (n < 0 || rest[n] == '\0')
         {
             throw new GiveUp();
         }
@@ -420,7 +437,7 @@ internal ref struct PageParser
 
             rest = s[_pos..];
             n = rest.IndexOfAny(AttributeNameEnds);
-            if (n < 0 || rest[n] is '"' or '\'' or '<')
+            if (n < 0 || rest[n] is '"' or '\'' or '<' or '\0')
             {
                 throw new GiveUp();
             }
@@ -474,15 +491,23 @@ internal ref struct PageParser
     {
         var s = _s;
         var start = _pos;
+
+        // Most values have neither a reference nor a CR: one search finds their end.
+        var k = s[start..].IndexOfAny(quote == '"' ? DoubleQuotedStops : SingleQuotedStops);
+        if (k >= 0 && s[start + k] == quote)
+        {
+            _pos = start + k + 1;
+            return new Value(start, k, false);
+        }
+
         var close = s[start..].IndexOf(quote);
         if (close < 0)
         {
             throw new GiveUp();
         }
 
-        var raw = s.Slice(start, close);
         _pos = start + close + 1;
-        return raw.ContainsAny(ReferenceOrReturn) ? Decode(raw, quote) : new Value(start, close, false);
+        return Decode(s.Slice(start, close), quote);
     }
 
     private Value UnquotedValue()
@@ -499,6 +524,11 @@ internal ref struct PageParser
             }
 
             i += k;
+            if (s[i] == '\0')
+            {
+                throw new GiveUp();
+            }
+
             if (s[i] != '&')
             {
                 break;
@@ -526,6 +556,11 @@ internal ref struct PageParser
                 break;
             }
 
+            if (raw[k] == '\0')
+            {
+                throw new GiveUp();
+            }
+
             _scratch.Append(raw[..k]);
             if (raw[k] == '\r')
             {
@@ -550,6 +585,18 @@ internal ref struct PageParser
 
     private char SkipSpaces()
     {
+        // Most tags have one space between attributes or none at all: no search for those.
+        if (_pos < _s.Length && _s[_pos] is var c && c is not ('\t' or '\n' or '\f' or '\r' or ' '))
+        {
+            return c;
+        }
+
+        if (_pos + 1 < _s.Length && _s[_pos] == ' ' && _s[_pos + 1] is var d && d is not ('\t' or '\n' or '\f' or '\r' or ' '))
+        {
+            _pos++;
+            return d;
+        }
+
         var rest = _s[_pos..];
         var k = rest.IndexOfAnyExcept(Spaces);
         if (k < 0)
@@ -563,7 +610,7 @@ internal ref struct PageParser
 
     /// A tag or attribute name as the tokenizer makes it (ASCII capitals lowered), as the string AngleSharp keeps for it
     /// when it knows the name.
-    private static string Name(ReadOnlySpan<char> raw, FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> table)
+    private static string Name(ReadOnlySpan<char> raw, Names table)
     {
         if (raw.ContainsAnyInRange('A', 'Z'))
         {
@@ -573,10 +620,10 @@ internal ref struct PageParser
                 lower[i] = raw[i] is >= 'A' and <= 'Z' ? (char)(raw[i] | 0x20) : raw[i];
             }
 
-            return table.TryGetValue(lower, out var known) ? known : new string(lower);
+            return table.Find(lower) ?? new string(lower);
         }
 
-        return table.TryGetValue(raw, out var name) ? name : new string(raw);
+        return table.Find(raw) ?? new string(raw);
     }
 
     private void Comment()
@@ -626,6 +673,11 @@ internal ref struct PageParser
             }
         }
 
+        if (s[_pos..end].Contains('\0'))
+        {
+            throw new GiveUp();
+        }
+
         _pos = end;
         CommentToken();
     }
@@ -649,7 +701,7 @@ internal ref struct PageParser
 
         var name = Name(s.Slice(p, n), TagNameTable);
         var close = s[p..].IndexOf('>');
-        if (close < 0 || _mode != Mode.Initial)
+        if (close < 0 || _mode != Mode.Initial || s[_pos..(p + close)].Contains('\0'))
         {
             throw new GiveUp();
         }
@@ -957,7 +1009,7 @@ internal ref struct PageParser
                 return;
             case "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
                 ClosePInButtonScope();
-                if (IsHeading(Current.LocalName))
+                if ((Current.Kind & PageTree.TagKind.Heading) != 0)
                 {
                     Pop();
                 }
@@ -1435,7 +1487,7 @@ internal ref struct PageParser
                 break;
             }
 
-            if (IsSpecial(node) && node is not ("address" or "div" or "p"))
+            if ((stack[i].Kind & PageTree.TagKind.Special) != 0 && node is not ("address" or "div" or "p"))
             {
                 break;
             }
@@ -1591,7 +1643,7 @@ internal ref struct PageParser
                 }
 
                 GenerateImpliedEndTags(except: null);
-                while (!IsHeading(Pop().LocalName))
+                while ((Pop().Kind & PageTree.TagKind.Heading) == 0)
                 {
                 }
 
@@ -1622,7 +1674,7 @@ internal ref struct PageParser
                 return;
             }
 
-            if (IsSpecial(node.LocalName))
+            if ((node.Kind & PageTree.TagKind.Special) != 0)
             {
                 return;
             }
@@ -1719,16 +1771,22 @@ internal ref struct PageParser
     // scope): tables, templates, applets, marquees, objects and foreign content make the parser give up.
     private readonly bool InScope(string name, ScopeKind kind)
     {
+        var stops = PageTree.TagKind.ScopeBoundary | kind switch
+        {
+            ScopeKind.Button => PageTree.TagKind.Button,
+            ScopeKind.ListItem => PageTree.TagKind.List,
+            _ => PageTree.TagKind.None,
+        };
         var stack = _scratch.Stack;
         for (var i = stack.Count - 1; i >= 0; i--)
         {
-            var node = stack[i].LocalName;
-            if (node == name)
+            var node = stack[i];
+            if (node.LocalName == name)
             {
                 return true;
             }
 
-            if (node is "html" or "table" or "td" or "th" || (kind == ScopeKind.Button && node == "button") || (kind == ScopeKind.ListItem && node is "ol" or "ul"))
+            if ((node.Kind & stops) != 0)
             {
                 return false;
             }
@@ -1747,7 +1805,7 @@ internal ref struct PageParser
                 return true;
             }
 
-            if (stack[i].LocalName is "html" or "table" or "td" or "th")
+            if ((stack[i].Kind & PageTree.TagKind.ScopeBoundary) != 0)
             {
                 return false;
             }
@@ -1781,12 +1839,12 @@ internal ref struct PageParser
         var stack = _scratch.Stack;
         for (var i = stack.Count - 1; i >= 0; i--)
         {
-            if (IsHeading(stack[i].LocalName))
+            if ((stack[i].Kind & PageTree.TagKind.Heading) != 0)
             {
                 return true;
             }
 
-            if (stack[i].LocalName is "html" or "table" or "td" or "th")
+            if ((stack[i].Kind & PageTree.TagKind.ScopeBoundary) != 0)
             {
                 return false;
             }
@@ -1806,7 +1864,7 @@ internal ref struct PageParser
 
     private void GenerateImpliedEndTags(string? except)
     {
-        while (Current.LocalName is "dd" or "dt" or "li" or "p" && Current.LocalName != except)
+        while ((Current.Kind & PageTree.TagKind.ImpliedEnd) != 0 && Current.LocalName != except)
         {
             Pop();
         }
@@ -1861,30 +1919,70 @@ internal ref struct PageParser
         }
     }
 
-    private static bool IsHeading(string name) => name is "h1" or "h2" or "h3" or "h4" or "h5" or "h6";
-
-    private static bool IsSpecial(string name) => name is "address" or "applet" or "area" or "article" or "aside" or "base"
-        or "basefont" or "bgsound" or "blockquote" or "body" or "br" or "button" or "caption" or "center" or "col" or "colgroup"
-        or "dd" or "details" or "dir" or "div" or "dl" or "dt" or "embed" or "fieldset" or "figcaption" or "figure" or "footer"
-        or "form" or "frame" or "frameset" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "head" or "header" or "hgroup"
-        or "hr" or "html" or "iframe" or "img" or "input" or "keygen" or "li" or "link" or "listing" or "main" or "marquee"
-        or "menu" or "meta" or "nav" or "noembed" or "noframes" or "noscript" or "object" or "ol" or "p" or "param"
-        or "plaintext" or "pre" or "script" or "search" or "section" or "select" or "source" or "style" or "summary" or "table"
-        or "tbody" or "td" or "template" or "textarea" or "tfoot" or "th" or "thead" or "title" or "tr" or "track" or "ul"
-        or "wbr" or "xmp";
-
     private static FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CaseTable(params string[] names) =>
         names.ToFrozenDictionary(n => n.ToLowerInvariant(), n => n, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
-    private static FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NameTable(Type names) =>
-        names.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string))
-            .Select(f => (string)f.GetValue(null)!).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal)
-            .ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// Where an attribute's value is: in the page, or (decoded) in the scratch's characters.
     private readonly record struct Value(int Start, int Length, bool Decoded);
 
     private readonly record struct Attribute(string Name, Value Value);
+
+    /// The names AngleSharp keeps as strings of its own (a class of string constants), found by their characters: open
+    /// addressing on the length and three characters, then one compare. A frozen dictionary hashed every character of
+    /// every tag and attribute name first, a tenth of the parse.
+    private sealed class Names
+    {
+        private readonly string?[] _slots;
+        private readonly int _shift;
+
+        public Names(Type constants)
+        {
+            var names = constants.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.FieldType == typeof(string))
+                .Select(f => (string)f.GetValue(null)!).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            var bits = 6;
+            while ((1 << bits) < names.Count * 4)
+            {
+                bits++;
+            }
+
+            _slots = new string?[1 << bits];
+            _shift = 32 - bits;
+            foreach (var name in names)
+            {
+                var i = Slot(name);
+                while (_slots[i] is not null)
+                {
+                    i = (i + 1) & (_slots.Length - 1);
+                }
+
+                _slots[i] = name;
+            }
+        }
+
+        /// The kept string of <paramref name="name"/>, or null if it is none of the names.
+        public string? Find(ReadOnlySpan<char> name)
+        {
+            if (name.IsEmpty)
+            {
+                return null;
+            }
+
+            var slots = _slots;
+            for (var i = Slot(name); slots[i] is { } known; i = (i + 1) & (slots.Length - 1))
+            {
+                if (name.SequenceEqual(known))
+                {
+                    return known;
+                }
+            }
+
+            return null;
+        }
+
+        private int Slot(ReadOnlySpan<char> name) =>
+            (int)((((uint)name.Length * 0x9E3779B1u) ^ ((uint)name[0] * 0x85EBCA77u) ^ ((uint)name[^1] * 0xC2B2AE3Du)
+                ^ ((uint)name[name.Length / 2] * 0x27D4EB2Fu)) * 0x9E3779B1u >> _shift);
+    }
 
     /// Thrown where the page needs what this parser does not build.
     private sealed class GiveUp : Exception;

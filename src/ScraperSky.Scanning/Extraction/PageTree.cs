@@ -71,12 +71,13 @@ internal static class PageTree
     {
         HtmlExtractor.CheckBudget();
         var nodes = document.Nodes;
-        return name switch
+        var tag = ElementFlags.Html(name);
+        return tag.Id switch
         {
-            "script" => NodePool.Make(nodes.Scripts, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
-            "meta" => NodePool.Make(nodes.Metas, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
-            "form" => NodePool.Make(nodes.Forms, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
-            _ => NodePool.Make(nodes.Elements, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name)),
+            TagId.Script => NodePool.Make(nodes.Scripts, document, name, NamespaceNames.HtmlUri, tag),
+            TagId.Meta => NodePool.Make(nodes.Metas, document, name, NamespaceNames.HtmlUri, tag),
+            TagId.Form => NodePool.Make(nodes.Forms, document, name, NamespaceNames.HtmlUri, tag),
+            _ => NodePool.Make(nodes.Elements, document, name, NamespaceNames.HtmlUri, tag),
         };
     }
 
@@ -123,7 +124,8 @@ internal static class PageTree
 
     private static Element Copy(Document tree, IElement element)
     {
-        var copy = NodePool.Make(tree.Nodes.Elements, tree, element.LocalName, element.NamespaceUri ?? string.Empty, ((IConstructableNode)element).Flags);
+        var copy = NodePool.Make(tree.Nodes.Elements, tree, element.LocalName, element.NamespaceUri ?? string.Empty,
+            Tag.Of(element.LocalName) with { Flags = ((IConstructableNode)element).Flags });
         foreach (var attribute in element.Attributes)
         {
             copy.AddAttribute(attribute.Name, attribute.LocalName, attribute.NamespaceUri, attribute.Value);
@@ -481,7 +483,7 @@ internal static class PageTree
         public void Append(TextStore.Run run)
         {
             var last = _more is { Count: > 0 } more ? more[^1] : _first;
-            if (last.Start + last.Length == run.Start)
+            if (last.IsFollowedBy(run))
             {
                 last = last with { Length = last.Length + run.Length };
                 if (_more is { Count: > 0 })
@@ -529,20 +531,50 @@ internal static class PageTree
     /// copies the text into the page text and searches most values where they are). The buffer starts at a quarter of
     /// the source and doubles when needed: they are a fraction of a page's markup, and a buffer of the source's length
     /// held several times what most pages need for as long as the page was in hand.
+    ///
+    /// A store that may read the page itself (<see cref="Source"/>, our own parser's trees) keeps a run that is a slice
+    /// of the page as its place there, not as a copy: only decoded text and values are copied, and the buffer is taken
+    /// small, when the first of those comes.
     internal sealed class TextStore(int sourceLength) : IDisposable
     {
-        private char[] _chars = ArrayPool<char>.Shared.Rent(Math.Max(sourceLength / 4, 1024));
+        private char[] _chars = [];
+        private int _first = Math.Max(sourceLength / 4, 1024);
         private int _length;
+        private ReadOnlyMemory<char> _source;
 
-        public ReadOnlySpan<char> this[Run run] => _chars.AsSpan(run.Start, run.Length);
+        /// The page the tree was parsed from, readable as long as the store is (see <see cref="PageTree.Parse"/>).
+        public ReadOnlyMemory<char> Source
+        {
+            get => _source;
+            set
+            {
+                _source = value;
+                _first = 1024;
+            }
+        }
+
+        /// The characters copied into the store.
+        public int Copied => _length;
+
+        public ReadOnlySpan<char> this[Run run] =>
+            run.Start >= 0 ? _chars.AsSpan(run.Start, run.Length) : _source.Span.Slice(~run.Start, run.Length);
 
         public Run Add(ReadOnlySpan<char> text)
         {
+            if (!_source.IsEmpty && _source.Span.Overlaps(text, out var offset) && offset >= 0 && offset + text.Length <= _source.Length)
+            {
+                return new Run(~offset, text.Length);
+            }
+
             if (_length + text.Length > _chars.Length)
             {
-                var larger = ArrayPool<char>.Shared.Rent(Math.Max(_chars.Length * 2, _length + text.Length));
+                var larger = ArrayPool<char>.Shared.Rent(Math.Max(Math.Max(_chars.Length * 2, _first), _length + text.Length));
                 _chars.AsSpan(0, _length).CopyTo(larger);
-                ArrayPool<char>.Shared.Return(_chars);
+                if (_chars.Length > 0)
+                {
+                    ArrayPool<char>.Shared.Return(_chars);
+                }
+
                 _chars = larger;
             }
 
@@ -553,11 +585,22 @@ internal static class PageTree
 
         public void Dispose()
         {
-            ArrayPool<char>.Shared.Return(_chars);
+            if (_chars.Length > 0)
+            {
+                ArrayPool<char>.Shared.Return(_chars);
+            }
+
             _chars = [];
+            _source = default;
         }
 
-        public readonly record struct Run(int Start, int Length);
+        /// Characters of the store from <see cref="Start"/> on, or of the source from its complement (a negative start).
+        public readonly record struct Run(int Start, int Length)
+        {
+            /// Whether <paramref name="next"/> starts where this run ends, in the same place (store or source).
+            public bool IsFollowedBy(Run next) =>
+                Start >= 0 ? next.Start == Start + Length : next.Start < 0 && ~next.Start == ~Start + Length;
+        }
     }
 
     /// The element and text nodes of the trees a thread builds, kept from page to page. A page is thousands of nodes,
@@ -601,11 +644,11 @@ internal static class PageTree
             return pool;
         }
 
-        public static T Make<T>(Stock<T> stock, Document owner, string localName, string namespaceUri, NodeFlags flags)
+        public static T Make<T>(Stock<T> stock, Document owner, string localName, string namespaceUri, Tag tag)
             where T : Element, new()
         {
             var element = stock.Take();
-            element.Init(owner, localName, namespaceUri, flags);
+            element.Init(owner, localName, namespaceUri, tag);
             return element;
         }
 
@@ -682,6 +725,12 @@ internal static class PageTree
 
         public Document Owner { get; private set; } = null!;
 
+        /// What the parser's rules and the walk ask of the element's name (<see cref="Tag"/>).
+        public TagKind Kind { get; private set; }
+
+        /// Which of the elements the walk reads this is, by name (<see cref="Tag"/>); the walk asks only of HTML elements.
+        public TagId Id { get; private set; }
+
         public string LocalName { get; private set; } = string.Empty;
 
         public string NamespaceUri { get; private set; } = string.Empty;
@@ -691,13 +740,15 @@ internal static class PageTree
         public override NodeFlags Flags => _flags;
 
         /// Makes this (new or released) node an element of <paramref name="owner"/>, without attributes or children.
-        internal void Init(Document owner, string localName, string namespaceUri, NodeFlags flags)
+        internal void Init(Document owner, string localName, string namespaceUri, Tag tag)
         {
             Owner = owner;
             LocalName = localName;
             _localName = localName;
             NamespaceUri = namespaceUri;
-            _flags = flags;
+            _flags = tag.Flags;
+            Kind = tag.Kind;
+            Id = tag.Id;
         }
 
         internal override void Release()
@@ -822,7 +873,7 @@ internal static class PageTree
 
         IConstructableNode IConstructableElement.ShallowCopy()
         {
-            var copy = NodePool.Make(Owner.Nodes.Elements, Owner, LocalName, NamespaceUri, Flags);
+            var copy = NodePool.Make(Owner.Nodes.Elements, Owner, LocalName, NamespaceUri, new Tag(Flags, Kind, Id));
             for (var i = 0; i < _attributeCount; i++)
             {
                 copy.Add(_attributes[i]);
@@ -848,6 +899,20 @@ internal static class PageTree
             }
 
             return true;
+        }
+
+        /// The walk's lookups: a name the parser kept is the same string, and a string compare is cheaper than a span's.
+        private int IndexOf(string name)
+        {
+            for (var i = 0; i < _attributeCount; i++)
+            {
+                if (_attributes[i].Name == name)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private int IndexOf(ReadOnlySpan<char> name)
@@ -980,7 +1045,7 @@ internal static class PageTree
         public IConstructableFormElement CreateForm(Document document) => Html(document.Nodes.Forms, document, "form");
 
         public Element CreateUnknown(Document document, StringOrMemory tagName) =>
-            NodePool.Make(document.Nodes.Elements, document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml);
+            NodePool.Make(document.Nodes.Elements, document, tagName.ToString(), NamespaceNames.HtmlUri, ElementFlags.UnknownHtml(tagName.ToString()));
 
         private static T Html<T>(NodePool.Stock<T> stock, Document document, string name)
             where T : Element, new() => NodePool.Make(stock, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
@@ -988,13 +1053,14 @@ internal static class PageTree
         public Document CreateDocument(TextSource source, IBrowsingContext? context = null) => new(source);
     }
 
-    /// The flags AngleSharp's DOM gives an element of each name it knows, read once from elements it makes; a name
-    /// it does not know gets what its unknown element of that namespace has.
+    /// The flags AngleSharp's DOM gives an element of each name it knows, read once from elements it makes, with the
+    /// name's <see cref="Tag"/>; a name it does not know gets what its unknown element of that namespace has.
     private static class ElementFlags
     {
-        private static readonly FrozenDictionary<string, NodeFlags> HtmlFlags;
-        private static readonly FrozenDictionary<string, NodeFlags> SvgFlags;
-        private static readonly FrozenDictionary<string, NodeFlags> MathFlags;
+        private static readonly FrozenDictionary<string, Tag> HtmlTags;
+        private static readonly FrozenDictionary<string, Tag> SvgTags;
+        private static readonly FrozenDictionary<string, Tag> MathTags;
+        private static readonly NodeFlags UnknownHtmlFlags;
         private static readonly NodeFlags UnknownSvg;
         private static readonly NodeFlags UnknownMath;
 
@@ -1004,21 +1070,125 @@ internal static class PageTree
             var names = typeof(TagNames).GetFields(BindingFlags.Public | BindingFlags.Static)
                 .Where(f => f.FieldType == typeof(string)).Select(f => (string)f.GetValue(null)!)
                 .Where(n => n.Length > 0 && char.IsAsciiLetter(n[0]) && n.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')).Distinct().ToList();
-            NodeFlags Of(string? ns, string name) => ((IConstructableNode)(ns is null ? document.CreateElement(name) : document.CreateElement(ns, name))).Flags;
-            HtmlFlags = names.ToFrozenDictionary(n => n, n => Of(null, n), StringComparer.Ordinal);
-            SvgFlags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.SvgUri, n), StringComparer.Ordinal);
-            MathFlags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.MathMlUri, n), StringComparer.Ordinal);
-            UnknownHtml = Of(null, "scrapersky-unknown");
-            UnknownSvg = Of(NamespaceNames.SvgUri, "scraperskyunknown");
-            UnknownMath = Of(NamespaceNames.MathMlUri, "scraperskyunknown");
+            Tag Of(string? ns, string name) =>
+                Tag.Of(name) with { Flags = ((IConstructableNode)(ns is null ? document.CreateElement(name) : document.CreateElement(ns, name))).Flags };
+            HtmlTags = names.ToFrozenDictionary(n => n, n => Of(null, n), StringComparer.Ordinal);
+            SvgTags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.SvgUri, n), StringComparer.Ordinal);
+            MathTags = names.ToFrozenDictionary(n => n, n => Of(NamespaceNames.MathMlUri, n), StringComparer.Ordinal);
+            UnknownHtmlFlags = Of(null, "scrapersky-unknown").Flags;
+            UnknownSvg = Of(NamespaceNames.SvgUri, "scraperskyunknown").Flags;
+            UnknownMath = Of(NamespaceNames.MathMlUri, "scraperskyunknown").Flags;
         }
 
-        public static NodeFlags UnknownHtml { get; }
+        public static Tag UnknownHtml(string name) => Tag.Of(name) with { Flags = UnknownHtmlFlags };
 
-        public static NodeFlags Html(string name) => HtmlFlags.GetValueOrDefault(name, UnknownHtml);
+        public static Tag Html(string name) => HtmlTags.TryGetValue(name, out var tag) ? tag : UnknownHtml(name);
 
-        public static NodeFlags Svg(string name) => SvgFlags.GetValueOrDefault(name, UnknownSvg);
+        public static Tag Svg(string name) => SvgTags.TryGetValue(name, out var tag) ? tag : Tag.Of(name) with { Flags = UnknownSvg };
 
-        public static NodeFlags Math(string name) => MathFlags.GetValueOrDefault(name, UnknownMath);
+        public static Tag Math(string name) => MathTags.TryGetValue(name, out var tag) ? tag : Tag.Of(name) with { Flags = UnknownMath };
+    }
+
+    /// An element's AngleSharp flags and what the parser and the walk ask of its name, worked out once per name: the
+    /// parser's scope searches asked each open element's name at every level for every tag, and the walk every
+    /// element's name a dozen times, by string compares.
+    internal readonly record struct Tag(NodeFlags Flags, TagKind Kind, TagId Id)
+    {
+        /// The kind and id of an element named <paramref name="name"/> (no flags).
+        public static Tag Of(string name) => new(NodeFlags.None, KindOf(name), IdOf(name));
+
+        private static TagKind KindOf(string name)
+        {
+            var kind = TagKind.None;
+            kind |= name is "address" or "applet" or "area" or "article" or "aside" or "base"
+                or "basefont" or "bgsound" or "blockquote" or "body" or "br" or "button" or "caption" or "center" or "col" or "colgroup"
+                or "dd" or "details" or "dir" or "div" or "dl" or "dt" or "embed" or "fieldset" or "figcaption" or "figure" or "footer"
+                or "form" or "frame" or "frameset" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "head" or "header" or "hgroup"
+                or "hr" or "html" or "iframe" or "img" or "input" or "keygen" or "li" or "link" or "listing" or "main" or "marquee"
+                or "menu" or "meta" or "nav" or "noembed" or "noframes" or "noscript" or "object" or "ol" or "p" or "param"
+                or "plaintext" or "pre" or "script" or "search" or "section" or "select" or "source" or "style" or "summary" or "table"
+                or "tbody" or "td" or "template" or "textarea" or "tfoot" or "th" or "thead" or "title" or "tr" or "track" or "ul"
+                or "wbr" or "xmp" ? TagKind.Special : 0;
+            kind |= name is "html" or "table" or "td" or "th" ? TagKind.ScopeBoundary : 0;
+            kind |= name is "button" ? TagKind.Button : 0;
+            kind |= name is "ol" or "ul" ? TagKind.List : 0;
+            kind |= name is "h1" or "h2" or "h3" or "h4" or "h5" or "h6" ? TagKind.Heading : 0;
+            kind |= name is "dd" or "dt" or "li" or "p" ? TagKind.ImpliedEnd : 0;
+            kind |= name is "p" or "div" or "li" or "br" or "tr" or "td" or "th" or "h1" or "h2"
+                or "h3" or "h4" or "h5" or "h6" or "section" or "article" or "header" or "footer" or "address" or "dd" or "dt"
+                or "ul" or "ol" or "table" or "nav" or "aside" or "main" or "form" or "button" or "option" or "blockquote"
+                or "figure" or "figcaption" or "body" or "head" or "title" ? TagKind.Block : 0;
+            kind |= name is "script" or "style" or "template" ? TagKind.Opaque : 0;
+            return kind;
+        }
+
+        private static TagId IdOf(string name) => name switch
+        {
+            "html" => TagId.Html,
+            "title" => TagId.Title,
+            "meta" => TagId.Meta,
+            "link" => TagId.Link,
+            "style" => TagId.Style,
+            "script" => TagId.Script,
+            "img" => TagId.Img,
+            "form" => TagId.Form,
+            "a" => TagId.A,
+            "header" => TagId.Header,
+            "footer" => TagId.Footer,
+            "nav" => TagId.Nav,
+            "address" => TagId.Address,
+            "base" => TagId.Base,
+            _ => TagId.Other,
+        };
+    }
+
+    /// What the parser's tree rules and the walk ask of an element's name (<see cref="Tag"/>).
+    [Flags]
+    internal enum TagKind
+    {
+        None = 0,
+
+        /// The HTML standard's special elements (they stop the search of an end tag that closes nothing special).
+        Special = 1,
+
+        /// html, table, td and th: where the parser's scope searches stop (it gives up on the other boundaries).
+        ScopeBoundary = 2,
+
+        /// button, the boundary of button scope.
+        Button = 4,
+
+        /// ol and ul, the boundaries of list item scope.
+        List = 8,
+
+        Heading = 16,
+
+        /// dd, dt, li and p: closed by implied end tags.
+        ImpliedEnd = 32,
+
+        /// An element the walk ends with a line break.
+        Block = 64,
+
+        /// script, style and template: the walk does not go into them.
+        Opaque = 128,
+    }
+
+    /// The elements the walk reads by name.
+    internal enum TagId : byte
+    {
+        Other,
+        Html,
+        Title,
+        Meta,
+        Link,
+        Style,
+        Script,
+        Img,
+        Form,
+        A,
+        Header,
+        Footer,
+        Nav,
+        Address,
+        Base,
     }
 }

@@ -110,6 +110,25 @@ public sealed class PageTreeTests
     [InlineData("<svg><path xlink:href=x /></svg>")]
     [InlineData("<svg><g><p>breaks out</g></svg>")]
     [InlineData("<p>a\0b</p>")]
+
+    // A NUL wherever the tokenizer reads one (it has no search of its own for them).
+    [InlineData("<p\0>x</p>")]
+    [InlineData("<p a\0=1>x</p>")]
+    [InlineData("<p \0>x</p>")]
+    [InlineData("<p a=\0>x</p>")]
+    [InlineData("<p a=x\0y>x</p>")]
+    [InlineData("<p a=\"x\0\">x</p>")]
+    [InlineData("<p a='x&amp;\0'>x</p>")]
+    [InlineData("<p a=x&amp;\0>x</p>")]
+    [InlineData("<p>&amp;\0</p>")]
+    [InlineData("<p>&\0</p>")]
+    [InlineData("<p>a</p\0>")]
+    [InlineData("<script>a\0</script><p>x</p>")]
+    [InlineData("<title>a\0</title><p>x</p>")]
+    [InlineData("<p>a<!-- \0 -->b</p>")]
+    [InlineData("<!DOCTYPE html\0><p>x</p>")]
+    [InlineData("<!DOCTYPE \0html><p>x</p>")]
+    [InlineData("<p>x</p>\0")]
     [InlineData("<p>&notit;</p>")]
     [InlineData("<p>a</p></br>")]
     [InlineData("<p>x</p><!-- a <SELECT> anywhere sends the page to AngleSharp before any parse -->")]
@@ -119,6 +138,59 @@ public sealed class PageTreeTests
     {
         Assert.Null(PageParser.TryParse(html.AsMemory()));
         Assert.Equal(Dom(html), Tree(html));
+    }
+
+    /// Known tag and attribute names are AngleSharp's own strings (whatever their case in the page), and every element
+    /// knows its name's kind and id as the name says.
+    [Fact]
+    public void Names_are_AngleSharp_s_strings_and_elements_know_their_kind()
+    {
+        using var tree = PageParser.TryParse("<DIV Class=a><p id=b><a HREF=x>l</a><header><my-el data-x=1>t</my-el></header><h2>h</h2><svg><title>s</title></svg>".AsMemory());
+        Assert.NotNull(tree);
+        var elements = new List<PageTree.Element>();
+        var stack = new Stack<PageTree.Node>([tree]);
+        while (stack.TryPop(out var node))
+        {
+            if (node is PageTree.Element element)
+            {
+                elements.Add(element);
+            }
+
+            for (var i = 0; i < node.ChildCount; i++)
+            {
+                stack.Push(node.ChildAt(i));
+            }
+        }
+
+        var div = elements.Single(e => e.LocalName == "div");
+        Assert.Same(AngleSharp.Dom.TagNames.Div, div.LocalName);
+        Assert.Same(AngleSharp.Dom.AttributeNames.Class, div.AttributeName(0));
+        Assert.Same(AngleSharp.Dom.AttributeNames.Href, elements.Single(e => e.LocalName == "a").AttributeName(0));
+        Assert.Equal("my-el", elements.Single(e => e.LocalName == "my-el").LocalName);
+        foreach (var element in elements)
+        {
+            Assert.Equal(PageTree.Tag.Of(element.LocalName), new PageTree.Tag(default, element.Kind, element.Id));
+        }
+
+        Assert.Equal(PageTree.TagKind.Special | PageTree.TagKind.Block, div.Kind);
+        Assert.Equal(PageTree.TagId.Header, elements.Single(e => e.LocalName == "header").Id);
+        Assert.Equal(PageTree.TagKind.Special | PageTree.TagKind.Heading | PageTree.TagKind.Block, elements.Single(e => e.LocalName == "h2").Kind);
+        Assert.Equal(PageTree.TagKind.Special | PageTree.TagKind.ImpliedEnd | PageTree.TagKind.Block, elements.Single(e => e.LocalName == "p").Kind);
+        Assert.Equal(PageTree.TagId.A, elements.Single(e => e.LocalName == "a").Id);
+        Assert.Equal(PageTree.TagKind.None, elements.Single(e => e.LocalName == "my-el").Kind);
+    }
+
+    /// The page parser's tree reads text and attribute values where they are in the page: only what it decoded (a
+    /// reference, a CR made LF) is copied into the tree's store.
+    [Theory]
+    [InlineData("<p class=a title=\"b c\">text <b>and</b> more</p>", 0)]
+    [InlineData("<p class=a&amp;b title='x\r\ny'>A &amp; B\r\nC</p><title>t &lt;</title><script>s\r</script>", 10)]
+    public void The_page_parser_s_tree_copies_only_what_it_decoded(string html, int copied)
+    {
+        using var tree = PageParser.TryParse(html.AsMemory());
+        Assert.NotNull(tree);
+        Assert.Equal(copied, tree.Store.Copied);
+        Assert.Equal(Dom(html), Write(tree));
     }
 
     /// The benchmark's pages are what the scans' hot path meets: every one through the page parser.
