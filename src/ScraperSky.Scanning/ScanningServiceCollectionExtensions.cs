@@ -56,9 +56,8 @@ public static class ScanningServiceCollectionExtensions
         services.TryAddSingleton<HttpsFallbackMemory>();
         services.TryAddSingleton<HostConcurrency>();
 
+        // The fetcher sends through the handler itself (IHttpMessageHandlerFactory), with its headers on each request.
         services.AddHttpClient(WebFetcher.HttpClientName)
-            .ConfigureHttpClient((sp, client) =>
-                WebFetcher.ConfigureClient(client, sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
             .ConfigurePrimaryHttpMessageHandler(sp =>
                 WebFetcher.CreateHandler(sp.GetRequiredService<IOptions<ScanningOptions>>().Value))
             // The factory's logging handlers log every request at Information under System.Net.Http.HttpClient.* and

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +16,7 @@ namespace ScraperSky.Scanning.Fetching;
 /// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http. Every request first takes a slot of
 /// its registrable domain (<see cref="HostConcurrency"/>), before its response timeout starts.
 public sealed partial class WebFetcher(
-    IHttpClientFactory clients,
+    IHttpMessageHandlerFactory handlers,
     IOptions<ScanningOptions> options,
     HttpsFallbackMemory httpsFallback,
     HostConcurrency hosts,
@@ -32,9 +32,13 @@ public sealed partial class WebFetcher(
     /// batch kept ~1,500 idle connections at a time, their buffers (12.6 MB of 4 KB arrays) and sockets in gen2.
     internal static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(10);
 
-    // The factory configures a client each time it makes one (parsing the default headers under a lock shared by
-    // every client): once per fetcher, not once per request. The handler behind it is pooled either way.
-    private HttpClient? _client;
+    /// What every request asks for besides the page: sent as the text HttpClient's parsed default headers came to.
+    private const string Accept = "text/html, application/xhtml+xml, */*; q=0.8";
+
+    // The factory's pooled handler, sent to directly: an HttpClient in front of it copied its default headers into every
+    // request, linked a cancellation source per request and threw every failed https attempt once more. Taken once per
+    // fetcher (fetchers live for one scan), as the factory rotates its handlers.
+    private HttpMessageInvoker? _invoker;
 
     public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
     {
@@ -230,27 +234,35 @@ public sealed partial class WebFetcher(
         var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
         if (tryHttps && !httpsFallback.LacksHttps(url.IdnHost))
         {
-            try
+            var https = await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
+            if (https.Response is { } response)
             {
-                return await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
+                return response;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && CannotConnectOverHttps(ex))
+
+            if (cancellationToken.IsCancellationRequested || !CannotConnectOverHttps(https.Failure!.SourceException))
             {
-                httpsFallback.Remember(url.IdnHost);
-                LogHttpsFallback(logger, url.IdnHost, ex.GetBaseException().Message);
+                https.Failure!.Throw();
             }
+
+            httpsFallback.Remember(url.IdnHost);
+            LogHttpsFallback(logger, url.IdnHost, https.Failure.SourceException.GetBaseException().Message);
         }
 
-        return await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
+        var http = await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
+        http.Failure?.Throw();
+        return http.Response!;
     }
 
     /// Sends one request, asking once more after about 200 ms when a kept-alive connection dropped it or the answer was
     /// a momentary 502/503/504. Anything more belongs to the job queue, which retries a whole scan with backoff. Done
     /// here rather than by a resilience handler in the client: that handler caught and rethrew every failure, and each
-    /// new host's https attempt fails once.
-    private async Task<HttpResponseMessage> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
+    /// new host's https attempt fails once. A failure is returned, not thrown: the https attempt's is expected once per
+    /// host without https, and each throw on its way up is a stack walk.
+    private async Task<Sent> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
     {
-        var client = _client ??= clients.CreateClient(HttpClientName);
+        var invoker = _invoker ??= new HttpMessageInvoker(handlers.CreateHandler(HttpClientName), disposeHandler: false);
+        var userAgent = options.Value.UserAgent;
         var cookieHeader = cookies.GetCookieHeader(url);
         for (var attempt = 0; ; attempt++)
         {
@@ -258,30 +270,63 @@ public sealed partial class WebFetcher(
             // A request message is sent once; a retry needs its own.
             using (var request = new HttpRequestMessage(HttpMethod.Get, url))
             {
+                request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+                request.Headers.TryAddWithoutValidation("Accept", Accept);
                 if (cookieHeader.Length > 0)
                 {
                     request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
                 }
 
-                try
+                var sending = invoker.SendAsync(request, cancellationToken);
+                await ((Task)sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (sending.IsCompletedSuccessfully)
                 {
-                    var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    var response = sending.Result;
                     if (!retry || response.StatusCode is not (HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
                     {
-                        return response;
+                        return new Sent(response, null);
                     }
 
                     response.Dispose();
                 }
-                catch (HttpRequestException ex) when (retry && ex.HttpRequestError == HttpRequestError.ResponseEnded)
+                else
                 {
+                    var failure = FailureOf(sending);
                     // A kept-alive connection the server had already closed: worth one more try on a new connection.
+                    if (!retry || failure.SourceException is not HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded })
+                    {
+                        return new Sent(null, failure);
+                    }
                 }
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(150, 251)), time, cancellationToken);
         }
     }
+
+    /// What a failed send threw, to be thrown where it is not expected (a faulted task holds its exception; a cancelled
+    /// one is awaited for it).
+    private static ExceptionDispatchInfo FailureOf(Task<HttpResponseMessage> failed)
+    {
+        if (failed.Exception?.InnerException is { } exception)
+        {
+            return ExceptionDispatchInfo.Capture(exception);
+        }
+
+        try
+        {
+            failed.GetAwaiter().GetResult();
+        }
+        catch (Exception cancelled)
+        {
+            return ExceptionDispatchInfo.Capture(cancelled);
+        }
+
+        throw new InvalidOperationException("The send neither succeeded nor failed.");
+    }
+
+    /// A response, or what kept it from arriving.
+    private readonly record struct Sent(HttpResponseMessage? Response, ExceptionDispatchInfo? Failure);
 
     private static void StoreCookies(CookieContainer cookies, HttpResponseMessage response, Uri fetched)
     {
@@ -497,18 +542,6 @@ public sealed partial class WebFetcher(
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = IdleConnectionTimeout,
         };
-    }
-
-    public static void ConfigureClient(HttpClient client, ScanningOptions settings)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(settings);
-        // The deadline is enforced per request (it must cover the body as well), not by HttpClient.
-        client.Timeout = Timeout.InfiniteTimeSpan;
-        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", settings.UserAgent);
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/xhtml+xml"));
-        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "https to {Host} failed ({Reason}); using http")]

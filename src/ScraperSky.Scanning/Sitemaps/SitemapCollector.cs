@@ -19,6 +19,10 @@ public sealed partial class SitemapCollector(
 
     private readonly SitemapOptions _options = options.Value;
     private readonly SitemapParser _parser = new(options.Value);
+    private int _workersStarted;
+
+    /// Workers this collector has started over its collections (each reads files from its collection's queue).
+    internal int WorkersStarted => Volatile.Read(ref _workersStarted);
 
     /// <paramref name="robots"/> is the scan's robots.txt policy (read once per scan); <paramref name="homepageLinks"/>
     /// the homepage's `<link rel="sitemap">` targets (see <see cref="SitemapLinks"/>). Only files in the
@@ -264,6 +268,10 @@ public sealed partial class SitemapCollector(
         private readonly SemaphoreSlim _sinkGate = new(1, 1);
         private readonly Lock _lock = new();
         private int _pending;
+
+        // Workers reading the queue, started as files wait for them up to MaxConcurrentFiles (see StartWorkersLocked).
+        private readonly List<Task> _workers = [];
+        private bool _started;
         private int _files;
         private int _truncated;
         private bool _fileLimitReported;
@@ -340,9 +348,10 @@ public sealed partial class SitemapCollector(
                 }
 
                 _pending++;
+                _queue.Writer.TryWrite(work);
+                StartWorkersLocked();
             }
 
-            _queue.Writer.TryWrite(work);
             return true;
         }
 
@@ -407,15 +416,35 @@ public sealed partial class SitemapCollector(
         {
             lock (_lock)
             {
+                _started = true;
                 if (_pending == 0)
                 {
                     _queue.Writer.TryComplete();
                 }
+
+                StartWorkersLocked();
             }
 
-            var workers = Enumerable.Range(0, Math.Max(1, _collector._options.MaxConcurrentFiles))
-                .Select(_ => Task.Run(WorkAsync, CancellationToken));
-            await Task.WhenAll(workers);
+            // Workers are started here and by running workers (an index's files): once all those known have ended and
+            // no other was started meanwhile, none is left to start one.
+            while (true)
+            {
+                Task[] workers;
+                lock (_lock)
+                {
+                    workers = [.. _workers];
+                }
+
+                await Task.WhenAll(workers);
+                lock (_lock)
+                {
+                    if (_workers.Count == workers.Length)
+                    {
+                        break;
+                    }
+                }
+            }
+
             lock (_lock)
             {
                 if (StopReading.IsCancellationRequested)
@@ -432,6 +461,18 @@ public sealed partial class SitemapCollector(
                     Errors = [.. _errors],
                     TruncatedFiles = _truncated,
                 };
+            }
+        }
+
+        /// One worker per pending file, at most MaxConcurrentFiles: a domain's single sitemap is read by one worker
+        /// rather than four, three of which waited on the empty queue, each a work item for the thread pool to start
+        /// and another to end.
+        private void StartWorkersLocked()
+        {
+            while (_started && _workers.Count < Math.Min(_pending, Math.Max(1, _collector._options.MaxConcurrentFiles)))
+            {
+                Interlocked.Increment(ref _collector._workersStarted);
+                _workers.Add(Task.Run(WorkAsync, CancellationToken));
             }
         }
 

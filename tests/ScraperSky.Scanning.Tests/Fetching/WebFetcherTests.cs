@@ -91,7 +91,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     public async Task Requests_carry_the_configured_user_agent()
     {
         fixture.Fleet.Map("echo-agent.test", context => context.Response.WriteAsync(
-            $"<html><body>{context.Request.Headers.UserAgent}</body></html>", context.RequestAborted));
+            $"<html><body>{context.Request.Headers.UserAgent}|{context.Request.Headers.Accept}</body></html>", context.RequestAborted));
         using var services = fixture.CreateServices(new Dictionary<string, string?>
         {
             ["Scanning:UserAgent"] = "ScraperSky/9.9 (+https://scrapersky.example/bot)",
@@ -99,7 +99,8 @@ public sealed class WebFetcherTests(FleetFixture fixture)
 
         var page = await services.GetRequiredService<IWebFetcher>().GetPageAsync(new Uri("https://echo-agent.test/"), Ct);
 
-        Assert.Contains("ScraperSky/9.9 (+https://scrapersky.example/bot)", page.Html.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ScraperSky/9.9 (+https://scrapersky.example/bot)|text/html, application/xhtml+xml, */*; q=0.8",
+            page.Html.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

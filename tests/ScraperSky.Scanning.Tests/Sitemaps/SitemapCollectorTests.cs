@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Robots;
@@ -201,6 +202,73 @@ public sealed class SitemapCollectorTests(FleetFixture fixture)
 
         Assert.DoesNotContain(sink.Files, f => f.Url.AbsolutePath == "/deep-sitemap.xml");
         Assert.Contains(summary.Errors, e => e.Contains("deep-sitemap.xml: indexes nest deeper than 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Files_are_read_by_as_many_workers_as_there_are_files_waiting_up_to_the_limit()
+    {
+        // One declared sitemap, the common case: one worker. An index of six slow files: four at a time, as before.
+        var inFlight = 0;
+        var mostInFlight = 0;
+        fixture.Fleet.Map("sm-workers.test", async context =>
+        {
+            var path = context.Request.Path.Value!;
+            var host = context.Request.Host.Host;
+            if (path == "/robots.txt")
+            {
+                await context.Response.WriteAsync($"Sitemap: http://{host}/index.xml\n", context.RequestAborted);
+                return;
+            }
+
+            context.Response.ContentType = "application/xml";
+            if (path == "/index.xml")
+            {
+                var children = string.Concat(Enumerable.Range(0, 6).Select(i => $"<sitemap><loc>http://{host}/part-{i}.xml</loc></sitemap>"));
+                await context.Response.WriteAsync($"<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{children}</sitemapindex>", context.RequestAborted);
+                return;
+            }
+
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref mostInFlight, now);
+            try
+            {
+                await Task.Delay(300, context.RequestAborted);
+                await context.Response.WriteAsync(
+                    $"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>http://{host}{path}.page</loc></url></urlset>", context.RequestAborted);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        });
+        fixture.Fleet.Map("one.sm-workers.test", context => context.Response.WriteAsync(
+            context.Request.Path == "/robots.txt"
+                ? "Sitemap: http://one.sm-workers.test/one.xml\n"
+                : "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>http://one.sm-workers.test/a</loc></url></urlset>",
+            context.RequestAborted));
+        using var services = fixture.CreateServices();
+
+        var single = services.GetRequiredService<SitemapCollector>();
+        var one = await single.CollectAsync("one.sm-workers.test", services.GetRequiredService<RobotsPolicy>(), [], new RecordingSink(), Ct);
+        var indexed = services.GetRequiredService<SitemapCollector>();
+        var six = await indexed.CollectAsync("sm-workers.test", services.GetRequiredService<RobotsPolicy>(), [], new RecordingSink(), Ct);
+
+        Assert.Equal((1, 1), (one.Files, one.Urls));
+        Assert.Equal(1, single.WorkersStarted);
+        Assert.Equal((7, 6), (six.Files, six.Urls));
+        Assert.Equal(4, indexed.WorkersStarted);
+        Assert.Equal(4, mostInFlight);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     [Fact]
