@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace ScraperSky.Scanning;
@@ -26,8 +25,8 @@ namespace ScraperSky.Scanning;
 /// priority, so that no pool worker (nor any it starts in turn) is born at the lane's.
 public sealed class ExtractionLane : IDisposable
 {
-    private readonly BlockingCollection<Work> _queue = new(new ConcurrentQueue<Work>());
-    private readonly BlockingCollection<Work> _finished = new(new ConcurrentQueue<Work>());
+    private readonly HandOffQueue<Work> _queue = new();
+    private readonly HandOffQueue<Work> _finished = new();
     private readonly Thread[] _threads;
     private int _running;
 
@@ -221,7 +220,7 @@ public sealed class ExtractionLane : IDisposable
         var item = new Work<T>(work, cancellationToken);
         try
         {
-            _queue.Add(item, CancellationToken.None);
+            _queue.Add(item);
         }
         catch (InvalidOperationException)
         {
