@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
+using ScraperSky.Data.Sitemaps;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Data.Jobs;
@@ -302,12 +303,12 @@ public sealed partial class JobQueue(
         [property: JsonPropertyName("step")] string Step,
         [property: JsonPropertyName("message")] string? Message);
 
-    /// Stores a finished scan in one transaction: the job's state, the scan in the domain's history and current
-    /// facts (<see cref="DomainStore"/>), and the batch counters. False (and nothing written) when the lease is no longer
-    /// ours, so a job is never completed or counted twice. <paramref name="sitemapsCollectedAt"/> is when this scan's
-    /// sitemap collection started; earlier collections of the domain are retired with it.
+    /// Stores a finished scan in one transaction: the job's state, what its sitemap collection (<paramref name="sitemaps"/>)
+    /// still holds, the scan in the domain's history and current facts (<see cref="DomainStore"/>), and the batch
+    /// counters. False (and nothing written) when the lease is no longer ours, so a job is never completed or counted
+    /// twice. Earlier sitemap collections of the domain are retired with it.
     public async Task<bool> CompleteAsync(
-        ClaimedJob job, SiteMetadata metadata, DateTime? sitemapsCollectedAt, CancellationToken cancellationToken)
+        ClaimedJob job, SiteMetadata metadata, SitemapStore? sitemaps, CancellationToken cancellationToken)
     {
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -325,7 +326,14 @@ public sealed partial class JobQueue(
             return false;
         }
 
-        await DomainStore.RecordCompletedAsync(db, job, metadata, sitemapsCollectedAt, now, cancellationToken);
+        if (sitemaps is not null)
+        {
+            // Before the earlier collections are retired: a URL listed again moves to its new file rather than going
+            // with the old one and coming back.
+            await sitemaps.WriteAsync(db, cancellationToken);
+        }
+
+        await DomainStore.RecordCompletedAsync(db, job, metadata, sitemaps?.CollectedAt, now, cancellationToken);
         if (job.BatchId is { } batchId)
         {
             await CountInBatchAsync(db, batchId, job.Id, JobStatus.Completed, now, cancellationToken);

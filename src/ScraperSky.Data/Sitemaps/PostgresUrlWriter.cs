@@ -5,16 +5,14 @@ using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Data.Sitemaps;
 
-/// One INSERT ... ON CONFLICT per batch, its rows as array parameters unnested by the server, in one transaction with
-/// whatever <c>first</c> writes: a round trip for the rows whatever their number. (A binary COPY into a temp table and
+/// One INSERT ... ON CONFLICT per batch, its rows as array parameters unnested by the server, in the caller's
+/// transaction: a round trip for the rows whatever their number. (A binary COPY into a temp table and
 /// an upsert from it cost four round trips and the temp table's truncation at every commit, for 25 URLs as for 2,000.)
 internal static class PostgresUrlWriter
 {
-    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (EF Core statements on
-    /// <paramref name="db"/>, such as the file's own row) runs in it before them.
+    /// Writes <paramref name="urls"/> in the transaction open on <paramref name="db"/>.
     public static async Task WriteAsync(
-        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, Func<CancellationToken, Task>? first,
-        CancellationToken cancellationToken)
+        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, CancellationToken cancellationToken)
     {
         var locs = Array(urls, NpgsqlDbType.Text, u => u.Loc);
         var lastmods = Array(urls, NpgsqlDbType.TimestampTz, u => u.Lastmod?.UtcDateTime);
@@ -24,12 +22,6 @@ internal static class PostgresUrlWriter
         var videos = Array(urls, NpgsqlDbType.Integer, u => u.Videos);
         var news = Array(urls, NpgsqlDbType.Integer, u => u.News);
         var alternates = Array(urls, NpgsqlDbType.Integer, u => u.Alternates);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (first is not null)
-        {
-            await first(cancellationToken);
-        }
-
         // DISTINCT ON: one statement may not touch the same conflicting row twice (the last listing wins). Ordered by
         // position so row ids follow the file.
         await db.Database.ExecuteSqlAsync($"""
@@ -48,7 +40,6 @@ internal static class PostgresUrlWriter
                 priority = excluded.priority, image_count = excluded.image_count, video_count = excluded.video_count,
                 news_count = excluded.news_count, alternate_count = excluded.alternate_count
             """, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static NpgsqlParameter Array<T>(IReadOnlyList<SitemapUrlEntry> urls, NpgsqlDbType type, Func<SitemapUrlEntry, T> value) =>

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
@@ -5,14 +6,19 @@ using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Data.Sitemaps;
 
-/// Stores one collection of a domain's sitemaps: file rows by raw statements (each in the transaction of its file's
-/// first URLs), URL rows in bulk (prepared batched upserts on SQLite, one upsert of array parameters per batch on
-/// PostgreSQL), each batch in its own transaction. The transaction that completes the scan's job retires the files of
-/// earlier collections of the domain, and with them the URLs no longer listed (`DomainStore`, given
-/// <see cref="CollectedAt"/>); a scan that fails half-way leaves the earlier collection in place next to what it wrote,
-/// and the next successful one tidies both.
+/// Stores one collection of a domain's sitemaps: file rows by raw statements, URL rows in bulk (prepared batched upserts
+/// on SQLite, one upsert of array parameters per batch on PostgreSQL). A collection of up to <see cref="BufferedUrls"/>
+/// URLs (nearly every site's) is kept in memory and written by the transaction that completes the scan's job
+/// (<see cref="WriteAsync"/>): one commit per scan instead of two, and a scan that fails or loses its lease writes none
+/// of it. A larger one is written as it arrives, each batch in its own transaction, from the batch that crosses the
+/// limit on. The completing transaction also retires the files of earlier collections of the domain, and with them the
+/// URLs no longer listed (`DomainStore`, given <see cref="CollectedAt"/>); a large collection whose scan fails half-way
+/// leaves the earlier collection in place next to what it wrote, and the next successful one tidies both.
 public sealed class SitemapStore : ISitemapSink
 {
+    /// The most URLs a collection keeps in memory for the completing transaction; past it, it writes as it goes.
+    internal const int BufferedUrls = 500;
+
     private readonly IDbContextFactory<ScraperSkyDbContext> _contexts;
     private readonly Guid _tenantId;
     private readonly string _domain;
@@ -31,11 +37,26 @@ public sealed class SitemapStore : ISitemapSink
     // Files the collector opened whose row is not written yet: it goes in with the file's first URLs, or at its close.
     private readonly Dictionary<Guid, SitemapFileRecord> _unwritten = [];
 
-    // The row as written, per open file: a close that changes nothing writes nothing.
+    // The row as written (or waiting to be), per open file: a close that changes nothing writes nothing.
     private readonly Dictionary<Guid, SitemapFileRecord> _written = [];
 
+    // The writes not yet made, in the order the collector asked for them (a file's row before its URLs).
+    private readonly List<Write> _pending = [];
+    private int _pendingUrls;
+
+    // Set once the collection outgrew the buffer: every write then goes to the database at once.
+    private bool _streaming;
+
+    /// A file row to insert, with the latest figures its close brought while it waited, or a batch of a file's URLs.
+    private sealed class Write(SitemapFileRecord file, SitemapUrlEntry[]? urls)
+    {
+        public SitemapFileRecord File { get; set; } = file;
+
+        public SitemapUrlEntry[]? Urls => urls;
+    }
+
     // A file's row is written with its first URLs rather than when it is opened, and a close that brings no new figures
-    // is skipped: a sitemap of one batch (the common case) is one transaction instead of three.
+    // is skipped.
     public Task OpenFileAsync(SitemapFileRecord file, CancellationToken cancellationToken)
     {
         _unwritten[file.Id] = file;
@@ -49,21 +70,19 @@ public sealed class SitemapStore : ISitemapSink
             return;
         }
 
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var target = new SitemapUrlTarget(_tenantId, _domain, file.Id);
-        Func<CancellationToken, Task>? insertFile = _unwritten.ContainsKey(file.Id) ? ct => InsertFileAsync(db, file, ct) : null;
-        if (db.IsPostgres)
-        {
-            await PostgresUrlWriter.WriteAsync(db, target, urls, insertFile, cancellationToken);
-        }
-        else
-        {
-            await SqliteUrlWriter.WriteAsync(db, target, urls, insertFile, cancellationToken);
-        }
-
         if (_unwritten.Remove(file.Id))
         {
+            _pending.Add(new Write(file, null));
             _written[file.Id] = file;
+        }
+
+        // Copied: the collector reuses its batch.
+        _pending.Add(new Write(file, [.. urls]));
+        _pendingUrls += urls.Count;
+        if (_streaming || _pendingUrls > BufferedUrls)
+        {
+            _streaming = true;
+            await FlushAsync(cancellationToken);
         }
     }
 
@@ -71,18 +90,20 @@ public sealed class SitemapStore : ISitemapSink
     {
         if (_unwritten.Remove(file.Id))
         {
+            _pending.Add(new Write(file, null));
+        }
+        else if (!_written.Remove(file.Id, out var written) || written == file)
+        {
+            return;
+        }
+        else if (_pending.Find(w => w.Urls is null && w.File.Id == file.Id) is { } waiting)
+        {
+            // Its row is not written yet: it goes in with the figures of the close.
+            waiting.File = file;
+        }
+        else
+        {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-            await InsertFileAsync(db, file, cancellationToken);
-            return;
-        }
-
-        if (_written.Remove(file.Id, out var written) && written == file)
-        {
-            return;
-        }
-
-        await using (var db = await _contexts.CreateDbContextAsync(cancellationToken))
-        {
             var (url, kind) = (Truncate(file.Url.AbsoluteUri, 2048), EnumNames.ToWire(file.Kind));
             var error = file.Error is null ? null : Truncate(file.Error, 1000);
             await RawStatements.ExecuteAsync(db, $"""
@@ -91,7 +112,55 @@ public sealed class SitemapStore : ISitemapSink
                     url_count = {file.UrlCount}, fetch_ms = {file.FetchMs}, truncated = {file.Truncated}, error = {error}
                 WHERE id = {file.Id}
                 """, cancellationToken);
+            return;
         }
+
+        if (_streaming)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    /// Writes what this collection still holds, in its own transaction: for a collection too large to wait for its job's
+    /// completion, and for one stored without a job.
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await WriteAsync(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// Writes what this collection still holds in the transaction open on <paramref name="db"/>: the job's completion.
+    internal async Task WriteAsync(ScraperSkyDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var write in _pending)
+        {
+            if (write.Urls is not { } urls)
+            {
+                await InsertFileAsync(db, write.File, cancellationToken);
+            }
+            else
+            {
+                var target = new SitemapUrlTarget(_tenantId, _domain, write.File.Id);
+                if (db.IsPostgres)
+                {
+                    await PostgresUrlWriter.WriteAsync(db, target, urls, cancellationToken);
+                }
+                else
+                {
+                    SqliteUrlWriter.Write((SqliteConnection)db.Database.GetDbConnection(), target, urls, cancellationToken);
+                }
+            }
+        }
+
+        _pending.Clear();
+        _pendingUrls = 0;
     }
 
     // File rows are written with raw statements: EF Core's change tracking (`Add` + `SaveChanges`) and its query
@@ -108,7 +177,8 @@ public sealed class SitemapStore : ISitemapSink
             """, cancellationToken);
     }
 
-    // Earlier collections are retired when the scan's result is stored, in the same transaction.
+    // What the collection holds is written by the job's completion; earlier collections are retired in the same
+    // transaction.
     public Task CompleteAsync(SitemapSummary summary, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];

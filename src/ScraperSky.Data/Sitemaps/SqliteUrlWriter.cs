@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Data.Sitemaps;
 
-/// Prepared multi-row upserts (64 rows a statement) in one transaction per batch: SQLite's fastest path for bulk
+/// Prepared multi-row upserts (64 rows a statement) in the caller's transaction: SQLite's fastest path for bulk
 /// writes, with the per-statement cost paid once per 64 rows instead of once per row. The rows after the last full
 /// statement (all of a typical sitemap's 25) go through a single-row upsert, stepped once per row. Both statements are
 /// prepared once per pooled connection and kept with it (<see cref="RawStatements"/>).
@@ -53,30 +52,18 @@ internal static class SqliteUrlWriter
             """).ToString();
     }
 
-    /// Writes <paramref name="urls"/> in one transaction; <paramref name="first"/> (statements on <paramref name="db"/>,
-    /// such as the file's own row) runs in it before them.
-    public static async Task WriteAsync(
-        ScraperSkyDbContext db, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, Func<CancellationToken, Task>? first,
-        CancellationToken cancellationToken)
+    /// Writes <paramref name="urls"/> in the transaction open on <paramref name="connection"/>.
+    public static void Write(SqliteConnection connection, SitemapUrlTarget target, IReadOnlyList<SitemapUrlEntry> urls, CancellationToken cancellationToken)
     {
         // In key order, neighbouring rows land on the same index pages.
         urls = [.. urls.OrderBy(u => u.Loc, StringComparer.Ordinal)];
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
         var largeCache = urls.Count >= LargeWrite;
         try
         {
             if (largeCache)
             {
                 // Index pages of a large upsert stay in memory between statements (64 MB; the default is 2 MB).
-                await PragmaAsync(connection, "PRAGMA cache_size = -65536", cancellationToken);
-            }
-
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            if (first is not null)
-            {
-                await db.Database.UseTransactionAsync(transaction, cancellationToken);
-                await first(cancellationToken);
+                RawStatements.Execute(connection, "PRAGMA cache_size = -65536", []);
             }
 
             var full = urls.Count / RowsPerStatement * RowsPerStatement;
@@ -103,8 +90,6 @@ internal static class SqliteUrlWriter
                     RawStatements.Execute(connection, SingleRowStatement, arguments);
                 }
             }
-
-            await transaction.CommitAsync(cancellationToken);
         }
         finally
         {
@@ -112,18 +97,10 @@ internal static class SqliteUrlWriter
             {
                 // The connection goes back to the pool: a 64 MB cache left on it stays filled with pages for as long as
                 // the process runs, one per pooled connection (peak RSS grew by a hundred MB over a 4,000-domain batch).
-                await PragmaAsync(connection, $"PRAGMA cache_size = {DefaultCacheSize}; PRAGMA shrink_memory", CancellationToken.None);
+                RawStatements.Execute(connection, $"PRAGMA cache_size = {DefaultCacheSize}", []);
+                RawStatements.Execute(connection, "PRAGMA shrink_memory", []);
             }
-
-            await db.Database.CloseConnectionAsync();
         }
-    }
-
-    private static async Task PragmaAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = sql;
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // The target's three values once, in the text forms EF Core's SQLite provider writes, then room for the rows.

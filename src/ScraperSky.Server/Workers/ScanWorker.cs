@@ -129,7 +129,8 @@ internal sealed partial class ScanWorker(
         try
         {
             var scanner = scope.ServiceProvider.GetRequiredService<IDomainScanner>();
-            // Sitemap URLs stream into the store as they are read; the rescan replaces the earlier rows.
+            // Sitemap URLs go into the store as they are read, and are written by the completion unless there are many; the
+            // rescan replaces the earlier rows.
             sitemaps = scope.ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(job.TenantId, job.Domain);
             metadata = await scanner.ScanAsync(RequestFor(job) with { SitemapSink = sitemaps }, progress, scan.Token);
         }
@@ -159,7 +160,7 @@ internal sealed partial class ScanWorker(
         }
         else if (metadata is not null)
         {
-            await CompleteAsync(queue, job, metadata, sitemaps?.CollectedAt);
+            await CompleteAsync(queue, job, metadata, sitemaps);
         }
         else if (failure is { } failed)
         {
@@ -172,11 +173,11 @@ internal sealed partial class ScanWorker(
         }
     }
 
-    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata, DateTime? sitemapsCollectedAt)
+    private async Task CompleteAsync(JobQueue queue, ClaimedJob job, SiteMetadata metadata, SitemapStore? sitemaps)
     {
         try
         {
-            if (await queue.CompleteAsync(job, metadata, sitemapsCollectedAt, CancellationToken.None))
+            if (await queue.CompleteAsync(job, metadata, sitemaps, CancellationToken.None))
             {
                 LogCompleted(logger, job.PublicId, job.Domain);
             }

@@ -38,6 +38,13 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         await store.CloseFileAsync(file with { UrlCount = urls.Count, Bytes = 1234, Gzipped = true, FetchMs = 56 }, Ct);
     }
 
+    // What a job's completion does with the collection, without a job.
+    private static async Task StoreFileAsync(SitemapStore store, SitemapFileRecord file, IReadOnlyList<SitemapUrlEntry> urls, int batch = 2)
+    {
+        await WriteFileAsync(store, file, urls, batch);
+        await store.FlushAsync(Ct);
+    }
+
     [Fact]
     public async Task Urls_written_in_bulk_read_back_through_ef_core_with_every_field()
     {
@@ -48,7 +55,7 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         var lastmod = new DateTimeOffset(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
 
         await WriteFileAsync(store, index, []);
-        await WriteFileAsync(store, file,
+        await StoreFileAsync(store, file,
         [
             new SitemapUrlEntry
             {
@@ -86,7 +93,7 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
     }
 
     [Fact]
-    public async Task A_file_row_is_written_with_its_first_urls_and_a_close_with_new_figures_updates_it()
+    public async Task A_small_collection_is_written_only_when_stored_with_the_figures_of_each_files_close()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var store = Store(database, Tenant.DefaultId, "shop.test");
@@ -98,25 +105,72 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         await store.OpenFileAsync(file, Ct);
         await store.OpenFileAsync(empty, Ct);
         await store.OpenFileAsync(big, Ct);
-        Assert.Equal(0, await db.SitemapFiles.CountAsync(Ct));
 
         // The collector's last batch of a file carries its final figures, and its close the same record.
         var final = file with { UrlCount = 2, Bytes = 300, FetchMs = 7 };
         await store.AddUrlsAsync(final, [Url("https://shop.test/a"), Url("https://shop.test/b")], Ct);
-        Assert.Equal((2, 300L), await db.SitemapFiles.Where(f => f.Id == file.Id).Select(f => new ValueTuple<int, long>(f.UrlCount, f.Bytes)).SingleAsync(Ct));
         await store.CloseFileAsync(final, Ct);
-
         await store.CloseFileAsync(empty with { HttpStatus = 404, Error = "Not found" }, Ct);
-
         await store.AddUrlsAsync(big, [Url("https://shop.test/c")], Ct);
         await store.AddUrlsAsync(big, [Url("https://shop.test/d")], Ct);
         await store.CloseFileAsync(big with { UrlCount = 2, Truncated = true }, Ct);
+        await store.CompleteAsync(new SitemapSummary(), Ct);
+        Assert.Equal(0, await db.SitemapFiles.CountAsync(Ct));
+        Assert.Equal(0, await db.SitemapUrls.CountAsync(Ct));
+
+        await store.FlushAsync(Ct);
 
         var files = await db.SitemapFiles.AsNoTracking().ToDictionaryAsync(f => f.Id, Ct);
         Assert.Equal((2, 300L, 7L), (files[file.Id].UrlCount, files[file.Id].Bytes, files[file.Id].FetchMs));
         Assert.Equal((404, "Not found", 0), (files[empty.Id].HttpStatus, files[empty.Id].Error, files[empty.Id].UrlCount));
         Assert.Equal((2, true), (files[big.Id].UrlCount, files[big.Id].Truncated));
         Assert.Equal(4, await db.SitemapUrls.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_collection_past_the_buffer_is_written_as_it_arrives_and_a_close_with_new_figures_updates_its_row()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        var small = File("https://shop.test/small.xml");
+        var big = File("https://shop.test/big.xml");
+        await using var db = database.CreateContext();
+
+        await WriteFileAsync(store, small, [Url("https://shop.test/s")]);
+        await store.OpenFileAsync(big, Ct);
+        // With the small file's URL, the buffer's worth.
+        var first = Enumerable.Range(0, SitemapStore.BufferedUrls - 1).Select(i => Url($"https://shop.test/p/{i}")).ToList();
+        await store.AddUrlsAsync(big, first, Ct);
+        Assert.Equal(0, await db.SitemapUrls.CountAsync(Ct));
+
+        // The batch that crosses the limit goes to the database with everything held before it, and so does each after.
+        await store.AddUrlsAsync(big, [Url("https://shop.test/q/0")], Ct);
+        Assert.Equal(SitemapStore.BufferedUrls + 1, await db.SitemapUrls.CountAsync(Ct));
+        Assert.Equal(2, await db.SitemapFiles.CountAsync(Ct));
+        await store.AddUrlsAsync(big, [Url("https://shop.test/q/1")], Ct);
+        Assert.Equal(SitemapStore.BufferedUrls + 2, await db.SitemapUrls.CountAsync(Ct));
+        await store.CloseFileAsync(big with { UrlCount = SitemapStore.BufferedUrls + 1, Bytes = 99 }, Ct);
+
+        var row = await db.SitemapFiles.AsNoTracking().SingleAsync(f => f.Id == big.Id, Ct);
+        Assert.Equal((SitemapStore.BufferedUrls + 1, 99L), (row.UrlCount, row.Bytes));
+    }
+
+    [Fact]
+    public async Task A_completion_that_is_refused_writes_nothing_of_the_scans_collection()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await database.EnqueueAsync("shop.test");
+        var queue = database.CreateQueue();
+        var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
+        var store = Store(database, Tenant.DefaultId, "shop.test");
+        await WriteFileAsync(store, File("https://shop.test/sitemap.xml"), [Url("https://shop.test/a")]);
+
+        // Another worker holds the job now: the result is refused, and the collection goes with it.
+        Assert.False(await queue.CompleteAsync(claim with { Owner = "worker-2" }, new SiteMetadata { Sitemaps = new SitemapSummary() }, store, Ct));
+
+        await using var db = database.CreateContext();
+        Assert.Equal(0, await db.SitemapFiles.CountAsync(Ct));
+        Assert.Equal(0, await db.SitemapUrls.CountAsync(Ct));
     }
 
     [Fact]
@@ -128,7 +182,7 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         var second = File("https://shop.test/2.xml");
 
         await WriteFileAsync(store, first, [Url("https://shop.test/a"), Url("https://shop.test/b")]);
-        await WriteFileAsync(store, second, [Url("https://shop.test/b", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)), Url("https://shop.test/b")], batch: 5);
+        await StoreFileAsync(store, second, [Url("https://shop.test/b", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)), Url("https://shop.test/b")], batch: 5);
 
         await using var db = database.CreateContext();
         var b = await db.SitemapUrls.AsNoTracking().SingleAsync(u => u.Loc == "https://shop.test/b", Ct);
@@ -146,7 +200,7 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         var urls = Enumerable.Range(0, 88).Select(i => Url($"https://shop.test/p/{i:D3}")).ToList();
         urls.Add(new SitemapUrlEntry { Loc = "https://shop.test/p/087", Priority = 0.9, Images = 4 });
 
-        await WriteFileAsync(store, file, urls, batch: urls.Count);
+        await StoreFileAsync(store, file, urls, batch: urls.Count);
 
         await using var db = database.CreateContext();
         var stored = await db.SitemapUrls.AsNoTracking().OrderBy(u => u.Loc).ToListAsync(Ct);
@@ -162,10 +216,10 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
         await using var database = await TestDatabase.CreateAsync(provider);
         var firstScan = Store(database, Tenant.DefaultId, "shop.test");
         var old = File("https://shop.test/sitemap.xml");
-        await WriteFileAsync(firstScan, old, [Url("https://shop.test/kept"), Url("https://shop.test/gone")]);
+        await StoreFileAsync(firstScan, old, [Url("https://shop.test/kept"), Url("https://shop.test/gone")]);
         await firstScan.CompleteAsync(new SitemapSummary(), Ct);
         var other = Store(database, Tenant.DefaultId, "other.test");
-        await WriteFileAsync(other, File("https://other.test/sitemap.xml"), [Url("https://other.test/x")]);
+        await StoreFileAsync(other, File("https://other.test/sitemap.xml"), [Url("https://other.test/x")]);
 
         database.Time.Advance(TimeSpan.FromMinutes(5));
         var rescan = Store(database, Tenant.DefaultId, "shop.test");
@@ -174,15 +228,16 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
 
         await using (var before = database.CreateContext())
         {
-            // Until the rescan completes, readers still see the earlier file.
+            // Until the rescan completes, readers still see the earlier file, and nothing of the rescan.
             Assert.True(await before.SitemapFiles.AnyAsync(f => f.Id == old.Id, Ct));
+            Assert.False(await before.SitemapFiles.AnyAsync(f => f.Id == current.Id, Ct));
         }
 
-        // The transaction that stores the rescan's result retires the earlier collection.
+        // The transaction that stores the rescan's result writes its collection and retires the earlier one.
         await database.EnqueueAsync("shop.test");
         var queue = database.CreateQueue();
         var claim = Assert.Single(await queue.ClaimAsync("worker-1", 1, Ct));
-        Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Sitemaps = new SitemapSummary() }, rescan.CollectedAt, Ct));
+        Assert.True(await queue.CompleteAsync(claim, new SiteMetadata { Sitemaps = new SitemapSummary() }, rescan, Ct));
 
         await using var db = database.CreateContext();
         Assert.Equal([current.Id], await db.SitemapFiles.Where(f => f.Domain == "shop.test").Select(f => f.Id).ToListAsync(Ct));
@@ -196,9 +251,9 @@ public abstract class SitemapStoreTests(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var otherTenant = await database.AddTenantAsync("other");
-        await WriteFileAsync(Store(database, Tenant.DefaultId, "shop.test"), File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
+        await StoreFileAsync(Store(database, Tenant.DefaultId, "shop.test"), File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
         var theirs = Store(database, otherTenant, "shop.test");
-        await WriteFileAsync(theirs, File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
+        await StoreFileAsync(theirs, File("https://shop.test/s.xml"), [Url("https://shop.test/a")]);
         database.Time.Advance(TimeSpan.FromMinutes(1));
         await theirs.CompleteAsync(new SitemapSummary(), Ct);
 

@@ -20,6 +20,7 @@ public sealed class SqliteUrlWriterTests
         var store = database.CreateScope().ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(Tenant.DefaultId, "big.test");
         await store.OpenFileAsync(file, Ct);
         await store.CloseFileAsync(file, Ct);
+        await store.FlushAsync(Ct);
         var urls = Enumerable.Range(0, SqliteUrlWriter.LargeWrite)
             .Select(i => new SitemapUrlEntry { Loc = $"https://big.test/p/{i}" })
             .ToList();
@@ -28,7 +29,11 @@ public sealed class SqliteUrlWriterTests
         await using var db = database.CreateContext();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(Ct);
-        await SqliteUrlWriter.WriteAsync(db, new SitemapUrlTarget(Tenant.DefaultId, "big.test", file.Id), urls, null, Ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(Ct))
+        {
+            SqliteUrlWriter.Write(connection, new SitemapUrlTarget(Tenant.DefaultId, "big.test", file.Id), urls, Ct);
+            await transaction.CommitAsync(Ct);
+        }
 
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA cache_size";

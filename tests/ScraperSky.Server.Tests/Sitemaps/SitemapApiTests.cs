@@ -49,6 +49,7 @@ public abstract class SitemapApiTests(ApiFixture fixture)
 
         await store.CloseFileAsync(file with { UrlCount = urls, Bytes = 4096, Gzipped = true, FetchMs = 34, Truncated = true, Error = "cut off" }, Ct);
         await store.CompleteAsync(new SitemapSummary(), Ct);
+        await store.FlushAsync(Ct);
         return (index, file);
     }
 
