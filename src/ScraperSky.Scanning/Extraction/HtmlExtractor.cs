@@ -35,23 +35,15 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
     [ThreadStatic]
     private static HtmlParser? t_documentParser;
 
-    // Ignore-case searches of a whole page go through SearchValues: string.IndexOf(..., OrdinalIgnoreCase) falls back
-    // to a character-by-character loop on non-ASCII text when the process runs with invariant globalization, as ours
-    // does (a page with one `€` cost a millisecond per search).
-    private static readonly SearchValues<string> BaseTag = SearchValues.Create(["<base"], StringComparison.OrdinalIgnoreCase);
-
-    /// Whether the page's source may hold a `&lt;base&gt;` element: without one, the walk need not search the tree for it.
-    internal static bool MayHaveBase(ReadOnlySpan<char> html) => html.ContainsAny(BaseTag);
-
     private PageExtraction ExtractPage(FetchedPage page, string? siteRegion, bool links, CpuBudget budget)
     {
         // The tree may read its source until it is disposed, so the pooled input outlives it.
         using var prescan = HtmlPrescan.Prepare(page.Html.Memory, budget);
         var documentParser = t_documentParser ??= new HtmlParser(ParserOptions);
-        var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan.ParseInput);
+        var tree = PageTree.Parse(t_parser ??= PageTree.Parser(ParserOptions), documentParser, prescan);
         using var treeLifetime = tree;
         using var walk = new PageWalk(page.FinalUrl, expectedTextChars: tree.TextLength, links);
-        walk.Visit(tree, MayHaveBase(page.Html.Span));
+        walk.Visit(tree);
 
         var baseUrl = walk.BaseUrl;
         var title = Clean(walk.Title) ?? Clean(walk.MetaContent("og:title")) ?? Clean(walk.MetaContent("twitter:title"));
@@ -385,11 +377,11 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             TotalElements = _elements,
         };
 
-        /// <param name="mayHaveBase">False when the source has no `&lt;base`, which spares a search of the whole tree.</param>
-        public void Visit(PageTree.Document tree, bool mayHaveBase = true)
+        public void Visit(PageTree.Document tree)
         {
-            // <base href> applies to every URL in the document, including those before it, so read it first.
-            if (mayHaveBase && FirstBaseHref(tree) is { } baseHref
+            // <base href> applies to every URL in the document, including those before it, so read it first; a tree
+            // without a base element is not searched.
+            if (tree.HasBase && FirstBaseHref(tree) is { } baseHref
                 && Uri.TryCreate(BaseUrl, baseHref.Trim(), out var baseUri)
                 && (baseUri.Scheme == Uri.UriSchemeHttp || baseUri.Scheme == Uri.UriSchemeHttps))
             {

@@ -30,14 +30,19 @@ internal static class HtmlPrescan
     public const int MaxEndTagRun = 2048;
 
     /// The parser's input, valid until disposed, and the inline scripts (capped) as slices of the page.
-    public sealed class Result(ReadOnlyMemory<char> parseInput, char[]? rented, IReadOnlyList<ReadOnlyMemory<char>> inlineScripts)
-        : IDisposable
+    public sealed class Result(ReadOnlyMemory<char> parseInput, char[]? rented, IReadOnlyList<ReadOnlyMemory<char>> inlineScripts,
+        bool unbuiltTags) : IDisposable
     {
         private char[]? _rented = rented;
 
         public ReadOnlyMemory<char> ParseInput { get; } = parseInput;
 
         public IReadOnlyList<ReadOnlyMemory<char>> InlineScripts { get; } = inlineScripts;
+
+        /// Whether the input has a start tag <see cref="PageParser"/> gives up on that pages use most (math, template,
+        /// select, frameset), as the tags went by here: a select at the end of a page would otherwise cost most of a
+        /// wasted parse. One it meets that this pass did not see it gives up on all the same.
+        public bool UnbuiltTags { get; } = unbuiltTags;
 
         public void Dispose()
         {
@@ -69,6 +74,7 @@ internal static class HtmlPrescan
         var copiedUpTo = 0;
         var open = new OpenElements();
         var endRun = 0;
+        var unbuilt = false;
         var i = html.IndexOf('<');
         while (i >= 0 && i < html.Length - 1)
         {
@@ -133,12 +139,13 @@ internal static class HtmlPrescan
                 else
                 {
                     endRun = 0;
+                    unbuilt = unbuilt || IsUnbuilt(name);
                     if (Counts(name) && !(html[tagEnd - 1] == '/' && open.InForeignContent))
                     {
                         open.Open(name);
                         if (open.Depth > MaxDepth)
                         {
-                            return Finish(source, ref output, copiedUpTo, i, scripts);
+                            return Finish(source, ref output, copiedUpTo, i, scripts, unbuilt);
                         }
                     }
 
@@ -153,14 +160,15 @@ internal static class HtmlPrescan
             i = i < 0 || i >= html.Length ? -1 : IndexOf(html, '<', i);
         }
 
-        return Finish(source, ref output, copiedUpTo, html.Length, scripts);
+        return Finish(source, ref output, copiedUpTo, html.Length, scripts, unbuilt);
     }
 
-    private static Result Finish(ReadOnlyMemory<char> html, ref Output output, int copiedUpTo, int end, List<ReadOnlyMemory<char>> scripts)
+    private static Result Finish(ReadOnlyMemory<char> html, ref Output output, int copiedUpTo, int end, List<ReadOnlyMemory<char>> scripts,
+        bool unbuilt)
     {
         if (!output.Started)
         {
-            return new Result(html[..end], null, scripts);
+            return new Result(html[..end], null, scripts, unbuilt);
         }
 
         if (end > copiedUpTo)
@@ -168,7 +176,7 @@ internal static class HtmlPrescan
             output.Append(html.Span[copiedUpTo..end]);
         }
 
-        return new Result(output.Written, output.Buffer, scripts);
+        return new Result(output.Written, output.Buffer, scripts, unbuilt);
     }
 
     /// The parse input being assembled, in a pooled buffer of the page's size (never outgrown: it only ever holds a
@@ -245,6 +253,13 @@ internal static class HtmlPrescan
 
         return null;
     }
+
+    /// Whether <paramref name="name"/> is one of the start tags <see cref="Result.UnbuiltTags"/> tells; most tags' first
+    /// letter says they are not.
+    private static bool IsUnbuilt(ReadOnlySpan<char> name) =>
+        (name[0] | 0x20) is 'm' or 't' or 's' or 'f'
+        && (name.Equals("select", StringComparison.OrdinalIgnoreCase) || name.Equals("template", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("math", StringComparison.OrdinalIgnoreCase) || name.Equals("frameset", StringComparison.OrdinalIgnoreCase));
 
     /// `</p>` and `</br>` without an open element make one (and so reach the parser's element callback).
     private static bool MakesAnElement(ReadOnlySpan<char> name) =>

@@ -38,11 +38,6 @@ internal ref struct PageParser
     private static readonly SearchValues<char> SingleQuotedStops = SearchValues.Create("'&\r\0");
     private static readonly SearchValues<char> Spaces = SearchValues.Create("\t\n\f\r ");
 
-    /// Start tags of what the parser gives up on that pages use most, found before parsing (one vectorised search):
-    /// a select at the end of a page would otherwise cost most of a wasted parse.
-    private static readonly SearchValues<string> UnbuiltTags =
-        SearchValues.Create(["<math", "<template", "<select", "<frameset"], StringComparison.OrdinalIgnoreCase);
-
     // AngleSharp's SVG names in their case (HtmlForeignExtensions); the tokenizer lowered them.
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> SvgTagNames = CaseTable(
         "altGlyph", "altGlyphDef", "altGlyphItem", "animateColor", "animateMotion", "animateTransform", "clipPath", "feBlend",
@@ -111,14 +106,10 @@ internal ref struct PageParser
         Other,
     }
 
-    /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does.
+    /// The tree of <paramref name="html"/>, or null if the page needs what only AngleSharp's tree builder does. The
+    /// prescan tells the pages it gives up on most before the parse (<see cref="HtmlPrescan.Result.UnbuiltTags"/>).
     public static PageTree.Document? TryParse(ReadOnlyMemory<char> html)
     {
-        if (html.Span.ContainsAny(UnbuiltTags))
-        {
-            return null;
-        }
-
         var scratch = t_scratch ??= new Scratch();
         var document = new PageTree.Document(new TextSource(new ReadOnlyMemoryTextSource(html)));
         document.Store.Source = html;

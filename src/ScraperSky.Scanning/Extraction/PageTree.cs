@@ -40,13 +40,14 @@ internal static class PageTree
     /// browsing context of its own: a context creates its services on first use, unguarded).
     public static HtmlParser Parser(HtmlParserOptions options) => new(options, BrowsingContext.New(Configuration));
 
-    /// Parses <paramref name="html"/> with our own <see cref="PageParser"/>, or where it gives up, with
-    /// <paramref name="parser"/> (from <see cref="Parser"/>), or, for the pages
-    /// it cannot build as AngleSharp's DOM would be, with <paramref name="documentParser"/> into that DOM (kept as
-    /// <see cref="Document.Dom"/>). The tree may read from its source until the source is disposed.
-    public static Document Parse(HtmlParser parser, HtmlParser documentParser, ReadOnlyMemory<char> html)
+    /// Parses the prescanned page <paramref name="input"/> with our own <see cref="PageParser"/> (unless the prescan
+    /// met a tag it gives up on), or where it gives up, with <paramref name="parser"/> (from <see cref="Parser"/>), or,
+    /// for the pages it cannot build as AngleSharp's DOM would be, with <paramref name="documentParser"/> into that DOM
+    /// (kept as <see cref="Document.Dom"/>). The tree may read from its source until the prescan is disposed.
+    public static Document Parse(HtmlParser parser, HtmlParser documentParser, HtmlPrescan.Result input)
     {
-        if (PageParser.TryParse(html) is { } parsed)
+        var html = input.ParseInput;
+        if (!input.UnbuiltTags && PageParser.TryParse(html) is { } parsed)
         {
             return parsed;
         }
@@ -162,6 +163,10 @@ internal static class PageTree
 
         /// Whether the builder placed an element after the root, where AngleSharp's DOM would have a foster parent.
         public bool Misbuilt { get; private set; }
+
+        /// Whether a `base` element was made for the tree (every element is made by <see cref="NodePool.Make"/>):
+        /// without one the walk need not search the tree for its href, nor the extractor the page's source for `<base`.
+        public bool HasBase { get; internal set; }
 
         public override void AddNode(IConstructableNode node)
         {
@@ -649,6 +654,7 @@ internal static class PageTree
         {
             var element = stock.Take();
             element.Init(owner, localName, namespaceUri, tag);
+            owner.HasBase |= tag.Id == TagId.Base;
             return element;
         }
 

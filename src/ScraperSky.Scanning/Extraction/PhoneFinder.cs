@@ -206,7 +206,9 @@ internal static partial class PhoneFinder
             var lineEnd = text[digit..].IndexOf('\n') is var end and >= 0 ? digit + end : text.Length;
             var line = text[lineStart..lineEnd];
             from = lineEnd + 1;
-            if (!HasDigits(line, 5))
+
+            // The search started at a line's start, so the line has no digit before this one.
+            if (!HasDigits(text[digit..lineEnd], 5))
             {
                 continue;
             }
@@ -298,9 +300,21 @@ internal static partial class PhoneFinder
             digit += stretchEnd + 1;
             var stretchStart = Math.Max(0, digit - CueReach - 1);
             stretchEnd = digit;
-            while (stretchEnd + 1 < line.Length
-                && line[(stretchEnd + 1)..Math.Min(line.Length, stretchEnd + CueReach + 3)].IndexOfAnyInRange('0', '9') is var next and >= 0)
+            while (stretchEnd + 1 < line.Length)
             {
+                // Digits come in runs: the next one is most often right after the last, found without a search.
+                if (char.IsAsciiDigit(line[stretchEnd + 1]))
+                {
+                    stretchEnd++;
+                    continue;
+                }
+
+                var next = line[(stretchEnd + 1)..Math.Min(line.Length, stretchEnd + CueReach + 3)].IndexOfAnyInRange('0', '9');
+                if (next < 0)
+                {
+                    break;
+                }
+
                 stretchEnd += 1 + next;
             }
 
@@ -385,19 +399,27 @@ internal static partial class PhoneFinder
     private static int After(int from, int found) => found < 0 ? -1 : from + found;
 
     /// Whether <paramref name="line"/> holds at least <paramref name="count"/> ASCII digits; a vectorised hop from digit
-    /// to digit, since most lines of a page have none.
-    private static bool HasDigits(ReadOnlySpan<char> line, int count)
+    /// to digit, since most lines of a page have none, but none to a digit right after the last: digits come in runs.
+    internal static bool HasDigits(ReadOnlySpan<char> line, int count)
     {
+        var at = 0;
         while (count > 0)
         {
-            var next = line.IndexOfAnyInRange('0', '9');
+            if (at < line.Length && char.IsAsciiDigit(line[at]))
+            {
+                count--;
+                at++;
+                continue;
+            }
+
+            var next = line[at..].IndexOfAnyInRange('0', '9');
             if (next < 0)
             {
                 return false;
             }
 
             count--;
-            line = line[(next + 1)..];
+            at += next + 1;
         }
 
         return true;

@@ -131,7 +131,10 @@ public sealed class PageTreeTests
     [InlineData("<p>x</p>\0")]
     [InlineData("<p>&notit;</p>")]
     [InlineData("<p>a</p></br>")]
-    [InlineData("<p>x</p><!-- a <SELECT> anywhere sends the page to AngleSharp before any parse -->")]
+    [InlineData("<p>x</p><SELECT><option>1</SELECT>")]
+    [InlineData("<p>x</p><template><p>t</p></template>")]
+    [InlineData("<p>x</p><math><mi>x</mi></math>")]
+    [InlineData("<p>x</p><frameset><frame></frameset>")]
     [InlineData("<title>never closed")]
     [InlineData("<!-- never closed")]
     public void A_page_the_page_parser_does_not_build_exactly_goes_to_AngleSharp(string html)
@@ -389,8 +392,28 @@ public sealed class PageTreeTests
     [InlineData("<p>a</p><template><p>b</p></template>")]
     public void A_page_the_tree_builder_cannot_build_here_is_copied_from_AngleSharp_s_DOM(string html) => Assert.NotNull(Parse(html).Dom);
 
+    // The page as it is, no tag told beforehand (HtmlPrescan.Result.UnbuiltTags): the page parser meets every tag.
     private static PageTree.Document Parse(string html) =>
-        PageTree.Parse(PageTree.Parser(HtmlExtractor.ParserOptions), new HtmlParser(HtmlExtractor.ParserOptions), html.AsMemory());
+        PageTree.Parse(PageTree.Parser(HtmlExtractor.ParserOptions), new HtmlParser(HtmlExtractor.ParserOptions),
+            new HtmlPrescan.Result(html.AsMemory(), null, [], unbuiltTags: false));
+
+    /// The prescan tells the start tags the page parser gives up on as it passes them (not in comments, scripts or
+    /// end tags), so those pages go to AngleSharp without a wasted parse.
+    [Theory]
+    [InlineData("<p>x</p><SELECT><option>1</SELECT>", true)]
+    [InlineData("<p>x</p><Template><p>t</p></template>", true)]
+    [InlineData("<p>x</p><math><mi>x</mi></math>", true)]
+    [InlineData("<html><frameset><frame></frameset></html>", true)]
+    [InlineData("<p>x</p><!-- <select> --><p>y</p>", false)]
+    [InlineData("<p>x</p><script>var s = '<select>';</script><style>/* <math> */</style>", false)]
+    [InlineData("<p>x</p></select></template><selection>s</selection><mathx>m</mathx><frame>", false)]
+    public void The_prescan_tells_the_start_tags_the_page_parser_gives_up_on(string html, bool unbuilt)
+    {
+        using var prescan = HtmlPrescan.Prepare(html.AsMemory());
+        Assert.Equal(unbuilt, prescan.UnbuiltTags);
+        using var tree = PageTree.Parse(PageTree.Parser(HtmlExtractor.ParserOptions), new HtmlParser(HtmlExtractor.ParserOptions), prescan);
+        Assert.Equal(Dom(prescan.ParseInput.ToString()), Write(tree));
+    }
 
     private static string? Fast(string html)
     {

@@ -67,11 +67,31 @@ public sealed class PageWalkTests
     public void A_script_source_is_read_as_its_absolute_url(string src, string expected)
     {
         var parser = PageTree.Parser(HtmlExtractor.ParserOptions);
-        using var tree = PageTree.Parse(parser, new AngleSharp.Html.Parser.HtmlParser(HtmlExtractor.ParserOptions),
-            $"<html><head><script src=\"{src}\"></script></head></html>".AsMemory());
+        using var prescan = HtmlPrescan.Prepare($"<html><head><script src=\"{src}\"></script></head></html>".AsMemory());
+        using var tree = PageTree.Parse(parser, new AngleSharp.Html.Parser.HtmlParser(HtmlExtractor.ParserOptions), prescan);
         using var walk = new HtmlExtractor.PageWalk(new Uri("https://example.com/dir/"), tree.TextLength);
         walk.Visit(tree);
         Assert.Equal([expected], walk.ScriptSources);
+    }
+
+    /// A base element is honoured whichever way its tree was built (the page parser, AngleSharp's tree builder for a
+    /// select, its DOM copied for a template), in any case and anywhere in the page; a tree without one is not searched.
+    [Theory]
+    [InlineData("<html><head><base href=\"https://cdn.example.com/site/\"></head><body><script src=\"a.js\"></script></body></html>", true)]
+    [InlineData("<html><head><BASE HREF=\"https://cdn.example.com/site/\"></head><body><select><option>1</select><script src=\"a.js\"></script></body></html>", true)]
+    [InlineData("<html><head><Base href=\"https://cdn.example.com/site/\"></head><body><template><p>t</p></template><script src=\"a.js\"></script></body></html>", true)]
+    [InlineData("<html><body><p>x</p><base href=\"https://cdn.example.com/site/\"><script src=\"a.js\"></script></body></html>", true)]
+    [InlineData("<html><head><!-- <base href=\"https://cdn.example.com/site/\"> --></head><body><script src=\"a.js\"></script></body></html>", false)]
+    [InlineData("<html><head><script>document.write('<base href=\"https://cdn.example.com/site/\">')</script><script src=\"a.js\"></script></head></html>", false)]
+    public void A_base_element_is_read_from_the_tree_whichever_way_it_was_built(string html, bool hasBase)
+    {
+        var parser = PageTree.Parser(HtmlExtractor.ParserOptions);
+        using var prescan = HtmlPrescan.Prepare(html.AsMemory());
+        using var tree = PageTree.Parse(parser, new AngleSharp.Html.Parser.HtmlParser(HtmlExtractor.ParserOptions), prescan);
+        using var walk = new HtmlExtractor.PageWalk(new Uri("https://example.com/dir/"), tree.TextLength);
+        walk.Visit(tree);
+        Assert.Equal(hasBase, tree.HasBase);
+        Assert.Equal([hasBase ? "https://cdn.example.com/site/a.js" : "https://example.com/dir/a.js"], walk.ScriptSources);
     }
 
     [Theory]

@@ -247,4 +247,18 @@ public sealed class PhoneExtractionTests
             $"<html lang=\"en-US\"><body><p>Call {Filler} 6125550143 {Filler}</p></body></html>", "https://shop.com/");
         Assert.Empty(page.Phones);
     }
+
+    /// The digit count skips from a digit to the next without a search where they run together: it must count as a
+    /// plain count does, runs, lone digits and digits ending the line alike.
+    [Fact]
+    public void Counting_digits_in_runs_gives_what_a_plain_count_gives()
+    {
+        var random = new Random(20261203);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var line = new string([.. Enumerable.Range(0, random.Next(12)).Select(_ => random.Next(3) == 0 ? 'a' : (char)('0' + random.Next(10)))]);
+            var count = random.Next(7);
+            Assert.Equal(line.Count(char.IsAsciiDigit) >= count, PhoneFinder.HasDigits(line, count));
+        }
+    }
 }
