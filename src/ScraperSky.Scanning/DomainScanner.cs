@@ -13,8 +13,10 @@ namespace ScraperSky.Scanning;
 /// Scans one domain: fetches its homepage (https first, http when https cannot connect), turns an unusable answer into
 /// a transient or permanent <see cref="ScanException"/>, extracts the page, then reads up to `ContactPages` same-site
 /// pages that likely carry contact details (bounded by the request's `max_pages`), politely: robots.txt is obeyed for
-/// them and they are fetched one after another. Their contacts and profiles are merged into the result, and the email
-/// domains are checked for mail exchangers. Last come the site's sitemaps, streamed into the request's sink. A bot
+/// them and at most <see cref="ContactPagesAtOnce"/> are read at a time. Their contacts and profiles are merged into the
+/// result, and the email domains are checked for mail exchangers. The site's sitemaps, streamed into the request's sink,
+/// are read alongside the contact pages, and robots.txt is asked for alongside the homepage: what does not depend on
+/// each other overlaps, so that a scan waits for a site's latency a few times rather than once per request. A bot
 /// challenge instead of the homepage fails the scan for good.
 ///
 /// Bounded: the whole scan ends by `Scanning:ScanDeadline` with what it has read, marked partial with the reason
@@ -33,6 +35,10 @@ public sealed partial class DomainScanner(
     TimeProvider time,
     ILogger<DomainScanner> logger) : IDomainScanner
 {
+    /// Contact-page candidates read at once (fetch and extraction). Beside them a site sees the scan's sitemap and feed
+    /// requests, all within `Scanning:MaxConcurrentRequestsPerHost` (<see cref="HostConcurrency"/>).
+    internal const int ContactPagesAtOnce = 2;
+
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -42,6 +48,42 @@ public sealed partial class DomainScanner(
         }
 
         using var deadline = new ScanDeadline(options.Value.ScanDeadline, time, cancellationToken);
+        // What runs beside the scan's own line (robots.txt read ahead, the sitemaps, the feed) ends with the scan: one
+        // that fails or is cancelled stops them and waits for them, so that nothing of it goes on after it.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var alongside = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, abandon.Token);
+        var pending = new List<Task>(3);
+        try
+        {
+            return await ScanAsync(request, homepage, progress, deadline, abandon.Token, alongside.Token, pending);
+        }
+        finally
+        {
+            if (pending.Exists(step => !step.IsCompleted))
+            {
+                await abandon.CancelAsync();
+                await Task.WhenAll(pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            foreach (var step in pending)
+            {
+                // Observed here: a step whose failure the scan did not need is not left to the finalizer.
+                _ = step.Exception;
+            }
+        }
+    }
+
+    private async Task<SiteMetadata> ScanAsync(ScanRequest request, Uri homepage, IProgress<ScanProgress>? progress,
+        ScanDeadline deadline, CancellationToken abandon, CancellationToken alongside, List<Task> pending)
+    {
+        // The sitemaps read robots.txt of the requested host right after the homepage, and the contact pages mostly of
+        // the same host: it is asked for while the homepage is on its way. The homepage itself is read whatever robots.txt
+        // says (the user asked for it), as before. Without sitemaps robots.txt may not be needed at all: not read ahead.
+        if (request.IncludeSitemaps)
+        {
+            pending.Add(ReadAheadAsync(robots.GetAsync(homepage, alongside)));
+        }
+
         progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
         PageExtraction home;
         IReadOnlyList<Uri> sitemapLinks;
@@ -82,27 +124,49 @@ public sealed partial class DomainScanner(
             throw new ScanException($"The homepage of {request.Domain} could not be read within the scan's time limit of {deadline.Seconds} s.", true, e);
         }
 
+        // The sitemaps need robots.txt and the homepage's links, not the contact pages: read alongside them.
+        Task<(SitemapSummary Summary, bool CutOff)>? sitemapsRead = null;
+        if (request.IncludeSitemaps && !deadline.Passed)
+        {
+            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
+            sitemapsRead = CollectSitemapsAsync(request, sitemapLinks, abandon, deadline);
+            pending.Add(sitemapsRead);
+        }
+
         // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
         var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, home.Page.FinalUrl, deadline.Token) : null;
-        var budget = Math.Min(options.Value.ContactPages, Math.Max(0, (request.MaxPages ?? int.MaxValue) - 1));
+        var maxPages = request.MaxPages ?? int.MaxValue;
+        var budget = Math.Min(options.Value.ContactPages, Math.Max(0, maxPages - 1));
+        // The feed counts as a page: read alongside the contact pages when the page limit has room for it whatever they
+        // bring, else after them when they left room.
+        Task<PageExtraction?>? feedRead = null;
+        if (feedUrl is not null && budget + 1 < maxPages && !deadline.Passed)
+        {
+            feedRead = ReadFeedAsync(feedUrl, home, alongside, deadline);
+            pending.Add(feedRead);
+        }
+
         var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
-        if (feedUrl is not null && contactPages.Count + 1 < (request.MaxPages ?? int.MaxValue) && !deadline.Passed
-            && await WithinDeadlineAsync(() => wordPressFeed.ReadAsync(feedUrl, home, robots, deadline.Token), deadline) is { } feed)
+        if (feedUrl is not null && feedRead is null && contactPages.Count + 1 < maxPages && !deadline.Passed)
+        {
+            feedRead = ReadFeedAsync(feedUrl, home, alongside, deadline);
+            pending.Add(feedRead);
+        }
+
+        if (feedRead is not null && await feedRead is { } feed)
         {
             contactPages.Add(WithoutHtml(feed));
         }
 
         var metadata = SiteResult.Build(home, contactPages);
-        if (request.IncludeSitemaps && deadline.Passed)
+        if (request.IncludeSitemaps && sitemapsRead is null)
         {
             deadline.Missed("the sitemaps were not read");
         }
-        else if (request.IncludeSitemaps)
+        else if (sitemapsRead is not null)
         {
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading the sitemaps of {request.Domain}"));
-            var sitemapSummary = await sitemaps.CollectAsync(request.Domain, robots, sitemapLinks,
-                request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
-            if (deadline.Passed)
+            var (sitemapSummary, cutOff) = await sitemapsRead;
+            if (cutOff)
             {
                 deadline.Missed("sitemap reading was cut off (see the sitemap errors)");
             }
@@ -124,6 +188,32 @@ public sealed partial class DomainScanner(
         return ScanResultSize.Fit(deadline.Apply(metadata), options.Value.MaxResultBytes);
     }
 
+    /// A step started before its answer is needed: whoever needs it asks again and finds it kept (robots.txt is kept
+    /// per host), or, when it was stopped, asks afresh.
+    private static async Task ReadAheadAsync(Task step)
+    {
+        try
+        {
+            await step;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the scan, or by its deadline: the next to ask meets the same end.
+        }
+    }
+
+    /// The sitemaps' summary, and whether the deadline had passed when their reading ended (it was cut off then).
+    private async Task<(SitemapSummary Summary, bool CutOff)> CollectSitemapsAsync(
+        ScanRequest request, IReadOnlyList<Uri> links, CancellationToken cancellationToken, ScanDeadline deadline)
+    {
+        var summary = await sitemaps.CollectAsync(request.Domain, robots, links,
+            request.SitemapSink ?? DiscardingSitemapSink.Instance, cancellationToken, deadline.DeadlineToken);
+        return (summary, deadline.Passed);
+    }
+
+    private Task<PageExtraction?> ReadFeedAsync(Uri feedUrl, PageExtraction home, CancellationToken cancellationToken, ScanDeadline deadline) =>
+        WithinDeadlineAsync(() => wordPressFeed.ReadAsync(feedUrl, home, robots, cancellationToken), deadline);
+
     /// An optional step's answer, or null when the scan's deadline stopped it.
     private static async Task<T?> WithinDeadlineAsync<T>(Func<Task<T?>> step, ScanDeadline deadline) where T : class
     {
@@ -137,88 +227,163 @@ public sealed partial class DomainScanner(
         }
     }
 
+    /// The first `budget` usable contact pages in the candidates' order, read <see cref="ContactPagesAtOnce"/> at a
+    /// time: a candidate that robots.txt forbids, that fails or that is no usable page gives its place to the next one.
+    /// A candidate starts only while the pages that may still count are fewer than the budget, so a scan reads no more
+    /// pages than one after another would; whatever order the answers come in, the pages are taken in the candidates'
+    /// order. At the deadline the pages read by then are kept.
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
         PageExtraction home, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
     {
-        // Filled as pages are read, so that what was read before the deadline is kept.
         var pages = new List<PageExtraction>();
-        try
-        {
-            return await ReadContactPagesAsync(home, budget, progress, pages, deadline.Token);
-        }
-        catch (OperationCanceledException e) when (deadline.Ended(e))
-        {
-            deadline.Missed($"{pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
-            return pages;
-        }
-    }
-
-    private async Task<List<PageExtraction>> ReadContactPagesAsync(
-        PageExtraction home, int budget, IProgress<ScanProgress>? progress, List<PageExtraction> pages, CancellationToken cancellationToken)
-    {
         if (budget == 0)
         {
             return pages;
         }
 
-        // A few spare candidates, so that pages robots.txt keeps us from do not shrink the budget.
+        // A few spare candidates, so that pages robots.txt keeps us from do not shrink the budget. Another host or port
+        // is another site: not read at all.
         var homepage = home.Page.FinalUrl;
-        foreach (var url in ContactPageSelector.Select(homepage, home.Links, budget * 2))
+        var candidates = ContactPageSelector.Select(homepage, home.Links, budget * 2).Where(url => SameSite(url, homepage)).ToList();
+        var reads = new Task<PageExtraction?>[candidates.Count];
+        var started = 0;
+        var cutOff = false;
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token))
         {
-            if (pages.Count == budget)
-            {
-                break;
-            }
-
-            // Another host or port is another site: not read at all.
-            if (!SameSite(url, homepage))
-            {
-                continue;
-            }
-
-            if (!await robots.IsAllowedAsync(url, cancellationToken))
-            {
-                LogDisallowed(logger, url);
-                continue;
-            }
-
-            progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
-            using var admission = await lane.AdmitPageAsync(cancellationToken);
-            FetchedPage page;
+            var running = new List<Task<PageExtraction?>>(ContactPagesAtOnce);
             try
             {
-                page = await fetcher.GetPageAsync(url, cancellationToken);
-            }
-            catch (ScanException e)
-            {
-                // A broken contact page costs that page, not the scan: the homepage already succeeded.
-                LogContactPageFailed(logger, url, e.Message);
-                continue;
-            }
+                while (true)
+                {
+                    while (started < candidates.Count && running.Count < ContactPagesAtOnce && MayCount(reads, started) < budget)
+                    {
+                        reads[started] = ReadContactPageAsync(candidates[started], home, progress, stop.Token);
+                        running.Add(reads[started]);
+                        started++;
+                    }
 
-            admission.Hold(page.Bytes);
-            using (page.Html)
-            {
-                if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
-                    || pages.Any(p => p.Page.FinalUrl == page.FinalUrl) || page.FinalUrl == homepage)
-                {
-                    LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
-                    continue;
-                }
+                    if (running.Count == 0)
+                    {
+                        break;
+                    }
 
-                try
-                {
-                    pages.Add(WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, links: false, cancellationToken), cancellationToken)));
+                    var done = await Task.WhenAny(running);
+                    running.Remove(done);
+                    // A cancellation (the deadline, the caller) ends the reading here.
+                    await done;
                 }
-                catch (ScanException e)
+            }
+            catch (OperationCanceledException e) when (deadline.Ended(e))
+            {
+                cutOff = true;
+            }
+            finally
+            {
+                if (running.Count > 0)
                 {
-                    // Over its CPU budget: that page is left out.
-                    LogContactPageFailed(logger, url, e.Message);
+                    await stop.CancelAsync();
+                    await ((Task)Task.WhenAll(running)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
             }
         }
 
+        for (var i = 0; i < started && pages.Count < budget; i++)
+        {
+            if (reads[i].IsCompletedSuccessfully && reads[i].Result is { } page && !pages.Exists(p => p.Page.FinalUrl == page.Page.FinalUrl))
+            {
+                pages.Add(page);
+            }
+        }
+
+        if (cutOff)
+        {
+            deadline.Missed($"{pages.Count.ToString(CultureInfo.InvariantCulture)} of up to {budget.ToString(CultureInfo.InvariantCulture)} contact pages were read");
+        }
+
         return pages;
+    }
+
+    /// Of the first <paramref name="started"/> candidates, those that are a usable page or may still turn out one: the
+    /// ones not answered yet, and the pages read that no earlier candidate had already read (the same final URL).
+    private static int MayCount(Task<PageExtraction?>[] reads, int started)
+    {
+        var count = 0;
+        for (var i = 0; i < started; i++)
+        {
+            if (!reads[i].IsCompletedSuccessfully)
+            {
+                count++;
+            }
+            else if (reads[i].Result is { } page && !ReadBefore(reads, i, page.Page.FinalUrl))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool ReadBefore(Task<PageExtraction?>[] reads, int index, Uri finalUrl)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (reads[i].IsCompletedSuccessfully && reads[i].Result?.Page.FinalUrl == finalUrl)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// One candidate read and extracted, or null when robots.txt forbids it, it cannot be read or it is no usable page.
+    /// Its page holds its place in the lane's page budget from before its fetch to the end of its extraction and waits
+    /// for nothing else meanwhile, so candidates read at once never wait for budget their own scan holds.
+    private async Task<PageExtraction?> ReadContactPageAsync(
+        Uri url, PageExtraction home, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!await robots.IsAllowedAsync(url, cancellationToken))
+        {
+            LogDisallowed(logger, url);
+            return null;
+        }
+
+        progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
+        using var admission = await lane.AdmitPageAsync(cancellationToken);
+        FetchedPage page;
+        try
+        {
+            page = await fetcher.GetPageAsync(url, cancellationToken);
+        }
+        catch (ScanException e)
+        {
+            // A broken contact page costs that page, not the scan: the homepage already succeeded.
+            LogContactPageFailed(logger, url, e.Message);
+            return null;
+        }
+
+        admission.Hold(page.Bytes);
+        using (page.Html)
+        {
+            var homepage = home.Page.FinalUrl;
+            if (!page.IsSuccess || !IsHtml(page) || !SameSite(page.FinalUrl, homepage) || BotChallenge.Detect(page) is not null
+                || page.FinalUrl == homepage)
+            {
+                LogContactPageSkipped(logger, url, page.StatusCode, page.FinalUrl);
+                return null;
+            }
+
+            try
+            {
+                return WithoutHtml(await lane.RunAsync(() => extractor.Extract(page, home.Region, links: false, cancellationToken), cancellationToken));
+            }
+            catch (ScanException e)
+            {
+                // Over its CPU budget: that page is left out.
+                LogContactPageFailed(logger, url, e.Message);
+                return null;
+            }
+        }
     }
 
     // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's text is needed

@@ -143,6 +143,7 @@ public static class LoadRun
             long? scannedTwice = settings.ServerDll is null || HasScanHistory(settings.Postgres, connectionString)
                 ? await ScannedTwiceAsync(settings.Postgres, connectionString, ct)
                 : null;
+            var scanWall = await ScanWallTimesAsync(settings.Postgres, connectionString, ct);
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
@@ -150,6 +151,7 @@ public static class LoadRun
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");
             Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB");
+            Console.WriteLine($"scan wall time:       {ScanWallLine(scanWall)}");
             Console.WriteLine($"completed / failed:   {counters.Completed} / {counters.Failed}");
             Console.WriteLine($"requests/domain:      {sites.Requests / (double)settings.Domains:0.00} (fleet count)");
             Console.WriteLine($"paths asked for:      {string.Join(", ", sites.TopPaths(8).Select(p => $"{p.Path} {p.Count}"))}");
@@ -278,6 +280,52 @@ public static class LoadRun
         await using var query = sqlite.CreateCommand();
         query.CommandText = sql;
         return Convert.ToInt64(await query.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    /// A job's time from its claim to its completion, in milliseconds, of every completed job: how long one domain
+    /// waits for its scan (its requests one after another, or overlapped) while the batch runs.
+    private static async Task<List<double>> ScanWallTimesAsync(bool postgres, string connectionString, CancellationToken ct)
+    {
+        var times = new List<double>();
+        if (postgres)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                "SELECT EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                times.Add(Convert.ToDouble(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
+
+            return times;
+        }
+
+        await using var sqlite = new SqliteConnection(connectionString);
+        await sqlite.OpenAsync(ct);
+        await using var query = sqlite.CreateCommand();
+        query.CommandText = "SELECT (julianday(completed_at) - julianday(started_at)) * 86400000.0 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL";
+        await using var rows = await query.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct))
+        {
+            times.Add(rows.GetDouble(0));
+        }
+
+        return times;
+    }
+
+    private static string ScanWallLine(List<double> times)
+    {
+        if (times.Count == 0)
+        {
+            return "not measured";
+        }
+
+        times.Sort();
+        double At(double q) => times[Math.Min(times.Count - 1, (int)(q * times.Count))];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"median {At(0.5):0} ms, p90 {At(0.9):0} ms, mean {times.Average():0} ms (a job's claim to its completion)");
     }
 
     private sealed record BatchCounters(int Total, int Completed, int Failed, int Cancelled)

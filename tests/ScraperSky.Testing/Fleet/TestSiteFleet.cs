@@ -43,6 +43,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _handshakes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _hostHeaders = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Host, string Path), int> _pathHits = new();
+    private readonly ConcurrentDictionary<string, InFlight> _inFlight = new(StringComparer.OrdinalIgnoreCase);
 
     private TestSiteFleet(WebApplication app, FleetCertificates certificates, string sitesRoot)
     {
@@ -92,6 +93,9 @@ public sealed class TestSiteFleet : IAsyncDisposable
     /// Requests whose Host header was exactly <paramref name="hostHeader"/> (`name` or `name:port`): the port a
     /// client meant shows there, although the fleet routes every connection to its own port.
     public int HitsForHostHeader(string hostHeader) => _hostHeaders.TryGetValue(hostHeader, out var n) ? n : 0;
+
+    /// The most requests to <paramref name="host"/> the fleet was answering at once, from their arrival to their end.
+    public int MostInFlightFor(string host) => _inFlight.TryGetValue(host, out var counter) ? counter.Most : 0;
 
     /// TLS handshakes begun for a host (its SNI name), whether or not they succeeded.
     public int HandshakesFor(string host) => _handshakes.TryGetValue(host, out var n) ? n : 0;
@@ -188,6 +192,8 @@ public sealed class TestSiteFleet : IAsyncDisposable
         var host = context.Request.Host.Host.TrimEnd('.').ToLowerInvariant();
         // Taken now: serving a fixture may rewrite the path (a folder to its index file).
         var path = context.Request.Path.Value is { Length: > 0 } asked ? asked : "/";
+        var inFlight = _inFlight.GetOrAdd(host, _ => new InFlight());
+        inFlight.Enter();
         try
         {
             if (_exact.TryGetValue(host, out var handler) || TryFindSuffix(host, out handler))
@@ -205,10 +211,30 @@ public sealed class TestSiteFleet : IAsyncDisposable
         }
         finally
         {
+            inFlight.Leave();
             _hits.AddOrUpdate((host, context.Request.Scheme), 1, (_, n) => n + 1);
             _hostHeaders.AddOrUpdate(context.Request.Host.Value ?? "", 1, (_, n) => n + 1);
             _pathHits.AddOrUpdate((host, path), 1, (_, n) => n + 1);
         }
+    }
+
+    private sealed class InFlight
+    {
+        private int _now;
+        private int _most;
+
+        public int Most => Volatile.Read(ref _most);
+
+        public void Enter()
+        {
+            var now = Interlocked.Increment(ref _now);
+            int most;
+            while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)
+            {
+            }
+        }
+
+        public void Leave() => Interlocked.Decrement(ref _now);
     }
 
     private bool TryFindSuffix(string host, out RequestDelegate handler)
