@@ -289,7 +289,7 @@ public sealed partial class DomainScanner(
 
         for (var i = 0; i < started && pages.Count < budget; i++)
         {
-            if (reads[i].IsCompletedSuccessfully && reads[i].Result is { } page && !pages.Exists(p => p.Page.FinalUrl == page.Page.FinalUrl))
+            if (reads[i].IsCompletedSuccessfully && reads[i].Result is { } page && !ReadBefore(reads, i, page.Page.FinalUrl))
             {
                 pages.Add(page);
             }
