@@ -130,6 +130,25 @@ public sealed class HttpsProbeTests(FleetFixture fixture)
         Assert.Equal(1, Fleet.HandshakesFor(host));
     }
 
+    [Fact]
+    public async Task A_scan_of_a_site_without_https_makes_one_https_attempt_for_its_homepage_and_robots_txt()
+    {
+        // robots.txt is asked for beside the homepage: both used to make their own attempt.
+        var host = NewHost("scan");
+        Fleet.SetTls(host, TlsMode.Refused);
+        Fleet.SetTlsDelay(host, TimeSpan.FromMilliseconds(200));
+        Fleet.Map(host, context => Fleet.ServeFixtureAsync(context, "http-only.test"));
+        using var services = fixture.CreateServices(Fleet.HttpsSettings);
+
+        var metadata = await services.GetRequiredService<IDomainScanner>().ScanAsync(new ScanRequest { Domain = host }, null, Ct);
+
+        Assert.Equal($"http://{host}/", metadata.FinalUrl);
+        Assert.Equal("Plain Old Hardware", metadata.Title);
+        Assert.Equal(1, Fleet.HitsOnPath(host, "/robots.txt"));
+        Assert.Equal(1, Fleet.HandshakesFor(host));
+        Assert.Equal(0, Fleet.HitsFor(host, Uri.UriSchemeHttps));
+    }
+
     private static string NewHost(string name) => $"probe-{name}-{Guid.NewGuid():N}.test";
 
     private static Task ServeSchemePageAsync(HttpContext context)
