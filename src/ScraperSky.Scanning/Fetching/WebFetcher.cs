@@ -575,13 +575,14 @@ public sealed partial class WebFetcher(
     }
 
     /// Runs on every new connection once its TLS handshake (if any) is done: a host's https attempt is settled here,
-    /// so the requests waiting for it go on without waiting for its answer.
+    /// so the requests waiting for it go on without waiting for its answer. Settled on the thread pool: the waiters go on
+    /// inline, and would send their requests from inside the handler's connection setup.
     private static ValueTask<Stream> SettleHttpsProbe(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
     {
         var request = context.InitialRequestMessage;
         if (request.RequestUri?.Scheme == Uri.UriSchemeHttps && request.Options.TryGetValue(HttpsFallbackMemory.Probe.RequestKey, out var probe))
         {
-            probe.Settle(HttpsOutcome.Works);
+            ThreadPool.UnsafeQueueUserWorkItem(static probe => probe.Settle(HttpsOutcome.Works), probe, preferLocal: false);
         }
 
         return ValueTask.FromResult(context.PlaintextStream);
