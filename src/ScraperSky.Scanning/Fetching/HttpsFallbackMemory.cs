@@ -146,7 +146,7 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
         private readonly HttpsFallbackMemory _memory;
         private readonly string _host;
         // The requests waiting go on inline, on the thread that settles: under load another hop through the thread
-        // pool's queue delayed a homepage waiting for its robots.txt's failed attempt (scan wall time median +50-100 ms).
+        // pool's queue would add to the wait of a homepage behind its robots.txt's failed attempt.
         private readonly TaskCompletionSource<HttpsOutcome> _outcome = new();
         private int _settled;
 
