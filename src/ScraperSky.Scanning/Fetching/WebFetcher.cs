@@ -13,7 +13,8 @@ namespace ScraperSky.Scanning.Fetching;
 /// The scanner's HTTP client. Redirects are followed here rather than by the handler so that each hop can be
 /// recorded, checked for scheme and loops, and retried over http when https cannot connect. Every connection goes
 /// through <see cref="GuardedConnector"/>. Hosts whose https failed are remembered for a while
-/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http. Every request first takes a slot of
+/// (<see cref="HttpsFallbackMemory"/>), so later requests go straight to http, and requests in flight to a host nothing
+/// is known of share one https attempt, settled when its TLS handshake ends. Every request first takes a slot of
 /// its registrable domain (<see cref="HostConcurrency"/>), before its response timeout starts.
 public sealed partial class WebFetcher(
     IHttpMessageHandlerFactory handlers,
@@ -232,25 +233,47 @@ public sealed partial class WebFetcher(
     private async Task<HttpResponseMessage> SendPreferringHttpsAsync(
         Uri url, bool upgradeHttp, CookieContainer cookies, CancellationToken cancellationToken)
     {
-        var tryHttps = url.Scheme == Uri.UriSchemeHttps || upgradeHttp;
-        if (tryHttps && !httpsFallback.LacksHttps(url.IdnHost))
+        if (url.Scheme == Uri.UriSchemeHttps || upgradeHttp)
         {
-            var https = await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, cancellationToken);
-            if (https.Response is { } response)
+            var host = url.IdnHost;
+            // Requests to a host nothing is known of share the first one's https attempt (HttpsFallbackMemory.Probe).
+            var (outcome, probe) = await httpsFallback.DecideAsync(host, cancellationToken);
+            if (outcome != HttpsOutcome.Lacking)
             {
-                return response;
-            }
+                try
+                {
+                    var https = await SendAsync(WithScheme(url, Uri.UriSchemeHttps), cookies, probe, cancellationToken);
+                    if (https.Response is { } response)
+                    {
+                        probe?.Settle(HttpsOutcome.Works);
+                        return response;
+                    }
 
-            if (cancellationToken.IsCancellationRequested || !CannotConnectOverHttps(https.Failure!.SourceException))
-            {
-                https.Failure!.Throw();
-            }
+                    if (cancellationToken.IsCancellationRequested || !CannotConnectOverHttps(https.Failure!.SourceException))
+                    {
+                        https.Failure!.Throw();
+                    }
 
-            httpsFallback.Remember(url.IdnHost);
-            LogHttpsFallback(logger, url.IdnHost, https.Failure.SourceException.GetBaseException().Message);
+                    if (probe is null)
+                    {
+                        httpsFallback.Remember(host);
+                    }
+                    else
+                    {
+                        probe.Settle(HttpsOutcome.Lacking);
+                    }
+
+                    LogHttpsFallback(logger, host, https.Failure.SourceException.GetBaseException().Message);
+                }
+                finally
+                {
+                    // Cancelled, or failed for a reason that says nothing of https: the next request waiting tries.
+                    probe?.Settle(HttpsOutcome.Undecided);
+                }
+            }
         }
 
-        var http = await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, cancellationToken);
+        var http = await SendAsync(WithScheme(url, Uri.UriSchemeHttp), cookies, null, cancellationToken);
         http.Failure?.Throw();
         return http.Response!;
     }
@@ -260,7 +283,7 @@ public sealed partial class WebFetcher(
     /// here rather than by a resilience handler in the client: that handler caught and rethrew every failure, and each
     /// new host's https attempt fails once. A failure is returned, not thrown: the https attempt's is expected once per
     /// host without https, and each throw on its way up is a stack walk.
-    private async Task<Sent> SendAsync(Uri url, CookieContainer cookies, CancellationToken cancellationToken)
+    private async Task<Sent> SendAsync(Uri url, CookieContainer cookies, HttpsFallbackMemory.Probe? probe, CancellationToken cancellationToken)
     {
         var invoker = _invoker ??= new HttpMessageInvoker(handlers.CreateHandler(HttpClientName), disposeHandler: false);
         var userAgent = options.Value.UserAgent;
@@ -276,6 +299,11 @@ public sealed partial class WebFetcher(
                 if (cookieHeader.Length > 0)
                 {
                     request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+                }
+
+                if (probe is not null)
+                {
+                    request.Options.Set(HttpsFallbackMemory.Probe.RequestKey, probe);
                 }
 
                 var sending = invoker.SendAsync(request, cancellationToken);
@@ -538,11 +566,26 @@ public sealed partial class WebFetcher(
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
             ConnectTimeout = settings.ConnectTimeout,
             ConnectCallback = connector.ConnectAsync,
+            PlaintextStreamFilter = SettleHttpsProbe,
             UseCookies = false,
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = IdleConnectionTimeout,
         };
+    }
+
+    /// Runs on every new connection once its TLS handshake (if any) is done: a host's https attempt is settled here,
+    /// so the requests waiting for it go on without waiting for its answer. Settled on the thread pool: the waiters go on
+    /// inline, and would send their requests from inside the handler's connection setup.
+    private static ValueTask<Stream> SettleHttpsProbe(SocketsHttpPlaintextStreamFilterContext context, CancellationToken cancellationToken)
+    {
+        var request = context.InitialRequestMessage;
+        if (request.RequestUri?.Scheme == Uri.UriSchemeHttps && request.Options.TryGetValue(HttpsFallbackMemory.Probe.RequestKey, out var probe))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static probe => probe.Settle(HttpsOutcome.Works), probe, preferLocal: false);
+        }
+
+        return ValueTask.FromResult(context.PlaintextStream);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "https to {Host} failed ({Reason}); using http")]

@@ -39,6 +39,7 @@ public sealed class TestSiteFleet : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RequestDelegate> _exact = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, RequestDelegate> _suffix = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, TlsMode> _tls = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TimeSpan> _tlsDelays = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Host, string Scheme), int> _hits = new();
     private readonly ConcurrentDictionary<string, int> _handshakes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _hostHeaders = new(StringComparer.OrdinalIgnoreCase);
@@ -139,6 +140,10 @@ public sealed class TestSiteFleet : IAsyncDisposable
     /// unless set otherwise).
     public void SetTls(string host, TlsMode mode) => _tls[host] = mode;
 
+    /// Makes every TLS handshake for <paramref name="host"/> wait <paramref name="delay"/> before it is answered as its
+    /// <see cref="TlsMode"/> says (counted in <see cref="HandshakesFor"/> on arrival).
+    public void SetTlsDelay(string host, TimeSpan delay) => _tlsDelays[host] = delay;
+
     /// Makes <paramref name="host"/> serve a certificate whose intermediate is left out of the handshake and whose AIA
     /// "CA Issuers" field names <paramref name="caIssuersUrl"/> (<see cref="TlsMode.MissingIntermediate"/>).
     public void SetCaIssuers(string host, Uri caIssuersUrl)
@@ -164,6 +169,12 @@ public sealed class TestSiteFleet : IAsyncDisposable
     {
         var host = (context.ClientHelloInfo.ServerName ?? "").TrimEnd('.').ToLowerInvariant();
         _handshakes.AddOrUpdate(host, 1, (_, n) => n + 1);
+        if (_tlsDelays.TryGetValue(host, out var delay))
+        {
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, _stopping.Token);
+            await Task.Delay(delay, both.Token);
+        }
+
         var mode = _tls.TryGetValue(host, out var set) ? set : TlsMode.Trusted;
         switch (mode)
         {
