@@ -21,6 +21,7 @@ MallocArenas.Limit();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultListeningAddress();
+builder.UseSocketReadBuffers();
 
 builder.AddApiErrors();
 builder.Services.AddScraperSkyData(builder.Configuration);

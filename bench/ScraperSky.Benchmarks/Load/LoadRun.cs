@@ -144,6 +144,7 @@ public static class LoadRun
                 ? await ScannedTwiceAsync(settings.Postgres, connectionString, ct)
                 : null;
             var scanWall = await ScanWallTimesAsync(settings.Postgres, connectionString, ct);
+            var idle = await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
@@ -160,6 +161,7 @@ public static class LoadRun
             Console.WriteLine($"  its latency:        {completedBurst?.LatencyLine() ?? "not measured"}");
             Console.WriteLine($"  first burst:        {firstBurst?.PerSecond ?? double.NaN:0} requests/s; {firstBurst?.LatencyLine() ?? "not measured"} (the same, right before: the path's first heavy use)");
             Console.WriteLine($"  of a pending job:   {pendingBurst?.PerSecond ?? double.NaN:0} requests/s; {pendingBurst?.LatencyLine() ?? "not measured"} (the batch's last job, read from the database)");
+            Console.WriteLine($"  after the batch:    {idle.Burst.PerSecond:0} requests/s; {idle.Burst.LatencyLine()}; server {idle.ServerMs:0.000} ms CPU/request, clients {idle.ClientMs:0.000} ms (the completed job again, idle, the path warm)");
             Console.WriteLine($"scanned twice:        {scannedTwice?.ToString(CultureInfo.InvariantCulture) ?? "not known (this build keeps no scan history)"} domains");
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
             return counters.Failed == 0 && scannedTwice is null or 0 ? 0 : 1;
@@ -193,6 +195,20 @@ public static class LoadRun
         }
 
         throw new InvalidOperationException("The load run must run from inside the repository (no ScraperSky.slnx above it).");
+    }
+
+    /// The completed job's status once the batch has ended, the cores free and the path warm: the idle figure beside the
+    /// ones during the batch, with the server's CPU per request and the clients' (this process's, its fleet idle by then).
+    private static async Task<(StatusBurst Burst, double ServerMs, double ClientMs)> IdleBurstAsync(
+        ServerProcess server, string jobId, TimeSpan duration, CancellationToken ct)
+    {
+        using var self = Process.GetCurrentProcess();
+        var serverBefore = server.CpuTime();
+        var clientBefore = self.TotalProcessorTime;
+        var burst = await StatusHammer.RunAsync(server.Port, jobId, duration, ct);
+        self.Refresh();
+        var requests = Math.Max(1, burst.SortedTicks.Length);
+        return (burst, (server.CpuTime() - serverBefore).TotalMilliseconds / requests, (self.TotalProcessorTime - clientBefore).TotalMilliseconds / requests);
     }
 
     private static TimeSpan TotalCpu(List<ServerProcess> servers) =>
