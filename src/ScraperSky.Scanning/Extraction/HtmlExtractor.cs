@@ -613,7 +613,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
 
             var type = element.GetAttribute("type");
-            if (type is not null && type.Contains("ld+json", StringComparison.OrdinalIgnoreCase))
+            if (type is not null && OrdinalIgnoreCase.Contains(type, "ld+json"))
             {
                 Json.Add(TextOf(element));
             }
@@ -754,7 +754,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         private static bool RelHas(string rel, string token) =>
             rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(t => t.Equals(token, StringComparison.OrdinalIgnoreCase));
 
-        private static bool Mentions(ReadOnlySpan<char> value, string word) => value.Contains(word, StringComparison.OrdinalIgnoreCase);
+        private static bool Mentions(ReadOnlySpan<char> value, string word) => OrdinalIgnoreCase.Contains(value, word);
 
         private static string? FileName(string? src)
         {
