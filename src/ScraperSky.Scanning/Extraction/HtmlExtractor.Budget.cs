@@ -75,6 +75,7 @@ public sealed partial class HtmlExtractor
 
     private static void OnCreated(IElement element, TextPosition position) => CheckBudget();
 
-    /// The parser's check, for each element it makes (into AngleSharp's DOM or a <see cref="PageTree"/>).
-    internal static void CheckBudget() => t_budget?.Check(every: 16);
+    /// The parser's check, for each element it makes into AngleSharp's DOM (every 16th asks the clock), or every
+    /// <paramref name="every"/>th (a <see cref="PageTree"/> counts its elements itself).
+    internal static void CheckBudget(int every = 16) => t_budget?.Check(every);
 }

@@ -122,7 +122,7 @@ internal static class HtmlPrescan
                     var isScript = name.Equals("script", StringComparison.OrdinalIgnoreCase);
                     var isStyle = name.Equals("style", StringComparison.OrdinalIgnoreCase);
                     var startTag = html.Slice(i, tagEnd - i);
-                    if ((isScript && !startTag.Contains("ld+json", StringComparison.OrdinalIgnoreCase)) || isStyle)
+                    if ((isScript && !OrdinalIgnoreCase.Contains(startTag, "ld+json")) || isStyle)
                     {
                         if (isScript && bodyEnd > tagEnd + 1)
                         {

@@ -1727,7 +1727,6 @@ internal ref struct PageParser
 
         for (; i < formatting.Count; i++)
         {
-            HtmlExtractor.CheckBudget();
             var copy = (PageTree.Element)((AngleSharp.Html.Construction.IConstructableElement)formatting[i]!).ShallowCopy();
             Current.AddNode(copy);
             _scratch.Stack.Add(copy);

@@ -70,7 +70,6 @@ internal static class PageTree
     /// An HTML element of <paramref name="document"/> as the factory makes one of that name (its class and flags).
     internal static Element CreateHtml(Document document, string name)
     {
-        HtmlExtractor.CheckBudget();
         var nodes = document.Nodes;
         var tag = ElementFlags.Html(name);
         return tag.Id switch
@@ -85,7 +84,6 @@ internal static class PageTree
     /// An SVG element of <paramref name="document"/> named <paramref name="name"/> (its name adjusted already).
     internal static Element CreateSvg(Document document, string name)
     {
-        HtmlExtractor.CheckBudget();
         return NodePool.Make(document.Nodes.Svgs, document, name, NamespaceNames.SvgUri, ElementFlags.Svg(name));
     }
 
@@ -147,6 +145,19 @@ internal static class PageTree
 
         /// The characters of the tree's text nodes (the store also holds attribute values).
         public int TextLength { get; private set; }
+
+        // Elements made so far, for the budget's check at every sixteenth.
+        private int _elementsMade;
+
+        /// Checks the extraction's budget at every sixteenth element made (counted here: a thread-static read and a
+        /// call for every element were ~2% of a parse).
+        public void ElementMade()
+        {
+            if ((++_elementsMade & 15) == 0)
+            {
+                HtmlExtractor.CheckBudget(every: 1);
+            }
+        }
 
         /// Stores the characters of a text node's run.
         public TextStore.Run AddText(ReadOnlySpan<char> text)
@@ -655,6 +666,7 @@ internal static class PageTree
             var element = stock.Take();
             element.Init(owner, localName, namespaceUri, tag);
             owner.HasBase |= tag.Id == TagId.Base;
+            owner.ElementMade();
             return element;
         }
 
@@ -1015,7 +1027,6 @@ internal static class PageTree
     {
         public Element Create(Document document, StringOrMemory localName, StringOrMemory prefix = default, NodeFlags flags = NodeFlags.None)
         {
-            HtmlExtractor.CheckBudget();
             var name = localName.ToString();
             return NodePool.Make(document.Nodes.Elements, document, name, NamespaceNames.HtmlUri, ElementFlags.Html(name));
         }
@@ -1027,14 +1038,12 @@ internal static class PageTree
 
         public IConstructableMathElement CreateMath(Document document, StringOrMemory name = default)
         {
-            HtmlExtractor.CheckBudget();
             var local = name.ToString();
             return NodePool.Make(document.Nodes.Maths, document, local, NamespaceNames.MathMlUri, ElementFlags.Math(local));
         }
 
         public IConstructableSvgElement CreateSvg(Document document, StringOrMemory name = default)
         {
-            HtmlExtractor.CheckBudget();
             var local = name.ToString();
             return NodePool.Make(document.Nodes.Svgs, document, local, NamespaceNames.SvgUri, ElementFlags.Svg(local));
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using ScraperSky.Scanning.Extraction;
 
 namespace ScraperSky.Scanning.Fingerprints;
 
@@ -175,7 +176,8 @@ internal sealed class FingerprintPattern
         return true;
     }
 
-    /// Whether some alternative's literals all occur in <paramref name="input"/>.
+    /// Whether some alternative's literals all occur in <paramref name="input"/> (an alternative is given up at its
+    /// first missing literal; the framework's ignore-case search was over half of this stage's pattern matching).
     private static bool MayContainMatch(ReadOnlySpan<char> input, IReadOnlyList<IReadOnlyList<string>> literals)
     {
         foreach (var branch in literals)
@@ -183,7 +185,11 @@ internal sealed class FingerprintPattern
             var all = true;
             foreach (var literal in branch)
             {
-                all &= input.Contains(literal, StringComparison.OrdinalIgnoreCase);
+                if (!OrdinalIgnoreCase.Contains(input, literal))
+                {
+                    all = false;
+                    break;
+                }
             }
 
             if (all)

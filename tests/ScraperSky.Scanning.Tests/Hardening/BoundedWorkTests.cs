@@ -33,6 +33,20 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
         Assert.Equal("Fine", FixturePages.ExtractHtml("<html><head><title>Fine</title></head></html>").Title);
     }
 
+    /// The parser checks the budget as it makes elements (a tree counts its own): a page of fewer tags than the prescan
+    /// checks at is abandoned in its parse.
+    [Fact]
+    public void A_page_over_its_cpu_budget_is_abandoned_in_its_parse()
+    {
+        var extractor = new HtmlExtractor(FingerprintMatcher.Shipped) { PageCpuBudget = TimeSpan.FromTicks(1) };
+        var html = "<html><body>" + new StringBuilder().Insert(0, "<p>Some text", 1_000) + "</body></html>";
+
+        var error = Assert.Throws<ScanException>(() => extractor.Extract(FixturePages.Page(new Uri("https://costly.test/"), html), null, cancellationToken: Ct));
+
+        Assert.IsType<CpuBudgetExceededException>(error.InnerException);
+        Assert.Contains(nameof(PageParser), error.InnerException.StackTrace, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_cancelled_token_stops_extraction()
     {
