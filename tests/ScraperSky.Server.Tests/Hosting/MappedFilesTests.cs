@@ -37,20 +37,22 @@ public sealed partial class MappedFilesTests
             File.WriteAllBytes(path, content);
             using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             using var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            // Servers hosted by other tests in this process let their mappings go every 10 s too (MallocTrimmer), which
-            // can land between the read and the count: read again until the count sees every page.
+            // The mapping is found by its address: the path smaps shows is the file's canonical one, which a temp path
+            // need not be. Servers hosted by other tests in this process let mappings go every 10 s too
+            // (MallocTrimmer), which can land between the read and the count: read again until every page counts.
+            var start = (ulong)view.SafeMemoryMappedViewHandle.DangerousGetHandle();
             var resident = 0;
             for (var attempt = 0; attempt < 5 && resident < 1024; attempt++)
             {
                 Assert.Equal(content, Read(view, content.Length));
-                resident = ResidentKiB(path);
+                resident = ResidentKiB(start);
             }
 
             Assert.True(resident >= 1024, "every page was read");
 
             Assert.True(MappedFiles.Release() >= content.Length);
 
-            Assert.Equal(0, ResidentKiB(path));
+            Assert.Equal(0, ResidentKiB(start));
             Assert.Equal(content, Read(view, content.Length));
         }
         finally
@@ -66,16 +68,17 @@ public sealed partial class MappedFilesTests
         return bytes;
     }
 
-    // Rss of the mappings of the file, from /proc/self/smaps: a mapping's line, then its fields ("Rss:   1024 kB").
-    private static int ResidentKiB(string path)
+    // Rss of the mapping that starts at an address, from /proc/self/smaps: a mapping's line, then its fields
+    // ("Rss:   1024 kB").
+    private static int ResidentKiB(ulong start)
     {
         var total = 0;
         var inFile = false;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
         {
-            if (MappingLine().IsMatch(line))
+            if (MappingLine().Match(line) is { Success: true } mapping)
             {
-                inFile = line.EndsWith(" " + path, StringComparison.Ordinal);
+                inFile = ulong.Parse(mapping.Groups[1].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) == start;
             }
             else if (inFile && line.StartsWith("Rss:", StringComparison.Ordinal))
             {
@@ -86,6 +89,6 @@ public sealed partial class MappedFilesTests
         return total;
     }
 
-    [GeneratedRegex("^[0-9a-f]+-[0-9a-f]+ ")]
+    [GeneratedRegex("^([0-9a-f]+)-[0-9a-f]+ ")]
     private static partial Regex MappingLine();
 }
