@@ -41,6 +41,12 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+# The run's output above is cut to its last lines: name every failed test again here, where a CI log keeps it.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\)"[^>]*>' "$trx" \
+    | sed -n 's/.* testName="\([^"]*\)".*/failed: \1/p'
+done
 if [ "$files" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
   # A crashed test host writes no or partial results: count it as a failure rather than trust the numbers.
   failed=$((failed + 1))

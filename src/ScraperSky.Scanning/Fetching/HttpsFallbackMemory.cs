@@ -16,7 +16,7 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
 
     private const int MaxHosts = 10_000;
 
-    private readonly ConcurrentDictionary<string, Known> _until = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Known> _known = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly ConcurrentDictionary<string, Probe> _probes = new(StringComparer.OrdinalIgnoreCase);
 
@@ -41,11 +41,18 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
             return ValueTask.FromResult<(HttpsOutcome, Probe?)>((known, null));
         }
 
-        var mine = new Probe(this, host);
-        var current = _probes.GetOrAdd(host, mine);
-        return current == mine
+        var (mine, current) = TakeOver(host);
+        return mine is not null
             ? ValueTask.FromResult<(HttpsOutcome, Probe?)>((HttpsOutcome.Undecided, mine))
             : WaitAsync(host, current, cancellationToken);
+    }
+
+    // The caller's probe when no attempt is under way for the host (it is now the host's), or the one under way.
+    private (Probe? Mine, Probe Current) TakeOver(string host)
+    {
+        var mine = new Probe(this, host);
+        var current = _probes.GetOrAdd(host, mine);
+        return (current == mine ? mine : null, current);
     }
 
     private async ValueTask<(HttpsOutcome Outcome, Probe? Probe)> WaitAsync(string host, Probe current, CancellationToken cancellationToken)
@@ -64,9 +71,8 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
                 return (known, null);
             }
 
-            var mine = new Probe(this, host);
-            current = _probes.GetOrAdd(host, mine);
-            if (current == mine)
+            (var mine, current) = TakeOver(host);
+            if (mine is not null)
             {
                 return (HttpsOutcome.Undecided, mine);
             }
@@ -75,7 +81,7 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
 
     private HttpsOutcome Recall(string host)
     {
-        if (!_until.TryGetValue(host, out var known))
+        if (!_known.TryGetValue(host, out var known))
         {
             return HttpsOutcome.Undecided;
         }
@@ -85,7 +91,7 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
             return known.Outcome;
         }
 
-        _until.TryRemove(new KeyValuePair<string, Known>(host, known));
+        _known.TryRemove(new KeyValuePair<string, Known>(host, known));
         return HttpsOutcome.Undecided;
     }
 
@@ -97,13 +103,13 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
         }
 
         var known = new Known(time.GetUtcNow() + Lifetime, outcome);
-        if (_until.TryAdd(host, known))
+        if (_known.TryAdd(host, known))
         {
             Interlocked.Increment(ref _added);
         }
         else
         {
-            _until[host] = known;
+            _known[host] = known;
         }
     }
 
@@ -116,19 +122,19 @@ public sealed class HttpsFallbackMemory(TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        foreach (var (host, known) in _until)
+        foreach (var (host, known) in _known)
         {
             if (known.Until <= now)
             {
-                _until.TryRemove(host, out _);
+                _known.TryRemove(host, out _);
             }
         }
 
         // Still full of live entries: forgetting them only costs a repeated https attempt.
-        var left = _until.Count;
+        var left = _known.Count;
         if (left >= MaxHosts)
         {
-            _until.Clear();
+            _known.Clear();
             left = 0;
         }
 

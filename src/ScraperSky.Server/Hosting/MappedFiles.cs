@@ -70,7 +70,7 @@ internal static class MappedFiles
         return (start, end);
     }
 
-    [DllImport("libc", EntryPoint = "madvise", ExactSpelling = true, SetLastError = true)]
+    [DllImport("libc", EntryPoint = "madvise", ExactSpelling = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Madvise(nint address, nuint length, int advice);
 }
