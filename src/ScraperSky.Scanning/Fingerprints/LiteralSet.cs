@@ -356,21 +356,22 @@ internal sealed class LiteralSet
                 {
                     var at = s + (2 * BitOperations.TrailingZeroCount(candidates));
                     candidates &= candidates - 1;
-                    var start = Math.Max(at - 1, from);
-                    if (start < at && !GramMayStartAt(text, start))
-                    {
-                        start++;
-                    }
 
-                    if (start > at || !GramMayStartAt(text, start))
+                    // Both places, unless the automaton run from the first passed the second: a run from a start the
+                    // class filter let through by a hash collision may stop a character later (its match in progress
+                    // shorter than a gram again), before a literal at the second place is complete.
+                    for (var start = Math.Max(at - 1, from); start <= at; start = Math.Max(start + 1, from))
                     {
-                        continue;
-                    }
+                        if (!GramMayStartAt(text, start))
+                        {
+                            continue;
+                        }
 
-                    from = RunAutomaton(text, start, found, lastEnds, retiring, out matchStart);
-                    if (matchStart >= 0)
-                    {
-                        return from;
+                        from = RunAutomaton(text, start, found, lastEnds, retiring, out matchStart);
+                        if (matchStart >= 0)
+                        {
+                            return from;
+                        }
                     }
                 }
 
