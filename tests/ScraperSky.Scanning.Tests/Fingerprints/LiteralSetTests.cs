@@ -260,8 +260,9 @@ public sealed class LiteralSetTests
     {
         // With 4,000 literals of 70 characters the class filter's key is hashed, and lets starts through by collision:
         // an automaton run from one may stop a character later, and a literal starting there must still be tried (it
-        // was not: W^4, 8^:gd1B`U and !VW{, went unfound here). Found literals retire from the vector filters meanwhile,
-        // where thousands of keys share bits.
+        // was not: W^4, 8^:gd1B`U and !VW{, went unfound here). Found literals retire from the vector filters meanwhile:
+        // each key sets two bits of one filter word and most words hold bits of several keys, so a found literal's bit
+        // is often another's too, and must stay while any literal owning it is unfound.
         var random = new Random(seed);
         const string alphabet = Wide;
         string Random(int min, int max) =>
