@@ -63,9 +63,12 @@ internal sealed class LiteralSet
     // filter and the automaton run seven times less often. A literal of three characters has only two at its second
     // place: its key there takes any third. Characters are OR 0x20 (upper-case ASCII letters become lower-case; a few
     // punctuation pairs merge, which only lets more starts through) and capped at 128 (every non-ASCII character);
-    // each key is hashed to 16 bits and looked up in its own 64 Kbit (8 KB) filter by gathers. A literal letter that
-    // a non-ASCII character folds to (`k`, which the Kelvin sign lower-cases to) is also entered as 128, so no start
-    // is missed.
+    // each key is hashed to 32 bits and looked up in its own 64 Kbit (8 KB) filter by gathers, one 32-bit word per key
+    // in which the key sets two bits (a blocked Bloom filter: the word from the hash's top 11 bits, the bits from the
+    // 5 below them and the 5 below those). One bit a key let 1,900 starts a page through to the class filter, of which
+    // 210 passed it, each costing more than a block of the vector pass; two bits in the same word, read by the same
+    // gather, let 550 through. A literal letter that a non-ASCII character folds to (`k`, which the Kelvin sign
+    // lower-cases to) is also entered as 128, so no start is missed.
     private const int LongKey = 5;
     private const int LongLiteral = LongKey + 1;
     private const int ShortKey = 3;
@@ -76,14 +79,15 @@ internal sealed class LiteralSet
     // Every value VectorFold gives: 0x20 to 0x7F (OR 0x20 lifts the control characters into it) and 128.
     private static readonly uint[] AnyFold = [.. Enumerable.Range(0x20, 0x61).Select(v => (uint)v)];
 
-    // The two filters in one array, the long keys' first; a key's bit there is its filter's offset plus the key.
+    // The two filters in one array, the long keys' first; a key's bits there are in its filter's word number (hash >> 21).
     private const int FilterBits16 = 1 << 16;
     private readonly uint[]? _filters;
     private readonly bool _hasShortLiterals;
 
     // Retiring: once a literal is found, a scan of a long text (a page) clears its keys' bits from its own copy of the
-    // filters, where no literal still unfound shares them, so its further occurrences (`class=`, `<link` and `?ver=`
-    // hundreds of times a page) stop the vector pass no more. Not for the literals whose last occurrence is asked for.
+    // filters, where no literal still unfound shares them (each of a key's two bits on its own: a key of a literal
+    // still unfound keeps both), so its further occurrences (`class=`, `<link` and `?ver=` hundreds of times a page)
+    // stop the vector pass no more. Not for the literals whose last occurrence is asked for.
     private const int RetireFromChars = 32 * 1024;
     private readonly int[][]? _keysOf;
     private readonly Dictionary<int, int[]>? _keyOwners;
@@ -228,11 +232,14 @@ internal sealed class LiteralSet
                 var bits = new HashSet<int>();
                 foreach (var place in (ReadOnlySpan<int>)[0, 1])
                 {
-                    foreach (var key in VectorKeys(literal.AsSpan(place), isShort ? ShortKey : LongKey, foldedFromNonAscii))
+                    foreach (var hash in VectorKeys(literal.AsSpan(place), isShort ? ShortKey : LongKey, foldedFromNonAscii))
                     {
-                        var bit = (isShort ? FilterBits16 : 0) + (int)key;
-                        _filters[bit >> 5] |= 1u << bit;
-                        bits.Add(bit);
+                        var word = (isShort ? FilterBits16 : 0) + (int)(hash >> 21 << 5);
+                        foreach (var bit in (ReadOnlySpan<int>)[word + (int)((hash >> 16) & 31), word + (int)((hash >> 11) & 31)])
+                        {
+                            _filters[bit >> 5] |= 1u << bit;
+                            bits.Add(bit);
+                        }
                     }
                 }
 
@@ -342,35 +349,36 @@ internal sealed class LiteralSet
                 var pair1 = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 2))).AsUInt32();
                 var next = VectorFold(Avx.LoadVector256((ushort*)(chars + s + 4))).AsUInt32() & Vector256.Create(0xFFFFu);
                 var head = pair0 * Vector256.Create(VectorMultiplier0);
-                var longKey = (head + (pair1 * Vector256.Create(VectorMultiplier1)) + (next * Vector256.Create(VectorMultiplier2))) >>> 16;
+                var longKey = head + (pair1 * Vector256.Create(VectorMultiplier1)) + (next * Vector256.Create(VectorMultiplier2));
 
                 // Bit k: a literal may start at s + 2k - 1 or s + 2k.
-                var candidates = FilterBits8(longFilter, longKey.AsInt32());
+                var candidates = FilterBits8(longFilter, longKey);
                 if (hasShort)
                 {
-                    var shortKey = (head + ((pair1 & Vector256.Create(0xFFFFu)) * Vector256.Create(VectorMultiplier2))) >>> 16;
-                    candidates |= FilterBits8(shortFilter, shortKey.AsInt32());
+                    var shortKey = head + ((pair1 & Vector256.Create(0xFFFFu)) * Vector256.Create(VectorMultiplier2));
+                    candidates |= FilterBits8(shortFilter, shortKey);
                 }
 
                 while (candidates != 0)
                 {
                     var at = s + (2 * BitOperations.TrailingZeroCount(candidates));
                     candidates &= candidates - 1;
-                    var start = Math.Max(at - 1, from);
-                    if (start < at && !GramMayStartAt(text, start))
-                    {
-                        start++;
-                    }
 
-                    if (start > at || !GramMayStartAt(text, start))
+                    // Both places, unless the automaton run from the first passed the second: a run from a start the
+                    // class filter let through by a hash collision may stop a character later (its match in progress
+                    // shorter than a gram again), before a literal at the second place is complete.
+                    for (var start = Math.Max(at - 1, from); start <= at; start = Math.Max(start + 1, from))
                     {
-                        continue;
-                    }
+                        if (!GramMayStartAt(text, start))
+                        {
+                            continue;
+                        }
 
-                    from = RunAutomaton(text, start, found, lastEnds, retiring, out matchStart);
-                    if (matchStart >= 0)
-                    {
-                        return from;
+                        from = RunAutomaton(text, start, found, lastEnds, retiring, out matchStart);
+                        if (matchStart >= 0)
+                        {
+                            return from;
+                        }
                     }
                 }
 
@@ -384,15 +392,18 @@ internal sealed class LiteralSet
     private static Vector256<ushort> VectorFold(Vector256<ushort> chars) =>
         Avx2.Min(chars | Vector256.Create((ushort)0x20), Vector256.Create((ushort)128));
 
-    /// The filter's bits for eight keys, one bit each: a gather, each bit moved to its lane's sign.
-    private static unsafe uint FilterBits8(uint* filter, Vector256<int> keys)
+    /// The filter's answer for eight keys, one bit each: a gather of each key's word, its two bits moved to its lane's
+    /// sign (a shift left by 31 minus a bit's place, which is the place's complement in five bits) and ANDed.
+    private static unsafe uint FilterBits8(uint* filter, Vector256<uint> hashes)
     {
-        var words = Avx2.GatherVector256((int*)filter, Avx2.ShiftRightLogical(keys, 5), 4);
-        var signs = Avx2.ShiftLeftLogicalVariable(words.AsUInt32(), (Vector256.Create(31) - (keys & Vector256.Create(31))).AsUInt32());
+        var words = Avx2.GatherVector256((int*)filter, (hashes >>> 21).AsInt32(), 4).AsUInt32();
+        var complements = ~hashes;
+        var signs = Avx2.ShiftLeftLogicalVariable(words, (complements >>> 16) & Vector256.Create(31u))
+            & Avx2.ShiftLeftLogicalVariable(words, (complements >>> 11) & Vector256.Create(31u));
         return (uint)Avx.MoveMask(signs.AsSingle());
     }
 
-    /// The vector pass's keys for the first <paramref name="length"/> characters (three or five) of
+    /// The vector pass's key hashes for the first <paramref name="length"/> characters (three or five) of
     /// <paramref name="literal"/>: one per way the page may show them, each character as its own fold and, if a
     /// non-ASCII character shares its class, 128; past the literal's end, any character.
     private List<uint> VectorKeys(ReadOnlySpan<char> literal, int length, bool[] foldedFromNonAscii)
@@ -406,8 +417,8 @@ internal sealed class LiteralSet
         }
 
         return [.. ways.Select(f => length == ShortKey
-            ? (((f[0] | (f[1] << 16)) * VectorMultiplier0) + (f[2] * VectorMultiplier2)) >> 16
-            : (((f[0] | (f[1] << 16)) * VectorMultiplier0) + ((f[2] | (f[3] << 16)) * VectorMultiplier1) + (f[4] * VectorMultiplier2)) >> 16)];
+            ? ((f[0] | (f[1] << 16)) * VectorMultiplier0) + (f[2] * VectorMultiplier2)
+            : ((f[0] | (f[1] << 16)) * VectorMultiplier0) + ((f[2] | (f[3] << 16)) * VectorMultiplier1) + (f[4] * VectorMultiplier2))];
     }
 
     /// The class filter's test for a literal starting at <paramref name="start"/> (see <see cref="ScanFrom"/>).
