@@ -32,6 +32,7 @@ public static class DataServiceCollectionExtensions
             .Bind(configuration.GetSection(JobOptions.Section))
             .Validate(o => o.MaxAttempts >= 1, "Jobs:MaxAttempts must be at least 1.")
             .Validate(o => o.Concurrency >= 1, "Jobs:Concurrency must be at least 1.")
+            .Validate(o => o.StartConcurrency >= 1, "Jobs:StartConcurrency must be at least 1.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "Jobs:LeaseDuration must be at least one second.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Jobs:PollInterval must be positive.")
             .Validate(o => o.FirstRetryDelay >= TimeSpan.Zero, "Jobs:FirstRetryDelay must not be negative.")

@@ -14,8 +14,14 @@ public sealed class JobOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     /// The most scans one process runs at once; scans wait on the network, so this is well above the core count. The
-    /// worker pool starts at 32 (or this, when lower) and grows toward it while the process's CPU has room.
+    /// worker pool starts at <see cref="StartConcurrency"/> (or this, when lower) and grows toward it while the CPU has room.
     public int Concurrency { get; set; } = 128;
+
+    /// Scans the worker pool starts with and never shrinks below (at most <see cref="Concurrency"/>). Each scan in flight
+    /// beyond about 32 costs memory (they fill the page budget, `Scanning:PagesInFlightBytes`); set to
+    /// <see cref="Concurrency"/>, the pool runs that many scans whatever the CPU, which is how a load run measures a fixed
+    /// number.
+    public int StartConcurrency { get; set; } = 32;
 
     /// How often an idle worker looks for due jobs.
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -15,12 +15,12 @@ namespace ScraperSky.Benchmarks.Load;
 /// Prints domains/s, the server's CPU ms per domain and peak RSS (from /proc, the server processes only), failures,
 /// the CPU of each group of server threads (thread-pool workers, extraction lane, background GC, tiered JIT, other,
 /// exited; from /proc/&lt;pid&gt;/task, Linux only) in seconds and per domain, requests per domain (counted by the fleet),
-/// the submission time, status requests/s during the batch and the load
-/// average; verifies no domain was scanned twice. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
+/// the submission time, status requests/s during the batch, the scans running over time (<see cref="RunTimeline"/>)
+/// and the load average; verifies no domain was scanned twice. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
-///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
+///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
 ///       [--trace-delay 0]
 public static class LoadRun
 {
@@ -78,6 +78,11 @@ public static class LoadRun
                 environment["Jobs__Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture);
             }
 
+            if (settings.StartConcurrency is { } start)
+            {
+                environment["Jobs__StartConcurrency"] = start.ToString(CultureInfo.InvariantCulture);
+            }
+
             for (var i = 0; i < settings.Processes; i++)
             {
                 // The first process applies the migrations (always done for SQLite; asked for PostgreSQL).
@@ -104,6 +109,8 @@ public static class LoadRun
             var batchId = JsonDocument.Parse(acceptedBody).RootElement.GetProperty("batch_id").GetString()!;
             var (counters, jobId) = await ReadBatchAsync(api, batchId, ct);
             var loadSamples = new List<double>();
+            var timeline = new RunTimeline(Environment.ProcessorCount);
+            timeline.Add(submitClock.Elapsed, counters.Running, TotalCpu(servers));
             StatusBurst? firstBurst = null, completedBurst = null, pendingBurst = null;
             var hammerCpu = TimeSpan.Zero;
             (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammerThreads = null;
@@ -113,6 +120,7 @@ public static class LoadRun
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
                 (counters, _) = await ReadBatchAsync(api, batchId, ct);
                 loadSamples.Add(LoadAverage());
+                timeline.Add(submitClock.Elapsed, counters.Running, TotalCpu(servers));
                 if (!hammered && counters.Ended is false && counters.Done >= settings.Domains / 4)
                 {
                     // The hammer's own cost is not the scans': its CPU is taken out of the per-domain figure.
@@ -147,7 +155,7 @@ public static class LoadRun
             var idle = await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
-            Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
+            Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
             Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");
@@ -163,6 +171,12 @@ public static class LoadRun
             Console.WriteLine($"  of a pending job:   {pendingBurst?.PerSecond ?? double.NaN:0} requests/s; {pendingBurst?.LatencyLine() ?? "not measured"} (the batch's last job, read from the database)");
             Console.WriteLine($"  after the batch:    {idle.Burst.PerSecond:0} requests/s; {idle.Burst.LatencyLine()}; server {idle.ServerMs:0.000} ms CPU/request, clients {idle.ClientMs:0.000} ms (the completed job again, idle, the path warm)");
             Console.WriteLine($"scanned twice:        {scannedTwice?.ToString(CultureInfo.InvariantCulture) ?? "not known (this build keeps no scan history)"} domains");
+            Console.WriteLine("over time:            scans running (the API's running_jobs), the servers' and the machine's CPU");
+            foreach (var line in timeline.Lines())
+            {
+                Console.WriteLine(line);
+            }
+
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
             return counters.Failed == 0 && scannedTwice is null or 0 ? 0 : 1;
         }
@@ -254,7 +268,8 @@ public static class LoadRun
         var counters = new BatchCounters(
             root.GetProperty("total_jobs").GetInt32(), root.GetProperty("completed_jobs").GetInt32(),
             root.GetProperty("failed_jobs").GetInt32(),
-            root.TryGetProperty("cancelled_jobs", out var cancelled) ? cancelled.GetInt32() : 0); // an older --server build has no cancelling
+            root.TryGetProperty("cancelled_jobs", out var cancelled) ? cancelled.GetInt32() : 0, // an older --server build has no cancelling
+            root.GetProperty("running_jobs").GetInt32());
         return (counters, root.GetProperty("jobs")[0].GetProperty("job_id").GetString()!);
     }
 
@@ -344,7 +359,7 @@ public static class LoadRun
             $"median {At(0.5):0} ms, p90 {At(0.9):0} ms, mean {times.Average():0} ms (a job's claim to its completion)");
     }
 
-    private sealed record BatchCounters(int Total, int Completed, int Failed, int Cancelled)
+    private sealed record BatchCounters(int Total, int Completed, int Failed, int Cancelled, int Running)
     {
         public int Done => Completed + Failed + Cancelled;
 

@@ -6,13 +6,16 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll]";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll]";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
     public bool Postgres { get; init; }
     public int Processes { get; init; } = 1;
     public int? Concurrency { get; init; }
+
+    /// `Jobs:StartConcurrency`: with `--concurrency` the same, the server runs that many scans whatever its CPU.
+    public int? StartConcurrency { get; init; }
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
     public int TraceSeconds { get; init; } = 30;
@@ -38,6 +41,7 @@ internal sealed record LoadRunOptions
                 "--provider" => options with { Postgres = IsPostgres(value) },
                 "--processes" => options with { Processes = Number(name, value, 1, 2) },
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
+                "--start-concurrency" => options with { StartConcurrency = Number(name, value, 1, 1024) },
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },

@@ -35,7 +35,7 @@ internal sealed partial class ScanWorker(
     {
         var settings = options.Value;
         var concurrency = new AdaptiveConcurrency(
-            settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
+            settings.StartConcurrency, settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
         LogStarted(logger, WorkerId, concurrency.Limit, settings.Concurrency);
         var ticking = TickAsync(stoppingToken);
         try

@@ -9,8 +9,8 @@ public sealed class AdaptiveConcurrencyTests
     private TimeSpan _processCpu;
     private MachineCpu.Sample? _machine = new(0, 0);
 
-    private AdaptiveConcurrency Create(int ceiling) =>
-        new(ceiling, _time, () => _processCpu, () => _machine, cores: 2);
+    private AdaptiveConcurrency Create(int ceiling, int start = 32) =>
+        new(start, ceiling, _time, () => _processCpu, () => _machine, cores: 2);
 
     /// A period passes in which the process used <paramref name="process"/> and the machine was that busy plus
     /// <paramref name="others"/> (shares of both cores).
@@ -27,6 +27,39 @@ public sealed class AdaptiveConcurrencyTests
     {
         Assert.Equal(32, Create(128).Limit);
         Assert.Equal(3, Create(3).Limit);
+    }
+
+    [Fact]
+    public void A_configured_start_is_where_the_limit_starts_and_the_floor_it_shrinks_back_to()
+    {
+        var concurrency = Create(128, start: 48);
+        Assert.Equal(48, concurrency.Limit);
+
+        concurrency.NoteSaturated();
+        Pass(process: 0.5, others: 0.1);
+        Assert.Equal(60, concurrency.Adjust());
+
+        for (var i = 0; i < 5; i++)
+        {
+            concurrency.NoteSaturated();
+            Pass(process: 0.5, others: 0.5);
+            concurrency.Adjust();
+        }
+
+        Assert.Equal(48, concurrency.Limit);
+    }
+
+    [Fact]
+    public void A_start_equal_to_the_maximum_fixes_the_limit_whatever_the_cores_do()
+    {
+        var concurrency = Create(64, start: 64);
+        concurrency.NoteSaturated();
+        Pass(process: 0.1, others: 0);
+        Assert.Equal(64, concurrency.Adjust());
+
+        concurrency.NoteSaturated();
+        Pass(process: 0.5, others: 0.5);
+        Assert.Equal(64, concurrency.Adjust());
     }
 
     [Fact]
