@@ -21,7 +21,7 @@ namespace ScraperSky.Benchmarks.Load;
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
 ///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
-///       [--trace-delay 0]
+///       [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...
 public static class LoadRun
 {
     public const string Command = "load-run";
@@ -81,6 +81,11 @@ public static class LoadRun
             if (settings.StartConcurrency is { } start)
             {
                 environment["Jobs__StartConcurrency"] = start.ToString(CultureInfo.InvariantCulture);
+            }
+
+            foreach (var (name, value) in settings.ServerEnvironment)
+            {
+                environment[name] = value;
             }
 
             for (var i = 0; i < settings.Processes; i++)
@@ -155,7 +160,7 @@ public static class LoadRun
             var idle = await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
-            Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average");
+            Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average{string.Concat(settings.ServerEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
             Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");

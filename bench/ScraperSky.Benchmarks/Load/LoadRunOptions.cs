@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll]";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
@@ -26,6 +26,10 @@ internal sealed record LoadRunOptions
 
     /// Another build of the server (an older commit's, say) to measure on this machine beside the current one.
     public string? ServerDll { get; init; }
+
+    /// Variables set in the server processes' environment only (runtime knobs such as `DOTNET_TieredPGO=0`, tried on
+    /// the server without changing the bench process, whose fleet shares the machine); the switch may be repeated.
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
     public static LoadRunOptions Parse(IReadOnlyList<string> args)
     {
@@ -47,6 +51,7 @@ internal sealed record LoadRunOptions
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
                 "--server" => options with { ServerDll = ExistingFile(name, value) },
+                "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, name, value) },
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),
             };
         }
@@ -68,6 +73,17 @@ internal sealed record LoadRunOptions
 
     internal static string ExistingFile(string name, string value) =>
         File.Exists(value) ? Path.GetFullPath(value) : throw new ArgumentException($"{name} names no file: '{value}'.");
+
+    internal static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string name, string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"{name} must be NAME=VALUE, not '{value}'.");
+        }
+
+        return new Dictionary<string, string>(environment) { [value[..equals]] = value[(equals + 1)..] };
+    }
 
     internal static int Number(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
