@@ -308,12 +308,32 @@ public sealed partial class JobQueue(
     /// counters. False (and nothing written) when the lease is no longer ours, so a job is never completed or counted
     /// twice. Earlier sitemap collections of the domain are retired with it.
     public async Task<bool> CompleteAsync(
-        ClaimedJob job, SiteMetadata metadata, SitemapStore? sitemaps, CancellationToken cancellationToken)
+        ClaimedJob job, SiteMetadata metadata, SitemapStore? sitemaps, CancellationToken cancellationToken) =>
+        (await CompleteAsync([new JobCompletion(job, metadata, sitemaps)], cancellationToken))[0];
+
+    /// Stores several finished scans in one transaction, each as <see cref="CompleteAsync(ClaimedJob, SiteMetadata, SitemapStore?, CancellationToken)"/>
+    /// would: on SQLite a commit writes every page it changed to the WAL, and the pages the scans share (the jobs',
+    /// the batch's, the indexes') are written once for all of them instead of once per scan. Returns, in order, whether
+    /// each was stored (false: its lease is no longer ours, and nothing of it was written). If any of them fails, none
+    /// is stored.
+    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<JobCompletion> completions, CancellationToken cancellationToken)
     {
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var stored = new bool[completions.Count];
+        for (var i = 0; i < completions.Count; i++)
+        {
+            stored[i] = await CompleteInAsync(db, completions[i], now, cancellationToken);
+        }
 
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    private async Task<bool> CompleteInAsync(ScraperSkyDbContext db, JobCompletion completion, DateTime now, CancellationToken cancellationToken)
+    {
+        var (job, metadata, sitemaps) = completion;
         var ours = await RawStatements.ExecuteAsync(db, $"""
             UPDATE jobs
             SET status = {CompletedStatus}, error = NULL, completed_at = {now}, progress_step = {ScanSteps.Completed},
@@ -339,7 +359,6 @@ public sealed partial class JobQueue(
             await CountInBatchAsync(db, batchId, job.Id, JobStatus.Completed, now, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

@@ -134,9 +134,13 @@ public sealed class SitemapStore : ISitemapSink
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await WriteAsync(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        _pending.Clear();
+        _pendingUrls = 0;
     }
 
     /// Writes what this collection still holds in the transaction open on <paramref name="db"/>: the job's completion.
+    /// What it wrote stays held until the caller's transaction is known to have committed: a completion stored with
+    /// others whose transaction rolled back is stored again on its own (`JobQueue.CompleteAsync`), rows and all.
     internal async Task WriteAsync(ScraperSkyDbContext db, CancellationToken cancellationToken)
     {
         foreach (var write in _pending)
@@ -158,9 +162,6 @@ public sealed class SitemapStore : ISitemapSink
                 }
             }
         }
-
-        _pending.Clear();
-        _pendingUrls = 0;
     }
 
     // File rows are written with raw statements: EF Core's change tracking (`Add` + `SaveChanges`) and its query

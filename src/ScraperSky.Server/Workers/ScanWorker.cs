@@ -12,8 +12,9 @@ namespace ScraperSky.Server.Workers;
 
 /// The scan worker pool of this process: up to `Jobs:Concurrency` scans at once (<see cref="AdaptiveConcurrency"/>). It claims due jobs with a lease,
 /// runs each in its own scope, renews the leases and writes the progress of its running scans on a tick of its own, and
-/// records the outcome. Idle, it polls every `Jobs:PollInterval`, or sooner when this process enqueues work. On
-/// shutdown, unfinished scans are stopped and their jobs released so another process can take them at once.
+/// records the outcome (results that end together go in one transaction, <see cref="CompletionGroups"/>). Idle, it
+/// polls every `Jobs:PollInterval`, or sooner when this process enqueues work. On shutdown, unfinished scans are stopped
+/// and their jobs released so another process can take them at once.
 internal sealed partial class ScanWorker(
     IServiceScopeFactory scopes,
     JobQueueSignal signal,
@@ -24,6 +25,13 @@ internal sealed partial class ScanWorker(
     // Every job this process holds, from its claim until its outcome is recorded; the lease renewal reads it too.
     private readonly ConcurrentDictionary<Guid, RunningScan> _running = new();
     private readonly SemaphoreSlim _slotFreed = new(0);
+
+    // Results of scans that end while others are being stored go together in one transaction.
+    private readonly CompletionGroups _completions = new(async group =>
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(group, CancellationToken.None);
+    });
 
     /// How often the progress of all running scans is written, in one statement: a new step shows within this.
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -177,7 +185,10 @@ internal sealed partial class ScanWorker(
     {
         try
         {
-            if (await queue.CompleteAsync(job, metadata, sitemaps, CancellationToken.None))
+            // Null: its group's transaction failed; stored on its own, a result the database refuses fails only its job.
+            var stored = await _completions.StoreAsync(new JobCompletion(job, metadata, sitemaps))
+                ?? await queue.CompleteAsync(job, metadata, sitemaps, CancellationToken.None);
+            if (stored)
             {
                 LogCompleted(logger, job.PublicId, job.Domain);
             }

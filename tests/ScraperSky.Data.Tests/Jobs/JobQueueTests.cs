@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
+using ScraperSky.Data.Sitemaps;
 using ScraperSky.Scanning;
+using ScraperSky.Scanning.Sitemaps;
 
 namespace ScraperSky.Data.Tests.Jobs;
 
@@ -225,6 +228,63 @@ public abstract class JobQueueTests(DatabaseProvider provider)
         Assert.True(await queue.CompleteAsync(claims.Single(c => c.Domain == "other.test"), Metadata("Other"), null, Ct));
         batch = await database.BatchAsync(batchId);
         Assert.Equal((2, 0, BatchStatus.Completed, (DateTime?)now), (batch.CompletedJobs, batch.FailedJobs, batch.Status, batch.CompletedAt));
+    }
+
+    [Fact]
+    public async Task Completions_stored_together_are_each_stored_once_and_one_whose_lease_was_lost_writes_nothing()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (batchId, _) = await database.EnqueueBatchAsync(["a.test", "b.test", "c.test"]);
+        var queue = database.CreateQueue();
+        var claims = (await queue.ClaimAsync("worker-1", 3, Ct)).OrderBy(c => c.Domain, StringComparer.Ordinal).ToList();
+        Assert.True(await queue.CompleteAsync(claims[1], Metadata("B"), null, Ct));
+
+        var stored = await queue.CompleteAsync([.. claims.Select(c => new JobCompletion(c, Metadata(c.Domain), null))], Ct);
+
+        Assert.Equal([true, false, true], stored);
+        await using var db = database.CreateContext();
+        var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Name).Select(d => new { d.Name, d.Title, d.ScanCount }).ToListAsync(Ct);
+        Assert.Equal([("a.test", "a.test", 1), ("b.test", "B", 1), ("c.test", "c.test", 1)], domains.Select(d => (d.Name, d.Title, d.ScanCount)));
+        Assert.Equal(3, await db.DomainScans.CountAsync(Ct));
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((3, 3L, BatchStatus.Completed), (batch.CompletedJobs, batch.EndSequence, batch.Status));
+    }
+
+    [Fact]
+    public async Task A_group_that_fails_stores_none_of_its_scans_and_each_can_then_be_stored_alone_with_its_sitemap_urls()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (batchId, _) = await database.EnqueueBatchAsync(["good.test", "bad.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 2, Ct);
+        var (good, bad) = (claims.Single(c => c.Domain == "good.test"), claims.Single(c => c.Domain == "bad.test"));
+        var sitemaps = database.CreateScope().ServiceProvider.GetRequiredService<SitemapStoreFactory>().Create(good.TenantId, good.Domain);
+        var file = new SitemapFileRecord
+        {
+            Id = Guid.CreateVersion7(),
+            Url = new Uri("https://good.test/sitemap.xml"),
+            Discovery = SitemapDiscovery.WellKnown,
+            Kind = SitemapKind.UrlSet,
+            HttpStatus = 200,
+        };
+        await sitemaps.OpenFileAsync(file, Ct);
+        await sitemaps.AddUrlsAsync(file, [new SitemapUrlEntry { Loc = "https://good.test/a" }, new SitemapUrlEntry { Loc = "https://good.test/b" }], Ct);
+        await sitemaps.CloseFileAsync(file with { UrlCount = 2 }, Ct);
+
+        // A batch that does not exist: the second completion fails after the first one's rows were written.
+        await Assert.ThrowsAnyAsync<Exception>(() => queue.CompleteAsync(
+            [new JobCompletion(good, Metadata("Good"), sitemaps), new JobCompletion(bad with { BatchId = Guid.NewGuid() }, Metadata("Bad"), null)], Ct));
+
+        await using var db = database.CreateContext();
+        Assert.Equal(JobStatus.Running, (await database.JobAsync(good.Id)).Status);
+        Assert.Equal((0, 0, 0), (await db.Domains.CountAsync(Ct), await db.SitemapFiles.CountAsync(Ct), await db.SitemapUrls.CountAsync(Ct)));
+
+        Assert.True(await queue.CompleteAsync(good, Metadata("Good"), sitemaps, Ct));
+        Assert.True(await queue.CompleteAsync(bad, Metadata("Bad"), null, Ct));
+        Assert.Equal(["https://good.test/a", "https://good.test/b"], await db.SitemapUrls.Select(u => u.Loc).OrderBy(l => l).ToListAsync(Ct));
+        Assert.Equal(1, await db.SitemapFiles.CountAsync(Ct));
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((2, BatchStatus.Completed), (batch.CompletedJobs, batch.Status));
     }
 
     [Fact]
