@@ -5,6 +5,10 @@ using ScraperSky.Server.Hosting;
 
 namespace ScraperSky.Server.Tests.Hosting;
 
+// Alone: every server another test hosts in this process lets all mappings go every 10 s (MallocTrimmer), and under
+// load those releases came often enough to land between this test's read and its count five times running.
+[CollectionDefinition(nameof(MappedFilesTests), DisableParallelization = true)]
+[Collection(nameof(MappedFilesTests))]
 public sealed partial class MappedFilesTests
 {
     [Theory]
@@ -38,8 +42,8 @@ public sealed partial class MappedFilesTests
             using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             using var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             // The mapping is found by its address: the path smaps shows is the file's canonical one, which a temp path
-            // need not be. Servers hosted by other tests in this process let mappings go every 10 s too
-            // (MallocTrimmer), which can land between the read and the count: read again until every page counts.
+            // need not be. A server left running by another test would let mappings go every 10 s too (MallocTrimmer),
+            // which could land between the read and the count: read again until every page counts.
             var start = (ulong)view.SafeMemoryMappedViewHandle.DangerousGetHandle();
             var resident = 0;
             for (var attempt = 0; attempt < 5 && resident < 1024; attempt++)
