@@ -122,6 +122,10 @@ public sealed class LiteralSetTests
         Assert.Throws<ArgumentException>(() => new LiteralSet(["caf\u00e9"]));
     }
 
+    // Between min and max (exclusive) characters of the alphabet: the random tests' texts and literals.
+    private static string RandomText(Random random, string alphabet, int min, int max) =>
+        string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+
     // Shortest literals of five characters or more are filtered on a hashed key of their first five (four when the
     // alphabet needs seven bits a character); three or four, on an exact key.
     private const string Narrow = "abcdeABCDE-./<>\"=0123";
@@ -144,17 +148,7 @@ public sealed class LiteralSetTests
     {
         // Beyond a few thousand states the automaton keeps only sparse rows; both parts must agree with a plain search.
         var random = new Random(seed);
-        string Random(int min, int max)
-        {
-            var b = new StringBuilder();
-            var length = random.Next(min, max);
-            for (var i = 0; i < length; i++)
-            {
-                b.Append(alphabet[random.Next(alphabet.Length)]);
-            }
-
-            return b.ToString();
-        }
+        string Random(int min, int max) => RandomText(random, alphabet, min, max);
 
         var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14))
             .Where(l => Ascii.IsValid(l)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -194,8 +188,7 @@ public sealed class LiteralSetTests
     {
         var random = new Random(seed);
         const string alphabet = Narrow;
-        string Random(int min, int max) =>
-            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+        string Random(int min, int max) => RandomText(random, alphabet, min, max);
 
         var literals = Enumerable.Range(0, literalCount).Select(_ => Random(shortest, 14)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var set = new LiteralSet(literals);
@@ -226,8 +219,7 @@ public sealed class LiteralSetTests
         // literals sharing a key with an early one (`abcdef` and `abcdeg`), any case, all over 100,000 characters.
         var random = new Random(seed);
         const string alphabet = Narrow;
-        string Random(int min, int max) =>
-            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+        string Random(int min, int max) => RandomText(random, alphabet, min, max);
 
         var literals = Enumerable.Range(0, 300).Select(_ => Random(shortest, 10))
             .Concat(["abcdef", "abcdeg", "abcdeh", "zzq"]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -265,8 +257,7 @@ public sealed class LiteralSetTests
         // is often another's too, and must stay while any literal owning it is unfound.
         var random = new Random(seed);
         const string alphabet = Wide;
-        string Random(int min, int max) =>
-            string.Concat(Enumerable.Range(0, random.Next(min, max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+        string Random(int min, int max) => RandomText(random, alphabet, min, max);
 
         var literals = Enumerable.Range(0, 4000).Select(_ => Random(shortest, 12)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         int[] asked = [.. Enumerable.Range(0, literals.Count).Where(id => id % 4 == 0)];
