@@ -1,11 +1,13 @@
 using System.Globalization;
+using ScraperSky.Server.Workers;
 
 namespace ScraperSky.Benchmarks.Load;
 
 /// The batch over time, sampled with each read of its status: the scans running (the API's `running_jobs`, claimed and
 /// not yet recorded: the worker pool's limit as it is used), the servers' share of the cores and the whole machine's
-/// (/proc/stat, the fleet and any neighbour included). Printed in about fifteen spans, it shows how the pool's limit
-/// ramps and where it settles against the CPU there is, which `AdaptiveConcurrency` decides by.
+/// (/proc/stat as the worker pool reads it, <see cref="MachineCpu"/>: the fleet and any neighbour included). Printed in
+/// about fifteen spans, it shows how the pool's limit ramps and where it settles against the CPU there is, which
+/// `AdaptiveConcurrency` decides by.
 internal sealed class RunTimeline(int cores)
 {
     /// Two samples further apart than this straddle the status hammer (its CPU is not the scans'): not counted.
@@ -14,7 +16,7 @@ internal sealed class RunTimeline(int cores)
     private readonly List<Sample> _samples = [];
 
     public void Add(TimeSpan at, int running, TimeSpan serverCpu) =>
-        _samples.Add(new Sample(at, running, serverCpu, MachineTicks()));
+        _samples.Add(new Sample(at, running, serverCpu, MachineCpu.Read()));
 
     public IEnumerable<string> Lines()
     {
@@ -34,8 +36,8 @@ internal sealed class RunTimeline(int cores)
 
             var seconds = pairs.Sum(p => (p.First.At - p.Second.At).TotalSeconds);
             var server = pairs.Sum(p => (p.First.ServerCpu - p.Second.ServerCpu).TotalSeconds) / (seconds * cores);
-            var busy = pairs.Sum(p => p.First.Machine.Busy - p.Second.Machine.Busy);
-            var total = pairs.Sum(p => p.First.Machine.Total - p.Second.Machine.Total);
+            var busy = pairs.Sum(p => (p.First.Machine?.Busy - p.Second.Machine?.Busy) ?? 0);
+            var total = pairs.Sum(p => (p.First.Machine?.Total - p.Second.Machine?.Total) ?? 0);
             var machine = total > 0 ? (100.0 * busy / total).ToString("0", CultureInfo.InvariantCulture) : "?";
             var from = string.Create(CultureInfo.InvariantCulture, $"{group.Key * span.TotalSeconds:0}-{(group.Key + 1) * span.TotalSeconds:0} s:");
             yield return string.Create(CultureInfo.InvariantCulture,
@@ -43,22 +45,5 @@ internal sealed class RunTimeline(int cores)
         }
     }
 
-    /// The first line of /proc/stat, `cpu  user nice system idle iowait irq softirq steal ...`: idle and iowait are not
-    /// busy (the server reads it the same way); zeros where there is none.
-    private static (long Busy, long Total) MachineTicks()
-    {
-        try
-        {
-            using var stat = new StreamReader("/proc/stat");
-            var fields = (stat.ReadLine() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var ticks = fields.Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToList();
-            return ticks.Count < 5 ? (0, 0) : (ticks.Sum() - ticks[3] - ticks[4], ticks.Sum());
-        }
-        catch (IOException)
-        {
-            return (0, 0);
-        }
-    }
-
-    private sealed record Sample(TimeSpan At, int Running, TimeSpan ServerCpu, (long Busy, long Total) Machine);
+    private sealed record Sample(TimeSpan At, int Running, TimeSpan ServerCpu, MachineCpu.Sample? Machine);
 }
