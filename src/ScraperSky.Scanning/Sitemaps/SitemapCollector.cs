@@ -244,7 +244,8 @@ public sealed partial class SitemapCollector(
         return hash;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sitemaps of {Domain}: {Files} files, {Urls} distinct URLs")]
+    /// Debug, as the other lines of one scan: at Information a batch wrote one per domain to the console.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sitemaps of {Domain}: {Files} files, {Urls} distinct URLs")]
     private static partial void LogCollected(ILogger logger, string domain, int files, long urls);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sitemap {Url} could not be read: {Error}")]

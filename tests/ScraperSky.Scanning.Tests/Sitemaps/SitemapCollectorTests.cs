@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ScraperSky.Scanning.Fetching;
 using ScraperSky.Scanning.Robots;
 using ScraperSky.Scanning.Sitemaps;
@@ -53,6 +54,45 @@ public sealed class SitemapCollectorTests(FleetFixture fixture)
         Assert.Equal(7, sink.Files.Sum(f => f.UrlCount));
         Assert.DoesNotContain(sink.Files, f => f.Url.AbsolutePath == "/sitemap.xml");
         Assert.All(sink.Files, f => Assert.Equal(200, f.HttpStatus));
+    }
+
+    /// A batch collects one domain's sitemaps per scan: a line for each at the default level was a console write per
+    /// domain, formatted on the thread pool. What a collection found is in the scan's result.
+    [Fact]
+    public async Task A_collection_writes_no_line_at_the_default_level_and_one_at_debug()
+    {
+        foreach (var (level, expected) in new[] { (LogLevel.Information, 0), (LogLevel.Debug, 1) })
+        {
+            var lines = new RecordingLoggerProvider();
+            using var services = fixture.CreateServices(replace: s => s.AddLogging(b => b.AddProvider(lines).SetMinimumLevel(level)));
+
+            var summary = await services.GetRequiredService<SitemapCollector>().CollectAsync(
+                "sm-wp.test", services.GetRequiredService<RobotsPolicy>(), [], new RecordingSink(), Ct);
+
+            Assert.Equal(6, summary.Files);
+            Assert.Equal(expected, lines.Messages.Count(m => m.StartsWith("Sitemaps of sm-wp.test:", StringComparison.Ordinal)));
+        }
+    }
+
+    private sealed class RecordingLoggerProvider : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IEnumerable<string> Messages => _messages;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _messages.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
