@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using ScraperSky.Data.Domains;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
@@ -146,7 +147,7 @@ internal static class DomainChangeLog
         else
         {
             // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint of the SELECT.
-            var json = JsonSerializer.Serialize(names);
+            var json = ListParameter.JsonArray(names);
             await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
                 SELECT {tenantId}, {domain}, value, {now}, {now} FROM json_each({json}) WHERE true
