@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ScraperSky.Scanning.Fingerprints;
 
@@ -67,6 +68,8 @@ internal static class HtmlPrescan
         }
     }
 
+    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Result Prepare(ReadOnlyMemory<char> source, ref Output output, CpuBudget? budget)
     {
         var html = source.Span;
