@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -11,12 +10,6 @@ namespace ScraperSky.Scanning.Extraction;
 /// Reads one fetched page: a single parse (AngleSharp's tree builder, into a <see cref="PageTree"/>) and a single walk
 /// over the tree gather the metadata, contacts, social profiles, performance counts and the signals the fingerprint
 /// matcher needs. Each page runs within a CPU budget and a cancellation token (see HtmlExtractor.Budget.cs).
-///
-/// A page's hottest loops (the prescan, the parser's tokenizer and tree builder, the walk, the literal prefilter) are
-/// compiled optimised at their first call rather than tiered: while a server starts a batch it keeps compiling new
-/// methods, which holds back tiering's call counting, and over a 1,000-domain load run a sixth of the extraction
-/// lane's CPU went to tier-0 code, most of it in the batch's first seconds. The server runs without PGO, so tier 1
-/// would compile them no better.
 public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 {
     private const int MaxTextChars = 400_000;
@@ -445,8 +438,6 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             }
         }
 
-        /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Walk(PageTree.Element root, Stack<Frame> stack)
         {
             // The budget is checked every 1,024 nodes, counted here (a thread-static read and a call for every node

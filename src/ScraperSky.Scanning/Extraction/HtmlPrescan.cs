@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text;
 using ScraperSky.Scanning.Fingerprints;
 
@@ -68,8 +67,6 @@ internal static class HtmlPrescan
         }
     }
 
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Result Prepare(ReadOnlyMemory<char> source, ref Output output, CpuBudget? budget)
     {
         var html = source.Span;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Common;
 using AngleSharp.Dom;
@@ -137,8 +136,6 @@ internal ref struct PageParser
 
     private readonly PageTree.Element Current => _scratch.Stack[^1];
 
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run()
     {
         var s = _s;
@@ -329,8 +326,6 @@ internal ref struct PageParser
         || (value is >= 0x10000 and <= 0x10FFFF && (value & 0xFFFE) != 0xFFFE);
 
     /// At a `<`: a tag, a comment, a doctype, or a `<` that is text.
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Markup()
     {
         var s = _s;
@@ -389,8 +384,6 @@ internal ref struct PageParser
 
     /// A tag's name and attributes (kept in the scratch for the tree builder; an end tag's are dropped), from its name
     /// on; the position ends after its `>`.
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Tag(bool end)
     {
         var s = _s;
@@ -485,8 +478,6 @@ internal ref struct PageParser
         _scratch.Attributes.Add(new Attribute(name, value));
     }
 
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Value QuotedValue(char quote)
     {
         var s = _s;
@@ -763,8 +754,6 @@ internal ref struct PageParser
 
     // ---- Tree construction ----
 
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Characters(ReadOnlySpan<char> text)
     {
         if (_skipNewline)
@@ -1899,8 +1888,6 @@ internal ref struct PageParser
         return element;
     }
 
-    /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void AddAttributes(PageTree.Element element)
     {
         foreach (var attribute in _scratch.Attributes)
@@ -1963,8 +1950,6 @@ internal ref struct PageParser
         }
 
         /// The kept string of <paramref name="name"/>, or null if it is none of the names.
-        /// Optimised at its first call (see <see cref="HtmlExtractor"/>).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string? Find(ReadOnlySpan<char> name)
         {
             if (name.IsEmpty)

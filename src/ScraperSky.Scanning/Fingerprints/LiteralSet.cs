@@ -328,8 +328,6 @@ internal sealed class LiteralSet
     /// the starts it passes. Stops where fewer than twenty characters remain (a vector reads the sixteen starts' first
     /// five characters) and returns where the scalar scan takes over; <paramref name="matchStart"/> as in
     /// <see cref="RunAutomaton"/>.
-    /// Optimised at its first call, as the extraction's other hot loops are (see <see cref="Extraction.HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe int ScanVectorised(ReadOnlySpan<char> text, Span<bool> found, Span<int> lastEnds, uint[] filters, uint[]? retiring, out int matchStart)
     {
         matchStart = -1;
@@ -424,8 +422,6 @@ internal sealed class LiteralSet
     }
 
     /// The class filter's test for a literal starting at <paramref name="start"/> (see <see cref="ScanFrom"/>).
-    /// Optimised at its first call, as the extraction's other hot loops are (see <see cref="Extraction.HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool GramMayStartAt(ReadOnlySpan<char> text, int start)
     {
         if (start + _gram > text.Length)
@@ -484,8 +480,6 @@ internal sealed class LiteralSet
 
     /// Runs the automaton from the root at <paramref name="start"/>; returns where skipping may resume. With
     /// <paramref name="found"/> empty it stops at the first literal, its start in <paramref name="matchStart"/> (else -1).
-    /// Optimised at its first call, as the extraction's other hot loops are (see <see cref="Extraction.HtmlExtractor"/>).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int RunAutomaton(ReadOnlySpan<char> text, int start, Span<bool> found, Span<int> lastEnds, uint[]? retiring, out int matchStart)
     {
         matchStart = -1;
