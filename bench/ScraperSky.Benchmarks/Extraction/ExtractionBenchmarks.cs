@@ -13,7 +13,7 @@ namespace ScraperSky.Benchmarks.Extraction;
 [MemoryDiagnoser]
 public class ExtractionBenchmarks
 {
-    private const int Pages = 32;
+    internal const int Pages = 32;
 
     private List<FetchedPage> _corpus = null!;
     private List<FetchedPage> _undeclared = null!;

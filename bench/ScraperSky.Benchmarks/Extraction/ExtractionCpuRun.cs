@@ -11,12 +11,21 @@ namespace ScraperSky.Benchmarks.Extraction;
 /// methods so a change in load reaches them all alike. Prints the median round per method and the bytes it allocates
 /// per page. A name part that ends in `$` names one method whole (`ExtractionBenchmarks.ShippedRules$`), so a profiler
 /// sees that method alone rather than every method whose name starts the same.
+///
+/// `extraction-cpu cold [rounds]`: the same thread CPU per page of each of the first rounds of
+/// <see cref="ExtractionBenchmarks.ShippedRules"/> in a fresh process, nothing extracted before: what a server's first
+/// pages cost while the extraction's methods still run unoptimised (tier 0, on-stack replacement).
 internal static class ExtractionCpuRun
 {
     public const string Command = "extraction-cpu";
 
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "cold")
+        {
+            return RunCold(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+        }
+
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         var only = args.Length > 1 ? args[1] : string.Empty;
         var whole = only.EndsWith('$');
@@ -77,6 +86,21 @@ internal static class ExtractionCpuRun
             var sorted = times[m].Order().ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{methods[m].Method.DeclaringType!.Name}.{methods[m].Method.Name}: {sorted[sorted.Count / 2]:F3} ms CPU per page (min {sorted[0]:F3}), {allocated[m] / 1024:F0} KB allocated per page, {exceptions[m] / (double)(rounds * methods[m].Pages):F1} exceptions per page"));
+        }
+
+        return 0;
+    }
+
+    private static int RunCold(int rounds)
+    {
+        var benchmarks = new ExtractionBenchmarks();
+        benchmarks.Setup();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var start = ThreadCpuTime.Nanoseconds();
+            benchmarks.ShippedRules();
+            var perPage = (ThreadCpuTime.Nanoseconds() - start) / 1e6 / ExtractionBenchmarks.Pages;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: {perPage:F3} ms CPU per page"));
         }
 
         return 0;
