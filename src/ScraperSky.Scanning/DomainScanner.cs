@@ -36,11 +36,8 @@ public sealed partial class DomainScanner(
     ILogger<DomainScanner> logger) : IDomainScanner
 {
     /// Contact-page candidates read at once (fetch and extraction). Beside them a site sees the scan's sitemap and feed
-    /// requests, all within `Scanning:MaxConcurrentRequestsPerHost` (<see cref="HostConcurrency"/>). Three: with
-    /// three candidates (the load run's sites: `/contact/`, `/kontakt/`, `/impressum`) two at a time took two rounds of
-    /// the site's latency, the contact pages 235 of a scan's 411 ms (median, 3,000 domains); three go in one round, and
-    /// with the sitemap beside them stay within the cap (a feed as well makes five: one waits for a free place).
-    internal const int ContactPagesAtOnce = 3;
+    /// requests, all within `Scanning:MaxConcurrentRequestsPerHost` (<see cref="HostConcurrency"/>).
+    internal const int ContactPagesAtOnce = 2;
 
     public async Task<SiteMetadata> ScanAsync(ScanRequest request, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
     {

@@ -39,20 +39,6 @@ public sealed class OverlappedScanTests(FleetFixture fixture)
         Assert.All(site.Paths, path => Assert.Equal(1, fixture.Fleet.HitsOnPath(site.Host, path)));
     }
 
-    [Fact]
-    public async Task Three_contact_page_candidates_are_asked_for_in_one_round()
-    {
-        var site = LatencySite.Start(fixture.Fleet, Latencies(300, 300, 300, 300, 300));
-        using var services = fixture.CreateServices(new Dictionary<string, string?> { ["Scanning:ContactPages"] = "3" });
-
-        var metadata = await services.GetRequiredService<IDomainScanner>()
-            .ScanAsync(new ScanRequest { Domain = site.Host, IncludeSitemaps = false }, null, Ct);
-
-        Assert.Equal([site.Url("/"), site.Url("/contact/"), site.Url("/impressum"), site.Url("/about/")], metadata.PagesScanned);
-        Assert.Equal(3, site.MostContactPagesInFlight);
-        Assert.Equal(0, fixture.Fleet.HitsOnPath(site.Host, "/team/"));
-    }
-
     [Theory]
     [InlineData(0, 0, 0, 0, 0)]
     [InlineData(400, 0, 200, 0, 100)]
