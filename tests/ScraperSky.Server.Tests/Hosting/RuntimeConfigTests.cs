@@ -26,14 +26,4 @@ public sealed class RuntimeConfigTests
 
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
-
-    [Fact]
-    public void The_server_counts_calls_for_tier_1_from_a_methods_first_call()
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "ScraperSky.Server.runtimeconfig.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-
-        Assert.Equal(0, properties.GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32());
-    }
 }
