@@ -90,9 +90,10 @@ public sealed partial class DomainScanner(
         Uri? feedUrl;
         try
         {
-            // The lane's page budget admits the page before it is fetched and takes its bytes back after the extraction.
-            using var admission = await lane.AdmitPageAsync(deadline.Token);
-            var page = await fetcher.GetPageAsync(homepage, deadline.Token);
+            // The lane's page budget admits the page once its answer's head has come, and takes its bytes back after the
+            // extraction.
+            using var admission = lane.AdmitPage();
+            var page = await fetcher.GetPageAsync(homepage, admission, deadline.Token);
             admission.Hold(page.Bytes);
             // What else the homepage's HTML is needed for is taken from it right after its extraction, and its buffer
             // given back: it would otherwise wait through the contact pages' requests and the extraction lane.
@@ -337,7 +338,7 @@ public sealed partial class DomainScanner(
     }
 
     /// One candidate read and extracted, or null when robots.txt forbids it, it cannot be read or it is no usable page.
-    /// Its page holds its place in the lane's page budget from before its fetch to the end of its extraction and waits
+    /// Its page holds its place in the lane's page budget from its answer's head to the end of its extraction and waits
     /// for nothing else meanwhile, so candidates read at once never wait for budget their own scan holds.
     private async Task<PageExtraction?> ReadContactPageAsync(
         Uri url, PageExtraction home, IProgress<ScanProgress>? progress, CancellationToken cancellationToken)
@@ -349,11 +350,11 @@ public sealed partial class DomainScanner(
         }
 
         progress?.Report(new ScanProgress(ScanSteps.Extracting, $"Reading {url}"));
-        using var admission = await lane.AdmitPageAsync(cancellationToken);
+        using var admission = lane.AdmitPage();
         FetchedPage page;
         try
         {
-            page = await fetcher.GetPageAsync(url, cancellationToken);
+            page = await fetcher.GetPageAsync(url, admission, cancellationToken);
         }
         catch (ScanException e)
         {

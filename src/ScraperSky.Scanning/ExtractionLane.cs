@@ -11,13 +11,16 @@ namespace ScraperSky.Scanning;
 /// Work waiting for a thread is dropped when its token is cancelled (a scan's deadline), so a long queue never holds a
 /// scan past its deadline.
 ///
-/// The pages on their way to the lane (being fetched, waiting as bytes, being extracted) are bounded by their bytes,
-/// not by the number of scans: a scan is admitted before it fetches a page (<see cref="AdmitPageAsync"/>) and holds the
-/// page's bytes until it is done with it. While the pages held reach <see cref="PageBytes"/>, scans wait before
-/// fetching, first come first served, so a machine fast enough to run more scans at once does not hold more pages than
-/// the lane can take. A page is reckoned at the typical size of the pages read (small answers such as error pages
-/// left out) until its own bytes are known. The first page is always admitted, however large: a scan holds one page
-/// at a time and never waits for another while it does, so every wait ends.
+/// The pages on their way to the lane (being read, waiting as bytes, being extracted) are bounded by their bytes, not
+/// by the number of scans: a page is admitted once its answer's head has come and before its body is read
+/// (<see cref="PageAdmission"/>, the fetcher's <see cref="Fetching.IPageRoom"/>), and holds its bytes until the scan is
+/// done with it. A page waiting for its answer holds nothing: a site's latency, 404s included, takes no room. While
+/// the pages held reach <see cref="PageBytes"/>, pages wait before their bodies are read, first come first served, so a
+/// machine fast enough to run more scans at once does not hold more pages than the lane can take. A page is reckoned
+/// at its Content-Length when the answer gives one, else at the typical size of the pages read (small answers such as
+/// error pages left out), until its own bytes are known; an answer known to be small (an error page, an empty body)
+/// is let in at once. The first page is always admitted, however large: a scan holds one page at a time and never
+/// waits for another while it does, so every wait ends.
 ///
 /// The lane's threads run at a lower OS priority (<see cref="BackgroundPriority"/>), which a thread passes on to every
 /// thread it starts, and the thread pool starts a worker on the thread that queues work when none is idle: finished
@@ -89,7 +92,7 @@ public sealed class ExtractionLane : IDisposable
     /// Work waiting for a thread.
     public int Queued => _queue.Count;
 
-    /// The budget of bytes that pages in flight may hold (see <see cref="AdmitPageAsync"/>).
+    /// The budget of bytes that pages in flight may hold (see <see cref="PageAdmission"/>).
     public long PageBytes { get; }
 
     /// Bytes held or reserved by the pages admitted and not yet released.
@@ -104,24 +107,26 @@ public sealed class ExtractionLane : IDisposable
         }
     }
 
-    /// Admits one page to be fetched and extracted, once the pages in flight hold less than <see cref="PageBytes"/>
-    /// (at once while nothing is held). The admission reserves a typical page's bytes until
-    /// <see cref="PageAdmission.Hold"/> gives the page's own; disposing it gives them back and lets the next scan in.
-    /// A cancelled token ends the wait and takes the scan's place out of the queue.
-    public ValueTask<PageAdmission> AdmitPageAsync(CancellationToken cancellationToken)
+    /// A page's place in the budget, taken when its fetch has the answer's head (<see cref="PageAdmission.TakeAsync"/>)
+    /// and given back when it is disposed.
+    public PageAdmission AdmitPage() => new(this);
+
+    // Admits a page of `length` bytes (the typical page when unknown) once the pages in flight hold less than
+    // PageBytes (at once while nothing is held, or when the answer is known to be small).
+    private ValueTask Admit(PageAdmission admission, long? length, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<PageAdmission>(cancellationToken);
+            return ValueTask.FromCanceled(cancellationToken);
         }
 
-        var admission = new PageAdmission(this);
         lock (_pagesGate)
         {
-            if (_waiting.Count == 0 && HasRoom())
+            admission.Length = length;
+            if (length <= SmallAnswer || (_waiting.Count == 0 && HasRoom(admission)))
             {
                 Reserve(admission);
-                return ValueTask.FromResult(admission);
+                return ValueTask.CompletedTask;
             }
 
             admission.Queue(_waiting.AddLast(admission), cancellationToken);
@@ -131,13 +136,16 @@ public sealed class ExtractionLane : IDisposable
     }
 
     // Under _pagesGate.
-    private bool HasRoom() => _pageBytesHeld == 0 || _pageBytesHeld + _typicalPage <= PageBytes;
+    private bool HasRoom(PageAdmission admission) => _pageBytesHeld == 0 || _pageBytesHeld + BytesOf(admission) <= PageBytes;
+
+    // Under _pagesGate.
+    private long BytesOf(PageAdmission admission) => admission.Length ?? _typicalPage;
 
     // Under _pagesGate.
     private void Reserve(PageAdmission admission)
     {
-        admission.Bytes = _typicalPage;
-        _pageBytesHeld += _typicalPage;
+        admission.Bytes = BytesOf(admission);
+        _pageBytesHeld += admission.Bytes;
     }
 
     private void Resize(PageAdmission admission, long bytes)
@@ -157,11 +165,16 @@ public sealed class ExtractionLane : IDisposable
         Complete(admitted);
     }
 
-    private void Release(PageAdmission admission)
+    private void Release(PageAdmission admission, LinkedListNode<PageAdmission>? place)
     {
         List<PageAdmission>? admitted;
         lock (_pagesGate)
         {
+            if (place?.List is not null)
+            {
+                _waiting.Remove(place);
+            }
+
             _pageBytesHeld -= admission.Bytes;
             admission.Bytes = 0;
             admitted = AdmitWaiting();
@@ -189,7 +202,7 @@ public sealed class ExtractionLane : IDisposable
     private List<PageAdmission>? AdmitWaiting()
     {
         List<PageAdmission>? admitted = null;
-        while (_waiting.First is { } first && HasRoom())
+        while (_waiting.First is { } first && HasRoom(first.Value))
         {
             _waiting.RemoveFirst();
             Reserve(first.Value);
@@ -264,12 +277,15 @@ public sealed class ExtractionLane : IDisposable
         }
     }
 
-    /// A page's place in the lane's budget, from before its fetch until the scan is done with it.
-    public sealed class PageAdmission : IDisposable
+    /// A page's place in the lane's budget: taken when its answer's head has come (<see cref="TakeAsync"/>), held until
+    /// the scan is done with the page.
+    public sealed class PageAdmission : Fetching.IPageRoom, IDisposable
     {
         private readonly ExtractionLane _lane;
-        private TaskCompletionSource<PageAdmission>? _admitted;
+        private TaskCompletionSource? _admitted;
+        private LinkedListNode<PageAdmission>? _place;
         private CancellationTokenRegistration _cancelWhileWaiting;
+        private bool _taken;
         private bool _released;
 
         internal PageAdmission(ExtractionLane lane) => _lane = lane;
@@ -277,13 +293,36 @@ public sealed class ExtractionLane : IDisposable
         /// Bytes reserved or held, under the lane's lock.
         internal long Bytes { get; set; }
 
-        internal Task<PageAdmission> Admitted => _admitted!.Task;
+        /// The answer's Content-Length, when it gave one; under the lane's lock.
+        internal long? Length { get; set; }
+
+        internal Task Admitted => _admitted!.Task;
+
+        /// Waits until the budget has room for the page: <paramref name="length"/> bytes when known, else a typical
+        /// page's, until <see cref="Hold"/> gives its own. Asked once; a cancelled token ends the wait and takes the
+        /// page's place out of the queue.
+        public ValueTask TakeAsync(long? length, CancellationToken cancellationToken)
+        {
+            if (length < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(length));
+            }
+
+            if (_taken || _released)
+            {
+                throw new InvalidOperationException(_released ? "The page's place was given back." : "The page's place was taken already.");
+            }
+
+            _taken = true;
+            return _lane.Admit(this, length, cancellationToken);
+        }
 
         // Under the lane's lock.
         internal void Queue(LinkedListNode<PageAdmission> place, CancellationToken cancellationToken)
         {
             // Continuations go back to the thread pool, not onto the thread of the scan that released its page.
             _admitted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _place = place;
             _cancelWhileWaiting = cancellationToken.Register(static state =>
             {
                 var (admission, place, token) = ((PageAdmission, LinkedListNode<PageAdmission>, CancellationToken))state!;
@@ -297,26 +336,32 @@ public sealed class ExtractionLane : IDisposable
         internal void Admit()
         {
             _cancelWhileWaiting.Dispose();
-            _admitted!.TrySetResult(this);
+            _admitted!.TrySetResult();
         }
 
-        /// The page's bytes, once read: they replace the typical page reserved at admission.
+        /// The page's bytes, once read: they replace what was reserved at admission.
         public void Hold(long bytes)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-            if (!_released)
+            if (_taken && !_released)
             {
                 _lane.Resize(this, bytes);
             }
         }
 
-        /// Gives the page's bytes back, once however often it is called.
+        /// Gives the page's bytes back (or its place in the queue), once however often it is called.
         public void Dispose()
         {
             if (!_released)
             {
                 _released = true;
-                _lane.Release(this);
+                if (_taken)
+                {
+                    _cancelWhileWaiting.Dispose();
+                    _lane.Release(this, _place);
+                    // A wait still going on ends: the page will not be read.
+                    _admitted?.TrySetException(new ObjectDisposedException(nameof(PageAdmission)));
+                }
             }
         }
     }

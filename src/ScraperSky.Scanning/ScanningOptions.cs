@@ -54,9 +54,9 @@ public sealed class ScanningOptions
     public TimeSpan PageCpuBudget { get; set; } = TimeSpan.FromSeconds(3);
 
     /// Bytes the pages between their fetch and the end of their extraction may hold, across every scan of the process
-    /// (<see cref="ExtractionLane.AdmitPageAsync"/>): past it, scans wait before fetching a page. A page is reckoned at
-    /// its typical size from before its request until its bytes are known, so distant, slow sites, whose pages wait
-    /// long on the network, may want more.
+    /// (<see cref="ExtractionLane.PageAdmission"/>): past it, a page whose answer has come waits before its body is read.
+    /// A page takes room from its answer's head (at its Content-Length, or its typical size) to the end of its
+    /// extraction; a page still waiting for its answer takes none.
     public long PagesInFlightBytes { get; set; } = ExtractionLane.DefaultPageBytes;
 
     /// Requests in flight at once to one registrable domain, across every scan of the process.

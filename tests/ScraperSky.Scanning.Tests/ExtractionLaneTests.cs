@@ -148,10 +148,10 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     {
         // Room for two typical pages (a quarter of a megabyte each until pages are read), not three.
         using var lane = new ExtractionLane(1, pageBytes: 600 * 1024);
-        var first = await lane.AdmitPageAsync(Ct);
-        var second = await lane.AdmitPageAsync(Ct);
-        var third = lane.AdmitPageAsync(Ct).AsTask();
-        var fourth = lane.AdmitPageAsync(Ct).AsTask();
+        var first = await Admit(lane, Ct);
+        var second = await Admit(lane, Ct);
+        var third = Admit(lane, Ct);
+        var fourth = Admit(lane, Ct);
 
         Assert.Equal(512 * 1024, lane.PageBytesHeld);
         first.Hold(300 * 1024); // larger than reserved: still no room
@@ -177,13 +177,13 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         using var lane = new ExtractionLane(1, pageBytes: 600 * 1024);
         for (var i = 0; i < 40; i++)
         {
-            using var notFound = await lane.AdmitPageAsync(Ct);
+            using var notFound = await Admit(lane, Ct);
             notFound.Hold(i % 2 == 0 ? 0 : 4 * 1024);
         }
 
-        using var first = await lane.AdmitPageAsync(Ct);
-        using var second = await lane.AdmitPageAsync(Ct);
-        var third = lane.AdmitPageAsync(Ct).AsTask();
+        using var first = await Admit(lane, Ct);
+        using var second = await Admit(lane, Ct);
+        var third = Admit(lane, Ct);
 
         Assert.Equal(512 * 1024, lane.PageBytesHeld);
         Assert.False(third.IsCompleted);
@@ -194,13 +194,13 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         second.Dispose();
         for (var i = 0; i < 40; i++)
         {
-            using var page = await lane.AdmitPageAsync(Ct);
+            using var page = await Admit(lane, Ct);
             page.Hold(100 * 1024);
         }
 
-        using var a = await lane.AdmitPageAsync(Ct);
-        using var b = await lane.AdmitPageAsync(Ct);
-        using var c = await lane.AdmitPageAsync(Ct);
+        using var a = await Admit(lane, Ct);
+        using var b = await Admit(lane, Ct);
+        using var c = await Admit(lane, Ct);
         Assert.InRange(lane.PageBytesHeld, 3 * 100 * 1024, 3 * 110 * 1024);
     }
 
@@ -208,10 +208,10 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     public async Task A_page_larger_than_the_whole_budget_is_let_in_when_nothing_else_is_held()
     {
         using var lane = new ExtractionLane(1, pageBytes: 1);
-        using (var only = await lane.AdmitPageAsync(Ct))
+        using (var only = await Admit(lane, Ct))
         {
             only.Hold(5 * 1024 * 1024);
-            var next = lane.AdmitPageAsync(Ct).AsTask();
+            var next = Admit(lane, Ct);
             Assert.False(next.IsCompleted);
             only.Dispose();
             (await next.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Dispose();
@@ -225,9 +225,9 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     {
         using var lane = new ExtractionLane(1, pageBytes: 1);
         using var cancel = new CancellationTokenSource();
-        var held = await lane.AdmitPageAsync(Ct);
-        var cancelled = lane.AdmitPageAsync(cancel.Token).AsTask();
-        var after = lane.AdmitPageAsync(Ct).AsTask();
+        var held = await Admit(lane, Ct);
+        var cancelled = Admit(lane, cancel.Token);
+        var after = Admit(lane, Ct);
 
         await cancel.CancelAsync();
         var thrown = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
@@ -240,19 +240,77 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
     }
 
     [Fact]
+    public async Task A_page_of_known_length_is_reckoned_at_it_and_an_answer_known_to_be_small_is_let_in_at_once()
+    {
+        using var lane = new ExtractionLane(1, pageBytes: 600 * 1024);
+        using var large = await Admit(lane, Ct, length: 500 * 1024);
+        Assert.Equal(500 * 1024, lane.PageBytesHeld);
+        var unknown = Admit(lane, Ct); // a typical page, 256 KB: no room
+        var known = Admit(lane, Ct, length: 90 * 1024); // would fit, but waits its turn
+
+        // A 404's empty body and a small error page pass the queue: they hold next to nothing, and only for a moment.
+        using (var empty = await Admit(lane, Ct, length: 0).WaitAsync(TimeSpan.FromSeconds(10), Ct))
+        using (var small = await Admit(lane, Ct, length: 4 * 1024).WaitAsync(TimeSpan.FromSeconds(10), Ct))
+        {
+            Assert.Equal(504 * 1024, lane.PageBytesHeld);
+        }
+
+        Assert.False(unknown.IsCompleted);
+        Assert.False(known.IsCompleted);
+        large.Dispose();
+        using var second = await unknown.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var third = await known.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal((256 + 90) * 1024, lane.PageBytesHeld);
+    }
+
+    [Fact]
+    public async Task A_page_given_back_while_it_waits_for_room_leaves_the_queue()
+    {
+        using var lane = new ExtractionLane(1, pageBytes: 1);
+        var held = await Admit(lane, Ct);
+        var waiting = lane.AdmitPage();
+        var wait = waiting.TakeAsync(null, Ct).AsTask();
+        var after = Admit(lane, Ct);
+
+        waiting.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Throws<InvalidOperationException>(() => { _ = waiting.TakeAsync(null, Ct); });
+        held.Dispose();
+
+        using var next = await after.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(256 * 1024, lane.PageBytesHeld);
+    }
+
+    [Fact]
+    public void A_page_whose_answer_never_came_gives_back_nothing_and_asks_once()
+    {
+        using var lane = new ExtractionLane(1, pageBytes: 1);
+        var neverAnswered = lane.AdmitPage();
+        neverAnswered.Hold(300 * 1024);
+        neverAnswered.Dispose();
+        Assert.Equal(0, lane.PageBytesHeld);
+
+        var page = lane.AdmitPage();
+        Assert.True(page.TakeAsync(1024, Ct).IsCompletedSuccessfully);
+        Assert.Throws<InvalidOperationException>(() => { _ = page.TakeAsync(1024, Ct); });
+        page.Dispose();
+        Assert.Equal(0, lane.PageBytesHeld);
+    }
+
+    [Fact]
     public async Task Scans_complete_when_the_page_budget_lets_one_page_in_at_a_time_and_give_every_byte_back()
     {
         using var lane = new ExtractionLane(2, pageBytes: 1);
         var fetched = new ConcurrentQueue<FetchedPage>();
-        var fetching = 0;
+        var reading = 0;
         var most = 0;
         var alive = 0;
         using var services = fixture.CreateServices(replace: s => s.AddSingleton(lane).AddTransient<IWebFetcher>(
             sp => new CountingFetcher(ActivatorUtilities.CreateInstance<WebFetcher>(sp), fetched, () =>
             {
-                InterlockedMax(ref most, Interlocked.Increment(ref fetching));
+                InterlockedMax(ref most, Interlocked.Increment(ref reading));
                 InterlockedMax(ref alive, fetched.Count(IsAlive));
-            }, () => Interlocked.Decrement(ref fetching))));
+            }, () => Interlocked.Decrement(ref reading))));
         var scanner = services.GetRequiredService<IDomainScanner>();
 
         // Pages read, skipped (contact-crawl.test links a missing page) and failing the scan, eight scans at once.
@@ -264,9 +322,17 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         Assert.All(await Task.WhenAll(scans), metadata => Assert.NotNull(metadata.Title));
         await Task.WhenAll(failures);
         Assert.True(fetched.Count >= 10, $"{fetched.Count} pages fetched");
-        Assert.Equal(1, most); // one page fetched at a time,
+        Assert.Equal(1, most); // one page's body read at a time,
         Assert.Equal(0, alive); // and only once the one before was given back
         Assert.Equal(0, lane.PageBytesHeld);
+    }
+
+    /// A page admitted as a fetch admits it once its answer's head has come (of unknown length unless given).
+    private static async Task<ExtractionLane.PageAdmission> Admit(ExtractionLane lane, CancellationToken cancellationToken, long? length = null)
+    {
+        var admission = lane.AdmitPage();
+        await admission.TakeAsync(length, cancellationToken);
+        return admission;
     }
 
     private static bool IsAlive(FetchedPage page)
@@ -298,26 +364,48 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// Calls <c>started</c> as each page's fetch starts and <c>ended</c> when it ends; keeps the pages.
-    private sealed class CountingFetcher(IWebFetcher inner, ConcurrentQueue<FetchedPage> fetched, Action started, Action ended) : IWebFetcher
+    /// Calls <c>admitted</c> as each page the scanner fetches into the page budget is let in and <c>ended</c> when its
+    /// fetch ends; keeps those pages. The answers' lengths are hidden from the budget, so that every page is reckoned at
+    /// a typical page's size, as a compressed answer is, and none is let in for being small.
+    private sealed class CountingFetcher(IWebFetcher inner, ConcurrentQueue<FetchedPage> fetched, Action admitted, Action ended) : IWebFetcher
     {
-        public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+        public async Task<FetchedPage> GetPageAsync(Uri url, IPageRoom? room, CancellationToken cancellationToken)
         {
-            started();
+            if (room is null)
+            {
+                return await inner.GetPageAsync(url, null, cancellationToken);
+            }
+
+            var counted = new CountingRoom(room, admitted);
             try
             {
-                var page = await inner.GetPageAsync(url, cancellationToken);
+                var page = await inner.GetPageAsync(url, counted, cancellationToken);
                 fetched.Enqueue(page);
                 return page;
             }
             finally
             {
-                ended();
+                if (counted.Admitted)
+                {
+                    ended();
+                }
             }
         }
 
         public Task<FetchedStream> OpenAsync(Uri url, long maxBytes, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken) =>
             inner.OpenAsync(url, maxBytes, mayRedirectTo, cancellationToken);
+
+        private sealed class CountingRoom(IPageRoom inner, Action admitted) : IPageRoom
+        {
+            public bool Admitted { get; private set; }
+
+            public async ValueTask TakeAsync(long? length, CancellationToken cancellationToken)
+            {
+                await inner.TakeAsync(null, cancellationToken);
+                Admitted = true;
+                admitted();
+            }
+        }
     }
 
     /// Runs its tasks on the thread pool, noting the nice value of the thread that queued the last one.

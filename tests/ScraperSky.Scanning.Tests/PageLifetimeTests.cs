@@ -45,9 +45,9 @@ public sealed class PageLifetimeTests(FleetFixture fixture)
 
     private sealed class RecordingFetcher(IWebFetcher inner, ConcurrentQueue<FetchedPage> fetched) : IWebFetcher
     {
-        public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+        public async Task<FetchedPage> GetPageAsync(Uri url, IPageRoom? room, CancellationToken cancellationToken)
         {
-            var page = await inner.GetPageAsync(url, cancellationToken);
+            var page = await inner.GetPageAsync(url, room, cancellationToken);
             fetched.Enqueue(page);
             return page;
         }

@@ -9,7 +9,13 @@ public interface IWebFetcher
 {
     /// Fetches a page and decodes it as text (charset from header, BOM or meta), capped at `MaxPageBytes` decompressed.
     /// A non-success status is returned, not thrown; the caller decides what it means.
-    Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken);
+    Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken) => GetPageAsync(url, null, cancellationToken);
+
+    /// As above; once the final answer's head has come, and before its body is read, waits for <paramref name="room"/>
+    /// to take the page in (the extraction lane's page budget), so that a page holds room only from when its bytes are
+    /// on their way, not through the site's latency. The response timeout stops while it waits: the wait is the
+    /// scanner's, not the site's.
+    Task<FetchedPage> GetPageAsync(Uri url, IPageRoom? room, CancellationToken cancellationToken);
 
     /// Opens a response body as a stream for incremental reading (sitemaps), transport-decompressed and capped at
     /// <paramref name="maxBytes"/>: reading past the cap throws <see cref="ResponseTooLargeException"/>, reading after
@@ -20,6 +26,14 @@ public interface IWebFetcher
     /// As above; a redirect whose target <paramref name="mayRedirectTo"/> refuses is not followed (a permanent
     /// <see cref="ScanException"/>), so a caller that keeps to a scope (a site's sitemaps) is not led out of it.
     Task<FetchedStream> OpenAsync(Uri url, long maxBytes, Func<Uri, bool>? mayRedirectTo, CancellationToken cancellationToken);
+}
+
+/// Where a fetched page's body is read into (<see cref="ExtractionLane.PageAdmission"/>): asked once per page, when the
+/// answer's head has come; <paramref name="length"/> is its Content-Length when the answer gives one (not when it is
+/// compressed). A cancelled token ends the wait.
+public interface IPageRoom
+{
+    ValueTask TakeAsync(long? length, CancellationToken cancellationToken);
 }
 
 public sealed record FetchedPage

@@ -42,7 +42,9 @@ public sealed partial class WebFetcher(
     // fetcher (fetchers live for one scan), as the factory rotates its handlers.
     private HttpMessageInvoker? _invoker;
 
-    public async Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+    public Task<FetchedPage> GetPageAsync(Uri url, CancellationToken cancellationToken) => GetPageAsync(url, null, cancellationToken);
+
+    public async Task<FetchedPage> GetPageAsync(Uri url, IPageRoom? room, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         EnsureFetchable(url);
@@ -58,6 +60,17 @@ public sealed partial class WebFetcher(
                 if (response.Content.Headers.ContentLength > settings.MaxPageBytes)
                 {
                     throw new ResponseTooLargeException(settings.MaxPageBytes);
+                }
+
+                if (room is not null)
+                {
+                    // The response timeout and the page's elapsed time stop while the page waits for room.
+                    var waitStarted = time.GetTimestamp();
+                    var left = settings.ResponseTimeout - time.GetElapsedTime(started, waitStarted);
+                    deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    await room.TakeAsync(response.Content.Headers.ContentLength, cancellationToken);
+                    deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1));
+                    started += time.GetTimestamp() - waitStarted;
                 }
 
                 var stream = await response.Content.ReadAsStreamAsync(linked.Token);
