@@ -298,9 +298,14 @@ public sealed class FingerprintMatcher
                 continue;
             }
 
-            if (entry.LiteralIds.Length == 0 && unfilteredCap is { } cap)
+            // A loop, not a lambda: capturing the cap allocated a closure for every entry looked at, matched or not.
+            if (entry.LiteralIds.Length == 0 && unfilteredCap.HasValue && unfilteredInputs is null)
             {
-                unfilteredInputs ??= [.. inputs.Select(input => Cap(input, cap))];
+                unfilteredInputs = new ReadOnlyMemory<char>[inputs.Length];
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    unfilteredInputs[i] = Cap(inputs[i], unfilteredCap.Value);
+                }
             }
 
             var run = entry.LiteralIds.Length == 0 && unfilteredInputs is not null ? unfilteredInputs : inputs;

@@ -238,12 +238,15 @@ public sealed class SitemapParser(SitemapOptions options)
     }
 
     // One loop for both readers: the synchronous one (a whole file in memory) refuses the asynchronous calls.
-    private static ValueTask<bool> ReadAsync(XmlReader reader) =>
-        reader.Settings!.Async ? new(reader.ReadAsync()) : new(reader.Read());
+    private static ValueTask<bool> ReadAsync(XmlReader reader, bool async) =>
+        async ? new(reader.ReadAsync()) : new(reader.Read());
 
     private static async Task ReadXmlAsync(XmlReader reader, Reading reading, CancellationToken cancellationToken)
     {
-        if ((reader.Settings!.Async ? await reader.MoveToContentAsync() : reader.MoveToContent()) != XmlNodeType.Element)
+        // Asked once: the reader's Settings is a new copy at each call (a sitemap's every node asked it, ~200 copies a
+        // domain in the load run).
+        var async = reader.Settings!.Async;
+        if ((async ? await reader.MoveToContentAsync() : reader.MoveToContent()) != XmlNodeType.Element)
         {
             reading.Stop("Not a sitemap: no root element.");
             return;
@@ -268,7 +271,7 @@ public sealed class SitemapParser(SitemapOptions options)
         var entryDepth = -1;
         var field = Field.None;
         var fieldDepth = -1;
-        while (await ReadAsync(reader))
+        while (await ReadAsync(reader, async))
         {
             switch (reader.NodeType)
             {
