@@ -120,6 +120,9 @@ public static class LoadRun
             var hammerCpu = TimeSpan.Zero;
             (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammerThreads = null;
             var hammered = false;
+            // The hammer's seconds and the scans completed in them, left out of the second domains/s figure.
+            var hammerSeconds = 0.0;
+            var doneInHammer = 0;
             while (!counters.Ended)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
@@ -132,6 +135,8 @@ public static class LoadRun
                     hammered = true;
                     var before = TotalCpu(servers);
                     var threadsBeforeHammer = ThreadsOf(servers);
+                    var hammerStarted = submitClock.Elapsed;
+                    var doneBeforeHammer = counters.Done;
                     // The first burst meets the status path's code still at its first tier (the background JIT is busy
                     // with the scans' code this early): reported apart, the next bursts are the path's steady state.
                     firstBurst = await StatusHammer.RunAsync(servers[0].Port, jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
@@ -140,6 +145,9 @@ public static class LoadRun
                     // answers kept in memory (a running job's is the same read, but it may end during the burst).
                     pendingBurst = await StatusHammer.RunAsync(servers[0].Port, await LastJobAsync(api, batchId, ct), TimeSpan.FromSeconds(settings.HammerSeconds), ct);
                     hammerCpu = TotalCpu(servers) - before;
+                    (counters, _) = await ReadBatchAsync(api, batchId, ct);
+                    hammerSeconds = (submitClock.Elapsed - hammerStarted).TotalSeconds;
+                    doneInHammer = counters.Done - doneBeforeHammer;
                     hammerThreads = (threadsBeforeHammer, ThreadsOf(servers));
                 }
             }
@@ -162,6 +170,7 @@ public static class LoadRun
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average{string.Concat(settings.ServerEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
             Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
+            Console.WriteLine($"  hammer left out:    {(settings.Domains - doneInHammer) / (elapsed - hammerSeconds):0.0} (the status hammer's {hammerSeconds:0.0} s and the {doneInHammer} scans completed in them left out: the batch's own pace)");
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");
             Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB");
