@@ -20,6 +20,8 @@ public sealed class ScanningOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// From a request to the end of its answer's body; a page's wait for room in the page budget, between its answer's
+    /// head and its body, does not count (<see cref="PagesInFlightBytes"/>).
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// Cap on a page's decompressed body.
