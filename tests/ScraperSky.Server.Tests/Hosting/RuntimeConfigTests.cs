@@ -7,13 +7,13 @@ namespace ScraperSky.Server.Tests.Hosting;
 public sealed class RuntimeConfigTests
 {
     [Fact]
-    public void The_server_caps_gen0s_budget_at_32_MB_and_keeps_workstation_GC()
+    public void The_server_caps_gen0s_budget_at_8_MB_and_keeps_workstation_GC()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "ScraperSky.Server.runtimeconfig.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
 
-        Assert.Equal(32L * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
+        Assert.Equal(8L * 1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt64());
         Assert.False(properties.GetProperty("System.GC.Server").GetBoolean());
     }
 
