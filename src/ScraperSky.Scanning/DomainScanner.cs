@@ -85,8 +85,11 @@ public sealed partial class DomainScanner(
         }
 
         progress?.Report(new ScanProgress(ScanSteps.Starting, $"Fetching the homepage {homepage}"));
+        var maxPages = request.MaxPages ?? int.MaxValue;
+        var budget = Math.Min(options.Value.ContactPages, Math.Max(0, maxPages - 1));
         PageExtraction home;
         IReadOnlyList<Uri> sitemapLinks;
+        IReadOnlyList<Uri> contactCandidates;
         Uri? feedUrl;
         try
         {
@@ -116,6 +119,9 @@ public sealed partial class DomainScanner(
                 home = await lane.RunAsync(() => extractor.Extract(page, null, cancellationToken: deadline.Token), deadline.Token);
                 sitemapLinks = request.IncludeSitemaps ? SitemapLinks.Find(page.Html.Span, page.FinalUrl) : [];
                 feedUrl = Fingerprints.WordPressFeed.FeedToRead(home);
+                contactCandidates = ContactCandidates(home, budget);
+                // The links (hundreds of objects and strings a page) go with the HTML: kept, they lived through the
+                // rest of the scan and every young collection on the way copied them into the older generations.
                 home = WithoutHtml(home);
             }
         }
@@ -136,8 +142,6 @@ public sealed partial class DomainScanner(
 
         // The favicon check is one request that mostly waits; it runs alongside the contact pages and sitemaps.
         var iconCheck = home.FaviconUrl is null ? FaviconProbe.FindAsync(fetcher, home.Page.FinalUrl, deadline.Token) : null;
-        var maxPages = request.MaxPages ?? int.MaxValue;
-        var budget = Math.Min(options.Value.ContactPages, Math.Max(0, maxPages - 1));
         // The feed counts as a page: read alongside the contact pages when the page limit has room for it whatever they
         // bring, else after them when they left room.
         Task<PageExtraction?>? feedRead = null;
@@ -147,7 +151,7 @@ public sealed partial class DomainScanner(
             pending.Add(feedRead);
         }
 
-        var contactPages = await ReadContactPagesAsync(home, budget, progress, deadline);
+        var contactPages = await ReadContactPagesAsync(home, contactCandidates, budget, progress, deadline);
         if (feedUrl is not null && feedRead is null && contactPages.Count + 1 < maxPages && !deadline.Passed)
         {
             feedRead = ReadFeedAsync(feedUrl, home, alongside, deadline);
@@ -234,7 +238,7 @@ public sealed partial class DomainScanner(
     /// pages than one after another would; whatever order the answers come in, the pages are taken in the candidates'
     /// order. At the deadline the pages read by then are kept.
     private async Task<List<PageExtraction>> ReadContactPagesAsync(
-        PageExtraction home, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
+        PageExtraction home, IReadOnlyList<Uri> candidates, int budget, IProgress<ScanProgress>? progress, ScanDeadline deadline)
     {
         var pages = new List<PageExtraction>();
         if (budget == 0)
@@ -242,10 +246,6 @@ public sealed partial class DomainScanner(
             return pages;
         }
 
-        // A few spare candidates, so that pages robots.txt keeps us from do not shrink the budget. Another host or port
-        // is another site: not read at all.
-        var homepage = home.Page.FinalUrl;
-        var candidates = ContactPageSelector.Select(homepage, home.Links, budget * 2).Where(url => SameSite(url, homepage)).ToList();
         var reads = new Task<PageExtraction?>[candidates.Count];
         var started = 0;
         var cutOff = false;
@@ -387,10 +387,24 @@ public sealed partial class DomainScanner(
         }
     }
 
+    /// The homepage's links most likely to be contact pages, in the order they are read: a few spare ones, so that
+    /// pages robots.txt keeps us from do not shrink the budget. Another host or port is another site: not read at all.
+    private static IReadOnlyList<Uri> ContactCandidates(PageExtraction home, int budget)
+    {
+        if (budget == 0)
+        {
+            return [];
+        }
+
+        var homepage = home.Page.FinalUrl;
+        return ContactPageSelector.Select(homepage, home.Links, budget * 2).Where(url => SameSite(url, homepage)).ToList();
+    }
+
     // A scan keeps its pages' extractions to its end, seconds later (sitemaps, mail checks); a page's text is needed
-    // only until it is read, and its buffer goes back to the pool then: what the scan keeps must not point at it.
+    // only until it is read, and its buffer goes back to the pool then: what the scan keeps must not point at it. Nor
+    // at its links, which only the contact pages' choice reads (ContactCandidates, before this).
     private static PageExtraction WithoutHtml(PageExtraction extraction) =>
-        extraction with { Page = extraction.Page with { Html = PageText.Empty } };
+        extraction with { Page = extraction.Page with { Html = PageText.Empty }, Links = [] };
 
     private static bool IsHtml(FetchedPage page) =>
         page.ContentType is null || page.ContentType.Contains("html", StringComparison.OrdinalIgnoreCase);

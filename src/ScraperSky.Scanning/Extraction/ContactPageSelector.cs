@@ -6,8 +6,9 @@ namespace ScraperSky.Scanning.Extraction;
 /// Chooses the same-site pages most likely to carry contact details, from a homepage's links. Scores the link's path
 /// and text against words for contact, imprint, about, team and legal pages in the languages our users' sites speak.
 ///
-/// It runs over every link of every homepage, so a link costs no string: its path and text are folded into one stack
-/// (or pooled) buffer, the words are looked for in one pass over it, and hosts are compared in place.
+/// It runs over the links of every homepage, so a link costs no string: its path and text are folded into one stack
+/// (or pooled) buffer, the words are looked for in one pass over it, and hosts are compared in place. The extractor
+/// asks the same question (<see cref="MayChoose"/>) of every link before it makes the link's strings.
 public static class ContactPageSelector
 {
     private static readonly (string Word, int Score)[] Words =
@@ -108,6 +109,11 @@ public static class ContactPageSelector
             .Select(c => c.Url)];
     }
 
+    /// Whether <see cref="Select"/> could choose a link by its href and text, or by the path of the page's base: one
+    /// that names none of its words cannot score. The extractor keeps only the links that may
+    /// (<see cref="PageExtraction.Links"/>), so that the rest cost no strings.
+    public static bool MayChoose(ReadOnlySpan<char> href, ReadOnlySpan<char> text) => Best(ScoreWords, href, text, dropControls: true) > 0;
+
     /// Whether a page is a legal notice, by its path or title (not its text: every German footer links "Impressum").
     public static bool IsLegalNotice(Uri url, string? title) => Best(LegalWords, url.AbsolutePath, title ?? string.Empty) > 0;
 
@@ -154,7 +160,7 @@ public static class ContactPageSelector
     /// The best score of the words in the unescaped, folded path, a space, and the folded text with its spaces as
     /// dashes (so "Über uns" meets "uber-uns"; the space between keeps a word from spanning path and text).
     /// <paramref name="dropControls"/>: control characters left out, as a URL parser may drop them from a path.
-    private static int Best(WordTable words, string path, string text, bool dropControls = false)
+    private static int Best(WordTable words, ReadOnlySpan<char> path, ReadOnlySpan<char> text, bool dropControls = false)
     {
         // Unescaping never lengthens the path; folding at most doubles a character (ß).
         var length = (2 * (path.Length + text.Length)) + 1;

@@ -209,9 +209,24 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
             return value;
         }
 
-        var builder = new StringBuilder(value.Length);
+        char[]? rented = null;
+        var buffer = value.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(value.Length));
+        var clean = new string(buffer[..CollapseWhiteSpace(value, buffer)]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return clean;
+    }
+
+    /// <paramref name="value"/> trimmed, each run of whitespace in it made one space, written to <paramref name="into"/>
+    /// (which may be <paramref name="value"/> itself: nothing is written past what was read); returns the length.
+    internal static int CollapseWhiteSpace(ReadOnlySpan<char> value, Span<char> into)
+    {
+        var written = 0;
         var space = false;
-        foreach (var c in value.AsSpan().Trim())
+        foreach (var c in value.Trim())
         {
             if (char.IsWhiteSpace(c))
             {
@@ -221,14 +236,14 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
             if (space)
             {
-                builder.Append(' ');
+                into[written++] = ' ';
                 space = false;
             }
 
-            builder.Append(c);
+            into[written++] = c;
         }
 
-        return builder.ToString();
+        return written;
     }
 
     /// An absolute http(s) URL for <paramref name="raw"/> against the page's base, or null.
@@ -326,7 +341,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         private readonly Dictionary<string, string> _firstMeta = new(StringComparer.Ordinal);
         private readonly List<(string Rel, string Href)> _icons = [];
-        private readonly List<string> _textRuns = [];
+        // An element's text as TextOf and LinkText read it, reused for every one of the page.
+        private readonly TextBuffer _elementText = new(256);
         private int _images;
         private int _scripts;
         private int _css;
@@ -336,6 +352,10 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         // The site is a social platform itself, so even its relative links lead to platform pages.
         private bool _onPlatform;
+
+        // The base's path names a word the contact-page selector looks for, so that any link of the page may be
+        // chosen (ContactPageSelector.MayChoose); asked at the first link.
+        private bool? _baseMayBeChosen;
 
         // The base's scheme and authority as a Uri writes them, once a path from the root is resolved (ResolveOrKeep).
         private string? _origin;
@@ -660,34 +680,37 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
         private void ReadAnchor(PageTree.Element element, bool inChrome)
         {
-            var href = element.GetAttribute("href");
-            if (href is null)
+            if (!element.TryGetAttribute("href", out var rawHref))
             {
                 return;
             }
 
             _links++;
-            href = href.Trim();
+            var href = rawHref.Trim();
             if (href.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
             {
-                MailtoLinks.Add(href);
+                MailtoLinks.Add(href.ToString());
                 return;
             }
 
             if (href.StartsWith("tel:", StringComparison.OrdinalIgnoreCase) || href.StartsWith("callto:", StringComparison.OrdinalIgnoreCase))
             {
-                TelLinks.Add(href);
+                TelLinks.Add(href.ToString());
                 return;
             }
 
-            if (href.Length == 0 || href[0] == '#' || href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
+            if (href.IsEmpty || href[0] == '#' || href.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase))
             {
                 return;
             }
 
+            // A link's href and text become strings only where they are kept: a homepage has hundreds of links, and
+            // their strings and PageLinks were a fifth of what a scan allocated.
+            string? hrefText = null;
+
             // Only a link that may lead to a platform is resolved here; the others when the contact-page selector
             // asks (a relative link stays on the site, unless the site is a platform itself).
-            if ((_onPlatform || SocialProfiles.MayLinkToPlatform(href)) && ResolveUri(BaseUrl, href) is { } url
+            if ((_onPlatform || SocialProfiles.MayLinkToPlatform(href)) && ResolveUri(BaseUrl, hrefText = href.ToString()) is { } url
                 && SocialProfiles.IsPlatformHost(url.Host))
             {
                 SocialLinkCandidates.Add((url, inChrome));
@@ -695,17 +718,36 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
 
             if (links && Links.Count < MaxLinks)
             {
-                Links.Add(new PageLink(BaseUrl, href, Clean(TextOf(element)) ?? element.GetAttribute("title") ?? string.Empty));
+                var text = LinkText(element);
+                _baseMayBeChosen ??= ContactPageSelector.MayChoose(BaseUrl.AbsolutePath, []);
+                if (_baseMayBeChosen.Value || ContactPageSelector.MayChoose(href, text))
+                {
+                    Links.Add(new PageLink(BaseUrl, hrefText ?? href.ToString(), text.ToString()));
+                }
             }
         }
 
-        /// The element's text content (its text nodes' text, in tree order), as a DOM's `textContent` gives it; an
-        /// element with one text child of one run, the usual link, costs no copy at all.
+        /// A link's text as the contact-page selector reads it: its text content with its whitespace collapsed (as
+        /// <see cref="Clean"/> does), else its title; in <see cref="_elementText"/>, until the next element's.
+        private ReadOnlySpan<char> LinkText(PageTree.Element element)
+        {
+            _elementText.Clear();
+            element.AppendTextTo(_elementText);
+            var length = CollapseWhiteSpace(_elementText.Written, _elementText.Written);
+            if (length > 0)
+            {
+                return _elementText.Span[..length];
+            }
+
+            return element.TryGetAttribute("title", out var title) ? title : [];
+        }
+
+        /// The element's text content (its text nodes' text, in tree order), as a DOM's `textContent` gives it.
         private string TextOf(PageTree.Element element)
         {
-            _textRuns.Clear();
-            element.AppendTextTo(_textRuns);
-            return _textRuns.Count == 1 ? _textRuns[0] : string.Concat(_textRuns);
+            _elementText.Clear();
+            element.AppendTextTo(_elementText);
+            return _elementText.Span.ToString();
         }
 
         private void ScanAttributes(PageTree.Element element)
@@ -780,6 +822,7 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         {
             Json.Dispose();
             Text.Dispose();
+            _elementText.Dispose();
         }
 
         [Flags]
@@ -834,6 +877,8 @@ public sealed partial class HtmlExtractor(FingerprintMatcher matcher)
         }
 
         public ReadOnlySpan<char> Span => _chars.AsSpan(0, Length);
+
+        public void Clear() => Length = 0;
 
         /// The text, to change in place.
         public Span<char> Written => _chars.AsSpan(0, Length);

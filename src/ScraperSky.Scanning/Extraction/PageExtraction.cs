@@ -35,7 +35,9 @@ public sealed record PageExtraction
     /// Region (ISO 3166 alpha-2) phone numbers were read in, inferred from the site; null when nothing said.
     public string? Region { get; init; }
 
-    /// The page's links with their visible text, in document order.
+    /// The page's links the contact-page selector may choose, with their visible text, in document order: those whose
+    /// href or text names one of its words, or all when the path of the page's base does
+    /// (<see cref="ContactPageSelector.MayChoose"/>); the others are never made into strings.
     public IReadOnlyList<PageLink> Links { get; init; } = [];
 }
 

@@ -423,18 +423,18 @@ internal static class PageTree
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
         /// The text of every text node below this one, in tree order.
-        public void AppendTextTo(List<string> runs)
+        public void AppendTextTo(HtmlExtractor.TextBuffer buffer)
         {
             for (var i = 0; i < ChildCount; i++)
             {
                 var child = _children![i];
                 if (child is Text text)
                 {
-                    text.AddRunsTo(runs);
+                    text.AppendTo(buffer);
                 }
                 else
                 {
-                    child.AppendTextTo(runs);
+                    child.AppendTextTo(buffer);
                 }
             }
         }
@@ -521,15 +521,6 @@ internal static class PageTree
         {
             (_more ??= []).Insert(0, _first);
             _first = run;
-        }
-
-        public void AddRunsTo(List<string> runs)
-        {
-            runs.Add(_store[_first].ToString());
-            for (var i = 0; i < (_more?.Count ?? 0); i++)
-            {
-                runs.Add(_store[_more![i]].ToString());
-            }
         }
 
         public void AppendTo(HtmlExtractor.TextBuffer buffer)
@@ -807,6 +798,14 @@ internal static class PageTree
 
         /// The value of the first attribute named <paramref name="name"/>; empty if there is none.
         public ReadOnlySpan<char> AttributeValue(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index) : [];
+
+        /// The value of the first attribute named <paramref name="name"/>, when there is one (an empty value counts).
+        public bool TryGetAttribute(string name, out ReadOnlySpan<char> value)
+        {
+            var index = IndexOf(name);
+            value = index >= 0 ? AttributeValue(index) : [];
+            return index >= 0;
+        }
 
         /// The value of the first attribute named <paramref name="name"/>, or null.
         public string? GetAttribute(string name) => IndexOf(name) is var index and >= 0 ? AttributeValue(index).ToString() : null;

@@ -50,8 +50,41 @@ public sealed class PageMetadataTests
         var page = FixturePages.Extract("base-href.test");
         Assert.Equal("https://static.base-href.test/assets/touch/apple-touch-icon.png", page.FaviconUrl);
         Assert.Equal("https://cdn.base-href.test/brand/harbour-lights.svg", page.LogoUrl);
-        Assert.Contains(page.Links, l => l.Url?.AbsoluteUri == "https://static.base-href.test/assets/menu.html" && l.Text == "Menu");
-        Assert.DoesNotContain(page.Links, l => l.Url?.Scheme == "javascript");
+    }
+
+    /// A page keeps the links the contact-page selector may choose, resolved against the base; the others (a menu, a
+    /// script link) are never made into strings.
+    [Fact]
+    public void Links_the_contact_page_selector_may_choose_are_kept_and_resolve_against_base_href()
+    {
+        var html = """
+            <html><head><base href="https://static.base-href.test/assets/"></head><body><nav>
+              <a href="menu.html">Menu</a> <a href="#top">Top</a> <a href="javascript:void(0)">Kontakt</a>
+              <a href="kontakt.html">Write to us</a> <a href="/x">
+                Über
+                uns </a> <a href="/y" title="Impressum"> </a>
+            </nav></body></html>
+            """;
+        var page = FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://base-href.test/"), html),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            ["https://static.base-href.test/assets/kontakt.html Write to us", "https://static.base-href.test/x Über uns",
+                "https://static.base-href.test/y Impressum"],
+            page.Links.Select(l => $"{l.Url?.AbsoluteUri} {l.Text}"));
+        Assert.Equal(6, page.Performance.LinkCount);
+    }
+
+    /// A base whose path names a contact word makes every link of the page one the selector may choose.
+    [Fact]
+    public void Every_link_is_kept_when_the_base_path_may_be_chosen()
+    {
+        var html = """<html><body><a href="menu.html">Menu</a> <a href="team.html">Who we are</a></body></html>""";
+        var page = FixturePages.Extractor.Extract(FixturePages.Page(new Uri("https://base-href.test/contact/"), html),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(["https://base-href.test/contact/menu.html", "https://base-href.test/contact/team.html"],
+            page.Links.Select(l => l.Url?.AbsoluteUri));
     }
 
     [Fact]

@@ -502,9 +502,12 @@ public sealed class PageTreeTests
                 text.Append(">\n");
                 break;
             case PageTree.Text t:
-                var runs = new List<string>();
-                t.AddRunsTo(runs);
-                text.Append('"').Append(string.Concat(runs)).Append("\"\n");
+                using (var runs = new HtmlExtractor.TextBuffer(16))
+                {
+                    t.AppendTo(runs);
+                    text.Append('"').Append(runs.Span).Append("\"\n");
+                }
+
                 break;
             case PageTree.Comment:
                 text.Append("#comment\n");
