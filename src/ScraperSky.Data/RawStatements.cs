@@ -197,6 +197,7 @@ internal static class RawStatements
             int number => raw.sqlite3_bind_int64(statement, index, number),
             long number => raw.sqlite3_bind_int64(statement, index, number),
             double number => raw.sqlite3_bind_double(statement, index, number),
+            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
             _ => throw new NotSupportedException($"A raw statement's argument of type {value.GetType()} has no SQLite form here."),
         };
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -19,9 +18,11 @@ public static class ScanResultSize
     private const int MaxUrlChars = 2_048;
     private const int MaxHeaderChars = 256;
 
-    // The JSON each result that fitted as it was measured as, kept with that result for as long as it lives: the job
-    // queue stores exactly this text, and serialising a result (22 KB of JSON on a typical site) cost as much again.
-    private static readonly ConditionalWeakTable<SiteMetadata, string> Measured = [];
+    // The JSON each result that fitted as it was measured as (UTF-8), kept with that result for as long as it lives: the
+    // job queue stores exactly these bytes, and serialising a result (22 KB of JSON on a typical site) cost as much
+    // again. Bytes rather than a string: half the memory, and neither a transcoding to UTF-16 here nor one back to
+    // UTF-8 where it is stored.
+    private static readonly ConditionalWeakTable<SiteMetadata, byte[]> Measured = [];
 
     // The text ScanJson.Options writes, by code generated for the result's types: every scan's result is serialised on
     // the thread pool, and the reflection-based converters took 2.3% of its CPU in a load run (22 KB per result).
@@ -29,16 +30,16 @@ public static class ScanResultSize
 
     public static int Measure(SiteMetadata metadata) => JsonSerializer.SerializeToUtf8Bytes(metadata, Writer).Length;
 
-    /// The result as JSON: the text <see cref="Fit"/> measured when it returned this very result (results are
+    /// The result as UTF-8 JSON: the bytes <see cref="Fit"/> measured when it returned this very result (results are
     /// immutable records), else serialised now.
-    public static string Json(SiteMetadata metadata) =>
-        Measured.TryGetValue(metadata, out var json) ? json : JsonSerializer.Serialize(metadata, Writer);
+    public static byte[] Utf8Json(SiteMetadata metadata) =>
+        Measured.TryGetValue(metadata, out var json) ? json : JsonSerializer.SerializeToUtf8Bytes(metadata, Writer);
 
     public static SiteMetadata Fit(SiteMetadata metadata, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var json = JsonSerializer.Serialize(metadata, Writer);
-        if (Encoding.UTF8.GetByteCount(json) <= maxBytes)
+        var json = JsonSerializer.SerializeToUtf8Bytes(metadata, Writer);
+        if (json.Length <= maxBytes)
         {
             Measured.AddOrUpdate(metadata, json);
             return metadata;

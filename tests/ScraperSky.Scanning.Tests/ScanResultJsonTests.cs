@@ -101,7 +101,7 @@ public sealed class ScanResultJsonTests
         var expected = JsonSerializer.Serialize(metadata, ScanJson.Options);
         var fitted = ScanResultSize.Fit(metadata, 1024 * 1024);
         Assert.Same(metadata, fitted);
-        Assert.Equal(expected, ScanResultSize.Json(fitted));
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(ScanResultSize.Utf8Json(fitted)));
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(expected), ScanResultSize.Measure(metadata));
     }
 

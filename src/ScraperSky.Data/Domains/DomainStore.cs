@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Jobs;
@@ -27,10 +29,9 @@ internal static class DomainStore
             BatchId = job.BatchId,
             Status = JobStatus.Completed,
             ScannedAt = now,
-            // The text the scanner measured the result as, when it did (ScanResultSize.Fit).
-            Result = StoredText.CleanJson(ScanResultSize.Json(metadata)),
         };
-        await InsertScanAsync(db, scan, cancellationToken);
+        // The bytes the scanner measured the result as, when it did (ScanResultSize.Fit), stored as they are.
+        await InsertScanAsync(db, scan, StoredText.CleanJson(ScanResultSize.Utf8Json(metadata)), cancellationToken);
         var changes = await DomainChangeLog.RecordCompletedAsync(db, job.TenantId, job.Domain, scanId, metadata, now, cancellationToken);
         await WebhookOutbox.ScanEndedAsync(db, job.TenantId, scan, changes, now, cancellationToken);
 
@@ -62,7 +63,7 @@ internal static class DomainStore
             ScannedAt = now,
             Error = error,
         };
-        await InsertScanAsync(db, scan, cancellationToken);
+        await InsertScanAsync(db, scan, null, cancellationToken);
         var changes = await DomainChangeLog.RecordFailedAsync(db, tenantId, domain, scanId, error, now, cancellationToken);
         await WebhookOutbox.ScanEndedAsync(db, tenantId, scan, changes, now, cancellationToken);
 
@@ -70,16 +71,18 @@ internal static class DomainStore
     }
 
     /// A raw INSERT: EF Core's `Add` + `SaveChanges` of this one row (change tracker, snapshots, batching) cost more
-    /// CPU than the statement, on every ended job.
-    private static async Task InsertScanAsync(ScraperSkyDbContext db, DomainScan scan, CancellationToken cancellationToken)
+    /// CPU than the statement, on every ended job. The result goes in as the UTF-8 JSON it was written as: jsonb on
+    /// PostgreSQL, text on SQLite (a blob cast to text keeps its bytes).
+    private static async Task InsertScanAsync(ScraperSkyDbContext db, DomainScan scan, byte[]? result, CancellationToken cancellationToken)
     {
         var status = EnumNames.ToWire(scan.Status);
         if (db.IsPostgres)
         {
+            var json = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)result ?? DBNull.Value };
             await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_scans (id, tenant_id, domain, job_id, batch_id, status, scanned_at, result, error)
                 VALUES ({scan.Id}, {scan.TenantId}, {scan.Domain}, {scan.JobId}, {scan.BatchId}, {status}, {scan.ScannedAt},
-                        CAST({scan.Result} AS jsonb), {scan.Error})
+                        {json}, {scan.Error})
                 """, cancellationToken);
         }
         else
@@ -87,7 +90,7 @@ internal static class DomainStore
             await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_scans (id, tenant_id, domain, job_id, batch_id, status, scanned_at, result, error)
                 VALUES ({scan.Id}, {scan.TenantId}, {scan.Domain}, {scan.JobId}, {scan.BatchId}, {status}, {scan.ScannedAt},
-                        {scan.Result}, {scan.Error})
+                        CAST({result} AS TEXT), {scan.Error})
                 """, cancellationToken);
         }
     }

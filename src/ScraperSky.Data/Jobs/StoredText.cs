@@ -20,6 +20,10 @@ internal static partial class StoredText
     public static string CleanJson(string json) =>
         json.Contains("\\u0000", StringComparison.Ordinal) ? EscapedNul().Replace(json, "$1") : json;
 
+    /// UTF-8 JSON without escaped NULs, as <see cref="CleanJson(string)"/>; the same array when it has none.
+    public static byte[] CleanJson(byte[] json) =>
+        json.AsSpan().IndexOf("\\u0000"u8) < 0 ? json : Encoding.UTF8.GetBytes(CleanJson(Encoding.UTF8.GetString(json)));
+
     /// An invalid entry is stored and shown as the user sent it, except what a database cannot hold: control
     /// characters (PostgreSQL refuses NUL in text) and broken surrogates become U+FFFD, and it is cut to the column size.
     public static string Entry(string entry, int maxLength)

@@ -121,10 +121,11 @@ public sealed class BoundedWorkTests(FleetFixture fixture)
 
         var fitted = ScanResultSize.Fit(metadata, 256 * 1024);
 
-        Assert.Same(ScanResultSize.Json(fitted), ScanResultSize.Json(fitted));
-        Assert.Equal(JsonSerializer.Serialize(fitted, ScanJson.Options), ScanResultSize.Json(fitted));
+        Assert.Same(ScanResultSize.Utf8Json(fitted), ScanResultSize.Utf8Json(fitted));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(fitted, ScanJson.Options), ScanResultSize.Utf8Json(fitted));
         // A result Fit did not return is serialised when asked.
-        Assert.Equal(JsonSerializer.Serialize(fitted with { Title = "Other" }, ScanJson.Options), ScanResultSize.Json(fitted with { Title = "Other" }));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(fitted with { Title = "Other" }, ScanJson.Options),
+            ScanResultSize.Utf8Json(fitted with { Title = "Other" }));
     }
 
     [Fact]
