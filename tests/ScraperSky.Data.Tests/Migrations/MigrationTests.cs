@@ -65,4 +65,30 @@ public sealed class SqliteMigrationTests() : MigrationTests(DatabaseProvider.Sql
     }
 }
 
-public sealed class PostgresMigrationTests() : MigrationTests(DatabaseProvider.Postgres);
+public sealed class PostgresMigrationTests() : MigrationTests(DatabaseProvider.Postgres)
+{
+    /// Results are stored compressed out of line; lz4 (this PostgreSQL is built with it) rather than pglz.
+    [Fact]
+    public async Task A_large_scan_result_is_stored_compressed_with_lz4()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await database.EnqueueAsync("large.test");
+        var queue = database.CreateQueue();
+        var claim = (await queue.ClaimAsync("worker-1", 1, ct)).Single();
+        var metadata = new Scanning.SiteMetadata
+        {
+            Title = "Large",
+            Description = string.Concat(Enumerable.Range(0, 2_000).Select(i => $"line {i} of a long description; ")),
+        };
+
+        Assert.True(await queue.CompleteAsync(claim, metadata, null, ct));
+
+        await using var db = database.CreateContext();
+        var compression = await db.Database.SqlQuery<string>(
+            $"SELECT pg_column_compression(result) AS \"Value\" FROM domain_scans WHERE job_id = {claim.Id}").SingleAsync(ct);
+        Assert.Equal("lz4", compression);
+        Assert.Equal(metadata.Description, await db.Database.SqlQuery<string>(
+            $"SELECT result ->> 'description' AS \"Value\" FROM domain_scans WHERE job_id = {claim.Id}").SingleAsync(ct));
+    }
+}
