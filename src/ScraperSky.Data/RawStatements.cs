@@ -197,7 +197,7 @@ internal static class RawStatements
             int number => raw.sqlite3_bind_int64(statement, index, number),
             long number => raw.sqlite3_bind_int64(statement, index, number),
             double number => raw.sqlite3_bind_double(statement, index, number),
-            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
+            Utf8Text text => raw.sqlite3_bind_text(statement, index, text.Bytes),
             _ => throw new NotSupportedException($"A raw statement's argument of type {value.GetType()} has no SQLite form here."),
         };
 
@@ -272,4 +272,11 @@ internal static class RawStatements
             return text.ToString();
         }
     }
+}
+
+/// Text already in UTF-8, as an argument of a raw SQLite statement: bound from its bytes, where a string is transcoded
+/// into a buffer first. Never empty of bytes for a value: an empty text is `""u8`.
+internal sealed class Utf8Text(byte[] bytes)
+{
+    public byte[] Bytes { get; } = bytes;
 }

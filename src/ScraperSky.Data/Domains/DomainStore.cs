@@ -72,7 +72,7 @@ internal static class DomainStore
 
     /// A raw INSERT: EF Core's `Add` + `SaveChanges` of this one row (change tracker, snapshots, batching) cost more
     /// CPU than the statement, on every ended job. The result goes in as the UTF-8 JSON it was written as: jsonb on
-    /// PostgreSQL, text on SQLite (a blob cast to text keeps its bytes).
+    /// PostgreSQL, text on SQLite.
     private static async Task InsertScanAsync(ScraperSkyDbContext db, DomainScan scan, byte[]? result, CancellationToken cancellationToken)
     {
         var status = EnumNames.ToWire(scan.Status);
@@ -90,7 +90,7 @@ internal static class DomainStore
             await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_scans (id, tenant_id, domain, job_id, batch_id, status, scanned_at, result, error)
                 VALUES ({scan.Id}, {scan.TenantId}, {scan.Domain}, {scan.JobId}, {scan.BatchId}, {status}, {scan.ScannedAt},
-                        CAST({result} AS TEXT), {scan.Error})
+                        {(result is null ? null : new Utf8Text(result))}, {scan.Error})
                 """, cancellationToken);
         }
     }

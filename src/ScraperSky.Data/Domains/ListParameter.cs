@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using ScraperSky.Data.Jobs;
 
@@ -18,15 +17,18 @@ internal static class ListParameter
 
     public static Func<IReadOnlyList<string>, object> For(ScraperSkyDbContext db) => db.IsPostgres ? PostgresList : SqliteJson;
 
-    /// The list as the JSON array EF Core's primitive collection converter writes for SQLite.
-    internal static string JsonArray(IReadOnlyList<string> values)
+    /// The list as the JSON array EF Core's primitive collection converter writes for SQLite, in UTF-8 as SQLite stores
+    /// it: a string of it was transcoded back to UTF-8 to be bound, eight lists per completed scan.
+    internal static Utf8Text JsonArray(IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {
-            return "[]";
+            return EmptyArray;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // Written on one thread without a pause, so the buffer is the thread's; the bytes kept are copied out.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -38,6 +40,11 @@ internal static class ListParameter
             writer.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return new Utf8Text(buffer.WrittenSpan.ToArray());
     }
+
+    private static readonly Utf8Text EmptyArray = new("[]"u8.ToArray());
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 }

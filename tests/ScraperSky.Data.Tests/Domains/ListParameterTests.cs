@@ -4,8 +4,8 @@ using ScraperSky.Data.Entities;
 
 namespace ScraperSky.Data.Tests.Domains;
 
-/// SQLite's list columns written by raw statements hold the very text EF Core's converter for them writes, and that
-/// text reads back through the converter as the list written (NULs taken out, as for every stored text).
+/// SQLite's list columns written by raw statements hold the very text EF Core's converter for them writes (bound from
+/// its UTF-8 bytes), and that text reads back through the converter as the list written (NULs taken out, as for every stored text).
 public sealed class ListParameterTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -29,7 +29,7 @@ public sealed class ListParameterTests
         var converter = db.Model.FindEntityType(typeof(Domain))!.FindProperty(nameof(Domain.Emails))!.GetTypeMapping().Converter!;
         var cleaned = values.Select(v => v.Replace("\0", "", StringComparison.Ordinal)).ToList();
 
-        var written = ListParameter.For(db)(values);
+        var written = System.Text.Encoding.UTF8.GetString(Assert.IsType<Utf8Text>(ListParameter.For(db)(values)).Bytes);
 
         Assert.Equal(converter.ConvertToProvider(cleaned), written);
         Assert.Equal(cleaned, (IEnumerable<string>)converter.ConvertFromProvider(written)!);
