@@ -32,7 +32,9 @@ public sealed partial class WebFetcher(
     /// one another within a second; after the scan nothing asks that host again, and with the handler's default minute a
     /// batch kept ~1,500 idle connections at a time, their buffers (12.6 MB of 4 KB arrays) and sockets in gen2. With a
     /// scan's requests overlapped (a few connections per site) 10 s kept ~2,000 sockets at the peak (load-run, 3,000).
-    internal static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(2);
+    /// 1 s against 2 s (load-run, 10,000 domains, two alternated pairs): peak RSS 273 / 276 against 280 / 285 MiB, CPU
+    /// per domain 7.0 against 7.4-7.5 ms; the gap between two requests of a scan is its extraction, not the site's latency.
+    internal static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromSeconds(1);
 
     /// What every request asks for besides the page: sent as the text HttpClient's parsed default headers came to.
     private const string Accept = "text/html, application/xhtml+xml, */*; q=0.8";

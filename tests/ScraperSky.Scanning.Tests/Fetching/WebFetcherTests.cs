@@ -25,7 +25,7 @@ public sealed class WebFetcherTests(FleetFixture fixture)
     {
         using var handler = WebFetcher.CreateHandler(new ScanningOptions());
 
-        Assert.Equal(TimeSpan.FromSeconds(2), handler.PooledConnectionIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), handler.PooledConnectionIdleTimeout);
     }
 
     [Fact]
