@@ -96,7 +96,7 @@ public static class LoadRun
             }
 
             await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(
-                servers[0].ProcessId, tracePath, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
+                servers[0].ProcessId, tracePath, settings.TraceGc, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);
@@ -192,6 +192,13 @@ public static class LoadRun
             }
 
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
+            if (settings.TraceGc && settings.TracePath is { } gcTrace && File.Exists(gcTrace))
+            {
+                foreach (var line in GcPauses.Summarize(gcTrace))
+                {
+                    Console.WriteLine(line);
+                }
+            }
             return counters.Failed == 0 && scannedTwice is null or 0 ? 0 : 1;
         }
         finally

@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
+        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
 
     public int Domains { get; init; } = 1000;
     public int LatencyMs { get; init; } = 100;
@@ -18,6 +18,10 @@ internal sealed record LoadRunOptions
     public int? StartConcurrency { get; init; }
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
+
+    /// What `--trace` records: sampled thread stacks (`threads`), or the runtime's GC events (`gc`), which the run then
+    /// sums up (<see cref="GcPauses"/>).
+    public bool TraceGc { get; init; }
     public int TraceSeconds { get; init; } = 30;
 
     /// Seconds from the submission before the trace attaches: a run of 3,000+ domains traced after its first minute
@@ -50,6 +54,12 @@ internal sealed record LoadRunOptions
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
+                "--trace-kind" => options with { TraceGc = value switch
+                {
+                    "threads" => false,
+                    "gc" => true,
+                    _ => throw new ArgumentException($"--trace-kind must be threads or gc, not '{value}'."),
+                } },
                 "--server" => options with { ServerDll = ExistingFile(name, value) },
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, name, value) },
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),

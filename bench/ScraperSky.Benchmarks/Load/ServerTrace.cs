@@ -5,17 +5,18 @@ namespace ScraperSky.Benchmarks.Load;
 
 /// `dotnet-trace collect` (a .NET global tool: `dotnet tool install -g dotnet-trace`) attached to the first server
 /// process for a fixed time (`--trace-seconds`, 30 by default), from the submission or `--trace-delay` seconds after it,
-/// sampling thread stacks; read the file with `dotnet-trace report <file> topN -n 40` (exclusive) or `--inclusive`.
+/// sampling thread stacks (read the file with `dotnet-trace report <file> topN -n 40`, exclusive, or `--inclusive`), or
+/// recording the runtime's GC events (`--trace-kind gc`, summed up by <see cref="GcPauses"/>).
 internal sealed class ServerTrace : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly Task<Process?> _process;
 
-    private ServerTrace(int processId, string path, TimeSpan delay, TimeSpan duration) =>
-        _process = StartAfterAsync(processId, path, delay, duration, _cancel.Token);
+    private ServerTrace(int processId, string path, bool gc, TimeSpan delay, TimeSpan duration) =>
+        _process = StartAfterAsync(processId, path, gc, delay, duration, _cancel.Token);
 
-    public static ServerTrace Start(int processId, string path, TimeSpan delay, TimeSpan duration) =>
-        new(processId, path, delay, duration);
+    public static ServerTrace Start(int processId, string path, bool gc, TimeSpan delay, TimeSpan duration) =>
+        new(processId, path, gc, delay, duration);
 
     /// The file is complete when the tool exits, at the end of its duration. A batch that ended before the delay was
     /// up is not traced at all.
@@ -51,7 +52,7 @@ internal sealed class ServerTrace : IAsyncDisposable
         _cancel.Dispose();
     }
 
-    private static async Task<Process?> StartAfterAsync(int processId, string path, TimeSpan delay, TimeSpan duration, CancellationToken ct)
+    private static async Task<Process?> StartAfterAsync(int processId, string path, bool gc, TimeSpan delay, TimeSpan duration, CancellationToken ct)
     {
         try
         {
@@ -68,7 +69,9 @@ internal sealed class ServerTrace : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "collect", "-p", processId.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "-o", path, "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture) })
+        // The GC keyword at the informational level: collections, suspensions, heap statistics, marking by root.
+        string[] what = gc ? ["--providers", "Microsoft-Windows-DotNETRuntime:0x1:4"] : ["--profile", "dotnet-sampled-thread-time"];
+        foreach (var argument in (string[])["collect", "-p", processId.ToString(CultureInfo.InvariantCulture), .. what, "-o", path, "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(argument);
         }
