@@ -274,8 +274,8 @@ internal static class RawStatements
     }
 }
 
-/// Text already in UTF-8, as an argument of a raw SQLite statement: bound from its bytes, where a string is transcoded
-/// into a buffer first. Never empty of bytes for a value: an empty text is `""u8`.
+/// Text already in UTF-8, as an argument of a raw SQLite statement: bound as text from its bytes, where a string is
+/// transcoded into a buffer first (a plain byte array would be a blob, which SQLite's JSON functions read otherwise).
 internal sealed class Utf8Text(byte[] bytes)
 {
     public byte[] Bytes { get; } = bytes;
