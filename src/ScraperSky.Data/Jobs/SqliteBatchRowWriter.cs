@@ -1,88 +1,64 @@
-using System.Data.Common;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using ScraperSky.Data.Entities;
 
 namespace ScraperSky.Data.Jobs;
 
-/// One prepared INSERT per table, bound and stepped once per row: SQLite runs in this process, so a statement is a
-/// function call, not a round trip, and parsing it once is what matters.
+/// One INSERT per table, prepared once per connection and bound by position for each row (<see cref="RawStatements"/>):
+/// SQLite runs in this process, so a statement is a function call, not a round trip. Through Microsoft.Data.Sqlite's
+/// commands each row cost a data reader, and each of its 21 parameters a search of the statement's parameter names
+/// (`sqlite3_bind_parameter_index`) with the name transcoded first: 58% of a fresh server's first 10,000-domain
+/// submission went to writing the rows, little more than half of it in SQLite's own inserts.
 internal static class SqliteBatchRowWriter
 {
     private const string InsertJob = """
         INSERT INTO jobs (id, tenant_id, type, domain, batch_id, status, progress_step, progress_message, options, error,
                           attempts, max_attempts, next_attempt_at, created_at, completed_at, end_sequence)
-        VALUES ($id, $tenant, $type, $domain, $batch, $status, $step, $message, $options, $error,
-                $attempts, $max_attempts, $next_attempt_at, $created_at, $completed_at, $end_sequence)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
         """;
 
-    private const string InsertEntry = """
-        INSERT INTO batch_entries (batch_id, row, input, job_id, cells) VALUES ($batch, $row, $input, $job, $cells)
-        """;
+    private const string InsertEntry = "INSERT INTO batch_entries (batch_id, row, input, job_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-    public static async Task WriteAsync(
-        DbTransaction transaction, IReadOnlyList<Job> jobs, IReadOnlyList<BatchEntry> entries, CancellationToken cancellationToken)
+    public static Task WriteAsync(
+        System.Data.Common.DbTransaction transaction, IReadOnlyList<Job> jobs, IReadOnlyList<BatchEntry> entries, CancellationToken cancellationToken)
     {
+        // The statements run on the connection's open transaction; Guids and timestamps are bound in the text forms EF
+        // Core's SQLite provider writes, so EF reads and compares them alike.
         var connection = (SqliteConnection)transaction.Connection!;
-        await using (var command = Prepare(connection, transaction, InsertJob))
+        var job = new object?[16];
+        foreach (var row in jobs)
         {
-            var p = command.Parameters;
-            foreach (var job in jobs)
-            {
-                p["$id"].Value = Text(job.Id);
-                p["$tenant"].Value = Text(job.TenantId);
-                p["$type"].Value = job.Type;
-                p["$domain"].Value = job.Domain;
-                p["$batch"].Value = job.BatchId is { } batchId ? Text(batchId) : DBNull.Value;
-                p["$status"].Value = EnumNames.ToWire(job.Status);
-                p["$step"].Value = (object?)job.ProgressStep ?? DBNull.Value;
-                p["$message"].Value = (object?)job.ProgressMessage ?? DBNull.Value;
-                p["$options"].Value = (object?)job.Options ?? DBNull.Value;
-                p["$error"].Value = (object?)job.Error ?? DBNull.Value;
-                p["$attempts"].Value = job.Attempts;
-                p["$max_attempts"].Value = job.MaxAttempts;
-                p["$next_attempt_at"].Value = Text(job.NextAttemptAt);
-                p["$created_at"].Value = Text(job.CreatedAt);
-                p["$completed_at"].Value = job.CompletedAt is { } completedAt ? Text(completedAt) : DBNull.Value;
-                p["$end_sequence"].Value = (object?)job.EndSequence ?? DBNull.Value;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            job[0] = row.Id;
+            job[1] = row.TenantId;
+            job[2] = row.Type;
+            job[3] = row.Domain;
+            job[4] = row.BatchId;
+            job[5] = EnumNames.ToWire(row.Status);
+            job[6] = row.ProgressStep;
+            job[7] = row.ProgressMessage;
+            job[8] = row.Options;
+            job[9] = row.Error;
+            job[10] = row.Attempts;
+            job[11] = row.MaxAttempts;
+            job[12] = row.NextAttemptAt;
+            job[13] = row.CreatedAt;
+            job[14] = row.CompletedAt;
+            job[15] = row.EndSequence;
+            RawStatements.Execute(connection, InsertJob, job);
         }
 
-        await using (var command = Prepare(connection, transaction, InsertEntry))
+        var entry = new object?[5];
+        foreach (var row in entries)
         {
-            var p = command.Parameters;
-            foreach (var entry in entries)
-            {
-                p["$batch"].Value = Text(entry.BatchId);
-                p["$row"].Value = entry.Row;
-                p["$input"].Value = entry.Input;
-                p["$job"].Value = Text(entry.JobId);
-                p["$cells"].Value = (object?)entry.Cells ?? DBNull.Value;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            entry[0] = row.BatchId;
+            entry[1] = row.Row;
+            entry[2] = row.Input;
+            entry[3] = row.JobId;
+            entry[4] = row.Cells;
+            RawStatements.Execute(connection, InsertEntry, entry);
         }
+
+        return Task.CompletedTask;
     }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction)transaction;
-        command.CommandText = sql;
-        foreach (var name in sql[sql.IndexOf("VALUES", StringComparison.Ordinal)..].Split(['(', ')', ',', ' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (name.StartsWith('$'))
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
-            }
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    // Guids and timestamps in the text forms EF Core's SQLite provider writes, so EF reads and compares them alike.
-    private static string Text(Guid value) => value.ToString().ToUpperInvariant();
-
-    private static string Text(DateTime value) => value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 }
