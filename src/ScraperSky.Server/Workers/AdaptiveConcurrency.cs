@@ -9,7 +9,10 @@ namespace ScraperSky.Server.Workers;
 /// the pages in flight fill their budget (`Scanning:PagesInFlightBytes`), which bounds them: 48 scans held 30-45 MiB
 /// more than 32 at the peak (load-run, 3,000 domains). Both shares are read every <see cref="Period"/>: the process's
 /// from its own CPU time, the machine's from /proc/stat (<see cref="MachineCpu"/>) — a process starved by its
-/// neighbours is not waiting on latency, and more scans at once would only hold more pages in memory.
+/// neighbours is not waiting on latency, and more scans at once would only hold more pages in memory. Time the JIT spent
+/// compiling (<see cref="System.Runtime.JitInfo.GetCompilationTime"/>) counts as idle in both: a fresh process compiles
+/// its code for the first ten seconds or so of a batch, 30-60% of its CPU, and held the pool at its start through a
+/// whole 1,000-domain batch, though compiling ends and the scans cost half as much after it.
 internal sealed class AdaptiveConcurrency
 {
     public const double GrowBelow = 0.70;
@@ -21,15 +24,20 @@ internal sealed class AdaptiveConcurrency
     private readonly int _ceiling;
     private readonly TimeProvider _time;
     private readonly Func<TimeSpan> _cpuTime;
+    private readonly Func<TimeSpan> _compilingTime;
     private readonly Func<MachineCpu.Sample?> _machine;
     private MachineCpu.Sample? _machineAtMeasure;
     private readonly int _cores;
     private long _measuredAt;
     private TimeSpan _cpuAtMeasure;
+    private TimeSpan _compilingAtMeasure;
     private bool _saturated;
 
-    public AdaptiveConcurrency(int start, int ceiling, TimeProvider time, Func<TimeSpan> cpuTime, Func<MachineCpu.Sample?> machine, int cores)
+    public AdaptiveConcurrency(
+        int start, int ceiling, TimeProvider time, Func<TimeSpan> cpuTime, Func<MachineCpu.Sample?> machine, int cores, Func<TimeSpan> compilingTime)
     {
+        _compilingTime = compilingTime;
+        _compilingAtMeasure = compilingTime();
         _machine = machine;
         _machineAtMeasure = machine();
         _ceiling = Math.Max(1, ceiling);
@@ -57,12 +65,18 @@ internal sealed class AdaptiveConcurrency
         }
 
         var cpu = _cpuTime();
-        var share = (cpu - _cpuAtMeasure) / (elapsed * _cores);
+        var compiling = _compilingTime();
+        var used = cpu - _cpuAtMeasure;
+        // The JIT's time is wall time on its threads: counted as at most the CPU the process used.
+        var compiled = compiling - _compilingAtMeasure;
+        var compilingShare = (compiled <= TimeSpan.Zero ? TimeSpan.Zero : compiled < used ? compiled : used) / (elapsed * _cores);
+        var share = used / (elapsed * _cores);
         var machine = _machine();
         var machineShare = MachineCpu.BusyShare(_machineAtMeasure, machine) ?? share;
-        if (share < GrowBelow && machineShare < GrowBelow && _saturated)
+        if (share - compilingShare < GrowBelow && machineShare - compilingShare < GrowBelow && _saturated
+            && share <= ShrinkAbove && machineShare <= ShrinkAbove)
         {
-            var step = share < DoubleBelow && machineShare < DoubleBelow ? Limit : Math.Max(1, Limit / 4);
+            var step = share - compilingShare < DoubleBelow && machineShare - compilingShare < DoubleBelow ? Limit : Math.Max(1, Limit / 4);
             Limit = Math.Min(_ceiling, Limit + step);
         }
         else if (share > ShrinkAbove || machineShare > ShrinkAbove)
@@ -72,6 +86,7 @@ internal sealed class AdaptiveConcurrency
 
         _measuredAt = _time.GetTimestamp();
         _cpuAtMeasure = cpu;
+        _compilingAtMeasure = compiling;
         _machineAtMeasure = machine;
         _saturated = false;
         return Limit;

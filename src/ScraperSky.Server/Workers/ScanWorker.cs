@@ -43,7 +43,8 @@ internal sealed partial class ScanWorker(
     {
         var settings = options.Value;
         var concurrency = new AdaptiveConcurrency(
-            settings.StartConcurrency, settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount);
+            settings.StartConcurrency, settings.Concurrency, time, () => Environment.CpuUsage.TotalTime, MachineCpu.Read, Environment.ProcessorCount,
+            () => System.Runtime.JitInfo.GetCompilationTime());
         LogStarted(logger, WorkerId, concurrency.Limit, settings.Concurrency);
         var ticking = TickAsync(stoppingToken);
         try

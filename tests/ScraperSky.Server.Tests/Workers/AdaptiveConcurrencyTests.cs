@@ -7,17 +7,19 @@ public sealed class AdaptiveConcurrencyTests
 {
     private readonly FakeTimeProvider _time = new();
     private TimeSpan _processCpu;
+    private TimeSpan _compiling;
     private MachineCpu.Sample? _machine = new(0, 0);
 
     private AdaptiveConcurrency Create(int ceiling, int start = 32) =>
-        new(start, ceiling, _time, () => _processCpu, () => _machine, cores: 2);
+        new(start, ceiling, _time, () => _processCpu, () => _machine, cores: 2, () => _compiling);
 
-    /// A period passes in which the process used <paramref name="process"/> and the machine was that busy plus
-    /// <paramref name="others"/> (shares of both cores).
-    private void Pass(double process, double others)
+    /// A period passes in which the process used <paramref name="process"/> (<paramref name="compiling"/> of it in the
+    /// JIT) and the machine was that busy plus <paramref name="others"/> (shares of both cores).
+    private void Pass(double process, double others, double compiling = 0)
     {
         _time.Advance(AdaptiveConcurrency.Period);
         _processCpu += AdaptiveConcurrency.Period * 2 * process;
+        _compiling += AdaptiveConcurrency.Period * 2 * compiling;
         var ticks = (long)(AdaptiveConcurrency.Period.TotalSeconds * 2 * 100); // two cores at 100 ticks a second
         _machine = new MachineCpu.Sample(_machine!.Busy + (long)(ticks * (process + others)), _machine.Total + ticks);
     }
@@ -123,6 +125,30 @@ public sealed class AdaptiveConcurrencyTests
         }
 
         Assert.Equal(32, concurrency.Limit);
+    }
+
+    [Fact]
+    public void Time_the_JIT_spends_compiling_counts_as_idle_in_the_process_and_the_machine()
+    {
+        var concurrency = Create(128);
+        // A fresh process: 0.6 of both cores, 0.25 of them compiling, the machine 0.8 busy: a quarter more.
+        concurrency.NoteSaturated();
+        Pass(process: 0.6, others: 0.2, compiling: 0.25);
+        Assert.Equal(40, concurrency.Adjust());
+
+        // The same without the JIT: too busy to grow, and past the shrinking share gives an eighth back.
+        concurrency.NoteSaturated();
+        Pass(process: 0.6, others: 0.2);
+        Assert.Equal(40, concurrency.Adjust());
+        concurrency.NoteSaturated();
+        Pass(process: 0.6, others: 0.35);
+        Assert.Equal(35, concurrency.Adjust());
+
+        // The JIT's wall time counts as no more than the CPU the process used: the machine stays half busy, past the
+        // doubling share (0.5 of its time taken away would have left it at 0.3, and the limit doubled).
+        concurrency.NoteSaturated();
+        Pass(process: 0.3, others: 0.5, compiling: 0.5);
+        Assert.Equal(43, concurrency.Adjust());
     }
 
     [Fact]
