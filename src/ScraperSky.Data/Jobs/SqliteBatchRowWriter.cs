@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using ScraperSky.Data.Entities;
 
@@ -19,7 +20,7 @@ internal static class SqliteBatchRowWriter
     private const string InsertEntry = "INSERT INTO batch_entries (batch_id, row, input, job_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)";
 
     public static Task WriteAsync(
-        System.Data.Common.DbTransaction transaction, IReadOnlyList<Job> jobs, IReadOnlyList<BatchEntry> entries, CancellationToken cancellationToken)
+        DbTransaction transaction, IReadOnlyList<Job> jobs, IReadOnlyList<BatchEntry> entries, CancellationToken cancellationToken)
     {
         // The statements run on the connection's open transaction; Guids and timestamps are bound in the text forms EF
         // Core's SQLite provider writes, so EF reads and compares them alike.

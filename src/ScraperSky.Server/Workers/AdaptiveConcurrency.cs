@@ -12,7 +12,9 @@ namespace ScraperSky.Server.Workers;
 /// neighbours is not waiting on latency, and more scans at once would only hold more pages in memory. Time the JIT spent
 /// compiling (<see cref="System.Runtime.JitInfo.GetCompilationTime"/>) counts as idle in both: a fresh process compiles
 /// its code for the first ten seconds or so of a batch, 30-60% of its CPU, and held the pool at its start through a
-/// whole 1,000-domain batch, though compiling ends and the scans cost half as much after it.
+/// whole 1,000-domain batch, though compiling ends and the scans cost half as much after it. It grows only while neither
+/// share, compiling included, is over <see cref="ShrinkAbove"/>: without that the pool reached 125 scans in a
+/// 10,000-domain batch's first seconds and peak RSS 302 MiB.
 internal sealed class AdaptiveConcurrency
 {
     public const double GrowBelow = 0.70;

@@ -149,6 +149,11 @@ public sealed class AdaptiveConcurrencyTests
         concurrency.NoteSaturated();
         Pass(process: 0.3, others: 0.5, compiling: 0.5);
         Assert.Equal(43, concurrency.Adjust());
+
+        // Compiling or not, a machine over the shrinking share does not grow the pool: it gives an eighth back.
+        concurrency.NoteSaturated();
+        Pass(process: 0.6, others: 0.35, compiling: 0.4);
+        Assert.Equal(38, concurrency.Adjust());
     }
 
     [Fact]
