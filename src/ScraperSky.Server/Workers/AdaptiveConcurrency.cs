@@ -75,10 +75,11 @@ internal sealed class AdaptiveConcurrency
         var share = used / (elapsed * _cores);
         var machine = _machine();
         var machineShare = MachineCpu.BusyShare(_machineAtMeasure, machine) ?? share;
-        if (share - compilingShare < GrowBelow && machineShare - compilingShare < GrowBelow && _saturated
-            && share <= ShrinkAbove && machineShare <= ShrinkAbove)
+        // What the scans themselves take, compiling left out: the shares that decide growth.
+        var scanning = Math.Max(share, machineShare) - compilingShare;
+        if (scanning < GrowBelow && _saturated && share <= ShrinkAbove && machineShare <= ShrinkAbove)
         {
-            var step = share - compilingShare < DoubleBelow && machineShare - compilingShare < DoubleBelow ? Limit : Math.Max(1, Limit / 4);
+            var step = scanning < DoubleBelow ? Limit : Math.Max(1, Limit / 4);
             Limit = Math.Min(_ceiling, Limit + step);
         }
         else if (share > ShrinkAbove || machineShare > ShrinkAbove)
