@@ -1,23 +1,35 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using SQLitePCL;
 
 namespace ScraperSky.Data;
 
-/// Raw statements that return no rows, on the context's connection and transaction. On PostgreSQL they run as
-/// `ExecuteSqlAsync` runs them (Npgsql prepares them itself, `Max Auto Prepare`). On SQLite each statement text is
-/// prepared once per physical connection and kept with it: Microsoft.Data.Sqlite prepares every command anew (a command's
-/// statements die with it, and EF Core makes one per call), and parsing a job's dozen statements cost SQLite more than
-/// running them (92 µs to prepare the domain row's upsert against 51 µs to run it, on a copy of a load run's database).
+/// Raw statements on the context's connection and transaction, written as interpolated strings whose holes are
+/// parameters. On SQLite each statement text is prepared once per physical connection and kept with it:
+/// Microsoft.Data.Sqlite prepares every command anew (a command's statements die with it, and EF Core makes one per call),
+/// and parsing a job's dozen statements cost SQLite more than running them (92 µs to prepare the domain row's upsert
+/// against 51 µs to run it, on a copy of a load run's database). On PostgreSQL a statement is an Npgsql command with
+/// positional parameters (`$1`), its text made once per statement (Npgsql prepares it itself, `Max Auto Prepare`).
+/// EF Core's `ExecuteSqlAsync` built the text and type-mapped each argument on every call, and Npgsql then parsed the
+/// text for named placeholders and semicolons; a command with positional parameters goes out as written. An argument
+/// is typed by its CLR type as EF Core's mappings type it (uuid, text, timestamptz for a UTC time, text[], ...), or
+/// passed as it is when it is an <see cref="NpgsqlParameter"/> (jsonb, typed arrays); null is sent untyped, as
+/// `ExecuteSqlAsync` sent it. One statement per text on PostgreSQL (the extended protocol's rule for parameters).
 internal static class RawStatements
 {
     // Keyed by the native handle object, which lives as long as the physical connection (as in SqliteConnectionInterceptor).
     private static readonly ConditionalWeakTable<sqlite3, PreparedStatements> Prepared = [];
+
+    // PostgreSQL's texts, keyed by the interpolated string's format (a literal of the calling code): a few dozen.
+    private static readonly ConcurrentDictionary<string, string> PostgresTexts = new(StringComparer.Ordinal);
 
     /// Runs <paramref name="sql"/>; returns the number of rows it changed. Arguments are bound in the forms EF Core's
     /// SQLite provider writes (Guids as upper-case text, timestamps as `yyyy-MM-dd HH:mm:ss.FFFFFFF`, booleans as 0/1),
@@ -26,7 +38,16 @@ internal static class RawStatements
     {
         if (db.IsPostgres)
         {
-            return await db.Database.ExecuteSqlAsync(sql, cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var command = PostgresCommand(db, sql);
+                return await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -42,21 +63,29 @@ internal static class RawStatements
         }
     }
 
-    /// Runs <paramref name="sql"/> and reads each row it returns with <paramref name="read"/>: on SQLite through the statement
-    /// kept on the physical connection, as <see cref="ExecuteAsync"/> runs it; on PostgreSQL through <see cref="RawRows"/>.
-    /// The per-job reads (a domain's last scan, a tenant's webhooks, a batch's counters) went through EF Core's query
-    /// pipeline and Microsoft.Data.Sqlite, which parsed each statement again on every ended job.
+    /// Runs <paramref name="sql"/> and reads each row it returns with <paramref name="read"/>, as <see cref="ExecuteAsync"/>
+    /// runs it. The per-job reads (a domain's last scan, a tenant's webhooks, a batch's counters) went through EF Core's
+    /// query pipeline (expression tree, query cache, materialiser) and on SQLite were parsed again on every ended job.
     public static async Task<List<T>> ReadAsync<T>(
         ScraperSkyDbContext db, FormattableString sql, Func<RawRow, T> read, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
         if (db.IsPostgres)
         {
-            await using var reader = await RawRows.ReadAsync(db, sql, cancellationToken);
-            var row = new RawRow(reader.DbDataReader);
-            while (await reader.DbDataReader.ReadAsync(cancellationToken))
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
             {
-                rows.Add(read(row));
+                await using var command = PostgresCommand(db, sql);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var row = new RawRow(reader);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add(read(row));
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
             }
 
             return rows;
@@ -75,6 +104,26 @@ internal static class RawStatements
         }
 
         return rows;
+    }
+
+    /// The command for <paramref name="sql"/> on the context's open connection and in its transaction.
+    private static NpgsqlCommand PostgresCommand(ScraperSkyDbContext db, FormattableString sql)
+    {
+        var command = new NpgsqlCommand(
+            PostgresTexts.GetOrAdd(sql.Format, static format => Numbered(format, '$')),
+            (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        foreach (var argument in sql.GetArguments())
+        {
+            command.Parameters.Add(argument as NpgsqlParameter ?? new NpgsqlParameter { Value = argument ?? DBNull.Value });
+        }
+
+        return command;
     }
 
     /// <paramref name="ids"/> as a JSON array of the text SQLite stores them as, for a statement to read with `json_each`
@@ -96,6 +145,35 @@ internal static class RawStatements
     internal static int Kept(SqliteConnection connection) =>
         Prepared.TryGetValue(connection.Handle!, out var prepared) ? prepared.Count : 0;
 
+    /// The format's `{0}` placeholders as numbered parameters, `?1` (SQLite) or `$1` (PostgreSQL); `{{` and `}}` are
+    /// literal braces.
+    private static string Numbered(string format, char marker)
+    {
+        var text = new StringBuilder(format.Length);
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if ((c == '{' || c == '}') && i + 1 < format.Length && format[i + 1] == c)
+            {
+                text.Append(c);
+                i++;
+            }
+            else if (c == '{')
+            {
+                var end = format.IndexOf('}', i);
+                var number = int.Parse(format.AsSpan(i + 1, end - i - 1), CultureInfo.InvariantCulture);
+                text.Append(marker).Append((number + 1).ToString(CultureInfo.InvariantCulture));
+                i = end;
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// The statements prepared on one physical connection. A physical connection serves one logical connection at a
     /// time, so no two threads use them at once. When the pool closes the connection, SQLite keeps it until its
     /// statements are finalized: they go with the handle, whose finalizers finalize them.
@@ -107,17 +185,19 @@ internal static class RawStatements
 
         private const int StatementStatusReprepare = 5;
 
+        private static readonly Func<string, string> SqliteNumbered = static format => Numbered(format, '?');
+
         public int Count => _statements.Count;
 
         public int TimesCompiledAgain() => _statements.Values.Sum(s => raw.sqlite3_stmt_status(s, StatementStatusReprepare, 0));
 
-        public int Execute(FormattableString sql) => Execute(sql.Format, Numbered, sql.GetArguments());
+        public int Execute(FormattableString sql) => Execute(sql.Format, SqliteNumbered, sql.GetArguments());
 
         public int Execute(string sql, object?[] arguments) => Execute(sql, static text => text, arguments);
 
         public void Read<T>(FormattableString sql, Func<RawRow, T> read, List<T> rows)
         {
-            var statement = Bound(sql.Format, Numbered, sql.GetArguments());
+            var statement = Bound(sql.Format, SqliteNumbered, sql.GetArguments());
             try
             {
                 var row = new RawRow(statement);
@@ -244,33 +324,6 @@ internal static class RawStatements
             return raw.sqlite3_bind_text(statement, index, text[..written]);
         }
 
-        /// The format's `{0}` placeholders as SQLite's numbered parameters `?1`; `{{` and `}}` are literal braces.
-        private static string Numbered(string format)
-        {
-            var text = new StringBuilder(format.Length);
-            for (var i = 0; i < format.Length; i++)
-            {
-                var c = format[i];
-                if ((c == '{' || c == '}') && i + 1 < format.Length && format[i + 1] == c)
-                {
-                    text.Append(c);
-                    i++;
-                }
-                else if (c == '{')
-                {
-                    var end = format.IndexOf('}', i);
-                    var number = int.Parse(format.AsSpan(i + 1, end - i - 1), CultureInfo.InvariantCulture);
-                    text.Append('?').Append((number + 1).ToString(CultureInfo.InvariantCulture));
-                    i = end;
-                }
-                else
-                {
-                    text.Append(c);
-                }
-            }
-
-            return text.ToString();
-        }
     }
 }
 

@@ -138,7 +138,7 @@ internal static class DomainChangeLog
 
         if (db.IsPostgres)
         {
-            await db.Database.ExecuteSqlAsync($"""
+            await RawStatements.ExecuteAsync(db, $"""
                 INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
                 SELECT {tenantId}, {domain}, name, {now}, {now} FROM unnest({names}) AS name
                 ON CONFLICT (tenant_id, domain, name) DO UPDATE SET last_seen_at = excluded.last_seen_at

@@ -66,8 +66,8 @@ public sealed partial class JobQueue(
             // and the row lock re-checks the WHERE clause, so a row claimed a moment ago is not claimed again.
             // The planner's guess for the recursive scans is high enough to JIT-compile the statement, which costs
             // about 100 ms of CPU on each claim of a few milliseconds' work; off for this transaction only.
-            await db.Database.ExecuteSqlAsync(
-                $"SELECT pg_advisory_xact_lock({ClaimLockKey}), set_config('jit', 'off', true)", cancellationToken);
+            await RawStatements.ExecuteAsync(
+                db, $"SELECT pg_advisory_xact_lock({ClaimLockKey}), set_config('jit', 'off', true)", cancellationToken);
             claimed = await ReadClaimsAsync(db, owner, $"""
                 WITH RECURSIVE
                 tenants_waiting(tenant_id) AS (
@@ -278,7 +278,7 @@ public sealed partial class JobQueue(
             var (ids, owners, attempts, steps, messages) = (reports.Select(r => r.Job.Id).ToArray(), reports.Select(r => r.Job.Owner).ToArray(),
                 reports.Select(r => r.Job.Attempts).ToArray(), reports.Select(r => r.Step).ToArray(),
                 reports.Select(r => StoredText.Clean(r.Message)).ToArray());
-            return await db.Database.ExecuteSqlAsync($"""
+            return await RawStatements.ExecuteAsync(db, $"""
                 UPDATE jobs SET progress_step = r.step, progress_message = r.message
                 FROM unnest({ids}, {owners}, {attempts}, {steps}, {messages}) AS r(id, owner, attempts, step, message)
                 WHERE jobs.id = r.id AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.owner AND jobs.attempts = r.attempts

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
 using ScraperSky.Scanning;
@@ -12,7 +14,8 @@ namespace ScraperSky.Data.Tests.Jobs;
 
 /// What a finished job costs the database, counted statement by statement, so that the count cannot creep back. On
 /// SQLite the count is SQLite's own (its trace of every statement run, including those prepared once per connection
-/// and run without EF Core); on PostgreSQL it is EF Core's commands.
+/// and run without EF Core); on PostgreSQL it is Npgsql's commands on the test's database (its tracing), EF Core's and
+/// the raw statements' alike.
 public abstract class CompletionStatementsTests(DatabaseProvider provider)
 {
     // Job (lease check), scan row, technologies (one upsert for all), the domain's previous scan, webhooks, domain
@@ -26,8 +29,14 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     {
         var counter = new StatementCounter();
         await using var database = await TestDatabase.CreateAsync(
-            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(
-                provider == DatabaseProvider.Sqlite ? new SqliteTrace(counter) : new CommandCounter(counter))));
+            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b =>
+            {
+                if (provider == DatabaseProvider.Sqlite)
+                {
+                    b.AddInterceptors(new SqliteTrace(counter));
+                }
+            }));
+        using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
         var (batchId, _) = await database.EnqueueBatchAsync(["one.test", "two.test"]);
         var queue = database.CreateQueue();
         var claims = await queue.ClaimAsync("worker-1", 2, Ct);
@@ -68,8 +77,14 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     {
         var counter = new StatementCounter();
         await using var database = await TestDatabase.CreateAsync(
-            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b => b.AddInterceptors(
-                provider == DatabaseProvider.Sqlite ? new SqliteTrace(counter) : new CommandCounter(counter))));
+            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b =>
+            {
+                if (provider == DatabaseProvider.Sqlite)
+                {
+                    b.AddInterceptors(new SqliteTrace(counter));
+                }
+            }));
+        using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
         var queue = database.CreateQueue();
         await database.EnqueueBatchAsync(["one.test"]);
         var first = (await queue.ClaimAsync("worker-1", 1, Ct))[0];
@@ -95,13 +110,33 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         public ConcurrentQueue<string> Commands { get; } = new();
     }
 
-    private sealed class CommandCounter(StatementCounter counter) : DbCommandInterceptor
+    /// Every command Npgsql runs on the test's database (its tracing: an activity per command, tagged with the database
+    /// and the statement's text once it has run), but for the transactions' own.
+    private sealed class NpgsqlCommands : IDisposable
     {
-        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
+        private readonly ActivityListener _listener;
+
+        public NpgsqlCommands(StatementCounter counter, TestDatabase database)
         {
-            counter.Commands.Enqueue(result.CommandText);
-            return result;
+            var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    if (activity.GetTagItem("db.namespace") as string == name && activity.GetTagItem("db.query.text") is string sql
+                        && !sql.StartsWith("BEGIN", StringComparison.Ordinal) && !sql.StartsWith("COMMIT", StringComparison.Ordinal)
+                        && !sql.StartsWith("ROLLBACK", StringComparison.Ordinal))
+                    {
+                        counter.Commands.Enqueue(sql);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
         }
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// Every statement SQLite runs on the test's connections, but for the transactions' own and the pragmas.
