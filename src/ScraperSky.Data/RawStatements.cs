@@ -323,7 +323,6 @@ internal static class RawStatements
             time.TryFormat(text, out var written, "yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
             return raw.sqlite3_bind_text(statement, index, text[..written]);
         }
-
     }
 }
 
