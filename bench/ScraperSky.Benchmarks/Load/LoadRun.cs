@@ -44,6 +44,7 @@ public static class LoadRun
         var sites = new LoadSites(TimeSpan.FromMilliseconds(settings.LatencyMs));
         await using var fleet = await TestSiteFleet.StartAsync();
         sites.MapOn(fleet);
+        await sites.WarmUpAsync(fleet, ct);
 
         var directory = Path.Combine(Path.GetTempPath(), $"scrapersky-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
