@@ -64,9 +64,10 @@ internal sealed class LoadSites
         while (quietSince.Elapsed < TimeSpan.FromSeconds(1) && waited.Elapsed < TimeSpan.FromSeconds(15))
         {
             await Task.Delay(100, cancellationToken);
-            if (JitInfo.GetCompilationTime() != compiled)
+            var now = JitInfo.GetCompilationTime();
+            if (now != compiled)
             {
-                compiled = JitInfo.GetCompilationTime();
+                compiled = now;
                 quietSince.Restart();
             }
         }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -28,14 +28,7 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     public async Task Completing_a_batch_job_with_several_technologies_takes_a_fixed_number_of_statements()
     {
         var counter = new StatementCounter();
-        await using var database = await TestDatabase.CreateAsync(
-            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b =>
-            {
-                if (provider == DatabaseProvider.Sqlite)
-                {
-                    b.AddInterceptors(new SqliteTrace(counter));
-                }
-            }));
+        await using var database = await CountedDatabaseAsync(counter);
         using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
         var (batchId, _) = await database.EnqueueBatchAsync(["one.test", "two.test"]);
         var queue = database.CreateQueue();
@@ -76,14 +69,7 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     public async Task A_rescan_after_a_completed_scan_reads_the_previous_scan_and_its_result_in_one_statement()
     {
         var counter = new StatementCounter();
-        await using var database = await TestDatabase.CreateAsync(
-            provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b =>
-            {
-                if (provider == DatabaseProvider.Sqlite)
-                {
-                    b.AddInterceptors(new SqliteTrace(counter));
-                }
-            }));
+        await using var database = await CountedDatabaseAsync(counter);
         using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
         var queue = database.CreateQueue();
         await database.EnqueueBatchAsync(["one.test"]);
@@ -104,6 +90,17 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         var change = Assert.Single(await db.DomainChanges.Where(c => c.Domain == "one.test").ToListAsync(Ct));
         Assert.Equal((ChangeTypes.TitleChanged, "title", "Old shop", "New shop"), (change.Type, change.Field, change.From, change.To));
     }
+
+    /// A test database whose SQLite statements go to <paramref name="counter"/> (PostgreSQL's are counted by
+    /// <see cref="NpgsqlCommands"/>, which needs the database's name).
+    private Task<TestDatabase> CountedDatabaseAsync(StatementCounter counter) =>
+        TestDatabase.CreateAsync(provider, services: s => s.ConfigureDbContext<ScraperSkyDbContext>(b =>
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                b.AddInterceptors(new SqliteTrace(counter));
+            }
+        }));
 
     private sealed class StatementCounter
     {

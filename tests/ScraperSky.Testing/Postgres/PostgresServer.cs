@@ -66,7 +66,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsPostgresAsync(asRoot, Path.Combine(bin, "initdb"),
             $"-D {data} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync");
         var port = FreePort();
-        // SCRAPERSKY_PG_OPTIONS adds server settings for a measurement, e.g. " -c shared_preload_libraries=pg_stat_statements".
+        // SCRAPERSKY_PG_OPTIONS adds server settings for a measurement, e.g. "-c shared_preload_libraries=pg_stat_statements".
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
                       "-c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB " +
                       Environment.GetEnvironmentVariable("SCRAPERSKY_PG_OPTIONS");
