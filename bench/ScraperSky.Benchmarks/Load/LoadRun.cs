@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using ScraperSky.Data;
+using ScraperSky.Data.Entities;
 using ScraperSky.Testing.Fleet;
 using ScraperSky.Testing.Postgres;
 using ScraperSky.Testing.Processes;
@@ -16,11 +18,13 @@ namespace ScraperSky.Benchmarks.Load;
 /// the CPU of each group of server threads (thread-pool workers, extraction lane, background GC, tiered JIT, other,
 /// exited; from /proc/&lt;pid&gt;/task, Linux only) in seconds and per domain, requests per domain (counted by the fleet),
 /// the submission time, status requests/s during the batch, the scans running over time (<see cref="RunTimeline"/>)
-/// and the load average; verifies no domain was scanned twice. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
+/// and the load average; verifies no domain was scanned twice. The server is fresh unless `--warm-up-domains` has it scan
+/// another batch first (a service that has been running); `--hammer-seconds 0` leaves the status bursts out (the pace
+/// alone). The CPU per domain leaves out the status bursts' seconds and the scans completed in them. Targets (issue 12): ≥ 150 domains/s, ≤ 10 ms CPU per domain,
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
-///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--latency-ms 100]
-///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-seconds 30]
+///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--warm-up-domains 0] [--latency-ms 100]
+///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2|0] [--trace file.nettrace] [--trace-seconds 30]
 ///       [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...
 public static class LoadRun
 {
@@ -96,6 +100,8 @@ public static class LoadRun
                     environment, ct, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], serverDll: settings.ServerDll ?? ServerAssembly()));
             }
 
+            (double Seconds, int Failed, double SettleSeconds)? warmUp = settings.WarmUpDomains > 0 ? await WarmUpAsync(servers, settings, ct) : null;
+            sites.ResetCounts();
             await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(
                 servers[0].ProcessId, tracePath, settings.TraceGc, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
             var api = servers[0].Client;
@@ -130,9 +136,9 @@ public static class LoadRun
                 (counters, _) = await ReadBatchAsync(api, batchId, ct);
                 loadSamples.Add(LoadAverage());
                 timeline.Add(submitClock.Elapsed, counters.Running, TotalCpu(servers));
-                if (!hammered && counters.Ended is false && counters.Done >= settings.Domains / 4)
+                if (!hammered && settings.HammerSeconds > 0 && counters.Ended is false && counters.Done >= settings.Domains / 4)
                 {
-                    // The hammer's own cost is not the scans': its CPU is taken out of the per-domain figure.
+                    // The hammer's own cost is not the scans': its seconds' CPU and the scans completed in them are left out of the per-domain figure.
                     hammered = true;
                     var before = TotalCpu(servers);
                     var threadsBeforeHammer = ThreadsOf(servers);
@@ -165,16 +171,25 @@ public static class LoadRun
             long? scannedTwice = settings.ServerDll is null || HasScanHistory(settings.Postgres, connectionString)
                 ? await ScannedTwiceAsync(settings.Postgres, connectionString, ct)
                 : null;
-            var scanWall = await ScanWallTimesAsync(settings.Postgres, connectionString, ct);
-            var idle = await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct);
+            var scanWall = await ScanWallTimesAsync(settings.Postgres, connectionString, batchId, ct);
+            (StatusBurst Burst, double ServerMs, double ClientMs)? idle = settings.HammerSeconds > 0
+                ? await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct)
+                : null;
 
             var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average{string.Concat(settings.ServerEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
+            if (warmUp is { } w)
+            {
+                Console.WriteLine($"warm-up first:        {settings.WarmUpDomains} other domains in {w.Seconds:0.00} s ({settings.WarmUpDomains / w.Seconds:0.0} domains/s, {w.Failed} failed), then {w.SettleSeconds:0.0} s until the server was quiet; the figures below are the batch after it");
+            }
+
             Console.WriteLine($"domains/s:            {settings.Domains / elapsed:0.0} ({elapsed:0.00} s from submission to the batch's end)");
             Console.WriteLine($"  hammer left out:    {(settings.Domains - doneInHammer) / (elapsed - hammerSeconds):0.0} (the status hammer's {hammerSeconds:0.0} s and the {doneInHammer} scans completed in them left out: the batch's own pace)");
-            Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / settings.Domains:0.0} ms ({cpu.TotalSeconds:0.0} s in all, status hammer excluded)");
-            Console.WriteLine($"CPU by thread:        {ThreadLine(threads, settings.Domains)}");
-            Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB");
+            // The hammer's seconds are left out with the scans completed in them, as in the pace without the hammer.
+            var measured = settings.Domains - doneInHammer;
+            Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / measured:0.0} ms ({cpu.TotalSeconds:0.0} s for the {measured} scans completed outside the status hammer's seconds)");
+            Console.WriteLine($"CPU by thread:        {ThreadLine(threads, measured)}");
+            Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB{(warmUp is null ? "" : " (the warm-up's batch included)")}");
             Console.WriteLine($"scan wall time:       {ScanWallLine(scanWall)}");
             Console.WriteLine($"completed / failed:   {counters.Completed} / {counters.Failed}");
             Console.WriteLine($"requests/domain:      {sites.Requests / (double)settings.Domains:0.00} (fleet count)");
@@ -184,7 +199,9 @@ public static class LoadRun
             Console.WriteLine($"  its latency:        {completedBurst?.LatencyLine() ?? "not measured"}");
             Console.WriteLine($"  first burst:        {firstBurst?.PerSecond ?? double.NaN:0} requests/s; {firstBurst?.LatencyLine() ?? "not measured"} (the same, right before: the path's first heavy use)");
             Console.WriteLine($"  of a pending job:   {pendingBurst?.PerSecond ?? double.NaN:0} requests/s; {pendingBurst?.LatencyLine() ?? "not measured"} (the batch's last job, read from the database)");
-            Console.WriteLine($"  after the batch:    {idle.Burst.PerSecond:0} requests/s; {idle.Burst.LatencyLine()}; server {idle.ServerMs:0.000} ms CPU/request, clients {idle.ClientMs:0.000} ms (the completed job again, idle, the path warm)");
+            Console.WriteLine(idle is { } after
+                ? $"  after the batch:    {after.Burst.PerSecond:0} requests/s; {after.Burst.LatencyLine()}; server {after.ServerMs:0.000} ms CPU/request, clients {after.ClientMs:0.000} ms (the completed job again, idle, the path warm)"
+                : "  after the batch:    not measured");
             Console.WriteLine($"scanned twice:        {scannedTwice?.ToString(CultureInfo.InvariantCulture) ?? "not known (this build keeps no scan history)"} domains");
             Console.WriteLine("over time:            scans running (the API's running_jobs), the servers' and the machine's CPU");
             foreach (var line in timeline.Lines())
@@ -231,6 +248,49 @@ public static class LoadRun
         }
 
         throw new InvalidOperationException("The load run must run from inside the repository (no ScraperSky.slnx above it).");
+    }
+
+    /// Scans a batch of other domains (numbered after the measured ones) to its end, then waits until the servers have
+    /// been quiet for a second (under 5% of a core; the tiered JIT's last recompilations, at most 60 s).
+    private static async Task<(double Seconds, int Failed, double SettleSeconds)> WarmUpAsync(
+        List<ServerProcess> servers, LoadRunOptions settings, CancellationToken ct)
+    {
+        var api = servers[0].Client;
+        var domains = Enumerable.Range(settings.Domains + 1, settings.WarmUpDomains).Select(LoadSites.Host).ToList();
+        var clock = Stopwatch.StartNew();
+        using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
+        var body = await accepted.Content.ReadAsStringAsync(ct);
+        if (!accepted.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The warm-up's POST /api/v1/batch answered {(int)accepted.StatusCode}: {body}");
+        }
+
+        var batchId = JsonDocument.Parse(body).RootElement.GetProperty("batch_id").GetString()!;
+        BatchCounters counters;
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            (counters, _) = await ReadBatchAsync(api, batchId, ct);
+        }
+        while (!counters.Ended);
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var settle = Stopwatch.StartNew();
+        var quietSince = Stopwatch.StartNew();
+        var cpu = TotalCpu(servers);
+        while (quietSince.Elapsed < TimeSpan.FromSeconds(1) && settle.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            var now = TotalCpu(servers);
+            if ((now - cpu).TotalMilliseconds > 0.05 * 250)
+            {
+                quietSince.Restart();
+            }
+
+            cpu = now;
+        }
+
+        return (seconds, counters.Failed, settle.Elapsed.TotalSeconds);
     }
 
     /// The completed job's status once the batch has ended, the cores free and the path warm: the idle figure beside the
@@ -335,17 +395,21 @@ public static class LoadRun
         return Convert.ToInt64(await query.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    /// A job's time from its claim to its completion, in milliseconds, of every completed job: how long one domain
+    /// A job's time from its claim to its completion, in milliseconds, of every completed job of the batch: how long one domain
     /// waits for its scan (its requests one after another, or overlapped) while the batch runs.
-    private static async Task<List<double>> ScanWallTimesAsync(bool postgres, string connectionString, CancellationToken ct)
+    private static async Task<List<double>> ScanWallTimesAsync(bool postgres, string connectionString, string batchId, CancellationToken ct)
     {
         var times = new List<double>();
+        var batch = PublicIds.TryParse(batchId, BatchJob.PublicPrefix, out var id)
+            ? id.Value
+            : throw new InvalidOperationException($"The batch id '{batchId}' holds no UUID.");
         if (postgres)
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand(
-                "SELECT EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL", connection);
+                "SELECT EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL AND batch_id = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = batch });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -358,7 +422,8 @@ public static class LoadRun
         await using var sqlite = new SqliteConnection(connectionString);
         await sqlite.OpenAsync(ct);
         await using var query = sqlite.CreateCommand();
-        query.CommandText = "SELECT (julianday(completed_at) - julianday(started_at)) * 86400000.0 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL";
+        query.CommandText = "SELECT (julianday(completed_at) - julianday(started_at)) * 86400000.0 FROM jobs WHERE completed_at IS NOT NULL AND started_at IS NOT NULL AND upper(batch_id) = $id";
+        query.Parameters.AddWithValue("$id", batch.ToString("D").ToUpperInvariant());
         await using var rows = await query.ExecuteReaderAsync(ct);
         while (await rows.ReadAsync(ct))
         {

@@ -6,9 +6,13 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
+        "usage: load-run [--domains N] [--warm-up-domains 0] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
 
     public int Domains { get; init; } = 1000;
+
+    /// A batch of as many other domains scanned first on the same server, then left to settle, before the measured
+    /// batch: a service that has been running, its hot code compiled, rather than one just started.
+    public int WarmUpDomains { get; init; }
     public int LatencyMs { get; init; } = 100;
     public bool Postgres { get; init; }
     public int Processes { get; init; } = 1;
@@ -16,6 +20,7 @@ internal sealed record LoadRunOptions
 
     /// `Jobs:StartConcurrency`: with `--concurrency` the same, the server runs that many scans whatever its CPU.
     public int? StartConcurrency { get; init; }
+    /// Each of the status bursts' seconds; 0 measures no status, and the batch's pace without it.
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
 
@@ -45,12 +50,13 @@ internal sealed record LoadRunOptions
             options = name switch
             {
                 "--domains" => options with { Domains = Number(name, value, 1, 100_000) },
+                "--warm-up-domains" => options with { WarmUpDomains = Number(name, value, 0, 100_000) },
                 "--latency-ms" => options with { LatencyMs = Number(name, value, 0, 10_000) },
                 "--provider" => options with { Postgres = IsPostgres(value) },
                 "--processes" => options with { Processes = Number(name, value, 1, 2) },
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
                 "--start-concurrency" => options with { StartConcurrency = Number(name, value, 1, 1024) },
-                "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 1, 60) },
+                "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 0, 60) },
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },

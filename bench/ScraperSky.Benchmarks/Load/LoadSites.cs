@@ -72,6 +72,12 @@ internal sealed class LoadSites
             }
         }
 
+        ResetCounts();
+    }
+
+    /// The requests and paths counted from here on only (after a warm-up).
+    public void ResetCounts()
+    {
         Interlocked.Exchange(ref _requests, 0);
         _paths.Clear();
     }
