@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
 using ScraperSky.Data.Entities;
+using ScraperSky.Server.Hosting;
 using Sylvan.Data.Csv;
 
 namespace ScraperSky.Cli.Tests;
@@ -45,6 +46,11 @@ public sealed class LocalCommandTests(FleetFixture fixture) : IClassFixture<Flee
         Assert.True(run.Code == 1, run.ToString());
         Assert.Contains("2 completed, 1 failed of 3.", run.Error, StringComparison.Ordinal);
         Assert.Contains("progress: ", run.Error, StringComparison.Ordinal);
+#if DEBUG
+        Assert.Contains(StartupBanner.UnoptimizedBuild, run.Error, StringComparison.Ordinal);
+#else
+        Assert.DoesNotContain("build:", run.Error, StringComparison.Ordinal);
+#endif
         Assert.Equal("", run.Output);
         using var reader = CsvDataReader.Create(output);
         Assert.Equal(["company", "website", "row", "input", "domain", "status", "error", "job_id", "scanned_at", "title"],

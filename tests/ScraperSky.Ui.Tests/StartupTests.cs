@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
+using System.Reflection.Emit;
 using ScraperSky.Data;
 using ScraperSky.Server.Hosting;
 
@@ -37,6 +40,29 @@ public sealed class StartupTests : IAsyncDisposable
         Assert.Contains($"web UI {server.BaseUrl}/", banner, StringComparison.Ordinal);
         Assert.Contains("local mode", banner, StringComparison.Ordinal);
         Assert.Contains($"SQLite {_database}", banner, StringComparison.Ordinal);
+#if DEBUG
+        Assert.Contains(StartupBanner.UnoptimizedBuild, banner, StringComparison.Ordinal);
+#else
+        Assert.DoesNotContain("build:", banner, StringComparison.Ordinal);
+#endif
+    }
+
+    [Fact]
+    public void An_unoptimised_build_is_named_in_the_banner()
+    {
+        var debug = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName("debug-build"), AssemblyBuilderAccess.Run);
+        debug.SetCustomAttribute(new CustomAttributeBuilder(
+            typeof(DebuggableAttribute).GetConstructor([typeof(DebuggableAttribute.DebuggingModes)])!,
+            [DebuggableAttribute.DebuggingModes.Default | DebuggableAttribute.DebuggingModes.DisableOptimizations]));
+
+        Assert.False(StartupBanner.IsOptimized(debug));
+        Assert.True(StartupBanner.IsOptimized(typeof(object).Assembly));
+        Assert.Equal(
+            "ScraperSky is running: web UI http://127.0.0.1:5080/  API docs http://127.0.0.1:5080/docs\n" +
+            "  access:   local mode: no API key needed from this machine\n" +
+            "  database: SQLite /data/scrapersky.db\n" +
+            $"  build:    {StartupBanner.UnoptimizedBuild}\n\n",
+            StartupBanner.Compose(["http://127.0.0.1:5080"], requireApiKey: false, "SQLite /data/scrapersky.db", optimized: false));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using ScraperSky.Data;
 using ScraperSky.Data.Entities;
 using ScraperSky.Data.Spreadsheets;
 using ScraperSky.Server.Batches;
+using ScraperSky.Server.Hosting;
 
 namespace ScraperSky.Cli.Batches;
 
@@ -29,6 +30,11 @@ public static class LocalBatch
         }
 
         var publicId = PublicIds.Format(BatchJob.PublicPrefix, batchId);
+        if (!StartupBanner.ScannerOptimized)
+        {
+            await error.WriteLineAsync($"build: {StartupBanner.UnoptimizedBuild}");
+        }
+
         await host.StartAsync(CancellationToken.None);
         var interrupted = false;
         try
