@@ -107,6 +107,7 @@ public static class LoadRun
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);
+            var postgresBefore = postgres?.CpuTime();
             var threadsBefore = ThreadsOf(servers);
             var submitClock = Stopwatch.StartNew();
             using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
@@ -125,6 +126,7 @@ public static class LoadRun
             timeline.Add(submitClock.Elapsed, counters.Running, TotalCpu(servers));
             StatusBurst? firstBurst = null, completedBurst = null, pendingBurst = null;
             var hammerCpu = TimeSpan.Zero;
+            TimeSpan? postgresHammerCpu = TimeSpan.Zero;
             (List<ThreadCpu?> Before, List<ThreadCpu?> After)? hammerThreads = null;
             var hammered = false;
             // The hammer's seconds and the scans completed in them, left out of the second domains/s figure.
@@ -141,6 +143,7 @@ public static class LoadRun
                     // The hammer's own cost is not the scans': its seconds' CPU and the scans completed in them are left out of the per-domain figure.
                     hammered = true;
                     var before = TotalCpu(servers);
+                    var postgresBeforeHammer = postgres?.CpuTime();
                     var threadsBeforeHammer = ThreadsOf(servers);
                     var hammerStarted = submitClock.Elapsed;
                     var doneBeforeHammer = counters.Done;
@@ -152,6 +155,7 @@ public static class LoadRun
                     // answers kept in memory (a running job's is the same read, but it may end during the burst).
                     pendingBurst = await StatusHammer.RunAsync(servers[0].Port, await LastJobAsync(api, batchId, ct), TimeSpan.FromSeconds(settings.HammerSeconds), ct);
                     hammerCpu = TotalCpu(servers) - before;
+                    postgresHammerCpu = postgres?.CpuTime() - postgresBeforeHammer;
                     (counters, _) = await ReadBatchAsync(api, batchId, ct);
                     hammerSeconds = (submitClock.Elapsed - hammerStarted).TotalSeconds;
                     doneInHammer = counters.Done - doneBeforeHammer;
@@ -166,6 +170,7 @@ public static class LoadRun
             }
 
             var cpu = TotalCpu(servers) - cpuBefore - hammerCpu;
+            var postgresCpu = postgres?.CpuTime() - postgresBefore - postgresHammerCpu;
             var threads = ThreadGroups(threadsBefore, hammerThreads, ThreadsOf(servers));
             // An older --server build may keep no scan history to count from.
             long? scannedTwice = settings.ServerDll is null || HasScanHistory(settings.Postgres, connectionString)
@@ -189,6 +194,11 @@ public static class LoadRun
             var measured = settings.Domains - doneInHammer;
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / measured:0.0} ms ({cpu.TotalSeconds:0.0} s for the {measured} scans completed outside the status hammer's seconds)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, measured)}");
+            if (postgresCpu is { } database)
+            {
+                Console.WriteLine($"PostgreSQL CPU/domain: {database.TotalMilliseconds / measured:0.0} ms (its processes, over the same seconds; with the server's {(cpu + database).TotalMilliseconds / measured:0.0} ms)");
+            }
+
             Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB{(warmUp is null ? "" : " (the warm-up's batch included)")}");
             Console.WriteLine($"scan wall time:       {ScanWallLine(scanWall)}");
             Console.WriteLine($"completed / failed:   {counters.Completed} / {counters.Failed}");

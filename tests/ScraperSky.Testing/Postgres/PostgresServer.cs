@@ -97,6 +97,53 @@ public sealed class PostgresServer : IAsyncDisposable
         IncludeErrorDetail = true,
     }.ConnectionString;
 
+    /// CPU the cluster has used so far (Linux, from /proc): the postmaster's own, its ended children's (reaped, in its
+    /// cutime and cstime) and its running children's (backends, WAL writer, checkpointer); null where it cannot be read.
+    public TimeSpan? CpuTime()
+    {
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            var own = StatFields(postmaster);
+            var ticks = Ticks(own, 11) + Ticks(own, 12) + Ticks(own, 13) + Ticks(own, 14);
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == postmaster)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var fields = StatFields(pid);
+                    if (Ticks(fields, 1) == postmaster)
+                    {
+                        ticks += Ticks(fields, 11) + Ticks(fields, 12);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Ended between the listing and the read: once reaped, its time is in the postmaster's cutime.
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        // The fields after the command name (which may hold spaces): state, ppid, ... utime is the 12th of them.
+        static string[] StatFields(int pid)
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+
+        static long Ticks(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
+    }
+
     /// Stops the cluster and removes its files; with <paramref name="removeFilesInBackground"/> the removal is left to an
     /// `rm -rf` that outlives this process.
     public void Stop(bool removeFilesInBackground = false)
