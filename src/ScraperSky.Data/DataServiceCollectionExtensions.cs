@@ -70,6 +70,7 @@ public static class DataServiceCollectionExtensions
 
                 builder.UseNpgsql(PostgresConnectionStrings.Prepare(connectionString), npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly))
                     .UseSnakeCaseNamingConvention();
+                builder.AddInterceptors(PostgresDeferredStatements.Instance);
                 break;
             default:
                 builder.UseSqlite(

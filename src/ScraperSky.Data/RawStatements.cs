@@ -41,6 +41,16 @@ internal static class RawStatements
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
+                if (TakeDeferred(db) is { } deferred)
+                {
+                    // With the writes waiting before it, in one round trip; its own count read from its batch command.
+                    await using var batch = PostgresBatch(db, deferred);
+                    var last = BatchCommand(sql);
+                    batch.BatchCommands.Add(last);
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                    return last.RecordsAffected;
+                }
+
                 await using var command = PostgresCommand(db, sql);
                 return await command.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -75,8 +85,14 @@ internal static class RawStatements
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await using var command = PostgresCommand(db, sql);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                var deferred = TakeDeferred(db);
+                await using var command = deferred is null ? PostgresCommand(db, sql) : null;
+                await using var batch = deferred is null ? null : PostgresBatch(db, deferred);
+                batch?.BatchCommands.Add(BatchCommand(sql));
+                // The writes before it return no rows, and the reader starts at the first statement that does: this one.
+                await using var reader = batch is null
+                    ? await command!.ExecuteReaderAsync(cancellationToken)
+                    : await batch.ExecuteReaderAsync(cancellationToken);
                 var row = new RawRow(reader);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -104,6 +120,87 @@ internal static class RawStatements
         }
 
         return rows;
+    }
+
+    /// Runs <paramref name="sql"/>, a write whose row count the caller does not need. Inside a transaction on
+    /// PostgreSQL it waits on the context and goes to the server with the next statement the context runs, raw or EF
+    /// Core's, or at the commit (<see cref="PostgresDeferredStatements"/>), all in one round trip (an
+    /// <see cref="NpgsqlBatch"/>): a completion's writes had gone one round trip each, eleven per domain, each a send
+    /// and a wake on both sides, and the batch row's lock held across them. An error it meets surfaces there and fails
+    /// the same transaction; a rollback drops what still waits. On SQLite (no round trips), and outside a transaction,
+    /// it runs at once.
+    public static async Task DeferAsync(ScraperSkyDbContext db, FormattableString sql, CancellationToken cancellationToken)
+    {
+        if (db.IsPostgres && db.Database.CurrentTransaction is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (db.DeferredStatements ??= []).Add(BatchCommand(sql));
+            return;
+        }
+
+        await ExecuteAsync(db, sql, cancellationToken);
+    }
+
+    /// Sends the writes waiting on <paramref name="db"/> (see <see cref="DeferAsync"/>), on its open connection.
+    internal static async Task FlushAsync(ScraperSkyDbContext db, CancellationToken cancellationToken)
+    {
+        if (TakeDeferred(db) is { } deferred)
+        {
+            await using var batch = PostgresBatch(db, deferred);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <see cref="FlushAsync"/> for EF Core's synchronous paths.
+    internal static void Flush(ScraperSkyDbContext db)
+    {
+        if (TakeDeferred(db) is { } deferred)
+        {
+            using var batch = PostgresBatch(db, deferred);
+            batch.ExecuteNonQuery();
+        }
+    }
+
+    // Taken before they run: a batch that fails has failed its transaction, and nothing of it is sent again.
+    private static List<NpgsqlBatchCommand>? TakeDeferred(ScraperSkyDbContext db)
+    {
+        var deferred = db.DeferredStatements;
+        if (deferred is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        db.DeferredStatements = null;
+        return deferred;
+    }
+
+    private static NpgsqlBatch PostgresBatch(ScraperSkyDbContext db, List<NpgsqlBatchCommand> commands)
+    {
+        var batch = new NpgsqlBatch(
+            (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            batch.Timeout = timeout;
+        }
+
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(FormattableString sql)
+    {
+        var command = new NpgsqlBatchCommand(PostgresTexts.GetOrAdd(sql.Format, static format => Numbered(format, '$')));
+        foreach (var argument in sql.GetArguments())
+        {
+            command.Parameters.Add(argument as NpgsqlParameter ?? new NpgsqlParameter { Value = argument ?? DBNull.Value });
+        }
+
+        return command;
     }
 
     /// The command for <paramref name="sql"/> on the context's open connection and in its transaction.

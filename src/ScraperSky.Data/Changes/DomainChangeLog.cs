@@ -115,7 +115,7 @@ internal static class DomainChangeLog
         // pipeline for a few rows; nothing reads the rows' generated ids back.
         foreach (var row in rows)
         {
-            await RawStatements.ExecuteAsync(db, $"""
+            await RawStatements.DeferAsync(db, $"""
                 INSERT INTO domain_changes (tenant_id, domain, type, field, from_value, to_value, scan_id, previous_scan_id, detected_at)
                 VALUES ({row.TenantId}, {row.Domain}, {row.Type}, {row.Field}, {row.From}, {row.To}, {row.ScanId}, {row.PreviousScanId},
                         {row.DetectedAt})
@@ -138,7 +138,7 @@ internal static class DomainChangeLog
 
         if (db.IsPostgres)
         {
-            await RawStatements.ExecuteAsync(db, $"""
+            await RawStatements.DeferAsync(db, $"""
                 INSERT INTO domain_technologies (tenant_id, domain, name, first_seen_at, last_seen_at)
                 SELECT {tenantId}, {domain}, name, {now}, {now} FROM unnest({names}) AS name
                 ON CONFLICT (tenant_id, domain, name) DO UPDATE SET last_seen_at = excluded.last_seen_at

@@ -40,7 +40,7 @@ internal static class DomainStore
         if (metadata.Sitemaps is not null && sitemapsCollectedAt is { } collectedAt)
         {
             // URLs go with their files (ON DELETE CASCADE); a URL this scan listed again was moved to its own file.
-            await RawStatements.ExecuteAsync(db, $"""
+            await RawStatements.DeferAsync(db, $"""
                 DELETE FROM sitemap_files WHERE tenant_id = {job.TenantId} AND domain = {job.Domain} AND collected_at < {collectedAt}
                 """, cancellationToken);
         }
@@ -79,7 +79,7 @@ internal static class DomainStore
         if (db.IsPostgres)
         {
             var json = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)result ?? DBNull.Value };
-            await RawStatements.ExecuteAsync(db, $"""
+            await RawStatements.DeferAsync(db, $"""
                 INSERT INTO domain_scans (id, tenant_id, domain, job_id, batch_id, status, scanned_at, result, error)
                 VALUES ({scan.Id}, {scan.TenantId}, {scan.Domain}, {scan.JobId}, {scan.BatchId}, {status}, {scan.ScannedAt},
                         {json}, {scan.Error})
@@ -116,7 +116,7 @@ internal static class DomainStore
         var (emails, phones, technologies, technologyNames, categories, directors, roleEmails, personalEmails) = (
             list(facts.Emails), list(facts.Phones), list(facts.Technologies), list(facts.TechnologyNames),
             list(facts.TechnologyCategories), list(facts.ManagingDirectors), list(facts.RoleEmails), list(facts.PersonalEmails));
-        await RawStatements.ExecuteAsync(db, $"""
+        await RawStatements.DeferAsync(db, $"""
             INSERT INTO domains (id, tenant_id, name, title, description, language, final_url, favicon_url, logo_url,
                                  emails, phones, facebook_url, twitter_url, linkedin_url, instagram_url, youtube_url,
                                  tiktok_url, pinterest_url, is_wordpress, wordpress_version, has_elementor, technologies,
@@ -160,7 +160,7 @@ internal static class DomainStore
     {
         var list = ListParameter.For(db);
         var (id, status, none) = (Guid.CreateVersion7(), EnumNames.ToWire(JobStatus.Failed), list([]));
-        await RawStatements.ExecuteAsync(db, $"""
+        await RawStatements.DeferAsync(db, $"""
             INSERT INTO domains (id, tenant_id, name, emails, phones, is_wordpress, has_elementor, technologies,
                                  technology_names, technology_categories, managing_directors, role_emails,
                                  personal_emails, last_status, last_error, last_job_id, last_scan_id, first_scan_at,

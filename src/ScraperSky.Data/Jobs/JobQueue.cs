@@ -604,7 +604,7 @@ public sealed partial class JobQueue(
         }
 
         var batch = counted[0];
-        await RawStatements.ExecuteAsync(db, $"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
+        await RawStatements.DeferAsync(db, $"UPDATE jobs SET end_sequence = {batch.EndSequence} WHERE id = {jobId}", cancellationToken);
         if (batch.CompletedJobs + batch.FailedJobs + batch.CancelledJobs >= batch.TotalJobs)
         {
             await Webhooks.WebhookOutbox.BatchEndedAsync(db, batch, now, cancellationToken);

@@ -24,7 +24,7 @@ internal static class PostgresUrlWriter
         var alternates = Array(urls, NpgsqlDbType.Integer, u => u.Alternates);
         // DISTINCT ON: one statement may not touch the same conflicting row twice (the last listing wins). Ordered by
         // position so row ids follow the file.
-        await RawStatements.ExecuteAsync(db, $"""
+        await RawStatements.DeferAsync(db, $"""
             INSERT INTO sitemap_urls (tenant_id, domain, file_id, loc, lastmod, change_freq, priority,
                                       image_count, video_count, news_count, alternate_count)
             SELECT {target.TenantId}, {target.Domain}, {target.FileId}, loc, lastmod, change_freq, priority,

@@ -170,7 +170,7 @@ public sealed class SitemapStore : ISitemapSink
     {
         var (url, kind, discovery) = (Truncate(file.Url.AbsoluteUri, 2048), EnumNames.ToWire(file.Kind), EnumNames.ToWire(file.Discovery));
         var error = file.Error is null ? null : Truncate(file.Error, 1000);
-        await RawStatements.ExecuteAsync(db, $"""
+        await RawStatements.DeferAsync(db, $"""
             INSERT INTO sitemap_files (id, tenant_id, domain, url, kind, discovery, parent_id, bytes, gzipped, url_count,
                                        http_status, fetch_ms, truncated, error, collected_at)
             VALUES ({file.Id}, {_tenantId}, {_domain}, {url}, {kind}, {discovery}, {file.ParentId}, {file.Bytes}, {file.Gzipped},
