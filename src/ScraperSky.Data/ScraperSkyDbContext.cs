@@ -27,6 +27,9 @@ public sealed class ScraperSkyDbContext(DbContextOptions<ScraperSkyDbContext> op
     /// PostgreSQL writes waiting to go with the context's next statement (<see cref="RawStatements.DeferAsync"/>).
     internal List<Npgsql.NpgsqlBatchCommand>? DeferredStatements { get; set; }
 
+    /// The tenants' webhooks as read in the context's current transaction (`WebhookOutbox`).
+    internal (object Transaction, Dictionary<Guid, List<(Guid Id, List<string> Events)>> ByTenant)? SubscribedWebhooks { get; set; }
+
     /// Asked before nearly every statement; the provider's name is looked up through the context's internal services,
     /// which cost a visible share of a worker's CPU, and a context's provider never changes.
     public bool IsPostgres => _isPostgres ??= Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -24,7 +25,7 @@ namespace ScraperSky.Benchmarks.Load;
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--warm-up-domains 0] [--latency-ms 100]
-///       [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2|0] [--trace file.nettrace] [--trace-seconds 30]
+///       [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2|0] [--trace file.nettrace] [--trace-seconds 30]
 ///       [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...
 public static class LoadRun
 {
@@ -53,6 +54,7 @@ public static class LoadRun
         var directory = Path.Combine(Path.GetTempPath(), $"scrapersky-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         PostgresServer? postgres = null;
+        DelayingRelay? relay = null;
         var servers = new List<ServerProcess>();
         try
         {
@@ -70,7 +72,10 @@ public static class LoadRun
             var environment = new Dictionary<string, string>
             {
                 ["Database__Provider"] = settings.Postgres ? "Postgres" : "Sqlite",
-                ["ConnectionStrings__ScraperSky"] = connectionString,
+                ["ConnectionStrings__ScraperSky"] = settings.DatabaseLatencyMs > 0 && postgres is not null
+                    ? ThroughRelay(connectionString, relay = new DelayingRelay(
+                        new IPEndPoint(IPAddress.Loopback, postgres.Port), TimeSpan.FromMilliseconds(settings.DatabaseLatencyMs)))
+                    : connectionString,
                 ["Scanning__HostMap__test"] = fleet.HostMapValue,
                 // Email domains would be asked of real DNS, which this machine must not reach.
                 ["Scanning__CheckMx"] = "false",
@@ -181,7 +186,9 @@ public static class LoadRun
                 ? await IdleBurstAsync(servers[0], jobId, TimeSpan.FromSeconds(settings.HammerSeconds), ct)
                 : null;
 
-            var provider = settings.Postgres ? $"postgres, {settings.Processes} process(es)" : "sqlite";
+            var provider = settings.Postgres
+                ? $"postgres, {settings.Processes} process(es){(settings.DatabaseLatencyMs > 0 ? $", {settings.DatabaseLatencyMs} ms more per round trip to it" : "")}"
+                : "sqlite";
             Console.WriteLine($"load run: {settings.Domains} domains, {settings.LatencyMs} ms latency, {provider}, concurrency {settings.StartConcurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"} to {settings.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "default"}, pages {sites.AveragePageKiB:0} KiB on average{string.Concat(settings.ServerEnvironment.Select(e => $", {e.Key}={e.Value}"))}");
             if (warmUp is { } w)
             {
@@ -236,11 +243,19 @@ public static class LoadRun
                 await server.DisposeAsync();
             }
 
+            if (relay is not null)
+            {
+                await relay.DisposeAsync();
+            }
+
             postgres?.Stop();
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    private static string ThroughRelay(string connectionString, DelayingRelay relay) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = relay.Port }.ConnectionString;
 
     /// The Release build of the server in this repository, which `dotnet run -c Release` of the benchmarks builds; a
     /// bench run starts it unless `--server` names another.

@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--warm-up-domains 0] [--latency-ms 100] [--provider sqlite|postgres] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
+        "usage: load-run [--domains N] [--warm-up-domains 0] [--latency-ms 100] [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
 
     public int Domains { get; init; } = 1000;
 
@@ -16,6 +16,10 @@ internal sealed record LoadRunOptions
     public int LatencyMs { get; init; } = 100;
     public bool Postgres { get; init; }
     public int Processes { get; init; } = 1;
+
+    /// A round trip's extra time between the servers and PostgreSQL (<see cref="DelayingRelay"/>): the database on
+    /// another machine.
+    public int DatabaseLatencyMs { get; init; }
     public int? Concurrency { get; init; }
 
     /// `Jobs:StartConcurrency`: with `--concurrency` the same, the server runs that many scans whatever its CPU.
@@ -54,6 +58,7 @@ internal sealed record LoadRunOptions
                 "--latency-ms" => options with { LatencyMs = Number(name, value, 0, 10_000) },
                 "--provider" => options with { Postgres = IsPostgres(value) },
                 "--processes" => options with { Processes = Number(name, value, 1, 2) },
+                "--database-latency-ms" => options with { DatabaseLatencyMs = Number(name, value, 0, 1_000) },
                 "--concurrency" => options with { Concurrency = Number(name, value, 1, 1024) },
                 "--start-concurrency" => options with { StartConcurrency = Number(name, value, 1, 1024) },
                 "--hammer-seconds" => options with { HammerSeconds = Number(name, value, 0, 60) },
@@ -70,6 +75,11 @@ internal sealed record LoadRunOptions
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, name, value) },
                 _ => throw new ArgumentException($"Unknown switch '{name}'."),
             };
+        }
+
+        if (options.DatabaseLatencyMs > 0 && !options.Postgres)
+        {
+            throw new ArgumentException("--database-latency-ms needs --provider postgres: SQLite is a file of the server's own.");
         }
 
         if (options.Processes > 1 && !options.Postgres)

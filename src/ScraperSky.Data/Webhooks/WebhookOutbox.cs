@@ -58,11 +58,33 @@ internal static class WebhookOutbox
     }
 
     /// The tenant's enabled webhooks and their events. A raw read (see RawStatements.ReadAsync): every ended job asks,
-    /// mostly to learn there are none, and EF Core's compiled query cost more CPU than the statement.
-    private static Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
-        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken) =>
-        RawStatements.ReadAsync(db, $"SELECT id, events FROM webhooks WHERE tenant_id = {tenantId} AND disabled_at IS NULL",
+    /// mostly to learn there are none, and EF Core's compiled query cost more CPU than the statement. Read once per
+    /// tenant in a transaction: the completions stored together in one (`CompletionGroups`) use the first one's answer,
+    /// as if they had all ended at its moment, which spares a round trip for each scan after the first.
+    private static async Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
+        ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction;
+        if (transaction is not null && db.SubscribedWebhooks is { } known && ReferenceEquals(known.Transaction, transaction)
+            && known.ByTenant.TryGetValue(tenantId, out var webhooks))
+        {
+            return webhooks;
+        }
+
+        webhooks = await RawStatements.ReadAsync(db, $"SELECT id, events FROM webhooks WHERE tenant_id = {tenantId} AND disabled_at IS NULL",
             static row => (row.GetGuid(0), row.GetList(1)), cancellationToken);
+        if (transaction is not null)
+        {
+            if (db.SubscribedWebhooks is not { } current || !ReferenceEquals(current.Transaction, transaction))
+            {
+                db.SubscribedWebhooks = current = (transaction, []);
+            }
+
+            current.ByTenant[tenantId] = webhooks;
+        }
+
+        return webhooks;
+    }
 
     private static void Enqueue<T>(
         ScraperSkyDbContext db, List<(Guid Id, List<string> Events)> webhooks, Guid tenantId, string type, T data, DateTime now)

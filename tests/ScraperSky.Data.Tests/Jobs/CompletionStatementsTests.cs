@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ScraperSky.Data.Changes;
 using ScraperSky.Data.Entities;
+using ScraperSky.Data.Jobs;
 using ScraperSky.Scanning;
 
 namespace ScraperSky.Data.Tests.Jobs;
@@ -24,7 +25,7 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
 
     // On PostgreSQL the writes wait for the next read (RawStatements.DeferAsync): the lease check; the scan row and the
     // technologies with the previous scan's read; the webhooks; the domain row with the batch counters; the end sequence
-    // at the commit (or with the batch's end's read).
+    // at the commit.
     private const int PostgresRoundTripsPerCompletion = 5;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -54,13 +55,13 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.True(await queue.CompleteAsync(claims[0], metadata, null, Ct));
         var first = counter.Commands.ToArray();
         counter.Commands.Clear();
-        // The batch's last job also ends the batch: one more read, its tenant's webhooks, for batch.completed (the batch row
-        // is the one its counting UPDATE returned).
+        // The batch's last job also ends the batch: batch.completed goes to the webhooks the job's own event read, in the
+        // same transaction, and the batch row is the one its counting UPDATE returned: nothing more is read.
         Assert.True(await queue.CompleteAsync(claims[1], metadata, null, Ct));
         var last = counter.Commands.ToArray();
 
         Assert.True(Statements(first) == StatementsPerCompletion, $"{Statements(first)} statements:\n{string.Join("\n---\n", first)}");
-        Assert.True(Statements(last) == StatementsPerCompletion + 1, $"{Statements(last)} statements:\n{string.Join("\n---\n", last)}");
+        Assert.True(Statements(last) == StatementsPerCompletion, $"{Statements(last)} statements:\n{string.Join("\n---\n", last)}");
         if (provider == DatabaseProvider.Postgres)
         {
             Assert.Equal((PostgresRoundTripsPerCompletion, PostgresRoundTripsPerCompletion), (first.Length, last.Length));
@@ -73,6 +74,27 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.NotNull(batch.CompletedAt);
         Assert.Equal([1L, 2L], (await db.Jobs.Where(j => j.BatchId == batchId).OrderBy(j => j.EndSequence)
             .Select(j => j.EndSequence ?? 0).ToListAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Completions_stored_together_read_their_tenants_webhooks_once()
+    {
+        var counter = new StatementCounter();
+        await using var database = await CountedDatabaseAsync(counter);
+        using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
+        var (batchId, _) = await database.EnqueueBatchAsync(["one.test", "two.test", "three.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 3, Ct);
+
+        counter.Commands.Clear();
+        Assert.Equal([true, true], await queue.CompleteAsync(
+            [new JobCompletion(claims[0], new SiteMetadata { Title = "One" }, null), new JobCompletion(claims[1], new SiteMetadata { Title = "Two" }, null)], Ct));
+        var group = counter.Commands.ToArray();
+
+        // Two completions without technologies, the second without the webhooks' read.
+        Assert.True(Statements(group) == 2 * (StatementsPerCompletion - 1) - 1, $"{Statements(group)} statements:\n{string.Join("\n---\n", group)}");
+        Assert.Single(group.SelectMany(c => c.Split(';')), c => c.Contains("FROM webhooks", StringComparison.Ordinal));
+        Assert.Equal(2, (await database.BatchAsync(batchId)).CompletedJobs);
     }
 
     [Fact]
@@ -93,9 +115,9 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.True(await queue.CompleteAsync(again, new SiteMetadata { Title = "New shop" }, null, Ct));
         var rescan = counter.Commands.ToArray();
 
-        // No technologies (one statement fewer), the batch's end (one more: its webhooks), the title change (one insert).
+        // No technologies (one statement fewer), the title change (one insert), the batch's end (nothing more).
         // The previous scan is the last completed one: read once, with its result.
-        Assert.True(Statements(rescan) == StatementsPerCompletion + 1, $"{Statements(rescan)} statements:\n{string.Join("\n---\n", rescan)}");
+        Assert.True(Statements(rescan) == StatementsPerCompletion, $"{Statements(rescan)} statements:\n{string.Join("\n---\n", rescan)}");
         if (provider == DatabaseProvider.Postgres)
         {
             Assert.Equal(PostgresRoundTripsPerCompletion, rescan.Length);
