@@ -24,7 +24,16 @@ internal sealed class DelayingRelay : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
+    private long _chunks;
+    private long _heldTicks;
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// How long a chunk was held on average, each way, from its arrival to its sending (what the timers gave).
+    public TimeSpan MeanOneWay => _chunks == 0 ? TimeSpan.Zero
+        : TimeSpan.FromSeconds(Interlocked.Read(ref _heldTicks) / (double)Interlocked.Read(ref _chunks) / Stopwatch.Frequency);
+
+    public long Chunks => Interlocked.Read(ref _chunks);
 
     private async Task AcceptAsync()
     {
@@ -64,10 +73,10 @@ internal sealed class DelayingRelay : IAsyncDisposable
         }
     }
 
-    // One direction: a reader stamps each chunk with when it is due, a writer sends it then.
+    // One direction: a reader stamps each chunk with its arrival, a writer sends it once its delay has passed.
     private async Task PumpAsync(Socket from, Socket to, CancellationToken cancellationToken)
     {
-        var chunks = Channel.CreateUnbounded<(byte[] Data, long Due)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var chunks = Channel.CreateUnbounded<(byte[] Data, long Arrived)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var writing = WriteAsync(chunks.Reader, to, cancellationToken);
         try
         {
@@ -75,7 +84,7 @@ internal sealed class DelayingRelay : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)) > 0)
             {
-                chunks.Writer.TryWrite((buffer[..read], Stopwatch.GetTimestamp() + (long)(_oneWay.TotalSeconds * Stopwatch.Frequency)));
+                chunks.Writer.TryWrite((buffer[..read], Stopwatch.GetTimestamp()));
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -89,19 +98,21 @@ internal sealed class DelayingRelay : IAsyncDisposable
         await writing;
     }
 
-    private static async Task WriteAsync(ChannelReader<(byte[] Data, long Due)> chunks, Socket to, CancellationToken cancellationToken)
+    private async Task WriteAsync(ChannelReader<(byte[] Data, long Arrived)> chunks, Socket to, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var (data, due) in chunks.ReadAllAsync(cancellationToken))
+            await foreach (var (data, arrived) in chunks.ReadAllAsync(cancellationToken))
             {
                 // Timers count whole milliseconds: a chunk waits its delay, rounded up, or a little more.
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                var wait = _oneWay - Stopwatch.GetElapsedTime(arrived);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), cancellationToken);
                 }
 
+                Interlocked.Add(ref _heldTicks, Stopwatch.GetTimestamp() - arrived);
+                Interlocked.Increment(ref _chunks);
                 await to.SendAsync(data, SocketFlags.None, cancellationToken);
             }
 

@@ -201,6 +201,11 @@ public static class LoadRun
             var measured = settings.Domains - doneInHammer;
             Console.WriteLine($"server CPU/domain:    {cpu.TotalMilliseconds / measured:0.0} ms ({cpu.TotalSeconds:0.0} s for the {measured} scans completed outside the status hammer's seconds)");
             Console.WriteLine($"CPU by thread:        {ThreadLine(threads, measured)}");
+            if (relay is not null)
+            {
+                Console.WriteLine($"database relay:       {relay.Chunks} chunks, each held {relay.MeanOneWay.TotalMilliseconds:0.00} ms on average each way (asked: {settings.DatabaseLatencyMs / 2.0:0.00})");
+            }
+
             if (postgresCpu is { } database)
             {
                 Console.WriteLine($"PostgreSQL CPU/domain: {database.TotalMilliseconds / measured:0.0} ms (its processes, over the same seconds; with the server's {(cpu + database).TotalMilliseconds / measured:0.0} ms)");
