@@ -81,7 +81,7 @@ internal sealed class PostgresDeferredStatements : DbCommandInterceptor, IDbTran
 
     private static void Flush(Microsoft.EntityFrameworkCore.DbContext? context)
     {
-        if (context is ScraperSkyDbContext { DeferredStatements.Count: > 0 } db)
+        if (context is ScraperSkyDbContext db)
         {
             RawStatements.Flush(db);
         }

@@ -194,20 +194,27 @@ internal static class RawStatements
 
     private static NpgsqlBatchCommand BatchCommand(FormattableString sql)
     {
-        var command = new NpgsqlBatchCommand(PostgresTexts.GetOrAdd(sql.Format, static format => Numbered(format, '$')));
+        var command = new NpgsqlBatchCommand(PostgresText(sql));
+        AddArguments(command.Parameters, sql);
+        return command;
+    }
+
+    private static string PostgresText(FormattableString sql) =>
+        PostgresTexts.GetOrAdd(sql.Format, static format => Numbered(format, '$'));
+
+    private static void AddArguments(NpgsqlParameterCollection parameters, FormattableString sql)
+    {
         foreach (var argument in sql.GetArguments())
         {
-            command.Parameters.Add(argument as NpgsqlParameter ?? new NpgsqlParameter { Value = argument ?? DBNull.Value });
+            parameters.Add(argument as NpgsqlParameter ?? new NpgsqlParameter { Value = argument ?? DBNull.Value });
         }
-
-        return command;
     }
 
     /// The command for <paramref name="sql"/> on the context's open connection and in its transaction.
     private static NpgsqlCommand PostgresCommand(ScraperSkyDbContext db, FormattableString sql)
     {
         var command = new NpgsqlCommand(
-            PostgresTexts.GetOrAdd(sql.Format, static format => Numbered(format, '$')),
+            PostgresText(sql),
             (NpgsqlConnection)db.Database.GetDbConnection(),
             (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         if (db.Database.GetCommandTimeout() is { } timeout)
@@ -215,11 +222,7 @@ internal static class RawStatements
             command.CommandTimeout = timeout;
         }
 
-        foreach (var argument in sql.GetArguments())
-        {
-            command.Parameters.Add(argument as NpgsqlParameter ?? new NpgsqlParameter { Value = argument ?? DBNull.Value });
-        }
-
+        AddArguments(command.Parameters, sql);
         return command;
     }
 

@@ -69,13 +69,15 @@ public static class LoadRun
                 connectionString = $"Data Source={Path.Combine(directory, "scrapersky.db")}";
             }
 
+            if (settings.DatabaseLatencyMs > 0 && postgres is not null)
+            {
+                relay = new DelayingRelay(new IPEndPoint(IPAddress.Loopback, postgres.Port), TimeSpan.FromMilliseconds(settings.DatabaseLatencyMs));
+            }
+
             var environment = new Dictionary<string, string>
             {
                 ["Database__Provider"] = settings.Postgres ? "Postgres" : "Sqlite",
-                ["ConnectionStrings__ScraperSky"] = settings.DatabaseLatencyMs > 0 && postgres is not null
-                    ? ThroughRelay(connectionString, relay = new DelayingRelay(
-                        new IPEndPoint(IPAddress.Loopback, postgres.Port), TimeSpan.FromMilliseconds(settings.DatabaseLatencyMs)))
-                    : connectionString,
+                ["ConnectionStrings__ScraperSky"] = relay is null ? connectionString : ThroughRelay(connectionString, relay),
                 ["Scanning__HostMap__test"] = fleet.HostMapValue,
                 // Email domains would be asked of real DNS, which this machine must not reach.
                 ["Scanning__CheckMx"] = "false",
@@ -115,16 +117,14 @@ public static class LoadRun
             var postgresBefore = postgres?.CpuTime();
             var threadsBefore = ThreadsOf(servers);
             var submitClock = Stopwatch.StartNew();
-            using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
+            var (submitted, refusal) = await SubmitAsync(api, domains, ct);
             var submitSeconds = submitClock.Elapsed.TotalSeconds;
-            var acceptedBody = await accepted.Content.ReadAsStringAsync(ct);
-            if (!accepted.IsSuccessStatusCode)
+            if (submitted is not { } batchId)
             {
-                await Console.Error.WriteLineAsync($"POST /api/v1/batch answered {(int)accepted.StatusCode}: {acceptedBody}");
+                await Console.Error.WriteLineAsync(refusal);
                 return 1;
             }
 
-            var batchId = JsonDocument.Parse(acceptedBody).RootElement.GetProperty("batch_id").GetString()!;
             var (counters, jobId) = await ReadBatchAsync(api, batchId, ct);
             var loadSamples = new List<double>();
             var timeline = new RunTimeline(Environment.ProcessorCount);
@@ -280,6 +280,20 @@ public static class LoadRun
         throw new InvalidOperationException("The load run must run from inside the repository (no ScraperSky.slnx above it).");
     }
 
+    /// Submits a batch through the API: its id, or null and the answer that refused it.
+    private static async Task<(string? BatchId, string Refusal)> SubmitAsync(HttpClient api, List<string> domains, CancellationToken ct)
+    {
+        using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
+        var body = await accepted.Content.ReadAsStringAsync(ct);
+        if (!accepted.IsSuccessStatusCode)
+        {
+            return (null, $"POST /api/v1/batch answered {(int)accepted.StatusCode}: {body}");
+        }
+
+        using var json = JsonDocument.Parse(body);
+        return (json.RootElement.GetProperty("batch_id").GetString()!, "");
+    }
+
     /// Scans a batch of other domains (numbered after the measured ones) to its end, then waits until the servers have
     /// been quiet for a second (under 5% of a core; the tiered JIT's last recompilations, at most 60 s).
     private static async Task<(double Seconds, int Failed, double SettleSeconds)> WarmUpAsync(
@@ -288,14 +302,12 @@ public static class LoadRun
         var api = servers[0].Client;
         var domains = Enumerable.Range(settings.Domains + 1, settings.WarmUpDomains).Select(LoadSites.Host).ToList();
         var clock = Stopwatch.StartNew();
-        using var accepted = await api.PostAsJsonAsync(new Uri("/api/v1/batch", UriKind.Relative), new { domains }, ct);
-        var body = await accepted.Content.ReadAsStringAsync(ct);
-        if (!accepted.IsSuccessStatusCode)
+        var (batchId, refusal) = await SubmitAsync(api, domains, ct);
+        if (batchId is null)
         {
-            throw new InvalidOperationException($"The warm-up's POST /api/v1/batch answered {(int)accepted.StatusCode}: {body}");
+            throw new InvalidOperationException($"The warm-up: {refusal}");
         }
 
-        var batchId = JsonDocument.Parse(body).RootElement.GetProperty("batch_id").GetString()!;
         BatchCounters counters;
         do
         {
