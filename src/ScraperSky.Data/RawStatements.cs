@@ -80,23 +80,46 @@ internal static class RawStatements
         ScraperSkyDbContext db, FormattableString sql, Func<RawRow, T> read, CancellationToken cancellationToken)
     {
         var rows = new List<T>();
+        await ReadEachAsync(db, [new RawRead(sql, row => rows.Add(read(row)))], cancellationToken);
+        return rows;
+    }
+
+    /// Runs <paramref name="reads"/> in order, each row of each to its callback: on PostgreSQL in one round trip (an
+    /// <see cref="NpgsqlBatch"/>, with the writes waiting before them), so that what a group of completions reads goes
+    /// once for the group rather than once per job. Each statement must return rows (a SELECT, or a write with
+    /// RETURNING), zero or more: the reader's result sets are matched to the reads in order.
+    public static async Task ReadEachAsync(ScraperSkyDbContext db, IReadOnlyList<RawRead> reads, CancellationToken cancellationToken)
+    {
+        if (reads.Count == 0)
+        {
+            return;
+        }
+
         if (db.IsPostgres)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                var deferred = TakeDeferred(db);
-                await using var command = deferred is null ? PostgresCommand(db, sql) : null;
-                await using var batch = deferred is null ? null : PostgresBatch(db, deferred);
-                batch?.BatchCommands.Add(BatchCommand(sql));
-                // The writes before it return no rows, and the reader starts at the first statement that does: this one.
-                await using var reader = batch is null
-                    ? await command!.ExecuteReaderAsync(cancellationToken)
-                    : await batch.ExecuteReaderAsync(cancellationToken);
-                var row = new RawRow(reader);
-                while (await reader.ReadAsync(cancellationToken))
+                await using var batch = PostgresBatch(db, TakeDeferred(db) ?? []);
+                foreach (var read in reads)
                 {
-                    rows.Add(read(row));
+                    batch.BatchCommands.Add(BatchCommand(read.Sql));
+                }
+
+                // The writes before them return no rows, and the reader starts at the first statement that does.
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                var row = new RawRow(reader);
+                for (var i = 0; i < reads.Count; i++)
+                {
+                    if (i > 0 && !await reader.NextResultAsync(cancellationToken))
+                    {
+                        throw new InvalidOperationException($"Statement {i + 1} of {reads.Count} returned no rows to read: {reads[i].Sql.Format}");
+                    }
+
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        reads[i].Row(row);
+                    }
                 }
             }
             finally
@@ -104,7 +127,7 @@ internal static class RawStatements
                 await db.Database.CloseConnectionAsync();
             }
 
-            return rows;
+            return;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -112,14 +135,16 @@ internal static class RawStatements
         try
         {
             var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle!;
-            Prepared.GetValue(handle, static h => new PreparedStatements(h)).Read(sql, read, rows);
+            var prepared = Prepared.GetValue(handle, static h => new PreparedStatements(h));
+            foreach (var read in reads)
+            {
+                prepared.Read(read.Sql, read.Row);
+            }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-
-        return rows;
     }
 
     /// Runs <paramref name="sql"/>, a write whose row count the caller does not need. Inside a transaction on
@@ -295,7 +320,7 @@ internal static class RawStatements
 
         public int Execute(string sql, object?[] arguments) => Execute(sql, static text => text, arguments);
 
-        public void Read<T>(FormattableString sql, Func<RawRow, T> read, List<T> rows)
+        public void Read(FormattableString sql, Action<RawRow> read)
         {
             var statement = Bound(sql.Format, SqliteNumbered, sql.GetArguments());
             try
@@ -304,7 +329,7 @@ internal static class RawStatements
                 int step;
                 while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
                 {
-                    rows.Add(read(row));
+                    read(row);
                 }
 
                 if (step != raw.SQLITE_DONE)
@@ -425,6 +450,9 @@ internal static class RawStatements
         }
     }
 }
+
+/// A statement that returns rows, and what to do with each (<see cref="RawStatements.ReadEachAsync"/>).
+internal readonly record struct RawRead(FormattableString Sql, Action<RawRow> Row);
 
 /// Text already in UTF-8, as an argument of a raw SQLite statement: bound as text from its bytes, where a string is
 /// transcoded into a buffer first (a plain byte array would be a blob, which SQLite's JSON functions read otherwise).

@@ -48,6 +48,34 @@ public abstract class DeferredStatementsTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Reads_made_together_each_get_their_own_rows_after_the_writes_waiting_before_them()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (first, second, absent) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        await RawStatements.DeferAsync(db, InsertTenant(first, "first"), Ct);
+        await RawStatements.DeferAsync(db, InsertTenant(second, "second"), Ct);
+        var (ofFirst, ofAbsent, both, renamed) = (new List<string>(), new List<string>(), new List<string>(), new List<Guid>());
+
+        // A read of no rows between two that have some, and a write read through its RETURNING.
+        await RawStatements.ReadEachAsync(db, [
+            new RawRead($"SELECT name FROM tenants WHERE id = {first}", row => ofFirst.Add(row.GetString(0))),
+            new RawRead($"SELECT name FROM tenants WHERE id = {absent}", row => ofAbsent.Add(row.GetString(0))),
+            new RawRead($"SELECT name FROM tenants WHERE id = {first} OR id = {second} ORDER BY name", row => both.Add(row.GetString(0))),
+            new RawRead($"UPDATE tenants SET name = 'renamed' WHERE id = {second} RETURNING id", row => renamed.Add(row.GetGuid(0))),
+        ], Ct);
+
+        Assert.Null(db.DeferredStatements);
+        Assert.Equal(["first"], ofFirst);
+        Assert.Empty(ofAbsent);
+        Assert.Equal(["first", "second"], both);
+        Assert.Equal([second], renamed);
+        await transaction.CommitAsync(Ct);
+        Assert.Equal(["renamed"], await RawNamesAsync(db, second));
+    }
+
+    [Fact]
     public async Task A_rollback_drops_what_waits_and_the_next_transaction_does_not_send_it()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

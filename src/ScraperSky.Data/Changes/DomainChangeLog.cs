@@ -13,12 +13,24 @@ namespace ScraperSky.Data.Changes;
 /// `recovered`, and its facts are compared with the last completed scan before them.
 internal static class DomainChangeLog
 {
+    /// The read of the domain's scan before <paramref name="scan"/> (newest first), with its result, to pass to
+    /// <see cref="RecordCompletedAsync"/> or <see cref="RecordFailedAsync"/>: a raw read (see RawStatements.ReadAsync),
+    /// made with the other reads of a group of completions (DomainStore). EF Core's compiled query had cost more CPU
+    /// than the statement, which SQLite parsed anew each time.
+    public static RawRead PreviousScan(DomainScan scan, Action<PreviousScan> found) => new($"""
+        SELECT id, status, result FROM domain_scans
+        WHERE tenant_id = {scan.TenantId} AND domain = {scan.Domain} AND id <> {scan.Id}
+        ORDER BY scanned_at DESC, id DESC LIMIT 1
+        """, row => found(new PreviousScan(
+            row.GetGuid(0), EnumNames.FromWire<JobStatus>(row.GetString(1)), row.GetNullableString(2))));
+
+    /// The changes <paramref name="scan"/>, completed, shows against <paramref name="last"/>, the domain's scan before it
+    /// (<see cref="PreviousScan"/>), and the technologies it saw.
     public static async Task<IReadOnlyList<DomainChange>> RecordCompletedAsync(
-        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, SiteMetadata metadata, DateTime now,
+        ScraperSkyDbContext db, DomainScan scan, SiteMetadata metadata, PreviousScan? last, DateTime now,
         CancellationToken cancellationToken)
     {
-        await RecordTechnologiesAsync(db, tenantId, domain, metadata, now, cancellationToken);
-        var last = await LastAsync(db, tenantId, domain, scanId, cancellationToken);
+        await RecordTechnologiesAsync(db, scan.TenantId, scan.Domain, metadata, now, cancellationToken);
         if (last is null)
         {
             return [];
@@ -33,57 +45,38 @@ internal static class DomainChangeLog
         // The last scan is the last completed one when it completed: read with it, not again.
         var completed = last is { Status: JobStatus.Completed, Result: not null }
             ? new PreviousResult(last.Id, last.Result)
-            : await LastCompletedAsync(db, tenantId, domain, scanId, cancellationToken);
+            : await LastCompletedAsync(db, scan, cancellationToken);
         if (completed is not null && JsonSerializer.Deserialize<SiteMetadata>(completed.Result, ScanJson.Options) is { } previous)
         {
             detected.AddRange(ChangeDetector.Compare(previous, metadata).Select(c => (c, completed.Id)));
         }
 
-        return await SaveAsync(db, tenantId, domain, scanId, detected, now, cancellationToken);
+        return await SaveAsync(db, scan.TenantId, scan.Domain, scan.Id, detected, now, cancellationToken);
     }
 
+    /// The change <paramref name="scan"/>, failed with <paramref name="error"/>, shows against <paramref name="last"/>.
     public static async Task<IReadOnlyList<DomainChange>> RecordFailedAsync(
-        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, string error, DateTime now,
-        CancellationToken cancellationToken)
+        ScraperSkyDbContext db, DomainScan scan, string error, PreviousScan? last, DateTime now, CancellationToken cancellationToken)
     {
-        var last = await LastAsync(db, tenantId, domain, scanId, cancellationToken);
         if (last is null || last.Status != JobStatus.Completed)
         {
             return [];
         }
 
         var change = new DetectedChange(ChangeTypes.BecameUnreachable, "status", "completed", error);
-        return await SaveAsync(db, tenantId, domain, scanId, [(change, last.Id)], now, cancellationToken);
+        return await SaveAsync(db, scan.TenantId, scan.Domain, scan.Id, [(change, last.Id)], now, cancellationToken);
     }
-
-    private sealed record PreviousScan(Guid Id, JobStatus Status, string? Result);
 
     private sealed record PreviousResult(Guid Id, string Result);
 
     private static readonly string CompletedStatus = EnumNames.ToWire(JobStatus.Completed);
 
-    /// The domain's scan before this one (newest first), with its result. Raw reads (see RawStatements.ReadAsync): every
-    /// ended job asks, and EF Core's compiled query still cost more CPU than the statement, which SQLite parsed anew each
-    /// time.
-    private static async Task<PreviousScan?> LastAsync(
-        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken cancellationToken)
-    {
-        var rows = await RawStatements.ReadAsync(db, $"""
-            SELECT id, status, result FROM domain_scans
-            WHERE tenant_id = {tenantId} AND domain = {domain} AND id <> {scanId}
-            ORDER BY scanned_at DESC, id DESC LIMIT 1
-            """, static row => new PreviousScan(
-                row.GetGuid(0), EnumNames.FromWire<JobStatus>(row.GetString(1)), row.GetNullableString(2)), cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
-    }
-
     /// The domain's last completed scan before this one: after failures, the one whose facts the recovery compares with.
-    private static async Task<PreviousResult?> LastCompletedAsync(
-        ScraperSkyDbContext db, Guid tenantId, string domain, Guid scanId, CancellationToken cancellationToken)
+    private static async Task<PreviousResult?> LastCompletedAsync(ScraperSkyDbContext db, DomainScan scan, CancellationToken cancellationToken)
     {
         var rows = await RawStatements.ReadAsync(db, $"""
             SELECT id, result FROM domain_scans
-            WHERE tenant_id = {tenantId} AND domain = {domain} AND id <> {scanId} AND status = {CompletedStatus}
+            WHERE tenant_id = {scan.TenantId} AND domain = {scan.Domain} AND id <> {scan.Id} AND status = {CompletedStatus}
               AND result IS NOT NULL
             ORDER BY scanned_at DESC, id DESC LIMIT 1
             """, static row => new PreviousResult(row.GetGuid(0), row.GetString(1)), cancellationToken);
@@ -156,3 +149,6 @@ internal static class DomainChangeLog
         }
     }
 }
+
+/// A domain's scan before the one being recorded (<see cref="DomainChangeLog.PreviousScan"/>), with its result.
+internal sealed record PreviousScan(Guid Id, JobStatus Status, string? Result);

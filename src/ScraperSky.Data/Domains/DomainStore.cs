@@ -9,40 +9,61 @@ using ScraperSky.Scanning;
 
 namespace ScraperSky.Data.Domains;
 
+/// A completed job's scan to record: what it found, and when its sitemap collection (if it read the sitemaps) began.
+internal sealed record CompletedScan(ClaimedJob Job, SiteMetadata Metadata, DateTime? SitemapsCollectedAt);
+
 /// The one writer of scan results, called by the job queue inside the transaction that ends a job: it appends the
 /// scan to the domain's history (<see cref="DomainScan"/>) and brings the domain's current facts up to date. A scan
 /// that read the site's sitemaps also retires the files earlier collections of the domain stored. The changes since
 /// the domain's previous scan and the webhook deliveries of the scan are written in the same transaction.
 internal static class DomainStore
 {
+    /// Records <paramref name="scans"/>, each of a different domain, in steps for them all: the scan rows, then one
+    /// read (one round trip on PostgreSQL) of every domain's previous scan and of the tenants' webhooks, then the
+    /// changes, the webhook deliveries and the domain rows.
     public static async Task RecordCompletedAsync(
-        ScraperSkyDbContext db, ClaimedJob job, SiteMetadata metadata, DateTime? sitemapsCollectedAt, DateTime now,
-        CancellationToken cancellationToken)
+        ScraperSkyDbContext db, IReadOnlyList<CompletedScan> scans, DateTime now, CancellationToken cancellationToken)
     {
-        var scanId = Guid.CreateVersion7();
-        var scan = new DomainScan
+        var recorded = new DomainScan[scans.Count];
+        var previous = new PreviousScan?[scans.Count];
+        var reads = new List<RawRead>(scans.Count + 1);
+        for (var i = 0; i < scans.Count; i++)
         {
-            Id = scanId,
-            TenantId = job.TenantId,
-            Domain = job.Domain,
-            JobId = job.Id,
-            BatchId = job.BatchId,
-            Status = JobStatus.Completed,
-            ScannedAt = now,
-        };
-        // The bytes the scanner measured the result as, when it did (ScanResultSize.Fit), stored as they are.
-        await InsertScanAsync(db, scan, StoredText.CleanJson(ScanResultSize.Utf8Json(metadata)), cancellationToken);
-        var changes = await DomainChangeLog.RecordCompletedAsync(db, job.TenantId, job.Domain, scanId, metadata, now, cancellationToken);
-        await WebhookOutbox.ScanEndedAsync(db, job.TenantId, scan, changes, now, cancellationToken);
+            var (job, metadata, _) = scans[i];
+            var scan = recorded[i] = new DomainScan
+            {
+                Id = Guid.CreateVersion7(),
+                TenantId = job.TenantId,
+                Domain = job.Domain,
+                JobId = job.Id,
+                BatchId = job.BatchId,
+                Status = JobStatus.Completed,
+                ScannedAt = now,
+            };
+            // The bytes the scanner measured the result as, when it did (ScanResultSize.Fit), stored as they are.
+            await InsertScanAsync(db, scan, StoredText.CleanJson(ScanResultSize.Utf8Json(metadata)), cancellationToken);
+            var index = i;
+            reads.Add(DomainChangeLog.PreviousScan(scan, found => previous[index] = found));
+        }
 
-        await UpsertFactsAsync(db, job, scanId, DomainFacts.From(metadata), now, cancellationToken);
+        reads.AddRange(WebhookOutbox.SubscribedReads(db, scans.Select(s => s.Job.TenantId)));
+        await RawStatements.ReadEachAsync(db, reads, cancellationToken);
 
-        if (metadata.Sitemaps is not null && sitemapsCollectedAt is { } collectedAt)
+        for (var i = 0; i < scans.Count; i++)
         {
-            // URLs go with their files (ON DELETE CASCADE); a URL this scan listed again was moved to its own file.
-            await RawStatements.DeferAsync(db, $"""
-                DELETE FROM sitemap_files WHERE tenant_id = {job.TenantId} AND domain = {job.Domain} AND collected_at < {collectedAt}
-                """, cancellationToken);
+            var ((job, metadata, sitemapsCollectedAt), scan) = (scans[i], recorded[i]);
+            var changes = await DomainChangeLog.RecordCompletedAsync(db, scan, metadata, previous[i], now, cancellationToken);
+            await WebhookOutbox.ScanEndedAsync(db, job.TenantId, scan, changes, now, cancellationToken);
+
+            await UpsertFactsAsync(db, job, scan.Id, DomainFacts.From(metadata), now, cancellationToken);
+
+            if (metadata.Sitemaps is not null && sitemapsCollectedAt is { } collectedAt)
+            {
+                // URLs go with their files (ON DELETE CASCADE); a URL this scan listed again was moved to its own file.
+                await RawStatements.DeferAsync(db, $"""
+                    DELETE FROM sitemap_files WHERE tenant_id = {job.TenantId} AND domain = {job.Domain} AND collected_at < {collectedAt}
+                    """, cancellationToken);
+            }
         }
     }
 
@@ -64,7 +85,11 @@ internal static class DomainStore
             Error = error,
         };
         await InsertScanAsync(db, scan, null, cancellationToken);
-        var changes = await DomainChangeLog.RecordFailedAsync(db, tenantId, domain, scanId, error, now, cancellationToken);
+        PreviousScan? previous = null;
+        await RawStatements.ReadEachAsync(
+            db, [DomainChangeLog.PreviousScan(scan, found => previous = found), .. WebhookOutbox.SubscribedReads(db, [tenantId])],
+            cancellationToken);
+        var changes = await DomainChangeLog.RecordFailedAsync(db, scan, error, previous, now, cancellationToken);
         await WebhookOutbox.ScanEndedAsync(db, tenantId, scan, changes, now, cancellationToken);
 
         await UpsertFailureAsync(db, tenantId, domain, jobId, scanId, error, now, cancellationToken);

@@ -59,31 +59,70 @@ internal static class WebhookOutbox
 
     /// The tenant's enabled webhooks and their events. A raw read (see RawStatements.ReadAsync): every ended job asks,
     /// mostly to learn there are none, and EF Core's compiled query cost more CPU than the statement. Read once per
-    /// tenant in a transaction: the completions stored together in one (`CompletionGroups`) use the first one's answer,
-    /// as if they had all ended at its moment, which spares a round trip for each scan after the first.
+    /// tenant in a transaction (<see cref="SubscribedReads"/>): the completions stored together in one
+    /// (`CompletionGroups`) use one answer, as if they had all ended at its moment.
     private static async Task<List<(Guid Id, List<string> Events)>> SubscribedAsync(
         ScraperSkyDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {
-        var transaction = db.Database.CurrentTransaction;
-        if (transaction is not null && db.SubscribedWebhooks is { } known && ReferenceEquals(known.Transaction, transaction)
-            && known.ByTenant.TryGetValue(tenantId, out var webhooks))
+        if (Known(db, tenantId) is { } known)
         {
-            return webhooks;
+            return known;
         }
 
-        webhooks = await RawStatements.ReadAsync(db, $"SELECT id, events FROM webhooks WHERE tenant_id = {tenantId} AND disabled_at IS NULL",
-            static row => (row.GetGuid(0), row.GetList(1)), cancellationToken);
-        if (transaction is not null)
-        {
-            if (db.SubscribedWebhooks is not { } current || !ReferenceEquals(current.Transaction, transaction))
-            {
-                db.SubscribedWebhooks = current = (transaction, []);
-            }
-
-            current.ByTenant[tenantId] = webhooks;
-        }
-
+        var webhooks = new List<(Guid Id, List<string> Events)>();
+        await RawStatements.ReadEachAsync(db, [Read(tenantId, webhooks)], cancellationToken);
+        Remember(db, tenantId, webhooks);
         return webhooks;
+    }
+
+    /// The reads of the webhooks of <paramref name="tenantIds"/> not yet known in the context's transaction, for the
+    /// caller to make with its own (one round trip on PostgreSQL); what they read is kept for the transaction, so the
+    /// scans' and batches' events that follow read nothing.
+    public static IEnumerable<RawRead> SubscribedReads(ScraperSkyDbContext db, IEnumerable<Guid> tenantIds)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            return [];
+        }
+
+        var reads = new List<RawRead>(1);
+        foreach (var tenantId in tenantIds)
+        {
+            if (Known(db, tenantId) is null)
+            {
+                var webhooks = new List<(Guid Id, List<string> Events)>();
+                Remember(db, tenantId, webhooks);
+                reads.Add(Read(tenantId, webhooks));
+            }
+        }
+
+        return reads;
+    }
+
+    private static RawRead Read(Guid tenantId, List<(Guid Id, List<string> Events)> webhooks) => new(
+        $"SELECT id, events FROM webhooks WHERE tenant_id = {tenantId} AND disabled_at IS NULL",
+        row => webhooks.Add((row.GetGuid(0), row.GetList(1))));
+
+    private static List<(Guid Id, List<string> Events)>? Known(ScraperSkyDbContext db, Guid tenantId) =>
+        db.Database.CurrentTransaction is { } transaction && db.SubscribedWebhooks is { } known
+        && ReferenceEquals(known.Transaction, transaction) && known.ByTenant.TryGetValue(tenantId, out var webhooks)
+            ? webhooks
+            : null;
+
+    // Kept for the context's transaction, if it has one; keyed by it, so a new transaction on the context reads again.
+    private static void Remember(ScraperSkyDbContext db, Guid tenantId, List<(Guid Id, List<string> Events)> webhooks)
+    {
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            return;
+        }
+
+        if (db.SubscribedWebhooks is not { } current || !ReferenceEquals(current.Transaction, transaction))
+        {
+            db.SubscribedWebhooks = current = (transaction, []);
+        }
+
+        current.ByTenant[tenantId] = webhooks;
     }
 
     private static void Enqueue<T>(

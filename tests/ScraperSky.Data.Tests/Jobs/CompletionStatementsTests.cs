@@ -23,10 +23,11 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     // row (one upsert of its facts), batch counters (one UPDATE returning the row), the job's end sequence.
     private const int StatementsPerCompletion = 8;
 
-    // On PostgreSQL the writes wait for the next read (RawStatements.DeferAsync): the lease check; the scan row and the
-    // technologies with the previous scan's read; the webhooks; the domain row with the batch counters; the end sequence
-    // at the commit.
-    private const int PostgresRoundTripsPerCompletion = 5;
+    // On PostgreSQL the writes wait for the next read (RawStatements.DeferAsync), and the reads of a group go together
+    // (RawStatements.ReadEachAsync): the lease checks; the scan rows with the previous scans' and the webhooks' reads;
+    // the technologies and the domain rows with the batch counters; the end sequences at the commit. As many for a
+    // group as for one completion.
+    private const int PostgresRoundTripsPerGroup = 4;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -64,7 +65,7 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.True(Statements(last) == StatementsPerCompletion, $"{Statements(last)} statements:\n{string.Join("\n---\n", last)}");
         if (provider == DatabaseProvider.Postgres)
         {
-            Assert.Equal((PostgresRoundTripsPerCompletion, PostgresRoundTripsPerCompletion), (first.Length, last.Length));
+            Assert.Equal((PostgresRoundTripsPerGroup, PostgresRoundTripsPerGroup), (first.Length, last.Length));
         }
 
         await using var db = database.CreateContext();
@@ -77,24 +78,35 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
     }
 
     [Fact]
-    public async Task Completions_stored_together_read_their_tenants_webhooks_once()
+    public async Task Completions_stored_together_read_their_tenants_webhooks_and_count_their_batch_once()
     {
         var counter = new StatementCounter();
         await using var database = await CountedDatabaseAsync(counter);
         using var commands = provider == DatabaseProvider.Postgres ? new NpgsqlCommands(counter, database) : null;
-        var (batchId, _) = await database.EnqueueBatchAsync(["one.test", "two.test", "three.test"]);
+        var (batchId, _) = await database.EnqueueBatchAsync(["one.test", "two.test", "three.test", "four.test"]);
         var queue = database.CreateQueue();
-        var claims = await queue.ClaimAsync("worker-1", 3, Ct);
+        var claims = await queue.ClaimAsync("worker-1", 4, Ct);
 
         counter.Commands.Clear();
-        Assert.Equal([true, true], await queue.CompleteAsync(
-            [new JobCompletion(claims[0], new SiteMetadata { Title = "One" }, null), new JobCompletion(claims[1], new SiteMetadata { Title = "Two" }, null)], Ct));
+        Assert.Equal([true, true, true], await queue.CompleteAsync(
+            [.. claims.Take(3).Select(c => new JobCompletion(c, new SiteMetadata { Title = c.Domain }, null))], Ct));
         var group = counter.Commands.ToArray();
 
-        // Two completions without technologies, the second without the webhooks' read.
-        Assert.True(Statements(group) == 2 * (StatementsPerCompletion - 1) - 1, $"{Statements(group)} statements:\n{string.Join("\n---\n", group)}");
+        // Three completions without technologies, the second and third without the webhooks' read and the batch's UPDATE.
+        Assert.True(Statements(group) == 3 * (StatementsPerCompletion - 1) - 4, $"{Statements(group)} statements:\n{string.Join("\n---\n", group)}");
         Assert.Single(group.SelectMany(c => c.Split(';')), c => c.Contains("FROM webhooks", StringComparison.Ordinal));
-        Assert.Equal(2, (await database.BatchAsync(batchId)).CompletedJobs);
+        Assert.Single(group.SelectMany(c => c.Split(';')), c => c.Contains("UPDATE batch_jobs", StringComparison.Ordinal));
+        if (provider == DatabaseProvider.Postgres)
+        {
+            Assert.Equal(PostgresRoundTripsPerGroup, group.Length);
+        }
+
+        var batch = await database.BatchAsync(batchId);
+        Assert.Equal((3, 3L, BatchStatus.InProgress), (batch.CompletedJobs, batch.EndSequence, batch.Status));
+        await using var db = database.CreateContext();
+        // Numbered in the group's order.
+        Assert.Equal([.. claims.Take(3).Select((c, i) => (c.Id, i + 1L))], (await db.Jobs.Where(j => j.EndSequence != null)
+            .OrderBy(j => j.EndSequence).Select(j => new { j.Id, j.EndSequence }).ToListAsync(Ct)).Select(j => (j.Id, j.EndSequence ?? 0)));
     }
 
     [Fact]
@@ -120,7 +132,7 @@ public abstract class CompletionStatementsTests(DatabaseProvider provider)
         Assert.True(Statements(rescan) == StatementsPerCompletion, $"{Statements(rescan)} statements:\n{string.Join("\n---\n", rescan)}");
         if (provider == DatabaseProvider.Postgres)
         {
-            Assert.Equal(PostgresRoundTripsPerCompletion, rescan.Length);
+            Assert.Equal(PostgresRoundTripsPerGroup, rescan.Length);
         }
 
         await using var db = database.CreateContext();

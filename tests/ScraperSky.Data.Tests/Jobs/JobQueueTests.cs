@@ -251,6 +251,44 @@ public abstract class JobQueueTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task A_group_with_a_domain_twice_compares_the_second_scan_with_the_first_and_numbers_each_batch_in_order()
+    {
+        await using var database = await CreateDatabaseAsync();
+        var (first, _) = await database.EnqueueBatchAsync(["same.test", "other.test"]);
+        var (second, _) = await database.EnqueueBatchAsync(["same.test"]);
+        var queue = database.CreateQueue();
+        var claims = await queue.ClaimAsync("worker-1", 3, Ct);
+        var older = claims.Single(c => c.Domain == "same.test" && c.BatchId == first);
+        var newer = claims.Single(c => c.Domain == "same.test" && c.BatchId == second);
+        var other = claims.Single(c => c.Domain == "other.test");
+
+        // Batch order in the group: the second batch's job between the first batch's two.
+        var stored = await queue.CompleteAsync(
+            [new JobCompletion(older, Metadata("Old shop"), null), new JobCompletion(newer, Metadata("New shop"), null),
+             new JobCompletion(other, Metadata("Other"), null)], Ct);
+
+        Assert.Equal([true, true, true], stored);
+        await using var db = database.CreateContext();
+        var domain = await db.Domains.AsNoTracking().SingleAsync(d => d.Name == "same.test", Ct);
+        Assert.Equal(("New shop", 2), (domain.Title, domain.ScanCount));
+        var scans = await db.DomainScans.AsNoTracking().Where(s => s.Domain == "same.test").ToListAsync(Ct);
+        var (olderScan, newerScan) = (scans.Single(s => s.JobId == older.Id), scans.Single(s => s.JobId == newer.Id));
+        Assert.Equal(newerScan.Id, domain.LastScanId);
+        var changes = await db.DomainChanges.AsNoTracking().Where(c => c.Domain == "same.test").ToListAsync(Ct);
+        Assert.Equal(["description", "title"], changes.Select(c => c.Field).Order(StringComparer.Ordinal));
+        var change = changes.Single(c => c.Field == "title");
+        Assert.Equal((ChangeTypes.TitleChanged, "Old shop", "New shop", newerScan.Id, (Guid?)olderScan.Id),
+            (change.Type, change.From, change.To, change.ScanId, change.PreviousScanId));
+        Assert.Empty(await db.DomainChanges.Where(c => c.Domain == "other.test").ToListAsync(Ct));
+
+        Assert.Equal(((long?)1, (long?)2, (long?)1), ((await database.JobAsync(older.Id)).EndSequence,
+            (await database.JobAsync(other.Id)).EndSequence, (await database.JobAsync(newer.Id)).EndSequence));
+        var (firstBatch, secondBatch) = (await database.BatchAsync(first), await database.BatchAsync(second));
+        Assert.Equal((2, 2L, BatchStatus.Completed), (firstBatch.CompletedJobs, firstBatch.EndSequence, firstBatch.Status));
+        Assert.Equal((1, 1L, BatchStatus.Completed), (secondBatch.CompletedJobs, secondBatch.EndSequence, secondBatch.Status));
+    }
+
+    [Fact]
     public async Task A_group_that_fails_stores_none_of_its_scans_and_each_can_then_be_stored_alone_with_its_sitemap_urls()
     {
         await using var database = await CreateDatabaseAsync();
