@@ -209,6 +209,12 @@ public static class LoadRun
             if (postgresCpu is { } database)
             {
                 Console.WriteLine($"PostgreSQL CPU/domain: {database.TotalMilliseconds / measured:0.0} ms (its processes, over the same seconds; with the server's {(cpu + database).TotalMilliseconds / measured:0.0} ms)");
+                var (deadlocks, first) = Deadlocks(postgres!);
+                Console.WriteLine($"PostgreSQL deadlocks: {deadlocks} (its log, the warm-up's included: each a transaction it rolled back after a second's wait)");
+                foreach (var line in first)
+                {
+                    Console.WriteLine($"  {line}");
+                }
             }
 
             Console.WriteLine($"peak RSS (VmHWM):     {string.Join(" + ", servers.Select(s => s.PeakRssMiB().ToString("0", CultureInfo.InvariantCulture)))} MiB{(warmUp is null ? "" : " (the warm-up's batch included)")}");
@@ -435,6 +441,30 @@ public static class LoadRun
         await using var query = sqlite.CreateCommand();
         query.CommandText = sql;
         return Convert.ToInt64(await query.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    /// The deadlocks PostgreSQL found (each found after `deadlock_timeout`, a second, and ended by rolling one of the
+    /// transactions back), as its log tells them, and the log's lines about the first (which statements waited for which).
+    private static (int Count, List<string> First) Deadlocks(PostgresServer postgres)
+    {
+        // The log belongs to the postgres user, readable by all.
+        using var log = new FileStream(postgres.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(log);
+        var (count, first) = (0, new List<string>());
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains("deadlock detected", StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            if (count == 1 && first.Count < 12)
+            {
+                first.Add(line.Length > 300 ? line[..300] : line);
+            }
+        }
+
+        return (count, first);
     }
 
     /// A job's time from its claim to its completion, in milliseconds, of every completed job of the batch: how long one domain

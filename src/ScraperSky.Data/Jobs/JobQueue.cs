@@ -249,7 +249,17 @@ public sealed partial class JobQueue(
         var ids = jobs.Select(j => j.Id).ToList();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var held = db.Jobs.Where(j => ids.Contains(j.Id) && j.Status == JobStatus.Running && j.LeaseOwner == owner);
-        if (await held.ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), cancellationToken) == jobs.Count)
+        // On PostgreSQL a job whose completion is being stored is skipped, not waited for (its lease ends with it): a
+        // group's lease checks lock its jobs one after another, and a renewal that locked some of them first and waited
+        // for the others was a deadlock, a second's stall and a failed group. The read below finds it still ours.
+        var renewed = db.IsPostgres
+            ? await RawStatements.ExecuteAsync(db, $"""
+                UPDATE jobs SET lease_expires_at = {expires}
+                WHERE id IN (SELECT id FROM jobs WHERE id = ANY({ids.ToArray()}) AND status = {RunningStatus} AND lease_owner = {owner}
+                             FOR UPDATE SKIP LOCKED)
+                """, cancellationToken)
+            : await held.ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), cancellationToken);
+        if (renewed == jobs.Count)
         {
             return [];
         }
@@ -262,7 +272,9 @@ public sealed partial class JobQueue(
 
     /// Persists the step and message a status call shows for each of <paramref name="reports"/>, in one statement: a
     /// worker writes the progress of all its scans once per tick rather than a transaction per report. A report whose
-    /// lease is no longer ours (the job ended, or another worker holds it) changes nothing. Returns how many were written.
+    /// lease is no longer ours (the job ended, or another worker holds it) changes nothing, and on PostgreSQL neither
+    /// does one whose job's completion is being stored (skipped rather than waited for, as <see cref="RenewLeasesAsync"/>
+    /// skips it). Returns how many were written.
     /// Raw SQL: `ExecuteUpdateAsync` runs EF Core's query pipeline (cache key, parameter extraction) on every call, which
     /// cost more CPU than the statement itself.
     public async Task<int> ReportProgressAsync(IReadOnlyCollection<JobProgress> reports, CancellationToken cancellationToken)
@@ -282,6 +294,7 @@ public sealed partial class JobQueue(
                 UPDATE jobs SET progress_step = r.step, progress_message = r.message
                 FROM unnest({ids}, {owners}, {attempts}, {steps}, {messages}) AS r(id, owner, attempts, step, message)
                 WHERE jobs.id = r.id AND jobs.status = {RunningStatus} AND jobs.lease_owner = r.owner AND jobs.attempts = r.attempts
+                  AND jobs.id IN (SELECT id FROM jobs WHERE id = ANY({ids}) FOR UPDATE SKIP LOCKED)
                 """, cancellationToken);
         }
 
@@ -348,7 +361,9 @@ public sealed partial class JobQueue(
         return stored;
     }
 
-    /// The completions' indexes in rounds, in order, each domain at most once per round.
+    /// The completions' indexes in rounds, each domain at most once per round, a round in the domains' order: two
+    /// groups stored at once (PostgreSQL) take the rows of the domains they share in the same order, never each holding
+    /// one the other waits for.
     private static List<List<int>> Rounds(IReadOnlyList<JobCompletion> completions)
     {
         var rounds = new List<List<int>>();
@@ -364,6 +379,16 @@ public sealed partial class JobQueue(
             }
 
             rounds[round].Add(i);
+        }
+
+        foreach (var round in rounds)
+        {
+            round.Sort((a, b) =>
+            {
+                var (x, y) = (completions[a].Job, completions[b].Job);
+                var tenant = x.TenantId.CompareTo(y.TenantId);
+                return tenant != 0 ? tenant : string.CompareOrdinal(x.Domain, y.Domain);
+            });
         }
 
         return rounds;

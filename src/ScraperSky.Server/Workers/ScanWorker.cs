@@ -19,6 +19,7 @@ internal sealed partial class ScanWorker(
     IServiceScopeFactory scopes,
     JobQueueSignal signal,
     IOptions<JobOptions> options,
+    DatabaseOptions database,
     TimeProvider time,
     ILogger<ScanWorker> logger) : BackgroundService
 {
@@ -31,7 +32,7 @@ internal sealed partial class ScanWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<JobQueue>().CompleteAsync(group, CancellationToken.None);
-    });
+    }, CompletionGroups.ConcurrencyFor(database.Provider));
 
     /// How often the progress of all running scans is written, in one statement: a new step shows within this.
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);

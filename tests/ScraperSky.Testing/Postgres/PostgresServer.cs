@@ -26,6 +26,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public string DataDirectory { get; }
     public int Port { get; }
 
+    /// The cluster's log (`pg_ctl -l`).
+    public string LogPath => Path.Combine(Path.GetDirectoryName(DataDirectory)!, "server.log");
+
     public string AdminConnectionString => ConnectionStringFor("postgres");
 
     /// The cluster shared by every test of this process, started on first use and stopped at process exit.
