@@ -44,8 +44,8 @@ public sealed class CompletionGroups(
     // A moving average of how long the last groups took to store, in stopwatch ticks; zero before the first.
     private long _groupTicks;
 
-    // The groups being stored. Never lowered while scans wait (the group that ends hands the next one on), so with
-    // fewer than `concurrency` in flight fewer than MaxGroup scans wait.
+    // The groups being stored. Never lowered while scans wait (the group that ends hands the next one on), so a scan
+    // that finds none being stored finds none waiting either. While groups are quick, more than a group may wait.
     private int _storing;
 
     private enum Outcome
@@ -86,10 +86,10 @@ public sealed class CompletionGroups(
             }
         }
 
-        var outcome = group is null ? await waiter.Outcome.Task : await StoreGroupAsync(group, waiter);
+        var outcome = group is null ? await waiter.Outcome.Task : await StoreGroupAsync(group);
         if (outcome == Outcome.StoreNext)
         {
-            outcome = await StoreGroupAsync(waiter.Group!, waiter);
+            outcome = await StoreGroupAsync(waiter.Group!);
         }
 
         return outcome switch
@@ -123,41 +123,26 @@ public sealed class CompletionGroups(
         return null;
     }
 
-    /// Stores <paramref name="group"/>, of which <paramref name="self"/> is the caller's scan, whose outcome it returns;
-    /// then hands the next group to the first scan waiting.
-    private async Task<Outcome> StoreGroupAsync(List<Waiter> group, Waiter self)
+    /// Stores <paramref name="group"/>, whose first scan is the caller's (<see cref="HandOn"/>), and returns that one's
+    /// outcome; then hands the next group to the first scan waiting.
+    private async Task<Outcome> StoreGroupAsync(List<Waiter> group)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!group.Contains(self))
-            {
-                // Never so by construction; were it so, the caller's own scan would go unstored and unanswered.
-                throw new InvalidOperationException("A group of completions was handed to a scan outside it.");
-            }
-
             var stored = await store([.. group.Select(w => w.Completion)]);
-            var own = Outcome.Stored;
-            for (var i = 0; i < group.Count; i++)
+            for (var i = 1; i < group.Count; i++)
             {
-                var outcome = stored[i] ? Outcome.Stored : Outcome.LeaseLost;
-                if (group[i] == self)
-                {
-                    own = outcome;
-                }
-                else
-                {
-                    group[i].Outcome.SetResult(outcome);
-                }
+                group[i].Outcome.SetResult(stored[i] ? Outcome.Stored : Outcome.LeaseLost);
             }
 
-            return own;
+            return stored[0] ? Outcome.Stored : Outcome.LeaseLost;
         }
         catch (Exception) when (group.Count > 1)
         {
-            foreach (var waiter in group.Where(w => w != self))
+            for (var i = 1; i < group.Count; i++)
             {
-                waiter.Outcome.SetResult(Outcome.GroupFailed);
+                group[i].Outcome.SetResult(Outcome.GroupFailed);
             }
 
             return Outcome.GroupFailed;
