@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using ScraperSky.Scanning.Fetching;
+using ScraperSky.Testing.Processes;
 
 namespace ScraperSky.Scanning.Tests;
 
@@ -357,12 +358,9 @@ public sealed class ExtractionLaneTests(FleetFixture fixture)
         }
     }
 
-    /// The calling thread's nice value: the 19th field of its stat line, counted after the name, which may hold spaces.
-    private static int CurrentThreadNice()
-    {
-        var stat = File.ReadAllText("/proc/thread-self/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// The calling thread's nice value (/proc/thread-self/stat).
+    private static int CurrentThreadNice() =>
+        (int)ProcStat.Parse(File.ReadAllText("/proc/thread-self/stat")).Field(ProcStat.Nice);
 
     /// Calls <c>admitted</c> as each page the scanner fetches into the page budget is let in and <c>ended</c> when its
     /// fetch ends; keeps those pages. The answers' lengths are hidden from the budget, so that every page is reckoned at

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using ScraperSky.Testing.Processes;
 
 namespace ScraperSky.Testing.Postgres;
 
@@ -107,8 +108,8 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-            var own = StatFields(postmaster);
-            var ticks = Ticks(own, 11) + Ticks(own, 12) + Ticks(own, 13) + Ticks(own, 14);
+            var own = ProcStat.Read(postmaster);
+            var ticks = own.CpuTicks + own.Field(ProcStat.ChildrenUserTime) + own.Field(ProcStat.ChildrenSystemTime);
             foreach (var directory in Directory.EnumerateDirectories("/proc"))
             {
                 if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == postmaster)
@@ -118,10 +119,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
                 try
                 {
-                    var fields = StatFields(pid);
-                    if (Ticks(fields, 1) == postmaster)
+                    var child = ProcStat.Read(pid);
+                    if (child.Field(ProcStat.ParentId) == postmaster)
                     {
-                        ticks += Ticks(fields, 11) + Ticks(fields, 12);
+                        ticks += child.CpuTicks;
                     }
                 }
                 catch (IOException)
@@ -130,21 +131,12 @@ public sealed class PostgresServer : IAsyncDisposable
                 }
             }
 
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+            return ProcStat.ToTime(ticks);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {
             return null;
         }
-
-        // The fields after the command name (which may hold spaces): state, ppid, ... utime is the 12th of them.
-        static string[] StatFields(int pid)
-        {
-            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        }
-
-        static long Ticks(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
     }
 
     /// Stops the cluster and removes its files; with <paramref name="removeFilesInBackground"/> the removal is left to an

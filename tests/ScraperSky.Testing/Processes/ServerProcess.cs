@@ -13,7 +13,6 @@ namespace ScraperSky.Testing.Processes;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private const int OutputLines = 400;
-    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
@@ -130,15 +129,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// User plus system CPU time the process has used so far (/proc/&lt;pid&gt;/stat).
-    public TimeSpan CpuTime()
-    {
-        // The fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is
-        // the 14th field of the line, stime the 15th.
-        var stat = File.ReadAllText($"/proc/{ProcessId.ToString(CultureInfo.InvariantCulture)}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
-    }
+    public TimeSpan CpuTime() => ProcStat.ToTime(ProcStat.Read(ProcessId).CpuTicks);
 
     /// Peak resident set size (VmHWM of /proc/&lt;pid&gt;/status) in MiB.
     public double PeakRssMiB()

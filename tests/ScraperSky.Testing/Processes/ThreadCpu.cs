@@ -8,8 +8,6 @@ namespace ScraperSky.Testing.Processes;
 /// and thread-pool threads) is still counted, as "exited threads".
 public sealed class ThreadCpu
 {
-    private const double TicksPerSecond = 100.0; // USER_HZ on Linux
-
     public const string ThreadPool = "thread-pool workers";
     public const string ExtractionLane = "extraction lane";
     public const string BackgroundGc = "background GC";
@@ -29,29 +27,12 @@ public sealed class ThreadCpu
         _processTicks = processTicks;
     }
 
-    /// One thread's line of /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat: its id, its name and user plus system time in
-    /// clock ticks. The name sits between the first '(' and the last ')' and may itself hold spaces and parentheses;
-    /// utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the name.
+    /// One thread's line of /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat (<see cref="ProcStat"/>): its id, its name and user
+    /// plus system time in clock ticks.
     public static ThreadTicks ParseStat(string line)
     {
-        ArgumentNullException.ThrowIfNull(line);
-        var open = line.IndexOf('(', StringComparison.Ordinal);
-        var close = line.LastIndexOf(')');
-        if (open <= 0 || close < open
-            || !int.TryParse(line.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            throw new FormatException($"Not a /proc stat line: '{Shorten(line)}'.");
-        }
-
-        var fields = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 13
-            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
-            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var system))
-        {
-            throw new FormatException($"A /proc stat line without its utime and stime fields: '{Shorten(line)}'.");
-        }
-
-        return new ThreadTicks(id, line[(open + 1)..close], user + system);
+        var stat = ProcStat.Parse(line);
+        return new ThreadTicks(stat.Id, stat.Name, stat.CpuTicks);
     }
 
     /// What a thread does, from the name the runtime or ScraperSky gives it (Linux keeps the first 15 bytes of it).
@@ -121,11 +102,9 @@ public sealed class ThreadCpu
         }
 
         return [.. groups
-            .Select(g => new ThreadGroupCpu(g.Key, TimeSpan.FromSeconds(g.Value.Ticks / TicksPerSecond), g.Value.Threads))
+            .Select(g => new ThreadGroupCpu(g.Key, ProcStat.ToTime(g.Value.Ticks), g.Value.Threads))
             .OrderByDescending(g => g.Cpu).ThenBy(g => g.Group, StringComparer.Ordinal)];
     }
-
-    private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "...";
 }
 
 /// One thread's id, name and CPU (user plus system) in clock ticks.
