@@ -25,7 +25,7 @@ namespace ScraperSky.Benchmarks.Load;
 /// ≤ 300 MB, submission of 10,000 ≤ 0.5 s, ≥ 10,000 status requests/s.
 ///
 ///   dotnet run -c Release --project bench/ScraperSky.Benchmarks -- load-run [--domains 1000] [--warm-up-domains 0] [--latency-ms 100]
-///       [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2|0] [--trace file.nettrace] [--trace-seconds 30]
+///       [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2|0] [--trace file.nettrace] [--trace-kind threads|gc|jit] [--trace-seconds 30]
 ///       [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...
 public static class LoadRun
 {
@@ -103,19 +103,24 @@ public static class LoadRun
             for (var i = 0; i < settings.Processes; i++)
             {
                 // The first process applies the migrations (always done for SQLite; asked for PostgreSQL).
+                // The JIT's trace runs in the first process from its start.
+                var processEnvironment = i == 0 && settings is { TraceKind: TraceKind.Jit, TracePath: { } jitFile }
+                    ? new Dictionary<string, string>(environment.Concat(JitTimeline.Environment(jitFile)))
+                    : environment;
                 servers.Add(await ServerProcess.StartAsync(
-                    environment, ct, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], serverDll: settings.ServerDll ?? ServerAssembly()));
+                    processEnvironment, ct, settings.Postgres && i == 0 ? ["--migrate", "true"] : [], serverDll: settings.ServerDll ?? ServerAssembly()));
             }
 
             (double Seconds, int Failed, double SettleSeconds)? warmUp = settings.WarmUpDomains > 0 ? await WarmUpAsync(servers, settings, ct) : null;
             sites.ResetCounts();
-            await using var trace = settings.TracePath is { } tracePath ? ServerTrace.Start(
-                servers[0].ProcessId, tracePath, settings.TraceGc, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
+            await using var trace = settings is { TracePath: { } tracePath, TraceKind: not TraceKind.Jit } ? ServerTrace.Start(
+                servers[0].ProcessId, tracePath, settings.TraceKind == TraceKind.Gc, TimeSpan.FromSeconds(settings.TraceDelaySeconds), TimeSpan.FromSeconds(settings.TraceSeconds)) : null;
             var api = servers[0].Client;
             var domains = Enumerable.Range(1, settings.Domains).Select(LoadSites.Host).ToList();
             var cpuBefore = TotalCpu(servers);
             var postgresBefore = postgres?.CpuTime();
             var threadsBefore = ThreadsOf(servers);
+            var submittedUtc = DateTime.UtcNow;
             var submitClock = Stopwatch.StartNew();
             var (submitted, refusal) = await SubmitAsync(api, domains, ct);
             var submitSeconds = submitClock.Elapsed.TotalSeconds;
@@ -238,9 +243,17 @@ public static class LoadRun
             }
 
             Console.WriteLine($"load average:         {(loadSamples.Count > 0 ? loadSamples.Average() : LoadAverage()):0.00} (1-min, mean over the run); now {File.ReadAllText("/proc/loadavg").Trim()}");
-            if (settings.TraceGc && settings.TracePath is { } gcTrace && File.Exists(gcTrace))
+            if (settings is { TraceKind: TraceKind.Gc, TracePath: { } gcTrace } && File.Exists(gcTrace))
             {
                 foreach (var line in GcPauses.Summarize(gcTrace))
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
+            if (settings is { TraceKind: TraceKind.Jit, TracePath: { } jitTrace } && File.Exists(jitTrace))
+            {
+                foreach (var line in JitTimeline.Summarize(jitTrace, submittedUtc, submittedUtc.AddSeconds(elapsed)))
                 {
                     Console.WriteLine(line);
                 }

@@ -6,7 +6,7 @@ namespace ScraperSky.Benchmarks.Load;
 internal sealed record LoadRunOptions
 {
     public const string Usage =
-        "usage: load-run [--domains N] [--warm-up-domains 0] [--latency-ms 100] [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
+        "usage: load-run [--domains N] [--warm-up-domains 0] [--latency-ms 100] [--provider sqlite|postgres] [--database-latency-ms 0] [--processes 1|2] [--concurrency N] [--start-concurrency N] [--hammer-seconds 2] [--trace file.nettrace] [--trace-kind threads|gc|jit] [--trace-seconds 30] [--trace-delay 0] [--server path/ScraperSky.Server.dll] [--server-env NAME=VALUE]...";
 
     public int Domains { get; init; } = 1000;
 
@@ -28,9 +28,9 @@ internal sealed record LoadRunOptions
     public int HammerSeconds { get; init; } = 2;
     public string? TracePath { get; init; }
 
-    /// What `--trace` records: sampled thread stacks (`threads`), or the runtime's GC events (`gc`), which the run then
-    /// sums up (<see cref="GcPauses"/>).
-    public bool TraceGc { get; init; }
+    /// What `--trace` records: sampled thread stacks (`threads`), the runtime's GC events (`gc`, summed up by
+    /// <see cref="GcPauses"/>), or its JIT's from the server's first instruction (`jit`, <see cref="JitTimeline"/>).
+    public TraceKind TraceKind { get; init; }
     public int TraceSeconds { get; init; } = 30;
 
     /// Seconds from the submission before the trace attaches: a run of 3,000+ domains traced after its first minute
@@ -65,11 +65,12 @@ internal sealed record LoadRunOptions
                 "--trace-seconds" => options with { TraceSeconds = Number(name, value, 1, 3600) },
                 "--trace-delay" => options with { TraceDelaySeconds = Number(name, value, 0, 3600) },
                 "--trace" => options with { TracePath = Path.GetFullPath(value) },
-                "--trace-kind" => options with { TraceGc = value switch
+                "--trace-kind" => options with { TraceKind = value switch
                 {
-                    "threads" => false,
-                    "gc" => true,
-                    _ => throw new ArgumentException($"--trace-kind must be threads or gc, not '{value}'."),
+                    "threads" => TraceKind.Threads,
+                    "gc" => TraceKind.Gc,
+                    "jit" => TraceKind.Jit,
+                    _ => throw new ArgumentException($"--trace-kind must be threads, gc or jit, not '{value}'."),
                 } },
                 "--server" => options with { ServerDll = ExistingFile(name, value) },
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, name, value) },
@@ -115,4 +116,12 @@ internal sealed record LoadRunOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{value}'.");
+}
+
+/// What `load-run --trace` records.
+internal enum TraceKind
+{
+    Threads,
+    Gc,
+    Jit,
 }
