@@ -4,7 +4,8 @@ namespace ScraperSky.Testing.Processes;
 
 /// One line of /proc/&lt;pid&gt;/stat or /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat (Linux only): the id, the name between the
 /// first '(' and the last ')' (it may itself hold spaces and parentheses), and the fields after the name, numbered here
-/// from 0: state 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14, nice 16 (proc(5) numbers them from 3).
+/// from 0: state 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14, nice 16 (proc(5) counts the id as 1, so the state
+/// is its 3).
 public sealed class ProcStat
 {
     /// Clock ticks per second of the time fields (USER_HZ, 100 on Linux).
